@@ -1,0 +1,254 @@
+//! A queue broker (RabbitMQ-style): stores messages, pushes them to competing
+//! consumers within their prefetch windows, and redelivers or dead-letters
+//! what is not acknowledged.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::context::Ctx;
+use crate::event::{Event, Packet};
+use crate::ledger::Place;
+use crate::scenario::{AckMode, Overflow, QueueSpec};
+use crate::time::{self, Time};
+use crate::trace::{Cause, EventKind, MsgId, NodeId, PacketKind};
+
+/// A message copy the queue holds.
+#[derive(Clone, Copy, Debug)]
+struct Held {
+    msg: MsgId,
+    copy: u16,
+    attempt: u16,
+    /// Deliveries made so far.
+    deliveries: u16,
+}
+
+/// A delivery awaiting its ack.
+#[derive(Clone, Copy, Debug)]
+struct Unacked {
+    held: Held,
+    /// Index into `subscribers`.
+    sub: usize,
+}
+
+/// The queue's view of one consumer instance.
+#[derive(Clone, Debug)]
+struct Subscriber {
+    node: NodeId,
+    connected: bool,
+    unacked: u32,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct QueueBroker {
+    pub node: NodeId,
+    index: u16,
+    capacity: usize,
+    overflow: Overflow,
+    manual_ack: bool,
+    prefetch: u32,
+    ack_timeout: Option<Time>,
+    max_deliveries: u16,
+    ready: VecDeque<Held>,
+    unacked: BTreeMap<u32, Unacked>,
+    next_tag: u32,
+    subscribers: Vec<Subscriber>,
+    next_sub: usize,
+    /// Messages dead-lettered, in order.
+    pub dead_letters: Vec<MsgId>,
+}
+
+impl QueueBroker {
+    pub fn new(node: NodeId, index: u16, spec: &QueueSpec, consumers: Vec<NodeId>) -> Self {
+        QueueBroker {
+            node,
+            index,
+            capacity: spec.capacity.map_or(usize::MAX, |c| c as usize),
+            overflow: spec.overflow,
+            manual_ack: spec.ack == AckMode::Manual,
+            prefetch: if spec.prefetch == 0 { u32::MAX } else { spec.prefetch },
+            ack_timeout: spec.ack_timeout_ms.map(time::ms),
+            max_deliveries: spec.max_deliveries.map_or(u16::MAX, |m| m.min(u32::from(u16::MAX)) as u16),
+            ready: VecDeque::new(),
+            unacked: BTreeMap::new(),
+            next_tag: 1,
+            subscribers: consumers.into_iter().map(|node| Subscriber { node, connected: true, unacked: 0 }).collect(),
+            next_sub: 0,
+            dead_letters: Vec::new(),
+        }
+    }
+
+    /// Message copies held: ready plus awaiting ack.
+    pub fn held(&self) -> usize {
+        self.ready.len() + self.unacked.len()
+    }
+
+    /// Ready (undelivered) messages.
+    pub fn ready_len(&self) -> usize {
+        self.ready.len()
+    }
+
+    /// A publish, ack or nack arrived (the token is already off the link).
+    pub fn on_packet(&mut self, ctx: &mut Ctx, p: Packet) {
+        match p.kind {
+            PacketKind::Publish => self.on_publish(ctx, p),
+            PacketKind::Ack | PacketKind::Nack => self.on_settle(ctx, p),
+            _ => {}
+        }
+    }
+
+    fn on_publish(&mut self, ctx: &mut Ctx, p: Packet) {
+        let answer = |ctx: &mut Ctx, kind| {
+            if p.confirm {
+                let mut a = Packet::new(kind, p.to, p.from, p.msg);
+                a.attempt = p.attempt;
+                a.copy = p.copy;
+                ctx.send(a);
+            }
+        };
+        if self.ready.len() >= self.capacity {
+            match self.overflow {
+                Overflow::Reject => {
+                    ctx.ledger.note_loss(p.msg, Cause::QueueFull);
+                    ctx.ledger.get_mut(p.msg).rejected = true;
+                    let mut e = ctx.record(EventKind::Reject, self.node, p.msg);
+                    e.attempt = p.attempt;
+                    e.copy = p.copy;
+                    e.cause = Cause::QueueFull;
+                    ctx.emit(e);
+                    answer(ctx, PacketKind::Reject);
+                    return;
+                }
+                Overflow::DropOldest => {
+                    if let Some(old) = self.ready.pop_front() {
+                        ctx.ledger.destroy(old.msg, Place::Queue, Cause::QueueFull);
+                        ctx.ledger.get_mut(old.msg).rejected = true;
+                        let mut e = self.held_record(ctx, EventKind::Evict, &old);
+                        e.cause = Cause::QueueFull;
+                        ctx.emit(e);
+                    }
+                }
+            }
+        }
+        ctx.ledger.add(p.msg, Place::Queue);
+        let held = Held { msg: p.msg, copy: p.copy, attempt: p.attempt, deliveries: 0 };
+        self.ready.push_back(held);
+        let e = self.held_record(ctx, EventKind::Enqueue, &held);
+        ctx.emit(e);
+        answer(ctx, PacketKind::Confirm);
+        self.dispatch(ctx);
+    }
+
+    fn held_record(&self, ctx: &Ctx, kind: EventKind, h: &Held) -> crate::trace::TraceEvent {
+        let mut e = ctx.record(kind, self.node, h.msg);
+        e.attempt = h.attempt;
+        e.copy = h.copy;
+        e.delivery = h.deliveries;
+        e
+    }
+
+    /// Pushes ready messages to connected consumers with room in their
+    /// prefetch window, round robin.
+    fn dispatch(&mut self, ctx: &mut Ctx) {
+        let n = self.subscribers.len();
+        while !self.ready.is_empty() {
+            let Some(i) = (0..n).map(|k| (self.next_sub + k) % n).find(|&i| {
+                let s = &self.subscribers[i];
+                s.connected && (!self.manual_ack || s.unacked < self.prefetch)
+            }) else {
+                break;
+            };
+            self.next_sub = (i + 1) % n;
+            let Some(mut held) = self.ready.pop_front() else { break };
+            held.deliveries = held.deliveries.saturating_add(1);
+            let mut p = Packet::new(PacketKind::Deliver, self.node, self.subscribers[i].node, held.msg);
+            p.attempt = held.attempt;
+            p.copy = held.copy;
+            p.delivery = held.deliveries;
+            if self.manual_ack {
+                // The queue keeps its copy until the ack arrives.
+                p.tag = self.next_tag;
+                self.next_tag = self.next_tag.wrapping_add(1);
+                self.unacked.insert(p.tag, Unacked { held, sub: i });
+                self.subscribers[i].unacked += 1;
+                if let Some(t) = self.ack_timeout {
+                    ctx.schedule_in(t, Event::AckTimeout { queue: self.index, tag: p.tag });
+                }
+            } else {
+                // Auto-ack: forgotten the moment it is sent.
+                ctx.ledger.remove(held.msg, Place::Queue);
+            }
+            ctx.send(p);
+        }
+    }
+
+    fn take_unacked(&mut self, tag: u32) -> Option<Unacked> {
+        let u = self.unacked.remove(&tag)?;
+        self.subscribers[u.sub].unacked -= 1;
+        Some(u)
+    }
+
+    fn on_settle(&mut self, ctx: &mut Ctx, p: Packet) {
+        match self.take_unacked(p.tag) {
+            Some(u) if p.kind == PacketKind::Ack => ctx.ledger.remove(u.held.msg, Place::Queue),
+            Some(u) => self.requeue_or_dead_letter(ctx, u.held, Cause::Nack),
+            None => {
+                // Its delivery was already requeued (timeout, disconnect): a late ack.
+                let mut e = ctx.record(EventKind::Stale, self.node, p.msg);
+                e.packet = p.kind;
+                e.delivery = p.delivery;
+                e.copy = p.copy;
+                ctx.emit(e);
+                return;
+            }
+        }
+        self.dispatch(ctx);
+    }
+
+    /// The ack of delivery `tag` is overdue (ignored if it came meanwhile).
+    pub fn on_ack_timeout(&mut self, ctx: &mut Ctx, tag: u32) {
+        if let Some(u) = self.take_unacked(tag) {
+            let e = self.held_record(ctx, EventKind::Timeout, &u.held);
+            ctx.emit(e);
+            self.requeue_or_dead_letter(ctx, u.held, Cause::AckTimeout);
+            self.dispatch(ctx);
+        }
+    }
+
+    fn requeue_or_dead_letter(&mut self, ctx: &mut Ctx, held: Held, cause: Cause) {
+        if held.deliveries >= self.max_deliveries {
+            ctx.ledger.remove(held.msg, Place::Queue);
+            ctx.ledger.get_mut(held.msg).dead_lettered = true;
+            self.dead_letters.push(held.msg);
+            let mut e = self.held_record(ctx, EventKind::DeadLetter, &held);
+            e.cause = cause;
+            ctx.emit(e);
+        } else {
+            // Back to the head, as RabbitMQ does where it can.
+            self.ready.push_front(held);
+            let mut e = self.held_record(ctx, EventKind::Requeue, &held);
+            e.cause = cause;
+            ctx.emit(e);
+        }
+    }
+
+    /// A consumer's connection dropped: everything it had unacked is requeued.
+    pub fn on_disconnect(&mut self, ctx: &mut Ctx, consumer: NodeId) {
+        let Some(i) = self.subscribers.iter().position(|s| s.node == consumer) else { return };
+        self.subscribers[i].connected = false;
+        let tags: Vec<u32> = self.unacked.iter().filter(|(_, u)| u.sub == i).map(|(&t, _)| t).collect();
+        // Newest first, so the oldest ends up at the head of the queue.
+        for tag in tags.into_iter().rev() {
+            if let Some(u) = self.take_unacked(tag) {
+                self.requeue_or_dead_letter(ctx, u.held, Cause::Disconnect);
+            }
+        }
+        self.dispatch(ctx);
+    }
+
+    /// A consumer is back.
+    pub fn on_connect(&mut self, ctx: &mut Ctx, consumer: NodeId) {
+        if let Some(s) = self.subscribers.iter_mut().find(|s| s.node == consumer) {
+            s.connected = true;
+        }
+        self.dispatch(ctx);
+    }
+}

@@ -1,0 +1,205 @@
+//! A consumer instance: buffers deliveries, processes them `concurrency` at a
+//! time, applies the business effect (through the group's dedup store), acks
+//! or replies, and sometimes crashes.
+
+use std::collections::VecDeque;
+
+use crate::context::Ctx;
+use crate::dedup::DedupStore;
+use crate::dist::Dist;
+use crate::event::{Event, Packet};
+use crate::ledger::Place;
+use crate::scenario::{AckMode, ConsumerSpec, CrashPoint};
+use crate::time::{self, Time};
+use crate::trace::{Cause, EventKind, NO_MSG, NodeId, PacketKind};
+
+#[derive(Clone, Debug)]
+pub(crate) struct Consumer {
+    pub node: NodeId,
+    index: u16,
+    /// Index of the consumer group (and its dedup store).
+    pub group: usize,
+    queue_index: u16,
+    manual_ack: bool,
+    processing: Dist,
+    crash_probability: f64,
+    crash_point: CrashPoint,
+    restart: Time,
+    up: bool,
+    /// Bumped on every crash, so processing that started before it is ignored.
+    epoch: u32,
+    slots: Vec<Option<Packet>>,
+    free: Vec<u32>,
+    buffer: VecDeque<Packet>,
+}
+
+impl Consumer {
+    pub fn new(node: NodeId, index: u16, group: usize, queue_index: u16, ack: AckMode, spec: &ConsumerSpec) -> Self {
+        let c = spec.concurrency.max(1);
+        Consumer {
+            node,
+            index,
+            group,
+            queue_index,
+            manual_ack: ack == AckMode::Manual,
+            processing: spec.processing.clone(),
+            crash_probability: spec.crash.probability,
+            crash_point: spec.crash.point,
+            restart: time::ms(spec.crash.restart_ms),
+            up: true,
+            epoch: 0,
+            slots: vec![None; c as usize],
+            free: (0..c).rev().collect(),
+            buffer: VecDeque::new(),
+        }
+    }
+
+    /// Message copies in hand: processing plus buffered.
+    pub fn in_hand(&self) -> usize {
+        self.slots.iter().filter(|s| s.is_some()).count() + self.buffer.len()
+    }
+
+    /// Slots processing now.
+    pub fn busy(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    /// A delivery or request arrived (its token is already off the link).
+    pub fn on_packet(&mut self, ctx: &mut Ctx, p: Packet) {
+        if !self.up {
+            ctx.ledger.note_loss(p.msg, Cause::NodeDown);
+            let mut e = ctx.packet_record(EventKind::Discard, &p);
+            e.node = self.node;
+            e.peer = p.from;
+            e.cause = Cause::NodeDown;
+            ctx.emit(e);
+            return;
+        }
+        ctx.ledger.add(p.msg, Place::Consumer);
+        match self.free.pop() {
+            Some(slot) => self.start(ctx, slot, p),
+            None => self.buffer.push_back(p),
+        }
+    }
+
+    fn start(&mut self, ctx: &mut Ctx, slot: u32, p: Packet) {
+        self.slots[slot as usize] = Some(p);
+        let d = self.processing.sample(&mut ctx.rng);
+        let mut e = ctx.packet_record(EventKind::ProcessStart, &p);
+        e.node = self.node;
+        e.peer = p.from;
+        e.packet = PacketKind::None;
+        e.tx = 0;
+        e.end = ctx.now + d;
+        ctx.emit(e);
+        ctx.schedule_in(d, Event::ProcessDone { consumer: self.index, epoch: self.epoch, slot });
+    }
+
+    fn job_record(&self, ctx: &Ctx, kind: EventKind, p: &Packet) -> crate::trace::TraceEvent {
+        let mut e = ctx.record(kind, self.node, p.msg);
+        e.attempt = p.attempt;
+        e.copy = p.copy;
+        e.delivery = p.delivery;
+        e
+    }
+
+    /// Processing of the job in `slot` finished.
+    pub fn on_done(&mut self, ctx: &mut Ctx, epoch: u32, slot: u32, store: &mut DedupStore) {
+        if epoch != self.epoch {
+            return; // crashed since it started; the crash already dealt with the job
+        }
+        let Some(p) = self.slots[slot as usize] else { return };
+        let crash = ctx.rng.chance(self.crash_probability);
+        if crash && self.crash_point == CrashPoint::BeforeEffect {
+            let restart = self.restart;
+            self.crash(ctx, restart);
+            return;
+        }
+        let ok = if ctx.ledger.get(p.msg).poison {
+            // This copy is consumed without effect; whoever holds another copy
+            // (a queue awaiting the nack, a retrying caller) may try again.
+            ctx.ledger.note_loss(p.msg, Cause::Failed);
+            let e = self.job_record(ctx, EventKind::ProcessFail, &p);
+            ctx.emit(e);
+            false
+        } else {
+            if store.check_and_remember(p.msg, ctx.now) {
+                let e = self.job_record(ctx, EventKind::DedupHit, &p);
+                ctx.emit(e);
+            } else {
+                let cause = ctx.ledger.apply_effect(p.msg, ctx.now);
+                let mut e = self.job_record(ctx, EventKind::Effect, &p);
+                e.cause = cause;
+                ctx.emit(e);
+            }
+            if crash {
+                // After the effect, before the ack: the queue will redeliver.
+                let restart = self.restart;
+                self.crash(ctx, restart);
+                return;
+            }
+            true
+        };
+        self.slots[slot as usize] = None;
+        self.respond(ctx, &p, ok);
+        ctx.ledger.remove(p.msg, Place::Consumer);
+        match self.buffer.pop_front() {
+            Some(next) => self.start(ctx, slot, next),
+            None => self.free.push(slot),
+        }
+    }
+
+    /// Acks, nacks or replies, as the delivery mode requires.
+    fn respond(&mut self, ctx: &mut Ctx, p: &Packet, ok: bool) {
+        let kind = match (p.kind, ok) {
+            (PacketKind::Request, true) => PacketKind::Reply,
+            (PacketKind::Request, false) => PacketKind::Fault,
+            (_, true) if self.manual_ack => PacketKind::Ack,
+            (_, false) if self.manual_ack => PacketKind::Nack,
+            // Auto-ack: nobody to tell (and, on failure, nobody will retry).
+            _ => return,
+        };
+        let mut r = Packet::new(kind, self.node, p.from, p.msg);
+        r.attempt = p.attempt;
+        r.copy = p.copy;
+        r.delivery = p.delivery;
+        r.tag = p.tag;
+        ctx.send(r);
+    }
+
+    /// A scheduled crash.
+    pub fn on_crash(&mut self, ctx: &mut Ctx, down: Time) {
+        if self.up {
+            self.crash(ctx, down);
+        }
+    }
+
+    fn crash(&mut self, ctx: &mut Ctx, down: Time) {
+        self.up = false;
+        self.epoch = self.epoch.wrapping_add(1);
+        let mut e = ctx.record(EventKind::Crash, self.node, NO_MSG);
+        e.end = ctx.now + down;
+        ctx.emit(e);
+        let in_hand: Vec<Packet> =
+            self.slots.iter_mut().filter_map(Option::take).chain(self.buffer.drain(..)).collect();
+        self.free = (0..self.slots.len() as u32).rev().collect();
+        for p in in_hand {
+            ctx.ledger.destroy(p.msg, Place::Consumer, Cause::Crash);
+            let mut e = self.job_record(ctx, EventKind::Discard, &p);
+            e.cause = Cause::Crash;
+            ctx.emit(e);
+        }
+        ctx.schedule_in(0, Event::Disconnect { queue: self.queue_index, consumer: self.node });
+        ctx.schedule_in(down, Event::Restart { consumer: self.index, epoch: self.epoch });
+    }
+
+    /// The restart after crash `epoch` is due.
+    pub fn on_restart(&mut self, ctx: &mut Ctx, epoch: u32) {
+        if epoch == self.epoch && !self.up {
+            self.up = true;
+            let e = ctx.record(EventKind::Restart, self.node, NO_MSG);
+            ctx.emit(e);
+            ctx.schedule_in(0, Event::Connect { queue: self.queue_index, consumer: self.node });
+        }
+    }
+}

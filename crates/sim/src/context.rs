@@ -1,0 +1,132 @@
+//! What every node handler acts through: the clock, the scheduler, the one
+//! RNG, the network, the ledger, and the trace.
+
+use crate::event::{Event, Packet};
+use crate::ledger::{Ledger, Place};
+use crate::metrics::{Latencies, Metrics};
+use crate::network::{self, Fate};
+use crate::rng::SimRng;
+use crate::scheduler::Scheduler;
+use crate::time::Time;
+use crate::topology::Topology;
+use crate::trace::{Cause, EventKind, MsgId, NO_MSG, NodeId, TraceEvent};
+
+/// Shared engine state handed to node handlers.
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    pub now: Time,
+    pub scheduler: Scheduler<Event>,
+    pub rng: SimRng,
+    pub topology: Topology,
+    pub ledger: Ledger,
+    pub metrics: Metrics,
+    pub latencies: Latencies,
+    pub trace: Option<Vec<TraceEvent>>,
+    /// Message-carrying packets scheduled but not yet arrived or lost.
+    pub data_packets_pending: u64,
+    next_tx: u32,
+}
+
+impl Ctx {
+    pub fn new(topology: Topology, rng: SimRng, ledger: Ledger, metrics: Metrics) -> Self {
+        Ctx {
+            now: 0,
+            scheduler: Scheduler::default(),
+            rng,
+            topology,
+            ledger,
+            metrics,
+            latencies: Latencies::default(),
+            trace: Some(Vec::new()),
+            data_packets_pending: 0,
+            next_tx: 1,
+        }
+    }
+
+    /// Schedules `event` `delay` µs from now.
+    pub fn schedule_in(&mut self, delay: Time, event: Event) {
+        self.scheduler.push(self.now.saturating_add(delay), event);
+    }
+
+    /// Records an event: folds it into the metrics and, if tracing, stores it.
+    pub fn emit(&mut self, e: TraceEvent) {
+        self.metrics.apply(&e);
+        self.latencies.apply(&e);
+        if let Some(t) = &mut self.trace {
+            t.push(e);
+        }
+    }
+
+    /// A record of `kind` at `node` now, about `msg` (key filled in).
+    pub fn record(&self, kind: EventKind, node: NodeId, msg: MsgId) -> TraceEvent {
+        let mut e = TraceEvent::at(self.now, kind, node);
+        if msg != NO_MSG {
+            e.msg = msg;
+            e.key = self.ledger.get(msg).key;
+        }
+        e
+    }
+
+    /// A record of `kind` about packet `p` (node = sender, peer = receiver).
+    pub fn packet_record(&self, kind: EventKind, p: &Packet) -> TraceEvent {
+        TraceEvent {
+            peer: p.to,
+            attempt: p.attempt,
+            copy: p.copy,
+            delivery: p.delivery,
+            tx: p.tx,
+            packet: p.kind,
+            ..self.record(kind, p.from, p.msg)
+        }
+    }
+
+    /// Puts a packet on the link from `p.from` to `p.to`: the network decides
+    /// its fate (and may make a copy), the trace records the send, and its
+    /// arrival or loss is scheduled.
+    pub fn send(&mut self, mut p: Packet) {
+        let (fate, copy) = network::transmit(self.topology.link(p.from, p.to), self.now, &mut self.rng);
+        p.tx = self.next_tx;
+        self.next_tx = self.next_tx.wrapping_add(1);
+        self.put_on_link(EventKind::Send, p, fate);
+        if let Some(fate) = copy {
+            p.tx = self.next_tx;
+            self.next_tx = self.next_tx.wrapping_add(1);
+            if p.kind.carries_message() {
+                p.copy = self.ledger.next_copy(p.msg);
+            }
+            self.put_on_link(EventKind::Duplicate, p, fate);
+        }
+    }
+
+    fn put_on_link(&mut self, kind: EventKind, p: Packet, fate: Fate) {
+        if p.kind.carries_message() {
+            self.ledger.add(p.msg, Place::Link);
+            self.data_packets_pending += 1;
+        }
+        let mut e = self.packet_record(kind, &p);
+        e.end = fate.time();
+        self.emit(e);
+        match fate {
+            Fate::Arrives(t) => self.scheduler.push(t, Event::Arrive(p)),
+            Fate::Lost(t, cause) => self.scheduler.push(t, Event::Lost(p, cause)),
+        }
+    }
+
+    /// A packet left its link (arrived or vanished): takes its token off the link.
+    pub fn take_off_link(&mut self, p: &Packet) {
+        if p.kind.carries_message() {
+            self.ledger.remove(p.msg, Place::Link);
+            self.data_packets_pending -= 1;
+        }
+    }
+
+    /// Records a loss on the link (the token was taken off already).
+    pub fn lost(&mut self, p: &Packet, cause: Cause) {
+        if p.kind.carries_message() {
+            self.ledger.note_loss(p.msg, cause);
+        }
+        let mut e = self.packet_record(EventKind::Lost, p);
+        e.cause = cause;
+        self.emit(e);
+    }
+}

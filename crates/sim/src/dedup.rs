@@ -1,0 +1,127 @@
+//! A consumer group's idempotency store: the message ids already processed.
+
+use std::collections::VecDeque;
+
+use crate::scenario::Idempotency;
+use crate::time::{self, Time};
+use crate::trace::MsgId;
+
+/// Processed message ids, optionally bounded by count or age.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DedupStore {
+    enabled: bool,
+    capacity: Option<usize>,
+    ttl: Option<Time>,
+    /// Bitset over message ids.
+    present: Vec<u64>,
+    /// Insertion order, for eviction (only when bounded).
+    order: VecDeque<(Time, MsgId)>,
+    len: usize,
+}
+
+impl DedupStore {
+    pub fn new(spec: &Idempotency) -> Self {
+        DedupStore {
+            enabled: spec.enabled,
+            capacity: spec.capacity.map(|c| c as usize),
+            ttl: spec.ttl_ms.map(time::ms),
+            ..DedupStore::default()
+        }
+    }
+
+    fn bounded(&self) -> bool {
+        self.capacity.is_some() || self.ttl.is_some()
+    }
+
+    fn bit(msg: MsgId) -> (usize, u64) {
+        ((msg / 64) as usize, 1 << (msg % 64))
+    }
+
+    fn contains_raw(&self, msg: MsgId) -> bool {
+        let (w, b) = Self::bit(msg);
+        self.present.get(w).is_some_and(|x| x & b != 0)
+    }
+
+    fn set(&mut self, msg: MsgId, on: bool) {
+        let (w, b) = Self::bit(msg);
+        if self.present.len() <= w {
+            self.present.resize(w + 1, 0);
+        }
+        if on {
+            self.present[w] |= b;
+        } else {
+            self.present[w] &= !b;
+        }
+    }
+
+    /// If the store is on: whether `msg` was already processed (a dedup hit);
+    /// if not, remembers it. Always `false` when the store is off.
+    pub fn check_and_remember(&mut self, msg: MsgId, now: Time) -> bool {
+        if !self.enabled {
+            return false;
+        }
+        if let Some(ttl) = self.ttl {
+            while let Some(&(at, old)) = self.order.front() {
+                if at + ttl > now {
+                    break;
+                }
+                self.order.pop_front();
+                self.set(old, false);
+                self.len -= 1;
+            }
+        }
+        if self.contains_raw(msg) {
+            return true;
+        }
+        self.set(msg, true);
+        self.len += 1;
+        if self.bounded() {
+            self.order.push_back((now, msg));
+            if let Some(cap) = self.capacity
+                && self.len > cap
+                && let Some((_, old)) = self.order.pop_front()
+            {
+                self.set(old, false);
+                self.len -= 1;
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn off_never_hits() {
+        let mut s = DedupStore::new(&Idempotency::default());
+        assert!(!s.check_and_remember(1, 0));
+        assert!(!s.check_and_remember(1, 0));
+    }
+
+    #[test]
+    fn unbounded_remembers_forever() {
+        let mut s = DedupStore::new(&Idempotency { enabled: true, ..Default::default() });
+        assert!(!s.check_and_remember(200, 0));
+        assert!(s.check_and_remember(200, u64::MAX / 2));
+    }
+
+    #[test]
+    fn capacity_forgets_oldest() {
+        let mut s = DedupStore::new(&Idempotency { enabled: true, capacity: Some(2), ttl_ms: None });
+        assert!(!s.check_and_remember(1, 0));
+        assert!(!s.check_and_remember(2, 0));
+        assert!(!s.check_and_remember(3, 0)); // evicts 1
+        assert!(s.check_and_remember(3, 0));
+        assert!(!s.check_and_remember(1, 0)); // forgotten: a duplicate slips through
+    }
+
+    #[test]
+    fn ttl_forgets_old_keys() {
+        let mut s = DedupStore::new(&Idempotency { enabled: true, capacity: None, ttl_ms: Some(10.0) });
+        assert!(!s.check_and_remember(1, 0));
+        assert!(s.check_and_remember(1, 9_999));
+        assert!(!s.check_and_remember(1, 10_000));
+    }
+}

@@ -1,0 +1,120 @@
+//! What the engine schedules: packets arriving, timers firing, nodes crashing.
+
+use crate::time::Time;
+use crate::trace::{Cause, MsgId, NodeId, PacketKind};
+
+/// One packet on a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Packet {
+    /// What it is.
+    pub kind: PacketKind,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// The message it carries or is about.
+    pub msg: MsgId,
+    /// Producer attempt number.
+    pub attempt: u16,
+    /// Copy number of the message copy it carries or answers.
+    pub copy: u16,
+    /// Queue delivery count (deliveries and their acks).
+    pub delivery: u16,
+    /// Queue delivery tag (deliveries and their acks).
+    pub tag: u32,
+    /// Transmission id.
+    pub tx: u32,
+    /// Publish: the producer waits for a confirm or reject.
+    pub confirm: bool,
+}
+
+impl Packet {
+    /// A packet of `kind` about `msg`, other fields zero.
+    pub fn new(kind: PacketKind, from: NodeId, to: NodeId, msg: MsgId) -> Self {
+        Packet { kind, from, to, msg, attempt: 0, copy: 0, delivery: 0, tag: 0, tx: 0, confirm: false }
+    }
+}
+
+/// A scheduled event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Producer `0` creates its next message(s).
+    Produce(u16),
+    /// A packet reaches its receiver.
+    Arrive(Packet),
+    /// A packet vanishes on its link.
+    Lost(Packet, Cause),
+    /// A producer's wait for a confirm of `attempt` runs out.
+    ConfirmTimeout {
+        /// Producer index.
+        producer: u16,
+        /// The message.
+        msg: MsgId,
+        /// The attempt waited for.
+        attempt: u16,
+    },
+    /// A producer's backoff ends: send the next attempt.
+    RetryDue {
+        /// Producer index.
+        producer: u16,
+        /// The message.
+        msg: MsgId,
+    },
+    /// A consumer finishes processing the job in `slot` (ignored if the
+    /// consumer crashed since: `epoch` no longer matches).
+    ProcessDone {
+        /// Consumer index.
+        consumer: u16,
+        /// Crash epoch when processing started.
+        epoch: u32,
+        /// Processing slot.
+        slot: u32,
+    },
+    /// A queue's wait for the ack of delivery `tag` runs out.
+    AckTimeout {
+        /// Queue index.
+        queue: u16,
+        /// Delivery tag.
+        tag: u32,
+    },
+    /// A consumer crashes and stays down for `down` µs.
+    Crash {
+        /// Consumer index.
+        consumer: u16,
+        /// Downtime.
+        down: Time,
+    },
+    /// A consumer restarts (if still in crash `epoch`).
+    Restart {
+        /// Consumer index.
+        consumer: u16,
+        /// Crash epoch this restart ends.
+        epoch: u32,
+    },
+    /// A queue learns that a consumer's connection dropped.
+    Disconnect {
+        /// Queue index.
+        queue: u16,
+        /// The consumer node.
+        consumer: NodeId,
+    },
+    /// A queue learns that a consumer is back.
+    Connect {
+        /// Queue index.
+        queue: u16,
+        /// The consumer node.
+        consumer: NodeId,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_events_stay_small() {
+        // 48 bytes per heap entry (time, sequence, event): inside the 64-byte budget.
+        assert!(std::mem::size_of::<Event>() <= 32, "{}", std::mem::size_of::<Event>());
+        assert!(crate::scheduler::Scheduler::<Event>::entry_size() <= 48);
+    }
+}

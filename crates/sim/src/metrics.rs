@@ -1,0 +1,276 @@
+//! Report counters as a fold over trace events.
+//!
+//! The engine feeds every event it records through [`Metrics::apply`], so the
+//! report is by construction a function of the trace. The UI runs the same
+//! fold from a checkpoint to show the counters at any moment of a run.
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::Time;
+use crate::topology::{NodeKind, Topology};
+use crate::trace::{Cause, EventKind, NO_NODE, PacketKind, TraceEvent};
+
+/// Occurrence counters (each counts events, except where it says messages).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Messages produced.
+    pub produced: u64,
+    /// Transmissions of messages by producers (first attempts and retries).
+    pub sent: u64,
+    /// Message-carrying packets (publish, deliver, request) lost on a link.
+    pub lost_in_transit: u64,
+    /// Message-carrying packets a link duplicated.
+    pub duplicated_in_transit: u64,
+    /// Message copies that reached a consumer.
+    pub delivered: u64,
+    /// Effects skipped because the message id was already processed.
+    pub dedup_hits: u64,
+    /// Effect applications, duplicates included.
+    pub effects_applied: u64,
+    /// Effect applications beyond the first for a message.
+    pub duplicate_effects: u64,
+    /// Messages whose effect has been applied at least once.
+    pub unique_effects: u64,
+    /// Copies moved to a dead-letter queue.
+    pub dead_lettered: u64,
+    /// Copies refused or evicted by a full queue.
+    pub rejected: u64,
+    /// Producer retransmissions (attempts after the first).
+    pub retries: u64,
+    /// Queue deliveries after the first for a message copy.
+    pub redeliveries: u64,
+    /// First applications that came after a later message with the same key.
+    pub ordering_violations: u64,
+    /// Acks, confirms, rejects and replies lost on a link.
+    pub control_lost: u64,
+    /// Timeouts (confirm waits at producers, ack waits at queues).
+    pub timeouts: u64,
+    /// Messages a producer stopped retrying.
+    pub gave_up: u64,
+    /// Message copies destroyed in a consumer's hands (crash, node down).
+    pub discarded: u64,
+    /// Consumer crashes.
+    pub crashes: u64,
+}
+
+/// Running counters and levels (queue depth, busy slots, packets in flight)
+/// with their time integrals. Cheap to clone: the UI keeps checkpoints of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metrics {
+    /// The counters.
+    pub counts: Counts,
+    /// Time of the last event folded in.
+    pub now: Time,
+    /// Packets of any kind on links.
+    pub packets_in_flight: u64,
+    /// Message-carrying packets on links.
+    pub messages_in_flight: u64,
+    /// Ready messages per node (non-zero only for queues).
+    pub depth: Vec<u32>,
+    /// Busy processing slots per node (non-zero only for consumers).
+    pub busy: Vec<u32>,
+    /// Whether each node is up (consumers crash; others never do).
+    pub up: Vec<bool>,
+    /// Ready messages over all queues.
+    pub total_depth: u64,
+    /// Highest `total_depth` seen.
+    pub max_total_depth: u64,
+    /// Highest depth per node.
+    pub max_depth: Vec<u32>,
+    /// Busy slots over all consumers.
+    pub total_busy: u64,
+    /// Processing slots over all consumers (concurrency × instances).
+    pub slots: u64,
+    depth_area: u128,
+    busy_area: u128,
+    node_depth_area: Vec<u128>,
+    node_last: Vec<Time>,
+    last: Time,
+}
+
+impl Metrics {
+    /// Zeroed metrics for a topology; `concurrency[i]` is the slot count of node `i`.
+    pub fn new(topology: &Topology, concurrency: &[u32]) -> Self {
+        let n = topology.nodes.len();
+        let slots = topology
+            .nodes
+            .iter()
+            .zip(concurrency)
+            .filter(|(node, _)| node.kind == NodeKind::Consumer)
+            .map(|(_, &c)| u64::from(c))
+            .sum();
+        Metrics {
+            counts: Counts::default(),
+            now: 0,
+            packets_in_flight: 0,
+            messages_in_flight: 0,
+            depth: vec![0; n],
+            busy: vec![0; n],
+            up: vec![true; n],
+            total_depth: 0,
+            max_total_depth: 0,
+            max_depth: vec![0; n],
+            total_busy: 0,
+            slots,
+            depth_area: 0,
+            busy_area: 0,
+            node_depth_area: vec![0; n],
+            node_last: vec![0; n],
+            last: 0,
+        }
+    }
+
+    /// Lets time pass to `t` with no event (the end of a time-limited run).
+    pub fn advance_to(&mut self, t: Time) {
+        let dt = u128::from(t.saturating_sub(self.last));
+        self.depth_area += u128::from(self.total_depth) * dt;
+        self.busy_area += u128::from(self.total_busy) * dt;
+        self.last = t;
+        self.now = t;
+    }
+
+    fn change_depth(&mut self, node: usize, up: bool) {
+        let dt = u128::from(self.last.saturating_sub(self.node_last[node]));
+        self.node_depth_area[node] += u128::from(self.depth[node]) * dt;
+        self.node_last[node] = self.last;
+        if up {
+            self.depth[node] += 1;
+            self.total_depth += 1;
+            self.max_depth[node] = self.max_depth[node].max(self.depth[node]);
+            self.max_total_depth = self.max_total_depth.max(self.total_depth);
+        } else {
+            self.depth[node] = self.depth[node].saturating_sub(1);
+            self.total_depth = self.total_depth.saturating_sub(1);
+        }
+    }
+
+    fn free_slot(&mut self, node: usize) {
+        if self.busy[node] > 0 {
+            self.busy[node] -= 1;
+            self.total_busy -= 1;
+        }
+    }
+
+    /// Folds one event in. Events must come in trace order.
+    pub fn apply(&mut self, e: &TraceEvent) {
+        self.advance_to(e.time);
+        let c = &mut self.counts;
+        let node = usize::from(e.node);
+        let carries = e.packet.carries_message();
+        match e.kind {
+            EventKind::Produce => c.produced += 1,
+            EventKind::Send | EventKind::Duplicate => {
+                self.packets_in_flight += 1;
+                self.messages_in_flight += u64::from(carries);
+                if e.kind == EventKind::Duplicate {
+                    c.duplicated_in_transit += u64::from(carries);
+                } else if matches!(e.packet, PacketKind::Publish | PacketKind::Request) {
+                    c.sent += 1;
+                    c.retries += u64::from(e.attempt > 1);
+                } else if e.packet == PacketKind::Deliver {
+                    c.redeliveries += u64::from(e.delivery > 1);
+                    // A delivery leaves the ready queue (auto-ack too).
+                    self.change_depth(node, false);
+                }
+            }
+            EventKind::Lost | EventKind::Arrive => {
+                self.packets_in_flight = self.packets_in_flight.saturating_sub(1);
+                self.messages_in_flight = self.messages_in_flight.saturating_sub(u64::from(carries));
+                if e.kind == EventKind::Lost {
+                    if carries {
+                        c.lost_in_transit += 1;
+                    } else {
+                        c.control_lost += 1;
+                    }
+                } else if matches!(e.packet, PacketKind::Deliver | PacketKind::Request) {
+                    c.delivered += 1;
+                }
+            }
+            EventKind::Enqueue | EventKind::Requeue => self.change_depth(node, true),
+            EventKind::Evict => {
+                c.rejected += 1;
+                self.change_depth(node, false);
+            }
+            EventKind::Reject => c.rejected += 1,
+            EventKind::DeadLetter => c.dead_lettered += 1,
+            EventKind::ProcessStart => {
+                self.busy[node] += 1;
+                self.total_busy += 1;
+            }
+            EventKind::Effect => {
+                c.effects_applied += 1;
+                match e.cause {
+                    Cause::Duplicate => c.duplicate_effects += 1,
+                    Cause::OutOfOrder => {
+                        c.ordering_violations += 1;
+                        c.unique_effects += 1;
+                    }
+                    _ => c.unique_effects += 1,
+                }
+                self.free_slot(node);
+            }
+            EventKind::DedupHit => {
+                c.dedup_hits += 1;
+                self.free_slot(node);
+            }
+            EventKind::ProcessFail => self.free_slot(node),
+            EventKind::Timeout => c.timeouts += 1,
+            EventKind::GiveUp => c.gave_up += 1,
+            EventKind::Discard => c.discarded += 1,
+            EventKind::Crash => {
+                c.crashes += 1;
+                self.total_busy -= u64::from(self.busy[node]);
+                self.busy[node] = 0;
+                self.up[node] = false;
+            }
+            EventKind::Restart => self.up[node] = true,
+            EventKind::Confirm | EventKind::Nack | EventKind::Backoff | EventKind::Stale => {}
+        }
+        debug_assert!(e.node == NO_NODE || node < self.depth.len());
+    }
+
+    /// Time-weighted mean of the total queue depth over `[0, now]`.
+    pub fn mean_depth(&self) -> f64 {
+        if self.last == 0 { 0.0 } else { self.depth_area as f64 / self.last as f64 }
+    }
+
+    /// Time-weighted mean depth of one node over `[0, now]`.
+    pub fn mean_node_depth(&self, node: usize) -> f64 {
+        if self.last == 0 {
+            return 0.0;
+        }
+        let tail = u128::from(self.depth[node]) * u128::from(self.last - self.node_last[node]);
+        (self.node_depth_area[node] + tail) as f64 / self.last as f64
+    }
+
+    /// Busy slot-time over available slot-time, in `[0, 1]`.
+    pub fn utilization(&self) -> f64 {
+        if self.last == 0 || self.slots == 0 {
+            0.0
+        } else {
+            self.busy_area as f64 / (self.slots as f64 * self.last as f64)
+        }
+    }
+}
+
+/// End-to-end latencies: produce → first effect, in order of first effect.
+#[derive(Clone, Debug, Default)]
+pub struct Latencies {
+    produced_at: Vec<Time>,
+    /// Latencies in µs, in the order the effects happened.
+    pub samples: Vec<Time>,
+}
+
+impl Latencies {
+    /// Folds one event in.
+    pub fn apply(&mut self, e: &TraceEvent) {
+        match e.kind {
+            EventKind::Produce => self.produced_at.push(e.time),
+            EventKind::Effect if e.cause != Cause::Duplicate => {
+                let born = self.produced_at.get(e.msg as usize).copied().unwrap_or(e.time);
+                self.samples.push(e.time - born);
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! The report: counters, latency, throughput, queueing figures and a verdict.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::StatusCounts;
+use crate::metrics::{Latencies, Metrics};
+use crate::time::{self, MICROS_PER_SEC, Time};
+
+/// Whether every business message took effect exactly once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every message took effect exactly once.
+    Correct,
+    /// Every message took effect, some more than once.
+    Duplicates,
+    /// No message took effect twice, but some never did.
+    Losses,
+    /// Both.
+    DuplicatesAndLosses,
+    /// The run was cut short (time or event limit, or a report taken mid-run)
+    /// with messages still on their way.
+    Incomplete,
+}
+
+impl Verdict {
+    /// The snake_case name, as in the JSON report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Correct => "correct",
+            Verdict::Duplicates => "duplicates",
+            Verdict::Losses => "losses",
+            Verdict::DuplicatesAndLosses => "duplicates_and_losses",
+            Verdict::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// Why a run stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// Nothing left to happen.
+    Finished,
+    /// The scenario's (or caller's) time limit.
+    TimeLimit,
+    /// The scenario's event limit.
+    EventLimit,
+}
+
+/// Latency percentiles in ms (nearest-rank method).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LatencyStats {
+    /// Mean.
+    pub mean: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Largest.
+    pub max: f64,
+}
+
+impl LatencyStats {
+    /// Statistics of samples in µs; all zero when there are none.
+    pub fn of(samples: &[Time]) -> Self {
+        if samples.is_empty() {
+            return LatencyStats::default();
+        }
+        let mut s = samples.to_vec();
+        s.sort_unstable();
+        let rank = |p: f64| {
+            let r = (p / 100.0 * s.len() as f64).ceil() as usize;
+            round3(time::to_ms(s[r.clamp(1, s.len()) - 1]))
+        };
+        let sum: u128 = s.iter().map(|&x| u128::from(x)).sum();
+        LatencyStats {
+            mean: round3(sum as f64 / s.len() as f64 / 1_000.0),
+            p50: rank(50.0),
+            p95: rank(95.0),
+            p99: rank(99.0),
+            max: round3(time::to_ms(s[s.len() - 1])),
+        }
+    }
+}
+
+/// Time-weighted mean and maximum of a level.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DepthStats {
+    /// Time-weighted mean.
+    pub mean: f64,
+    /// Maximum.
+    pub max: u64,
+}
+
+/// Depth figures of one queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueFigures {
+    /// Queue name.
+    pub name: String,
+    /// Ready messages: time-weighted mean and maximum.
+    pub depth: DepthStats,
+}
+
+/// The outcome of a run. Field names are stable: the UI, the golden tests and
+/// teachers' scripts read them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Messages produced.
+    pub produced: u64,
+    /// Transmissions by producers, retries included.
+    pub sent: u64,
+    /// Message-carrying packets lost on links.
+    pub lost_in_transit: u64,
+    /// Message-carrying packets duplicated by links.
+    pub duplicated_in_transit: u64,
+    /// Message copies that reached a consumer.
+    pub delivered: u64,
+    /// Effects skipped by the idempotency store.
+    pub dedup_hits: u64,
+    /// Effect applications, duplicates included.
+    pub effects_applied: u64,
+    /// Applications beyond the first for a message.
+    pub duplicate_effects: u64,
+    /// Messages whose effect was never applied.
+    pub never_applied: u64,
+    /// Copies moved to a dead-letter queue.
+    pub dead_lettered: u64,
+    /// Copies refused or evicted by a full queue.
+    pub rejected: u64,
+    /// Producer retransmissions.
+    pub retries: u64,
+    /// Queue redeliveries.
+    pub redeliveries: u64,
+    /// First applications that overtook an earlier message with the same key.
+    pub ordering_violations: u64,
+    /// Acks, confirms and replies lost on links.
+    pub control_lost: u64,
+    /// Consumer crashes.
+    pub crashes: u64,
+    /// Produce → first effect, in ms.
+    pub latency: LatencyStats,
+    /// Messages applied per simulated second.
+    pub throughput: f64,
+    /// Simulated time at the end of the run, in ms.
+    pub sim_time_ms: f64,
+    /// Engine events executed.
+    pub events: u64,
+    /// Ready messages over all queues.
+    pub queue_depth: DepthStats,
+    /// Per-queue depth.
+    pub queues: Vec<QueueFigures>,
+    /// Busy slot-time over available slot-time.
+    pub consumer_utilization: f64,
+    /// Where every message stands (sums to `produced`).
+    pub status: StatusCounts,
+    /// Why the run stopped; null for a report taken mid-run.
+    pub stopped: Option<StopReason>,
+    /// The seed of the run.
+    pub seed: u64,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1_000.0).round() / 1_000.0
+}
+
+/// The verdict for a run's counts. A run that `finished` (nothing left to
+/// happen) is never incomplete: a message still unsettled then is stuck for
+/// good (e.g. awaiting an ack that will never come) and counts as never applied.
+pub fn verdict(duplicate_effects: u64, never_applied: u64, unsettled: u64, finished: bool) -> Verdict {
+    match (!finished && unsettled > 0, duplicate_effects > 0, never_applied > 0) {
+        (true, _, _) => Verdict::Incomplete,
+        (false, false, false) => Verdict::Correct,
+        (false, true, false) => Verdict::Duplicates,
+        (false, false, true) => Verdict::Losses,
+        (false, true, true) => Verdict::DuplicatesAndLosses,
+    }
+}
+
+/// What a report is built from.
+pub(crate) struct ReportInputs<'a> {
+    pub metrics: &'a Metrics,
+    pub latencies: &'a Latencies,
+    pub status: StatusCounts,
+    pub queue_names: Vec<(usize, String)>,
+    pub events: u64,
+    pub stopped: Option<StopReason>,
+    pub seed: u64,
+}
+
+impl Report {
+    pub(crate) fn build(i: ReportInputs<'_>) -> Report {
+        let m = i.metrics;
+        let c = &m.counts;
+        let sim_time = m.now;
+        let never_applied = c.produced - c.unique_effects;
+        Report {
+            produced: c.produced,
+            sent: c.sent,
+            lost_in_transit: c.lost_in_transit,
+            duplicated_in_transit: c.duplicated_in_transit,
+            delivered: c.delivered,
+            dedup_hits: c.dedup_hits,
+            effects_applied: c.effects_applied,
+            duplicate_effects: c.duplicate_effects,
+            never_applied,
+            dead_lettered: c.dead_lettered,
+            rejected: c.rejected,
+            retries: c.retries,
+            redeliveries: c.redeliveries,
+            ordering_violations: c.ordering_violations,
+            control_lost: c.control_lost,
+            crashes: c.crashes,
+            latency: LatencyStats::of(&i.latencies.samples),
+            throughput: if sim_time == 0 {
+                0.0
+            } else {
+                round3(c.unique_effects as f64 * MICROS_PER_SEC as f64 / sim_time as f64)
+            },
+            sim_time_ms: time::to_ms(sim_time),
+            events: i.events,
+            queue_depth: DepthStats { mean: round3(m.mean_depth()), max: m.max_total_depth },
+            queues: i
+                .queue_names
+                .into_iter()
+                .map(|(node, name)| QueueFigures {
+                    name,
+                    depth: DepthStats { mean: round3(m.mean_node_depth(node)), max: u64::from(m.max_depth[node]) },
+                })
+                .collect(),
+            consumer_utilization: round3(m.utilization()),
+            status: i.status,
+            stopped: i.stopped,
+            seed: i.seed,
+            verdict: verdict(
+                c.duplicate_effects,
+                never_applied,
+                i.status.unsettled(),
+                i.stopped == Some(StopReason::Finished),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let samples: Vec<Time> = (1..=100).map(|i| i * 1_000).collect();
+        let s = LatencyStats::of(&samples);
+        assert_eq!((s.p50, s.p95, s.p99, s.max), (50.0, 95.0, 99.0, 100.0));
+        assert_eq!(s.mean, 50.5);
+        assert_eq!(LatencyStats::of(&[]), LatencyStats::default());
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(verdict(0, 0, 0, true), Verdict::Correct);
+        assert_eq!(verdict(1, 0, 0, true), Verdict::Duplicates);
+        assert_eq!(verdict(0, 1, 0, true), Verdict::Losses);
+        assert_eq!(verdict(1, 1, 0, true), Verdict::DuplicatesAndLosses);
+        assert_eq!(verdict(0, 1, 3, false), Verdict::Incomplete);
+        // Finished with a message stuck in a queue: it is lost, not pending.
+        assert_eq!(verdict(0, 1, 1, true), Verdict::Losses);
+    }
+}

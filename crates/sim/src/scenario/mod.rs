@@ -1,0 +1,497 @@
+//! The scenario file: what a teacher writes, what the editor edits, what a
+//! share link carries.
+//!
+//! A scenario is plain data. Every field has a default (listed in its doc
+//! comment), so a file only needs what differs. Durations are milliseconds and
+//! may be fractional. Names tie the parts together: a producer sends `to` a
+//! queue, a consumer group reads `from` a queue, and link overrides name the
+//! groups at either end.
+//!
+//! [`Scenario::from_json`] parses and validates in one go and reports every
+//! problem with its JSON path; [`Scenario::validate`] checks a scenario built
+//! in code or edited in a form.
+
+mod tagged;
+mod validate;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dist::Dist;
+
+pub use validate::{Problem, limits};
+
+/// The scenario format version this build reads and writes.
+pub const SCENARIO_VERSION: u32 = 1;
+
+/// A complete simulation setup: topology, network, workload, and limits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; must be 1. Default 1.
+    pub version: u32,
+    /// Short title. Default "".
+    pub name: String,
+    /// One or two sentences on what the scenario shows. Default "".
+    pub description: String,
+    /// Seed used when none is given on the command line or in the UI. Default 1.
+    pub seed: u64,
+    /// Stop after this much simulated time, in ms. Default 3,600,000 (one hour).
+    pub duration_ms: f64,
+    /// Stop after this many engine events (a guard against endless retries).
+    /// Default 20,000,000.
+    pub max_events: u64,
+    /// Link behaviour. Default: 1 ms constant latency, no faults.
+    pub network: Network,
+    /// Services that publish messages. Default: none (at least one is required).
+    pub producers: Vec<ProducerSpec>,
+    /// Brokers, one queue each. Default: none (at least one is required).
+    pub queues: Vec<QueueSpec>,
+    /// Consumer groups. Default: none (at least one is required).
+    pub consumers: Vec<ConsumerSpec>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            version: SCENARIO_VERSION,
+            name: String::new(),
+            description: String::new(),
+            seed: 1,
+            duration_ms: 3_600_000.0,
+            max_events: 20_000_000,
+            network: Network::default(),
+            producers: Vec::new(),
+            queues: Vec::new(),
+            consumers: Vec::new(),
+        }
+    }
+}
+
+/// The default link and per-link overrides.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Network {
+    /// Behaviour of every link not overridden.
+    pub default: LinkSpec,
+    /// Overrides, applied in order (a later match wins field by field).
+    pub links: Vec<LinkOverride>,
+}
+
+/// How one directed link behaves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct LinkSpec {
+    /// One-way latency. Default constant 1 ms. Variance reorders messages.
+    pub latency: Dist,
+    /// Probability that a packet is lost. Default 0.
+    pub loss: f64,
+    /// Probability that a packet arrives twice (the copy has its own latency
+    /// and may itself be lost). Default 0.
+    pub duplicate: f64,
+    /// Time windows in which the link drops everything (a network partition).
+    /// Default none.
+    pub outages: Vec<Window>,
+}
+
+impl Default for LinkSpec {
+    fn default() -> Self {
+        LinkSpec { latency: Dist::constant(1.0), loss: 0.0, duplicate: 0.0, outages: Vec::new() }
+    }
+}
+
+/// A half-open time window `[from_ms, to_ms)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    /// Start (inclusive).
+    pub from_ms: f64,
+    /// End (exclusive).
+    pub to_ms: f64,
+}
+
+/// Overrides for the links from one group to another. Unset fields keep the
+/// default link's value.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct LinkOverride {
+    /// Sending group (producer, queue or consumer group name), or "*" for any.
+    pub from: String,
+    /// Receiving group, or "*" for any.
+    pub to: String,
+    /// Also apply to the reverse direction (acks and confirms). Default false.
+    pub both_ways: bool,
+    /// Latency, if different.
+    pub latency: Option<Dist>,
+    /// Loss probability, if different.
+    pub loss: Option<f64>,
+    /// Duplication probability, if different.
+    pub duplicate: Option<f64>,
+    /// Outage windows, if different.
+    pub outages: Option<Vec<Window>>,
+}
+
+/// A group of identical producer instances (e.g. an order service).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct ProducerSpec {
+    /// Group name, unique among all groups. Default "orders".
+    pub name: String,
+    /// Number of instances. Default 1.
+    pub count: u32,
+    /// Queue the messages go to. Default "queue".
+    pub to: String,
+    /// Messages each instance produces. Default 100.
+    pub messages: u32,
+    /// When the first message is produced, in ms. Default 0.
+    pub start_ms: f64,
+    /// When messages are produced. Default every 10 ms.
+    pub arrival: Arrival,
+    /// Number of distinct business keys (e.g. order ids being updated);
+    /// ordering is checked per key. Default 1.
+    pub keys: u32,
+    /// How each message picks its key. Default round robin.
+    pub key_choice: KeyChoice,
+    /// How messages are sent and retried. Default fire-and-forget.
+    pub send: SendSpec,
+    /// Most unconfirmed messages outstanding at once; the rest wait in the
+    /// producer (backpressure). Default unlimited (null). Sync mode uses 1.
+    pub max_in_flight: Option<u32>,
+    /// Fraction of messages that are poison: every processing attempt fails.
+    /// Default 0.
+    pub poison_rate: f64,
+}
+
+impl Default for ProducerSpec {
+    fn default() -> Self {
+        ProducerSpec {
+            name: "orders".into(),
+            count: 1,
+            to: "queue".into(),
+            messages: 100,
+            start_ms: 0.0,
+            arrival: Arrival::default(),
+            keys: 1,
+            key_choice: KeyChoice::RoundRobin,
+            send: SendSpec::default(),
+            max_in_flight: None,
+            poison_rate: 0.0,
+        }
+    }
+}
+
+/// The arrival process of a producer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Arrival {
+    /// One message every `interval_ms`.
+    Fixed {
+        /// Gap between messages.
+        interval_ms: f64,
+    },
+    /// A Poisson process: exponential gaps averaging `1000 / rate_per_s` ms.
+    Poisson {
+        /// Mean messages per second.
+        rate_per_s: f64,
+    },
+    /// `size` messages at once, every `every_ms`.
+    Bursts {
+        /// Messages per burst.
+        size: u32,
+        /// Gap between bursts.
+        every_ms: f64,
+    },
+}
+
+impl Default for Arrival {
+    fn default() -> Self {
+        Arrival::Fixed { interval_ms: 10.0 }
+    }
+}
+
+/// How a producer picks each message's business key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum KeyChoice {
+    /// Keys 0, 1, 2, … in turn.
+    #[default]
+    RoundRobin,
+    /// A uniformly random key for each message.
+    Random,
+}
+
+/// Send mode, timeout and retry policy of a producer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct SendSpec {
+    /// Default fire-and-forget.
+    pub mode: SendMode,
+    /// How long to wait for a confirm (or a sync reply) before retrying, in ms.
+    /// Default 200.
+    pub timeout_ms: f64,
+    /// Attempts in all, the first included; 1 means never retry. Default 5.
+    pub max_attempts: u32,
+    /// Wait between a failed attempt and the next. Default exponential from 50 ms.
+    pub backoff: Backoff,
+}
+
+impl Default for SendSpec {
+    fn default() -> Self {
+        SendSpec { mode: SendMode::FireAndForget, timeout_ms: 200.0, max_attempts: 5, backoff: Backoff::default() }
+    }
+}
+
+/// Whether and how a producer waits for its message to be taken.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SendMode {
+    /// Send once and move on: a lost message is gone (at-most-once).
+    #[default]
+    FireAndForget,
+    /// Wait for the broker's confirm; on timeout or reject, retry (at-least-once).
+    Confirm,
+    /// Call the consumer directly and block until it replies (no broker):
+    /// the synchronous baseline.
+    Sync,
+}
+
+/// Backoff between attempts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Backoff {
+    /// Default exponential.
+    pub kind: BackoffKind,
+    /// Wait after the first failure, in ms. Default 50.
+    pub base_ms: f64,
+    /// Growth per attempt for the exponential kinds. Default 2.
+    pub multiplier: f64,
+    /// Cap on any single wait, in ms. Default 5,000.
+    pub max_ms: f64,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff { kind: BackoffKind::Exponential, base_ms: 50.0, multiplier: 2.0, max_ms: 5_000.0 }
+    }
+}
+
+/// The shape of the backoff schedule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BackoffKind {
+    /// Always `base_ms`.
+    Fixed,
+    /// `base_ms · multiplier^(n−1)`, capped at `max_ms`.
+    #[default]
+    Exponential,
+    /// "Full jitter": uniform in `[0, exponential wait]`, which spreads retries
+    /// out instead of letting them arrive in waves.
+    ExponentialJitter,
+}
+
+/// A broker holding one queue (RabbitMQ-style: competing consumers, acks,
+/// redelivery, dead-lettering).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueSpec {
+    /// Name, unique among all groups. Default "queue".
+    pub name: String,
+    /// Most ready (not yet delivered) messages held; null for unbounded. Default null.
+    pub capacity: Option<u32>,
+    /// What happens to a message arriving at a full queue. Default reject.
+    pub overflow: Overflow,
+    /// When the broker forgets a delivered message. Default manual.
+    pub ack: AckMode,
+    /// Most unacknowledged deliveries per consumer instance; 0 for no limit.
+    /// Default 10.
+    pub prefetch: u32,
+    /// Redeliver a message whose ack has not arrived after this many ms; null
+    /// to wait forever (until the consumer disconnects). Default 1,000.
+    pub ack_timeout_ms: Option<f64>,
+    /// Dead-letter a message after this many deliveries; null for never.
+    /// Default null.
+    pub max_deliveries: Option<u32>,
+}
+
+impl Default for QueueSpec {
+    fn default() -> Self {
+        QueueSpec {
+            name: "queue".into(),
+            capacity: None,
+            overflow: Overflow::Reject,
+            ack: AckMode::Manual,
+            prefetch: 10,
+            ack_timeout_ms: Some(1_000.0),
+            max_deliveries: None,
+        }
+    }
+}
+
+/// Overflow policy of a bounded queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Overflow {
+    /// Refuse the new message (a confirming producer gets a nack and retries).
+    #[default]
+    Reject,
+    /// Accept it and discard the oldest ready message.
+    DropOldest,
+}
+
+/// Acknowledgement mode of a queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AckMode {
+    /// The consumer acks after processing; unacked messages are redelivered
+    /// (at-least-once).
+    #[default]
+    Manual,
+    /// The broker forgets a message as soon as it sends it (at-most-once).
+    Auto,
+}
+
+/// A group of identical consumer instances competing on one queue (e.g. an
+/// inventory service). The group shares one dedup store (its database). Each
+/// queue is read by at most one group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsumerSpec {
+    /// Group name, unique among all groups. Default "inventory".
+    pub name: String,
+    /// Number of instances. Default 1.
+    pub count: u32,
+    /// Queue consumed. Default "queue".
+    pub from: String,
+    /// Messages each instance processes at once. Default 1.
+    pub concurrency: u32,
+    /// Processing time per message. Default constant 5 ms.
+    pub processing: Dist,
+    /// Crashes and restarts. Default never.
+    pub crash: CrashSpec,
+    /// The idempotency (dedup) store. Default off.
+    pub idempotency: Idempotency,
+}
+
+impl Default for ConsumerSpec {
+    fn default() -> Self {
+        ConsumerSpec {
+            name: "inventory".into(),
+            count: 1,
+            from: "queue".into(),
+            concurrency: 1,
+            processing: Dist::constant(5.0),
+            crash: CrashSpec::default(),
+            idempotency: Idempotency::default(),
+        }
+    }
+}
+
+/// Random and scheduled consumer crashes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct CrashSpec {
+    /// Probability that handling a message crashes the instance. Default 0.
+    pub probability: f64,
+    /// Where in the handling a random crash strikes. Default after the effect,
+    /// before the ack (the case that causes a redelivery).
+    pub point: CrashPoint,
+    /// Time from a random crash to the restart, in ms. Default 1,000.
+    pub restart_ms: f64,
+    /// Planned outages. Default none.
+    pub schedule: Vec<ScheduledCrash>,
+}
+
+impl Default for CrashSpec {
+    fn default() -> Self {
+        CrashSpec { probability: 0.0, point: CrashPoint::AfterEffect, restart_ms: 1_000.0, schedule: Vec::new() }
+    }
+}
+
+/// Where a random crash strikes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CrashPoint {
+    /// After processing, before the business effect is written.
+    BeforeEffect,
+    /// After the effect is written, before the ack is sent.
+    #[default]
+    AfterEffect,
+}
+
+/// A planned consumer outage.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduledCrash {
+    /// Which instance (0-based); null for every instance of the group. Default null.
+    pub instance: Option<u32>,
+    /// When it crashes, in ms.
+    pub at_ms: f64,
+    /// How long it stays down, in ms.
+    pub down_ms: f64,
+}
+
+/// The consumer group's store of processed idempotency keys.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Idempotency {
+    /// Skip the effect for a message id already processed. Default false.
+    pub enabled: bool,
+    /// Keep at most this many keys (oldest forgotten first); null for all.
+    /// Default null.
+    pub capacity: Option<u32>,
+    /// Forget a key this many ms after it was stored; null for never. Default null.
+    pub ttl_ms: Option<f64>,
+}
+
+impl Scenario {
+    /// Parses scenario JSON and validates it. On failure returns every problem
+    /// found, each with its JSON path (`producers[0].arrival.rate_per_s`).
+    pub fn from_json(text: &str) -> Result<Scenario, Vec<Problem>> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let mut path = if path == "." { String::new() } else { path };
+            let mut message = validate::explain_serde_error(e.inner());
+            // A tagged object (see `tagged.rs`) names the field inside it.
+            if let Some(rest) = message.strip_prefix(tagged::FIELD_PREFIX)
+                && let Some((field, why)) = rest.split_once("`: ")
+            {
+                path = if path.is_empty() { field.to_string() } else { format!("{path}.{field}") };
+                message = why.to_string();
+            }
+            vec![Problem::new(path, message)]
+        })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// The scenario as pretty JSON (the export format).
+    pub fn to_json(&self) -> String {
+        // Serializing plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Total messages the producers will create.
+    pub fn total_messages(&self) -> u64 {
+        self.producers.iter().map(|p| u64::from(p.count) * u64::from(p.messages)).sum()
+    }
+}

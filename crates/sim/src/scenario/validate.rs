@@ -1,0 +1,467 @@
+//! Validation: every problem in a scenario, each with its JSON path.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Arrival, Backoff, ConsumerSpec, LinkOverride, LinkSpec, ProducerSpec, QueueSpec, SCENARIO_VERSION, Scenario,
+    SendMode, Window,
+};
+use crate::dist::{Dist, MAX_DURATION_MS};
+
+/// Bounds that keep any accepted scenario from exhausting memory or running
+/// forever.
+pub mod limits {
+    /// Most messages all producers together may create.
+    pub const MAX_MESSAGES: u64 = 5_000_000;
+    /// Most instances in one producer or consumer group.
+    pub const MAX_GROUP_COUNT: u32 = 64;
+    /// Most nodes (producer, queue and consumer instances) in all.
+    pub const MAX_NODES: u32 = 256;
+    /// Longest simulated run, in ms (about 11.6 days).
+    pub const MAX_DURATION_MS: f64 = 1.0e9;
+    /// Most engine events in one run.
+    pub const MAX_EVENTS: u64 = 500_000_000;
+    /// Most distinct keys per producer.
+    pub const MAX_KEYS: u32 = 1_000_000;
+    /// Most attempts per message.
+    pub const MAX_ATTEMPTS: u32 = 100;
+    /// Most concurrent messages per consumer instance.
+    pub const MAX_CONCURRENCY: u32 = 1_024;
+    /// Largest queue capacity, prefetch window or burst.
+    pub const MAX_CAPACITY: u32 = 10_000_000;
+    /// Longest group name, in characters.
+    pub const MAX_NAME_LEN: usize = 40;
+}
+
+/// One thing wrong with a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// JSON path of the offending field, e.g. `producers[0].arrival.rate_per_s`;
+    /// empty for the document as a whole.
+    pub path: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem { path: path.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.path, self.message) }
+    }
+}
+
+/// Turns a serde_json error into a sentence without the type-system jargon.
+pub(super) fn explain_serde_error(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg.replace("invalid type: ", "wrong type: ").replace("expected f64", "expected a number");
+    let msg = msg
+        .replace("expected u32", "expected a whole number ≥ 0")
+        .replace("expected u64", "expected a whole number ≥ 0");
+    match e.classify() {
+        serde_json::error::Category::Eof => format!("the JSON ends too early ({msg})"),
+        serde_json::error::Category::Syntax => format!("not valid JSON ({msg})"),
+        _ => msg,
+    }
+}
+
+/// Collects problems under a path prefix.
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem::new(path, message));
+    }
+
+    fn probability(&mut self, path: String, p: f64) {
+        if !(0.0..=1.0).contains(&p) {
+            self.push(path, format!("must be a probability between 0 and 1, got {p}"));
+        }
+    }
+
+    /// A duration in ms: finite, ≥ 0 (or > 0 when `positive`), at most a day.
+    fn duration(&mut self, path: String, v: f64, positive: bool) {
+        if !v.is_finite() || v < 0.0 || (positive && v == 0.0) {
+            let bound = if positive { "> 0" } else { "≥ 0" };
+            self.push(path, format!("must be a number of milliseconds {bound}, got {v}"));
+        } else if v > MAX_DURATION_MS {
+            self.push(path, format!("must be at most {MAX_DURATION_MS} ms (one day), got {v}"));
+        }
+    }
+
+    fn range_u32(&mut self, path: String, v: u32, lo: u32, hi: u32) {
+        if v < lo || v > hi {
+            self.push(path, format!("must be between {lo} and {hi}, got {v}"));
+        }
+    }
+
+    fn dist(&mut self, path: &str, d: &Dist) {
+        for (field, why) in d.problems() {
+            self.push(format!("{path}.{field}"), why);
+        }
+    }
+
+    fn windows(&mut self, path: &str, ws: &[Window]) {
+        for (i, w) in ws.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            if !w.from_ms.is_finite() || w.from_ms < 0.0 {
+                self.push(format!("{p}.from_ms"), format!("must be ≥ 0, got {}", w.from_ms));
+            }
+            if !w.to_ms.is_finite() || w.to_ms <= w.from_ms {
+                self.push(
+                    format!("{p}.to_ms"),
+                    format!("must be greater than from_ms ({}), got {}", w.from_ms, w.to_ms),
+                );
+            }
+        }
+    }
+
+    fn link(&mut self, path: &str, l: &LinkSpec) {
+        self.dist(&format!("{path}.latency"), &l.latency);
+        self.probability(format!("{path}.loss"), l.loss);
+        self.probability(format!("{path}.duplicate"), l.duplicate);
+        self.windows(&format!("{path}.outages"), &l.outages);
+    }
+
+    fn link_override(&mut self, path: &str, o: &LinkOverride, groups: &BTreeSet<&str>) {
+        for (field, name) in [("from", &o.from), ("to", &o.to)] {
+            if name != "*" && !groups.contains(name.as_str()) {
+                self.push(format!("{path}.{field}"), unknown_group(name, groups));
+            }
+        }
+        if let Some(d) = &o.latency {
+            self.dist(&format!("{path}.latency"), d);
+        }
+        if let Some(p) = o.loss {
+            self.probability(format!("{path}.loss"), p);
+        }
+        if let Some(p) = o.duplicate {
+            self.probability(format!("{path}.duplicate"), p);
+        }
+        if let Some(ws) = &o.outages {
+            self.windows(&format!("{path}.outages"), ws);
+        }
+    }
+
+    fn name(&mut self, path: String, name: &str, seen: &mut BTreeSet<String>) {
+        if name.trim().is_empty() {
+            self.push(path, "must not be empty");
+        } else if name.chars().count() > limits::MAX_NAME_LEN {
+            self.push(path, format!("must be at most {} characters", limits::MAX_NAME_LEN));
+        } else if name == "*" {
+            self.push(path, "\"*\" is reserved for link overrides");
+        } else if !seen.insert(name.to_string()) {
+            self.push(path, format!("\"{name}\" is already used by another producer, queue or consumer group"));
+        }
+    }
+
+    fn queue_ref(&mut self, path: String, name: &str, queues: &BTreeSet<&str>) {
+        if !queues.contains(name) {
+            let known: Vec<&str> = queues.iter().copied().collect();
+            let hint = if known.is_empty() {
+                "no queues are defined".to_string()
+            } else {
+                format!("queues: {}", known.join(", "))
+            };
+            self.push(path, format!("no queue is named \"{name}\" ({hint})"));
+        }
+    }
+
+    fn producer(&mut self, i: usize, p: &ProducerSpec, queues: &BTreeSet<&str>, consumed: &BTreeSet<&str>) {
+        let path = format!("producers[{i}]");
+        self.range_u32(format!("{path}.count"), p.count, 1, limits::MAX_GROUP_COUNT);
+        self.queue_ref(format!("{path}.to"), &p.to, queues);
+        self.duration(format!("{path}.start_ms"), p.start_ms, false);
+        match p.arrival {
+            Arrival::Fixed { interval_ms } => self.duration(format!("{path}.arrival.interval_ms"), interval_ms, false),
+            Arrival::Poisson { rate_per_s } => {
+                if !rate_per_s.is_finite() || rate_per_s <= 0.0 || rate_per_s > 1e7 {
+                    self.push(
+                        format!("{path}.arrival.rate_per_s"),
+                        format!("must be a rate > 0 and ≤ 10,000,000 per second, got {rate_per_s}"),
+                    );
+                }
+            }
+            Arrival::Bursts { size, every_ms } => {
+                self.range_u32(format!("{path}.arrival.size"), size, 1, limits::MAX_CAPACITY);
+                self.duration(format!("{path}.arrival.every_ms"), every_ms, true);
+            }
+        }
+        self.range_u32(format!("{path}.keys"), p.keys, 1, limits::MAX_KEYS);
+        let send = &p.send;
+        if send.mode != SendMode::FireAndForget {
+            self.duration(format!("{path}.send.timeout_ms"), send.timeout_ms, true);
+        }
+        self.range_u32(format!("{path}.send.max_attempts"), send.max_attempts, 1, limits::MAX_ATTEMPTS);
+        self.backoff(&format!("{path}.send.backoff"), &send.backoff);
+        if send.mode == SendMode::Sync && queues.contains(p.to.as_str()) && !consumed.contains(p.to.as_str()) {
+            self.push(
+                format!("{path}.send.mode"),
+                format!("sync calls a consumer of \"{}\" directly, but no consumer group reads it", p.to),
+            );
+        }
+        if let Some(m) = p.max_in_flight {
+            self.range_u32(format!("{path}.max_in_flight"), m, 1, limits::MAX_CAPACITY);
+        }
+        self.probability(format!("{path}.poison_rate"), p.poison_rate);
+    }
+
+    fn backoff(&mut self, path: &str, b: &Backoff) {
+        self.duration(format!("{path}.base_ms"), b.base_ms, false);
+        self.duration(format!("{path}.max_ms"), b.max_ms, false);
+        if !b.multiplier.is_finite() || !(1.0..=10.0).contains(&b.multiplier) {
+            self.push(format!("{path}.multiplier"), format!("must be between 1 and 10, got {}", b.multiplier));
+        }
+        if b.max_ms.is_finite() && b.base_ms.is_finite() && b.max_ms < b.base_ms {
+            self.push(format!("{path}.max_ms"), format!("must be ≥ base_ms ({}), got {}", b.base_ms, b.max_ms));
+        }
+    }
+
+    fn queue(&mut self, i: usize, q: &QueueSpec) {
+        let path = format!("queues[{i}]");
+        if let Some(c) = q.capacity {
+            self.range_u32(format!("{path}.capacity"), c, 1, limits::MAX_CAPACITY);
+        }
+        self.range_u32(format!("{path}.prefetch"), q.prefetch, 0, limits::MAX_CAPACITY);
+        if let Some(t) = q.ack_timeout_ms {
+            self.duration(format!("{path}.ack_timeout_ms"), t, true);
+        }
+        if let Some(m) = q.max_deliveries {
+            self.range_u32(format!("{path}.max_deliveries"), m, 1, limits::MAX_ATTEMPTS);
+        }
+    }
+
+    fn consumer(&mut self, i: usize, c: &ConsumerSpec, queues: &BTreeSet<&str>) {
+        let path = format!("consumers[{i}]");
+        self.range_u32(format!("{path}.count"), c.count, 1, limits::MAX_GROUP_COUNT);
+        self.queue_ref(format!("{path}.from"), &c.from, queues);
+        self.range_u32(format!("{path}.concurrency"), c.concurrency, 1, limits::MAX_CONCURRENCY);
+        self.dist(&format!("{path}.processing"), &c.processing);
+        self.probability(format!("{path}.crash.probability"), c.crash.probability);
+        self.duration(format!("{path}.crash.restart_ms"), c.crash.restart_ms, false);
+        for (j, s) in c.crash.schedule.iter().enumerate() {
+            let sp = format!("{path}.crash.schedule[{j}]");
+            if let Some(inst) = s.instance
+                && inst >= c.count
+            {
+                self.push(
+                    format!("{sp}.instance"),
+                    format!("the group has {} instance(s), numbered from 0; got {inst}", c.count),
+                );
+            }
+            self.duration(format!("{sp}.at_ms"), s.at_ms, false);
+            self.duration(format!("{sp}.down_ms"), s.down_ms, false);
+        }
+        if let Some(cap) = c.idempotency.capacity {
+            self.range_u32(format!("{path}.idempotency.capacity"), cap, 1, limits::MAX_CAPACITY);
+        }
+        if let Some(ttl) = c.idempotency.ttl_ms {
+            self.duration(format!("{path}.idempotency.ttl_ms"), ttl, true);
+        }
+    }
+}
+
+fn unknown_group(name: &str, groups: &BTreeSet<&str>) -> String {
+    let known: Vec<&str> = groups.iter().copied().collect();
+    format!("no producer, queue or consumer group is named \"{name}\" (known: {}, or \"*\")", known.join(", "))
+}
+
+impl Scenario {
+    /// Checks every field and cross-reference. Returns all problems at once,
+    /// in document order.
+    pub fn validate(&self) -> Result<(), Vec<Problem>> {
+        let mut c = Checker { problems: Vec::new() };
+        if self.version > SCENARIO_VERSION {
+            c.push(
+                "version",
+                format!(
+                    "this scenario was written by a newer msgsim (format version {}); this one reads version {SCENARIO_VERSION}",
+                    self.version
+                ),
+            );
+        } else if self.version != SCENARIO_VERSION {
+            c.push("version", format!("must be {SCENARIO_VERSION}, got {}", self.version));
+        }
+        if !self.duration_ms.is_finite() || self.duration_ms <= 0.0 || self.duration_ms > limits::MAX_DURATION_MS {
+            c.push(
+                "duration_ms",
+                format!("must be > 0 and ≤ {} ms, got {}", limits::MAX_DURATION_MS, self.duration_ms),
+            );
+        }
+        if self.max_events == 0 || self.max_events > limits::MAX_EVENTS {
+            c.push("max_events", format!("must be between 1 and {}, got {}", limits::MAX_EVENTS, self.max_events));
+        }
+
+        let mut seen = BTreeSet::new();
+        for (i, p) in self.producers.iter().enumerate() {
+            c.name(format!("producers[{i}].name"), &p.name, &mut seen);
+        }
+        for (i, q) in self.queues.iter().enumerate() {
+            c.name(format!("queues[{i}].name"), &q.name, &mut seen);
+        }
+        for (i, g) in self.consumers.iter().enumerate() {
+            c.name(format!("consumers[{i}].name"), &g.name, &mut seen);
+        }
+        for (list, empty) in [
+            ("producers", self.producers.is_empty()),
+            ("queues", self.queues.is_empty()),
+            ("consumers", self.consumers.is_empty()),
+        ] {
+            if empty {
+                c.push(list, "needs at least one entry");
+            }
+        }
+
+        let queues: BTreeSet<&str> = self.queues.iter().map(|q| q.name.as_str()).collect();
+        let consumed: BTreeSet<&str> = self.consumers.iter().map(|g| g.from.as_str()).collect();
+        let groups: BTreeSet<&str> = self
+            .producers
+            .iter()
+            .map(|p| p.name.as_str())
+            .chain(queues.iter().copied())
+            .chain(self.consumers.iter().map(|g| g.name.as_str()))
+            .collect();
+
+        c.link("network.default", &self.network.default);
+        for (i, o) in self.network.links.iter().enumerate() {
+            c.link_override(&format!("network.links[{i}]"), o, &groups);
+        }
+        for (i, p) in self.producers.iter().enumerate() {
+            c.producer(i, p, &queues, &consumed);
+        }
+        for (i, q) in self.queues.iter().enumerate() {
+            c.queue(i, q);
+        }
+        let mut reader: std::collections::BTreeMap<&str, &str> = Default::default();
+        for (i, g) in self.consumers.iter().enumerate() {
+            c.consumer(i, g, &queues);
+            if let Some(first) = reader.insert(g.from.as_str(), g.name.as_str()) {
+                c.push(
+                    format!("consumers[{i}].from"),
+                    format!(
+                        "queue \"{}\" is already read by group \"{first}\"; a queue's competing consumers form one group (raise its count instead)",
+                        g.from
+                    ),
+                );
+            }
+        }
+
+        let total = self.total_messages();
+        if total > limits::MAX_MESSAGES {
+            c.push("producers", format!("produce {total} messages in all; the limit is {}", limits::MAX_MESSAGES));
+        }
+        let nodes: u64 = self.producers.iter().map(|p| u64::from(p.count)).sum::<u64>()
+            + self.queues.len() as u64
+            + self.consumers.iter().map(|g| u64::from(g.count)).sum::<u64>();
+        if nodes > u64::from(limits::MAX_NODES) {
+            c.push("", format!("the topology has {nodes} nodes; the limit is {}", limits::MAX_NODES));
+        }
+
+        if c.problems.is_empty() { Ok(()) } else { Err(c.problems) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{ConsumerSpec, ProducerSpec, QueueSpec};
+
+    fn minimal() -> Scenario {
+        Scenario {
+            producers: vec![ProducerSpec::default()],
+            queues: vec![QueueSpec::default()],
+            consumers: vec![ConsumerSpec::default()],
+            ..Scenario::default()
+        }
+    }
+
+    fn paths(s: &Scenario) -> Vec<String> {
+        s.validate().err().unwrap_or_default().into_iter().map(|p| p.path).collect()
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(minimal().validate(), Ok(()));
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_path() {
+        let mut s = minimal();
+        s.producers[0].arrival = Arrival::Poisson { rate_per_s: -1.0 };
+        s.producers[0].to = "nope".into();
+        s.consumers[0].concurrency = 0;
+        s.network.default.loss = 1.5;
+        let p = paths(&s);
+        assert_eq!(
+            p,
+            vec![
+                "network.default.loss",
+                "producers[0].to",
+                "producers[0].arrival.rate_per_s",
+                "consumers[0].concurrency"
+            ]
+        );
+    }
+
+    #[test]
+    fn future_version_is_named() {
+        let mut s = minimal();
+        s.version = 7;
+        let e = s.validate().unwrap_err();
+        assert!(e[0].message.contains("newer msgsim"), "{}", e[0]);
+    }
+
+    #[test]
+    fn duplicate_and_unknown_names() {
+        let mut s = minimal();
+        s.consumers[0].name = "queue".into();
+        s.network.links.push(LinkOverride { from: "ghost".into(), to: "*".into(), ..Default::default() });
+        assert_eq!(paths(&s), vec!["consumers[0].name", "network.links[0].from"]);
+    }
+
+    #[test]
+    fn one_group_per_queue() {
+        let mut s = minimal();
+        s.consumers.push(ConsumerSpec { name: "billing".into(), ..Default::default() });
+        assert_eq!(paths(&s), vec!["consumers[1].from"]);
+    }
+
+    #[test]
+    fn message_and_node_bounds() {
+        let mut s = minimal();
+        s.producers[0].count = 64;
+        s.producers[0].messages = 100_000;
+        assert_eq!(paths(&s), vec!["producers"]);
+    }
+
+    #[test]
+    fn json_errors_carry_the_path() {
+        let e =
+            Scenario::from_json(r#"{"producers":[{"arrival":{"kind":"poisson","rate_per_s":"fast"}}]}"#).unwrap_err();
+        assert_eq!(e[0].path, "producers[0].arrival.rate_per_s");
+        assert!(e[0].message.contains("expected a number"), "{}", e[0].message);
+        let e = Scenario::from_json(r#"{"producers":[{"colour":"red"}]}"#).unwrap_err();
+        assert!(e[0].message.contains("unknown field `colour`"), "{}", e[0].message);
+        let e = Scenario::from_json(r#"{"producers":[{"arrival":{"kind":"weekly"}}]}"#).unwrap_err();
+        assert_eq!(e[0].path, "producers[0].arrival.kind");
+        assert!(e[0].message.contains("unknown variant `weekly`"), "{}", e[0].message);
+        let e =
+            Scenario::from_json(r#"{"consumers":[{"processing":{"kind":"uniform","min_ms":1,"max":2}}]}"#).unwrap_err();
+        assert_eq!(e[0].path, "consumers[0].processing.max");
+        assert!(e[0].message.contains("unknown field `max`"), "{}", e[0].message);
+        let e = Scenario::from_json(r#"{"consumers":[{"processing":{"ms":2}}]}"#).unwrap_err();
+        assert_eq!(e[0].path, "consumers[0].processing.kind");
+        let e = Scenario::from_json(r#"{"version":1,"#).unwrap_err();
+        assert!(e[0].message.contains("ends too early"), "{}", e[0].message);
+    }
+}

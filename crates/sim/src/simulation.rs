@@ -1,0 +1,334 @@
+//! The engine: owns the nodes and the context, pops events in order and hands
+//! each to the node it concerns.
+
+use crate::broker::QueueBroker;
+use crate::consumer::Consumer;
+use crate::context::Ctx;
+use crate::dedup::DedupStore;
+use crate::event::Event;
+use crate::ledger::{Ledger, StatusCounts};
+use crate::metrics::Metrics;
+use crate::producer::Producer;
+use crate::report::{Report, ReportInputs, StopReason};
+use crate::rng::SimRng;
+use crate::scenario::{Problem, Scenario};
+use crate::time::{self, Time};
+use crate::topology::{NodeKind, Topology};
+use crate::trace::{EventKind, TraceEvent};
+
+/// One run of a scenario with one seed.
+///
+/// Build it with [`Simulation::new`], drive it with [`step`](Self::step),
+/// [`run_until`](Self::run_until) or [`run`](Self::run), and read the
+/// [`trace`](Self::trace) and [`report`](Self::report) at any point.
+#[derive(Clone)]
+pub struct Simulation {
+    ctx: Ctx,
+    producers: Vec<Producer>,
+    queues: Vec<QueueBroker>,
+    consumers: Vec<Consumer>,
+    stores: Vec<DedupStore>,
+    seed: u64,
+    deadline: Time,
+    max_events: u64,
+    events: u64,
+    stopped: Option<StopReason>,
+}
+
+impl Simulation {
+    /// Validates `scenario` and prepares a run with `seed`. Tracing is on.
+    pub fn new(scenario: &Scenario, seed: u64) -> Result<Self, Vec<Problem>> {
+        scenario.validate()?;
+        let topology = Topology::new(scenario);
+        let mut concurrency = vec![0u32; topology.nodes.len()];
+        let mut producers = Vec::new();
+        let mut queues = Vec::new();
+        let mut consumers = Vec::new();
+        for (id, node) in topology.nodes.iter().enumerate() {
+            let id = id as crate::trace::NodeId;
+            match node.kind {
+                NodeKind::Producer => {
+                    let spec = &scenario.producers[node.group];
+                    let targets = topology.consumers_of(node.queue);
+                    producers.push(Producer::new(id, producers.len() as u16, node.queue, targets, spec));
+                }
+                NodeKind::Queue => {
+                    let spec = &scenario.queues[node.group];
+                    queues.push(QueueBroker::new(id, queues.len() as u16, spec, topology.consumers_of(id)));
+                }
+                NodeKind::Consumer => {
+                    let spec = &scenario.consumers[node.group];
+                    let queue = &topology.nodes[usize::from(node.queue)];
+                    let ack = scenario.queues[queue.group].ack;
+                    concurrency[usize::from(id)] = spec.concurrency;
+                    consumers.push(Consumer::new(
+                        id,
+                        consumers.len() as u16,
+                        node.group,
+                        queue.index as u16,
+                        ack,
+                        spec,
+                    ));
+                }
+            }
+        }
+        let keys = scenario.producers.iter().map(|p| p.keys).max().unwrap_or(1);
+        let metrics = Metrics::new(&topology, &concurrency);
+        let ledger = Ledger::new(keys, scenario.total_messages());
+        let mut ctx = Ctx::new(topology, SimRng::new(seed), ledger, metrics);
+
+        for p in &producers {
+            p.start(&mut ctx);
+        }
+        let mut first_consumer = 0usize;
+        for spec in &scenario.consumers {
+            for s in &spec.crash.schedule {
+                for i in 0..spec.count {
+                    if s.instance.is_none_or(|only| only == i) {
+                        let consumer = (first_consumer + i as usize) as u16;
+                        ctx.scheduler.push(time::ms(s.at_ms), Event::Crash { consumer, down: time::ms(s.down_ms) });
+                    }
+                }
+            }
+            first_consumer += spec.count as usize;
+        }
+        Ok(Simulation {
+            ctx,
+            producers,
+            queues,
+            consumers,
+            stores: scenario.consumers.iter().map(|c| DedupStore::new(&c.idempotency)).collect(),
+            seed,
+            deadline: time::ms(scenario.duration_ms),
+            max_events: scenario.max_events,
+            events: 0,
+            stopped: None,
+        })
+    }
+
+    /// Turns tracing off (for big batch runs); the report is unaffected.
+    pub fn without_trace(mut self) -> Self {
+        self.ctx.trace = None;
+        self
+    }
+
+    /// Stops the run at `t` (µs) if that is earlier than the scenario's limit.
+    pub fn stop_at(&mut self, t: Time) {
+        self.deadline = self.deadline.min(t);
+    }
+
+    /// Executes the next event. Returns `false` once the run has stopped
+    /// (nothing left, or a time or event limit reached).
+    pub fn step(&mut self) -> bool {
+        if self.stopped.is_some() {
+            return false;
+        }
+        let Some(t) = self.ctx.scheduler.peek_time() else {
+            self.stopped = Some(StopReason::Finished);
+            return false;
+        };
+        if t > self.deadline {
+            self.stopped = Some(StopReason::TimeLimit);
+            // Let the clock (and the time-weighted figures) run to the limit.
+            self.ctx.metrics.advance_to(self.deadline);
+            return false;
+        }
+        if self.events >= self.max_events {
+            self.stopped = Some(StopReason::EventLimit);
+            return false;
+        }
+        let Some((t, event)) = self.ctx.scheduler.pop() else { return false };
+        self.ctx.now = t;
+        self.events += 1;
+        self.dispatch(event);
+        #[cfg(debug_assertions)]
+        if let Err(e) = self.check_conservation() {
+            panic!("conservation violated after event {} at {t} µs: {e}", self.events);
+        }
+        true
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        let ctx = &mut self.ctx;
+        match event {
+            Event::Produce(i) => self.producers[usize::from(i)].on_produce(ctx),
+            Event::Arrive(p) => {
+                ctx.take_off_link(&p);
+                let e = ctx.packet_record(EventKind::Arrive, &p);
+                ctx.emit(TraceEvent { node: p.to, peer: p.from, ..e });
+                let node = &ctx.topology.nodes[usize::from(p.to)];
+                let i = node.index;
+                match node.kind {
+                    NodeKind::Producer => self.producers[i].on_packet(ctx, p),
+                    NodeKind::Queue => self.queues[i].on_packet(ctx, p),
+                    NodeKind::Consumer => self.consumers[i].on_packet(ctx, p),
+                }
+            }
+            Event::Lost(p, cause) => {
+                ctx.take_off_link(&p);
+                ctx.lost(&p, cause);
+            }
+            Event::ConfirmTimeout { producer, msg, attempt } => {
+                self.producers[usize::from(producer)].on_timeout(ctx, msg, attempt)
+            }
+            Event::RetryDue { producer, msg } => self.producers[usize::from(producer)].on_retry_due(ctx, msg),
+            Event::ProcessDone { consumer, epoch, slot } => {
+                let c = &mut self.consumers[usize::from(consumer)];
+                c.on_done(ctx, epoch, slot, &mut self.stores[c.group]);
+            }
+            Event::AckTimeout { queue, tag } => self.queues[usize::from(queue)].on_ack_timeout(ctx, tag),
+            Event::Crash { consumer, down } => self.consumers[usize::from(consumer)].on_crash(ctx, down),
+            Event::Restart { consumer, epoch } => self.consumers[usize::from(consumer)].on_restart(ctx, epoch),
+            Event::Disconnect { queue, consumer } => self.queues[usize::from(queue)].on_disconnect(ctx, consumer),
+            Event::Connect { queue, consumer } => self.queues[usize::from(queue)].on_connect(ctx, consumer),
+        }
+    }
+
+    /// Executes every event up to and including time `t` (µs).
+    pub fn run_until(&mut self, t: Time) {
+        while self.ctx.scheduler.peek_time().is_some_and(|next| next <= t) && self.step() {}
+    }
+
+    /// Executes at most `budget` events; returns how many ran. For callers that
+    /// must yield regularly (the browser).
+    pub fn run_events(&mut self, budget: u64) -> u64 {
+        let mut n = 0;
+        while n < budget && self.step() {
+            n += 1;
+        }
+        n
+    }
+
+    /// Runs to the end and returns the report.
+    pub fn run(&mut self) -> Report {
+        while self.step() {}
+        self.report()
+    }
+
+    /// The report as of now.
+    pub fn report(&self) -> Report {
+        let names = self
+            .queues
+            .iter()
+            .map(|q| (usize::from(q.node), self.ctx.topology.nodes[usize::from(q.node)].name.clone()));
+        Report::build(ReportInputs {
+            metrics: &self.ctx.metrics,
+            latencies: &self.ctx.latencies,
+            status: self.ctx.ledger.status_counts(),
+            queue_names: names.collect(),
+            events: self.events,
+            stopped: self.stopped,
+            seed: self.seed,
+        })
+    }
+
+    /// The trace so far (empty when tracing is off).
+    pub fn trace(&self) -> &[TraceEvent] {
+        self.ctx.trace.as_deref().unwrap_or(&[])
+    }
+
+    /// The nodes and links.
+    pub fn topology(&self) -> &Topology {
+        &self.ctx.topology
+    }
+
+    /// The per-message outcome records.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ctx.ledger
+    }
+
+    /// The running counters.
+    pub fn metrics(&self) -> &Metrics {
+        &self.ctx.metrics
+    }
+
+    /// Simulated time of the last event.
+    pub fn now(&self) -> Time {
+        self.ctx.now
+    }
+
+    /// Time of the next event, if any.
+    pub fn next_time(&self) -> Option<Time> {
+        self.ctx.scheduler.peek_time()
+    }
+
+    /// Engine events executed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Events waiting in the scheduler.
+    pub fn pending_events(&self) -> usize {
+        self.ctx.scheduler.len()
+    }
+
+    /// Why the run stopped, once it has.
+    pub fn stopped(&self) -> Option<StopReason> {
+        self.stopped
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Messages dead-lettered per queue, in queue order.
+    pub fn dead_letters(&self) -> Vec<&[crate::trace::MsgId]> {
+        self.queues.iter().map(|q| q.dead_letters.as_slice()).collect()
+    }
+
+    /// Where every message stands.
+    pub fn status_counts(&self) -> StatusCounts {
+        self.ctx.ledger.status_counts()
+    }
+
+    /// Checks that every message copy the ledger accounts for is really where
+    /// it says — on a link, in a queue, in a consumer's hands — and that the
+    /// metrics fold agrees with the engine. Runs after every event in debug
+    /// builds (so in every test).
+    pub fn check_conservation(&self) -> Result<(), String> {
+        let ctx = &self.ctx;
+        let l = &ctx.ledger;
+        if l.on_link != ctx.data_packets_pending {
+            return Err(format!(
+                "{} tokens on links but {} message packets scheduled",
+                l.on_link, ctx.data_packets_pending
+            ));
+        }
+        let held: u64 = self.queues.iter().map(|q| q.held() as u64).sum();
+        if l.in_queue != held {
+            return Err(format!("{} tokens in queues but queues hold {held}", l.in_queue));
+        }
+        let in_hand: u64 = self.consumers.iter().map(|c| c.in_hand() as u64).sum();
+        if l.at_consumer != in_hand {
+            return Err(format!("{} tokens at consumers but consumers hold {in_hand}", l.at_consumer));
+        }
+        let m = &ctx.metrics;
+        if m.messages_in_flight != ctx.data_packets_pending {
+            return Err(format!(
+                "metrics count {} messages in flight, engine {}",
+                m.messages_in_flight, ctx.data_packets_pending
+            ));
+        }
+        for q in &self.queues {
+            let node = usize::from(q.node);
+            if m.depth[node] as usize != q.ready_len() {
+                return Err(format!(
+                    "metrics depth {} at node {node}, queue holds {} ready",
+                    m.depth[node],
+                    q.ready_len()
+                ));
+            }
+        }
+        for c in &self.consumers {
+            let node = usize::from(c.node);
+            if m.busy[node] as usize != c.busy() {
+                return Err(format!("metrics busy {} at node {node}, consumer has {} busy", m.busy[node], c.busy()));
+            }
+        }
+        if m.counts.produced != l.len() as u64 {
+            return Err(format!("{} Produce events but {} messages", m.counts.produced, l.len()));
+        }
+        Ok(())
+    }
+}

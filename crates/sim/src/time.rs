@@ -1,0 +1,47 @@
+//! Simulated time.
+//!
+//! Time is an integer count of **microseconds** since the start of the run, so
+//! event ordering never depends on floating-point rounding. Scenario files speak
+//! milliseconds (floats allowed); they are converted once, when a scenario is
+//! compiled into a [`Simulation`](crate::Simulation).
+
+/// A point in simulated time, or a duration, in microseconds.
+pub type Time = u64;
+
+/// Microseconds in one millisecond.
+pub const MICROS_PER_MS: u64 = 1_000;
+
+/// Microseconds in one second.
+pub const MICROS_PER_SEC: u64 = 1_000_000;
+
+/// Converts milliseconds (as written in a scenario) to [`Time`], rounding to the
+/// nearest microsecond. Negative and non-finite inputs become 0; validation
+/// rejects them before they get here.
+pub fn ms(ms: f64) -> Time {
+    if ms.is_finite() && ms > 0.0 {
+        // Saturating cast: f64 -> u64 `as` clamps at u64::MAX.
+        (ms * MICROS_PER_MS as f64).round() as Time
+    } else {
+        0
+    }
+}
+
+/// Converts [`Time`] to milliseconds, for reports and display.
+pub fn to_ms(t: Time) -> f64 {
+    t as f64 / MICROS_PER_MS as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_both_ways() {
+        assert_eq!(ms(1.0), 1_000);
+        assert_eq!(ms(0.0004), 0);
+        assert_eq!(ms(0.0006), 1);
+        assert_eq!(ms(-3.0), 0);
+        assert_eq!(ms(f64::NAN), 0);
+        assert_eq!(to_ms(2_500), 2.5);
+    }
+}

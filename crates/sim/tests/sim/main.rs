@@ -1,0 +1,9 @@
+//! Integration tests of the simulation core (one test binary).
+
+mod behaviour;
+mod determinism;
+mod golden;
+mod properties;
+mod queueing;
+mod support;
+mod theory;

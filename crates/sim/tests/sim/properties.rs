@@ -1,0 +1,271 @@
+//! Properties over random valid scenarios (proptest). Conservation is checked
+//! after every event inside the engine in test builds; these add the
+//! end-of-run invariants and the exactly-once guarantees.
+
+use msgsim_sim::*;
+use proptest::prelude::*;
+
+fn dist() -> impl Strategy<Value = Dist> {
+    prop_oneof![
+        (0.0..20.0f64).prop_map(|ms| Dist::Constant { ms }),
+        (0.0..10.0f64, 0.0..20.0f64).prop_map(|(a, w)| Dist::Uniform { min_ms: a, max_ms: a + w }),
+        (0.0..20.0f64, 0.0..10.0f64).prop_map(|(m, s)| Dist::Normal { mean_ms: m, std_ms: s }),
+        (0.0..20.0f64).prop_map(|m| Dist::Exponential { mean_ms: m }),
+        (0.1..10.0f64, 0.0..1.5f64).prop_map(|(m, s)| Dist::LogNormal { median_ms: m, sigma: s }),
+    ]
+}
+
+fn arrival() -> impl Strategy<Value = Arrival> {
+    prop_oneof![
+        (0.0..20.0f64).prop_map(|interval_ms| Arrival::Fixed { interval_ms }),
+        (10.0..2_000.0f64).prop_map(|rate_per_s| Arrival::Poisson { rate_per_s }),
+        (1..8u32, 1.0..50.0f64).prop_map(|(size, every_ms)| Arrival::Bursts { size, every_ms }),
+    ]
+}
+
+fn backoff() -> impl Strategy<Value = Backoff> {
+    (
+        prop_oneof![Just(BackoffKind::Fixed), Just(BackoffKind::Exponential), Just(BackoffKind::ExponentialJitter)],
+        0.0..30.0f64,
+        1.0..3.0f64,
+    )
+        .prop_map(|(kind, base_ms, multiplier)| Backoff { kind, base_ms, multiplier, max_ms: base_ms * 8.0 })
+}
+
+fn send() -> impl Strategy<Value = SendSpec> {
+    (
+        prop_oneof![Just(SendMode::FireAndForget), Just(SendMode::Confirm), Just(SendMode::Sync)],
+        1.0..100.0f64,
+        1..6u32,
+        backoff(),
+    )
+        .prop_map(|(mode, timeout_ms, max_attempts, backoff)| SendSpec { mode, timeout_ms, max_attempts, backoff })
+}
+
+fn link() -> impl Strategy<Value = LinkSpec> {
+    (dist(), 0.0..0.3f64, 0.0..0.3f64, proptest::option::of((0.0..200.0f64, 1.0..100.0f64))).prop_map(
+        |(latency, loss, duplicate, outage)| LinkSpec {
+            latency,
+            loss,
+            duplicate,
+            outages: outage.map(|(from, len)| Window { from_ms: from, to_ms: from + len }).into_iter().collect(),
+        },
+    )
+}
+
+fn producer(queues: usize) -> impl Strategy<Value = ProducerSpec> {
+    (
+        1..3u32,
+        0..queues,
+        0..40u32,
+        arrival(),
+        1..5u32,
+        any::<bool>(),
+        send(),
+        proptest::option::of(1..6u32),
+        prop_oneof![Just(0.0), Just(0.1)],
+    )
+        .prop_map(|(count, q, messages, arrival, keys, random_keys, send, max_in_flight, poison_rate)| {
+            ProducerSpec {
+                name: String::new(),
+                count,
+                to: format!("q{q}"),
+                messages,
+                start_ms: 0.0,
+                arrival,
+                keys,
+                key_choice: if random_keys { KeyChoice::Random } else { KeyChoice::RoundRobin },
+                send,
+                max_in_flight,
+                poison_rate,
+            }
+        })
+}
+
+fn queue() -> impl Strategy<Value = QueueSpec> {
+    (
+        proptest::option::of(1..20u32),
+        any::<bool>(),
+        any::<bool>(),
+        0..5u32,
+        proptest::option::of(5.0..300.0f64),
+        proptest::option::of(1..5u32),
+    )
+        .prop_map(|(capacity, drop_oldest, auto, prefetch, ack_timeout_ms, max_deliveries)| QueueSpec {
+            name: String::new(),
+            capacity,
+            overflow: if drop_oldest { Overflow::DropOldest } else { Overflow::Reject },
+            ack: if auto { AckMode::Auto } else { AckMode::Manual },
+            prefetch,
+            ack_timeout_ms,
+            max_deliveries,
+        })
+}
+
+fn consumer() -> impl Strategy<Value = ConsumerSpec> {
+    (
+        1..4u32,
+        1..4u32,
+        dist(),
+        prop_oneof![Just(0.0), 0.0..0.2f64],
+        any::<bool>(),
+        0.0..50.0f64,
+        proptest::option::of((0.0..200.0f64, 0.0..100.0f64)),
+        (any::<bool>(), proptest::option::of(1..10u32), proptest::option::of(1.0..100.0f64)),
+    )
+        .prop_map(|(count, concurrency, processing, p, before, restart_ms, planned, (dedup, cap, ttl))| {
+            ConsumerSpec {
+                name: String::new(),
+                count,
+                from: String::new(),
+                concurrency,
+                processing,
+                crash: CrashSpec {
+                    probability: p,
+                    point: if before { CrashPoint::BeforeEffect } else { CrashPoint::AfterEffect },
+                    restart_ms,
+                    schedule: planned
+                        .map(|(at_ms, down_ms)| ScheduledCrash { instance: None, at_ms, down_ms })
+                        .into_iter()
+                        .collect(),
+                },
+                idempotency: Idempotency { enabled: dedup, capacity: cap, ttl_ms: ttl },
+            }
+        })
+}
+
+/// A random valid scenario: 1–2 queues, each read by one consumer group.
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (1..3usize)
+        .prop_flat_map(|nq| {
+            (
+                proptest::collection::vec(producer(nq), 1..3),
+                proptest::collection::vec(queue(), nq),
+                proptest::collection::vec(consumer(), nq),
+                link(),
+                proptest::option::of(link()),
+            )
+        })
+        .prop_map(|(mut producers, mut queues, mut consumers, default, ack_link)| {
+            for (i, p) in producers.iter_mut().enumerate() {
+                p.name = format!("p{i}");
+            }
+            for (i, q) in queues.iter_mut().enumerate() {
+                q.name = format!("q{i}");
+            }
+            let nq = queues.len();
+            for (i, c) in consumers.iter_mut().enumerate() {
+                c.name = format!("c{i}");
+                c.from = format!("q{}", i % nq);
+            }
+            let links = ack_link
+                .map(|l| LinkOverride {
+                    from: "*".into(),
+                    to: "q0".into(),
+                    latency: Some(l.latency),
+                    loss: Some(l.loss),
+                    duplicate: Some(l.duplicate),
+                    ..Default::default()
+                })
+                .into_iter()
+                .collect();
+            Scenario {
+                producers,
+                queues,
+                consumers,
+                network: Network { default, links },
+                duration_ms: 60_000.0,
+                max_events: 200_000,
+                ..Default::default()
+            }
+        })
+}
+
+/// A scenario without faults: no loss, duplication, outage, crash, poison or
+/// capacity limit, and no ack timeout; producers confirm and retry.
+fn fault_free(mut s: Scenario) -> Scenario {
+    s.network.default.loss = 0.0;
+    s.network.default.duplicate = 0.0;
+    s.network.default.outages.clear();
+    s.network.links.clear();
+    for p in &mut s.producers {
+        p.poison_rate = 0.0;
+        if p.send.mode == SendMode::FireAndForget {
+            p.send.mode = SendMode::Confirm;
+        }
+        p.send.max_attempts = p.send.max_attempts.max(2);
+    }
+    for q in &mut s.queues {
+        q.capacity = None;
+        q.ack_timeout_ms = None;
+    }
+    for c in &mut s.consumers {
+        c.crash = CrashSpec::default();
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_message_is_accounted_for(s in scenario(), seed in any::<u64>()) {
+        prop_assert_eq!(s.validate(), Ok(()));
+        let mut sim = Simulation::new(&s, seed).unwrap();
+        let r = sim.run();
+        prop_assert_eq!(sim.check_conservation(), Ok(()));
+        prop_assert_eq!(sim.ledger().check_records(), Ok(()));
+        prop_assert_eq!(r.status.total(), r.produced);
+        prop_assert_eq!(r.produced, s.total_messages().min(r.produced));
+        prop_assert_eq!(r.effects_applied - r.duplicate_effects + r.never_applied, r.produced);
+        if r.stopped == Some(StopReason::Finished) {
+            prop_assert_eq!(r.produced, s.total_messages());
+            // With nothing left to happen, nothing can be on a link, in a
+            // consumer's hands or pending at a producer; a queue may still hold
+            // a delivery whose ack will never come (no ack timeout).
+            prop_assert_eq!((r.status.in_flight, r.status.processing, r.status.at_producer), (0, 0, 0));
+            prop_assert!(r.verdict != Verdict::Incomplete);
+        }
+    }
+
+    #[test]
+    fn idempotency_on_means_no_duplicate_effect(s in scenario(), seed in any::<u64>()) {
+        let mut s = s;
+        for c in &mut s.consumers {
+            c.idempotency = Idempotency { enabled: true, capacity: None, ttl_ms: None };
+        }
+        let r = Simulation::new(&s, seed).unwrap().run();
+        prop_assert_eq!(r.duplicate_effects, 0);
+    }
+
+    #[test]
+    fn without_faults_and_with_retries_nothing_is_left_unapplied(s in scenario(), seed in any::<u64>()) {
+        let s = fault_free(s);
+        let r = Simulation::new(&s, seed).unwrap().run();
+        prop_assert_eq!(r.stopped, Some(StopReason::Finished));
+        prop_assert_eq!(r.never_applied, 0);
+        prop_assert_eq!(r.lost_in_transit, 0);
+    }
+
+    #[test]
+    fn runs_are_deterministic(s in scenario(), seed in any::<u64>()) {
+        let a = Simulation::new(&s, seed).unwrap();
+        let mut b = a.clone();
+        let mut a = a;
+        a.run();
+        b.run();
+        prop_assert_eq!(trace_hash(a.trace()), trace_hash(b.trace()));
+        prop_assert_eq!(a.report(), b.report());
+    }
+
+    #[test]
+    fn json_round_trip_keeps_the_scenario(s in scenario()) {
+        let back = Scenario::from_json(&s.to_json()).unwrap();
+        prop_assert_eq!(back, s);
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(text in ".{0,200}") {
+        let _ = Scenario::from_json(&text);
+    }
+}

@@ -1,0 +1,26 @@
+//! Scenario builders shared by the tests.
+
+use msgsim_sim::*;
+
+/// One producer → one queue → one consumer group, zero-latency reliable links.
+pub fn single_hop(messages: u32) -> Scenario {
+    Scenario {
+        network: Network { default: LinkSpec { latency: Dist::constant(0.0), ..Default::default() }, links: vec![] },
+        producers: vec![ProducerSpec { name: "p".into(), to: "q".into(), messages, ..Default::default() }],
+        queues: vec![QueueSpec { name: "q".into(), ..Default::default() }],
+        consumers: vec![ConsumerSpec { name: "c".into(), from: "q".into(), ..Default::default() }],
+        ..Default::default()
+    }
+}
+
+/// Runs a scenario at `seed` and returns the finished simulation.
+pub fn run(s: &Scenario, seed: u64) -> Simulation {
+    let mut sim = Simulation::new(s, seed).unwrap_or_else(|e| panic!("invalid scenario: {e:?}"));
+    sim.run();
+    sim
+}
+
+/// The trace events of one kind.
+pub fn events_of(sim: &Simulation, kind: EventKind) -> Vec<TraceEvent> {
+    sim.trace().iter().filter(|e| e.kind == kind).copied().collect()
+}
