@@ -1,0 +1,99 @@
+//! Every user-facing string, in one table.
+//!
+//! Components never hard-code text: they call [`t`] with a [`Key`]. Adding a
+//! key means adding its text in every language here (English and 简体中文;
+//! a test fails on any missing or empty entry).
+
+mod table;
+
+pub use table::Key;
+
+/// A user interface language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// Every language, in menu order.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// BCP 47 tag, for `<html lang>` and storage.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "简体中文",
+        }
+    }
+
+    /// The language for a browser language tag (`zh`, `zh-CN`, `en-US`, …).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+}
+
+/// The text of `key` in `lang`.
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    let (en, zh) = table::text(key);
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// The text of `key` with `{0}`, `{1}`, … replaced by `args`.
+pub fn tf(lang: Lang, key: Key, args: &[&dyn std::fmt::Display]) -> String {
+    let mut s = t(lang, key).to_string();
+    for (i, a) in args.iter().enumerate() {
+        s = s.replace(&format!("{{{i}}}"), &a.to_string());
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_text_in_every_language() {
+        for &key in Key::ALL {
+            for lang in Lang::ALL {
+                assert!(!t(lang, key).trim().is_empty(), "{key:?} is missing in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_match_across_languages() {
+        for &key in Key::ALL {
+            let count = |s: &str| (0..10).filter(|i| s.contains(&format!("{{{i}}}"))).count();
+            assert_eq!(count(t(Lang::En, key)), count(t(Lang::Zh, key)), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn browser_tags() {
+        assert_eq!(Lang::from_tag("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("zh_TW"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("fr"), None);
+        assert_eq!(tf(Lang::En, Key::RunSummary, &[&3, &"x"]), "3 x");
+    }
+}
