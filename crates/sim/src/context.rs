@@ -22,6 +22,8 @@ pub(crate) struct Ctx {
     pub metrics: Metrics,
     pub latencies: Latencies,
     pub trace: Option<Vec<TraceEvent>>,
+    /// Recording stops once the trace holds this many events (the run goes on).
+    pub trace_limit: usize,
     /// Message-carrying packets scheduled but not yet arrived or lost.
     pub data_packets_pending: u64,
     next_tx: u32,
@@ -38,6 +40,7 @@ impl Ctx {
             metrics,
             latencies: Latencies::default(),
             trace: Some(Vec::new()),
+            trace_limit: usize::MAX,
             data_packets_pending: 0,
             next_tx: 1,
         }
@@ -52,7 +55,9 @@ impl Ctx {
     pub fn emit(&mut self, e: TraceEvent) {
         self.metrics.apply(&e);
         self.latencies.apply(&e);
-        if let Some(t) = &mut self.trace {
+        if let Some(t) = &mut self.trace
+            && t.len() < self.trace_limit
+        {
             t.push(e);
         }
     }

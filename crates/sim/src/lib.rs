@@ -87,6 +87,7 @@ pub mod scenario;
 mod scheduler;
 mod simulation;
 pub mod time;
+pub mod timeline;
 pub mod topology;
 pub mod trace;
 
@@ -102,5 +103,6 @@ pub use scenario::{
 };
 pub use simulation::Simulation;
 pub use time::Time;
+pub use timeline::{Fate, Sample, Timeline};
 pub use topology::{Link, Node, NodeKind, Topology};
 pub use trace::{Cause, EventKind, MsgId, NO_MSG, NO_NODE, NodeId, PacketKind, TraceEvent, trace_hash};

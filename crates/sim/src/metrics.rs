@@ -77,6 +77,8 @@ pub struct Metrics {
     pub max_total_depth: u64,
     /// Highest depth per node.
     pub max_depth: Vec<u32>,
+    /// Messages dead-lettered per node (queues).
+    pub dead_letters: Vec<u32>,
     /// Busy slots over all consumers.
     pub total_busy: u64,
     /// Processing slots over all consumers (concurrency × instances).
@@ -110,6 +112,7 @@ impl Metrics {
             total_depth: 0,
             max_total_depth: 0,
             max_depth: vec![0; n],
+            dead_letters: vec![0; n],
             total_busy: 0,
             slots,
             depth_area: 0,
@@ -192,7 +195,10 @@ impl Metrics {
                 self.change_depth(node, false);
             }
             EventKind::Reject => c.rejected += 1,
-            EventKind::DeadLetter => c.dead_lettered += 1,
+            EventKind::DeadLetter => {
+                c.dead_lettered += 1;
+                self.dead_letters[node] += 1;
+            }
             EventKind::ProcessStart => {
                 self.busy[node] += 1;
                 self.total_busy += 1;

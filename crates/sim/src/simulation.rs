@@ -29,6 +29,8 @@ pub struct Simulation {
     consumers: Vec<Consumer>,
     stores: Vec<DedupStore>,
     seed: u64,
+    /// Processing slots per node (for fresh metrics).
+    concurrency: Vec<u32>,
     deadline: Time,
     max_events: u64,
     events: u64,
@@ -99,6 +101,7 @@ impl Simulation {
             consumers,
             stores: scenario.consumers.iter().map(|c| DedupStore::new(&c.idempotency)).collect(),
             seed,
+            concurrency,
             deadline: time::ms(scenario.duration_ms),
             max_events: scenario.max_events,
             events: 0,
@@ -110,6 +113,18 @@ impl Simulation {
     pub fn without_trace(mut self) -> Self {
         self.ctx.trace = None;
         self
+    }
+
+    /// Keeps at most `events` trace records; the run (and its report) goes on
+    /// past that, unrecorded. For memory-bounded viewers.
+    pub fn limit_trace(mut self, events: usize) -> Self {
+        self.ctx.trace_limit = events;
+        self
+    }
+
+    /// Whether the trace stopped recording before the run ended.
+    pub fn trace_truncated(&self) -> bool {
+        self.ctx.trace.as_ref().is_some_and(|t| t.len() >= self.ctx.trace_limit)
     }
 
     /// Stops the run at `t` (µs) if that is earlier than the scenario's limit.
@@ -222,6 +237,12 @@ impl Simulation {
         })
     }
 
+    /// End-to-end latencies (µs) of the messages applied so far, in the
+    /// order their first effects happened.
+    pub fn latencies(&self) -> &[Time] {
+        &self.ctx.latencies.samples
+    }
+
     /// The trace so far (empty when tracing is off).
     pub fn trace(&self) -> &[TraceEvent] {
         self.ctx.trace.as_deref().unwrap_or(&[])
@@ -235,6 +256,12 @@ impl Simulation {
     /// The per-message outcome records.
     pub fn ledger(&self) -> &Ledger {
         &self.ctx.ledger
+    }
+
+    /// Metrics as they were before the first event (the start of a fold over
+    /// the trace, e.g. for a [`Timeline`](crate::Timeline)).
+    pub fn fresh_metrics(&self) -> Metrics {
+        Metrics::new(&self.ctx.topology, &self.concurrency)
     }
 
     /// The running counters.

@@ -7,3 +7,4 @@ mod properties;
 mod queueing;
 mod support;
 mod theory;
+mod timeline;

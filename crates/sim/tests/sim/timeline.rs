@@ -1,0 +1,98 @@
+//! The timeline reconstructs any moment exactly as a fold from the start would.
+
+use msgsim_sim::timeline::{CHECKPOINT_EVERY, MAX_SAMPLES};
+use msgsim_sim::*;
+
+use crate::support::run;
+
+fn big_run() -> Simulation {
+    let mut s = presets::get("crash-before-ack").unwrap().scenario;
+    s.producers[0].messages = 3_000; // ≈ 40k events: about ten checkpoints
+    s.network.default.duplicate = 0.05;
+    run(&s, 3)
+}
+
+fn brute_open(trace: &[TraceEvent], position: usize) -> Vec<u32> {
+    let mut open: Vec<u32> = Vec::new();
+    for (i, e) in trace[..position].iter().enumerate() {
+        match e.kind {
+            EventKind::Send | EventKind::Duplicate => open.push(i as u32),
+            EventKind::Arrive | EventKind::Lost => open.retain(|&j| trace[j as usize].tx != e.tx),
+            _ => {}
+        }
+    }
+    open
+}
+
+#[test]
+fn any_position_equals_a_fold_from_the_start() {
+    let sim = big_run();
+    let trace = sim.trace();
+    assert!(trace.len() > 4 * CHECKPOINT_EVERY);
+    let mut tl = Timeline::new(sim.fresh_metrics());
+    tl.extend(trace);
+    let mut rng = SimRng::new(1);
+    let mut positions: Vec<usize> = (0..40).map(|_| rng.below(trace.len() as u32 + 1) as usize).collect();
+    positions.extend([0, 1, CHECKPOINT_EVERY - 1, CHECKPOINT_EVERY, CHECKPOINT_EVERY + 1, trace.len()]);
+    for p in positions {
+        let mut fold = sim.fresh_metrics();
+        trace[..p].iter().for_each(|e| fold.apply(e));
+        assert_eq!(tl.metrics_at(trace, p), fold, "metrics at {p}");
+        let mut got = tl.open_at(trace, p);
+        got.sort_unstable();
+        assert_eq!(got, brute_open(trace, p), "open at {p}");
+    }
+    assert_eq!(tl.head(), sim.metrics());
+}
+
+#[test]
+fn incremental_indexing_equals_one_shot() {
+    let sim = big_run();
+    let trace = sim.trace();
+    let mut whole = Timeline::new(sim.fresh_metrics());
+    whole.extend(trace);
+    let mut parts = Timeline::new(sim.fresh_metrics());
+    let mut end = 0;
+    while end < trace.len() {
+        end = (end + 777).min(trace.len());
+        parts.extend(&trace[..end]);
+    }
+    assert_eq!(parts.len(), whole.len());
+    assert_eq!(parts.samples(), whole.samples());
+    for p in [100, 5_000, 20_000, trace.len()] {
+        assert_eq!(parts.metrics_at(trace, p), whole.metrics_at(trace, p));
+    }
+}
+
+#[test]
+fn positions_sends_and_samples() {
+    let sim = big_run();
+    let trace = sim.trace();
+    let mut tl = Timeline::new(sim.fresh_metrics());
+    tl.extend(trace);
+    let t = trace[trace.len() / 2].time;
+    let p = tl.position_at(trace, t);
+    assert!(trace[..p].iter().all(|e| e.time <= t) && trace[p..].iter().all(|e| e.time > t));
+    for (i, e) in trace.iter().enumerate().filter(|(_, e)| e.kind == EventKind::Send).take(100) {
+        assert_eq!(tl.send_of(e.tx), Some(i));
+    }
+    let samples = tl.samples();
+    assert!(samples.len() <= MAX_SAMPLES && samples.len() > MAX_SAMPLES / 4);
+    assert!(samples.windows(2).all(|w| w[0].time < w[1].time));
+    let last = samples.last().unwrap();
+    assert_eq!(last.delivered, sim.report().delivered);
+    assert_eq!(last.duplicate_effects, sim.report().duplicate_effects);
+}
+
+#[test]
+fn queries_past_the_end_clamp_instead_of_panicking() {
+    let sim = big_run();
+    let trace = sim.trace();
+    let mut tl = Timeline::new(sim.fresh_metrics());
+    tl.extend(trace);
+    let short = &trace[..100];
+    assert_eq!(tl.position_at(short, Time::MAX), 100);
+    assert_eq!(tl.metrics_at(short, 10_000), tl.metrics_at(trace, 100));
+    assert_eq!(tl.open_at(short, 10_000).len(), tl.open_at(trace, 100).len());
+    assert_eq!(tl.metrics_at(trace, usize::MAX), *tl.head());
+}
