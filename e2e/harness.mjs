@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const DIST = resolve(ROOT, process.env.MSGSIM_DIST ?? 'dist');
@@ -79,4 +80,51 @@ export async function openApp(browser, baseUrl, { path = '', viewport = { width:
 export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+/** The native CLI's report for a preset (the browser must agree with it). */
+export function nativeReport(preset, seed) {
+  const bin = resolve(import.meta.dirname, '../target/debug/msgsim');
+  const args = ['run', '--preset', preset];
+  if (seed !== undefined) args.push('--seed', String(seed));
+  return JSON.parse(execFileSync(bin, args).toString());
+}
+
+/** Waits until the run is fully computed (the verdict is in). */
+export async function waitForVerdict(page) {
+  await page.waitForSelector('[data-testid=verdict]:not([data-verdict=pending])');
+  return page.getByTestId('verdict').getAttribute('data-verdict');
+}
+
+/** Moves the timeline to `ms` as a user dragging the slider would. */
+export async function seek(page, ms) {
+  await page.getByTestId('timeline').evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms);
+}
+
+/** The displayed time in ms, from the clock text. */
+export async function clockMs(page) {
+  return parseFloat(await page.getByTestId('clock').textContent());
+}
+
+/** Pixels of `rgb` on the canvas `testid`, in CSS px, or [] (reads what is drawn). */
+export async function findColor(page, testid, rgb, tolerance = 6) {
+  return page.getByTestId(testid).evaluate((canvas, [r, g, b, tol]) => {
+    const ctx = canvas.getContext('2d');
+    const { width, height } = canvas;
+    const data = ctx.getImageData(0, 0, width, height).data;
+    const scale = width / canvas.clientWidth;
+    const hits = [];
+    for (let y = 0; y < height; y += 1) {
+      for (let x = 0; x < width; x += 1) {
+        const i = (y * width + x) * 4;
+        if (Math.abs(data[i] - r) <= tol && Math.abs(data[i + 1] - g) <= tol && Math.abs(data[i + 2] - b) <= tol) {
+          hits.push([x / scale, y / scale]);
+        }
+      }
+    }
+    return hits;
+  }, [...rgb, tolerance]);
 }

@@ -3,8 +3,11 @@
 //! The core (`msgsim-sim`) does all the simulating; this crate only renders
 //! views of a run and forwards what the user does. Start reading at [`App`].
 
+pub mod components;
 pub mod i18n;
+pub mod render;
+pub mod studio;
 
 mod app;
 
-pub use app::{App, DEMO_PRESET, run_demo};
+pub use app::App;

@@ -94,6 +94,6 @@ mod tests {
         assert_eq!(Lang::from_tag("zh_TW"), Some(Lang::Zh));
         assert_eq!(Lang::from_tag("en-GB"), Some(Lang::En));
         assert_eq!(Lang::from_tag("fr"), None);
-        assert_eq!(tf(Lang::En, Key::RunSummary, &[&3, &"x"]), "3 x");
+        assert_eq!(tf(Lang::En, Key::MessageTitle, &[&3]), "Message #3");
     }
 }

@@ -2,6 +2,7 @@
 //! `cargo test --target wasm32-unknown-unknown -p msgsim-web`.
 #![cfg(target_arch = "wasm32")]
 
+mod components;
 mod determinism;
 mod mount;
 mod support;

@@ -1,0 +1,126 @@
+// UI benchmark (not a test): frame times with many messages in flight, seek
+// latency in a ~1M-event run, and the longest main-thread task while a long
+// run is computed. Prints a JSON object. Usage:
+//   node e2e/bench/ui.mjs [--smoke]
+// --smoke runs tiny sizes, only to keep the benchmark working.
+import { serveDist, launch, openApp, waitForVerdict, seek } from '../harness.mjs';
+
+const smoke = process.argv.includes('--smoke');
+const server = await serveDist();
+const chrome = await launch();
+
+async function edit(page, path, value) {
+  const el = page.locator(`[data-path="${path}"]`);
+  if ((await el.evaluate((e) => e.tagName)) === 'SELECT') {
+    await el.selectOption(value);
+  } else {
+    await el.fill(String(value));
+    await el.press('Enter');
+  }
+}
+
+/** A page running `reliable-queue` edited so that `n` messages are on one link at once. */
+async function inFlightPage(n) {
+  const { page, problems } = await openApp(chrome.browser, server.url, { viewport: { width: 1280, height: 720 } });
+  await page.getByTestId('preset').selectOption('reliable-queue');
+  await waitForVerdict(page);
+  await edit(page, 'producers[0].arrival.kind', 'bursts');
+  await edit(page, 'producers[0].arrival.size', n);
+  await edit(page, 'producers[0].arrival.every_ms', 10000);
+  await edit(page, 'producers[0].messages', n);
+  await edit(page, 'network.default.latency.kind', 'uniform');
+  await edit(page, 'network.default.latency.min_ms', 2000);
+  await edit(page, 'network.default.latency.max_ms', 3000);
+  await waitForVerdict(page);
+  return { page, problems };
+}
+
+/** Frame times (ms) over `frames` animation frames while playing. */
+async function frameTimes(page, frames) {
+  return page.evaluate((frames) => new Promise((done) => {
+    const times = [];
+    let last = performance.now();
+    function tick(now) {
+      times.push(now - last);
+      last = now;
+      if (times.length < frames) requestAnimationFrame(tick); else done(times.slice(5));
+    }
+    requestAnimationFrame(tick);
+  }), frames);
+}
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
+  return { median_ms: +q(0.5).toFixed(2), p95_ms: +q(0.95).toFixed(2), max_ms: +s[s.length - 1].toFixed(2), fps_median: +(1000 / q(0.5)).toFixed(1) };
+}
+
+const result = { smoke, animation: {}, seek: {}, responsiveness: {} };
+
+for (const n of smoke ? [100] : [1000, 10000, 50000]) {
+  const { page } = await inFlightPage(n);
+  await seek(page, 1500); // everything produced at 0 is on the link from 2000 to 3000 ms
+  await page.getByTestId('speed').selectOption('0.01');
+  await page.getByTestId('play').click();
+  const inFlight = parseInt(await page.getByTestId('c-in-flight').textContent(), 10);
+  const t = stats(await frameTimes(page, smoke ? 30 : 240));
+  // Click pause while playing: how long until the button says Play?
+  const response = await page.evaluate(() => new Promise((done) => {
+    const button = document.querySelector('[data-testid=play]');
+    const t0 = performance.now();
+    const obs = new MutationObserver(() => {
+      if (button.textContent.includes('Play')) { obs.disconnect(); done(performance.now() - t0); }
+    });
+    obs.observe(button, { childList: true, subtree: true, characterData: true });
+    button.click();
+  }));
+  result.animation[n] = { in_flight: inFlight, ...t };
+  result.responsiveness[`pause_click_ms_with_${n}`] = +response.toFixed(2);
+  await page.context().close();
+}
+
+// A long run: about a million events.
+{
+  const n = smoke ? 2000 : 100000;
+  const { page } = await openApp(chrome.browser, server.url, { viewport: { width: 1280, height: 720 } });
+  await page.getByTestId('preset').selectOption('reliable-queue');
+  await waitForVerdict(page);
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
+      .observe({ type: 'longtask', buffered: false });
+  });
+  const t0 = Date.now();
+  await edit(page, 'producers[0].arrival.kind', 'fixed');
+  await edit(page, 'producers[0].arrival.interval_ms', 0.5);
+  await edit(page, 'consumers[0].processing.kind', 'exponential');
+  await edit(page, 'consumers[0].processing.mean_ms', 0.3);
+  await edit(page, 'producers[0].messages', n);
+  await waitForVerdict(page);
+  const computeMs = Date.now() - t0;
+  const events = parseInt((await page.getByTestId('event-count').textContent()).match(/of (\d+)/)[1], 10);
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  const horizon = parseFloat(await page.getByTestId('timeline').getAttribute('max'));
+  const seeks = [];
+  for (let k = 0; k < (smoke ? 3 : 20); k += 1) {
+    const target = ((k * 7919) % 1000) / 1000 * horizon;
+    const ms = await page.getByTestId('timeline').evaluate((el, v) => new Promise((done) => {
+      const t0 = performance.now();
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      // The app's frame callback was registered first, so when this one runs
+      // the seek has been handled and the new moment drawn.
+      requestAnimationFrame(() => done(performance.now() - t0));
+    }), target);
+    seeks.push(ms);
+  }
+  result.seek = { events, ...stats(seeks) };
+  result.responsiveness.long_run_compute_ms = computeMs;
+  result.responsiveness.long_tasks_over_50ms = longTasks.length;
+  result.responsiveness.longest_task_ms = longTasks.length ? +Math.max(...longTasks).toFixed(1) : 0;
+  await page.context().close();
+}
+
+console.log(JSON.stringify(result, null, 2));
+await chrome.close();
+await server.close();

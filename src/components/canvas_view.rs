@@ -1,0 +1,62 @@
+//! A canvas the animation loop draws on, forwarding clicks in CSS pixels.
+
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use crate::i18n::{Key, Lang, t};
+
+/// Props of [`CanvasView`].
+#[derive(Properties, PartialEq)]
+pub struct CanvasViewProps {
+    /// Where the loop finds the element.
+    pub node_ref: NodeRef,
+    /// CSS class.
+    pub class: AttrValue,
+    /// Accessible name.
+    pub label: AttrValue,
+    /// Clicks, in canvas CSS pixels.
+    pub on_click: Callback<(f64, f64)>,
+    /// `data-testid`.
+    pub testid: AttrValue,
+}
+
+/// A canvas element.
+#[component]
+pub fn CanvasView(p: &CanvasViewProps) -> Html {
+    let onclick = {
+        let node = p.node_ref.clone();
+        let cb = p.on_click.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(c) = node.cast::<HtmlCanvasElement>() {
+                let r = c.get_bounding_client_rect();
+                cb.emit((f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top()));
+            }
+        })
+    };
+    html! {
+        <canvas ref={p.node_ref.clone()} class={classes!("view", p.class.to_string())} role="img"
+            aria-label={p.label.clone()} data-testid={p.testid.clone()} {onclick} />
+    }
+}
+
+/// Props of [`SequenceTools`].
+#[derive(Properties, PartialEq)]
+pub struct SequenceToolsProps {
+    /// Language.
+    pub lang: Lang,
+    /// Show less time.
+    pub on_zoom_in: Callback<MouseEvent>,
+    /// Show more time.
+    pub on_zoom_out: Callback<MouseEvent>,
+}
+
+/// Zoom buttons over the sequence diagram.
+#[component]
+pub fn SequenceTools(p: &SequenceToolsProps) -> Html {
+    html! {
+        <div class="overlay-tools">
+            <button class="icon" title={t(p.lang, Key::ZoomIn)} aria-label={t(p.lang, Key::ZoomIn)} onclick={p.on_zoom_in.clone()}>{ super::icons::plus() }</button>
+            <button class="icon" title={t(p.lang, Key::ZoomOut)} aria-label={t(p.lang, Key::ZoomOut)} onclick={p.on_zoom_out.clone()}>{ super::icons::minus() }</button>
+        </div>
+    }
+}

@@ -1,0 +1,39 @@
+//! Yew components: each renders one view model and forwards what the user
+//! does as a [`UiEvent`](crate::studio::UiEvent).
+
+mod canvas_view;
+mod counters;
+mod editor;
+mod icons;
+mod log_panel;
+mod message_card;
+mod tabs;
+mod timeline_bar;
+mod toolbar;
+
+pub use canvas_view::{CanvasView, SequenceTools};
+pub use counters::{Counters, CountersProps};
+pub use editor::{EditorPanel, EditorProps};
+pub use log_panel::{LogPanel, LogPanelProps};
+pub use message_card::MessageCard;
+pub use tabs::Tabs;
+pub use timeline_bar::TimelineBar;
+pub use toolbar::Toolbar;
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+
+/// The value of the `<input>` an event came from.
+pub(crate) fn input_value(e: &yew::Event) -> String {
+    e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+}
+
+/// Whether the checkbox an event came from is checked.
+pub(crate) fn input_checked(e: &yew::Event) -> bool {
+    e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|i| i.checked())
+}
+
+/// The value of the `<select>` an event came from.
+pub(crate) fn select_value(e: &yew::Event) -> String {
+    e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default()
+}

@@ -1,0 +1,246 @@
+//! Charts over the run: queue depth, messages in flight, delivery rate,
+//! losses and duplicate effects, and the latency histogram.
+
+use msgsim_sim::{Sample, Time, time};
+
+use super::painter::{Align, Painter, Text};
+use super::palette::Palette;
+
+/// Latency distribution: counts per bin and the percentiles.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Histogram {
+    /// Counts per bin, from 0.
+    pub bins: Vec<u32>,
+    /// Bin width, µs.
+    pub width: Time,
+    /// Percentiles, µs (nearest rank).
+    pub p50: Time,
+    /// 95th percentile.
+    pub p95: Time,
+    /// 99th percentile.
+    pub p99: Time,
+    /// Samples counted.
+    pub count: usize,
+}
+
+impl Histogram {
+    /// Bins latencies (µs): 40 bins up to just past the 99th percentile; the
+    /// few beyond land in the last bin.
+    pub fn of(samples: &[Time]) -> Histogram {
+        if samples.is_empty() {
+            return Histogram::default();
+        }
+        let mut sorted = samples.to_vec();
+        sorted.sort_unstable();
+        let rank = |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+        let (p50, p95, p99) = (rank(0.50), rank(0.95), rank(0.99));
+        let n = 40;
+        let width = (p99 + p99 / 5).div_ceil(n as Time).max(1);
+        let mut bins = vec![0u32; n];
+        for &x in &sorted {
+            bins[((x / width) as usize).min(n - 1)] += 1;
+        }
+        Histogram { bins, width, p50, p95, p99, count: sorted.len() }
+    }
+}
+
+/// Translated chart titles and labels.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartWords {
+    /// Queue depth, in flight, delivered per second, lost & duplicate effects,
+    /// applied, latency.
+    pub titles: [String; 6],
+    /// "lost", "duplicate effects".
+    pub series: [String; 2],
+    /// "no data yet".
+    pub empty: String,
+}
+
+/// What the charts show.
+pub struct ChartsScene<'a> {
+    /// The time series.
+    pub samples: &'a [Sample],
+    /// End of the x axis.
+    pub horizon: Time,
+    /// Now (a cursor line; the future is drawn faint).
+    pub time: Time,
+    /// Latency distribution so far.
+    pub histogram: &'a Histogram,
+    /// Colours.
+    pub palette: Palette,
+    /// Words.
+    pub words: &'a ChartWords,
+}
+
+struct Panel {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+impl Panel {
+    fn inner(&self) -> (f64, f64, f64, f64) {
+        (self.x + 40.0, self.y + 22.0, self.w - 50.0, self.h - 36.0)
+    }
+}
+
+fn panels(size: (f64, f64)) -> Vec<Panel> {
+    let (cols, rows) = if size.0 > 900.0 { (3, 2) } else { (2, 3) };
+    let (w, h) = (size.0 / cols as f64, size.1 / rows as f64);
+    (0..6).map(|i| Panel { x: (i % cols) as f64 * w, y: (i / cols) as f64 * h, w, h }).collect()
+}
+
+fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 1.0;
+    }
+    let mag = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|&m| m >= v).unwrap_or(10.0 * mag)
+}
+
+fn label_number(v: f64) -> String {
+    if v >= 10_000.0 {
+        format!("{:.0}k", v / 1_000.0)
+    } else if v >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// Draws every chart.
+pub fn draw(s: &ChartsScene<'_>, p: &mut dyn Painter) {
+    let pal = &s.palette;
+    let size = p.size();
+    p.clear(pal.background);
+    let ps = panels(size);
+    // Rate over a window of about 1/40 of the series, so it reads as a trend.
+    let k = (s.samples.len() / 40).max(1);
+    let rate: Vec<(Time, f64)> = (k..s.samples.len())
+        .map(|i| {
+            let (a, b) = (&s.samples[i - k], &s.samples[i]);
+            let dt = b.time.saturating_sub(a.time).max(1) as f64 / 1e6;
+            (b.time, b.delivered.saturating_sub(a.delivered) as f64 / dt)
+        })
+        .collect();
+    let series =
+        |f: &dyn Fn(&Sample) -> u64| -> Vec<(Time, f64)> { s.samples.iter().map(|x| (x.time, f(x) as f64)).collect() };
+    line_chart(s, p, &ps[0], &s.words.titles[0], &[(series(&|x| x.queue_depth), pal.message)]);
+    line_chart(s, p, &ps[1], &s.words.titles[1], &[(series(&|x| x.in_flight), pal.message)]);
+    line_chart(s, p, &ps[2], &s.words.titles[2], &[(rate, pal.ok)]);
+    line_chart(
+        s,
+        p,
+        &ps[3],
+        &s.words.titles[3],
+        &[(series(&|x| x.lost), pal.bad), (series(&|x| x.duplicate_effects), pal.copy)],
+    );
+    // Legend of the two-series chart.
+    let (x, y, _, _) = ps[3].inner();
+    let t = Text { size: 10.0, color: pal.muted, align: Align::Left, bold: false };
+    p.line((x + 6.0, y + 6.0), (x + 18.0, y + 6.0), pal.bad, 2.0, false);
+    p.text((x + 22.0, y + 6.0), &s.words.series[0], t);
+    p.line((x + 6.0, y + 20.0), (x + 18.0, y + 20.0), pal.copy, 2.0, false);
+    p.text((x + 22.0, y + 20.0), &s.words.series[1], t);
+    line_chart(s, p, &ps[4], &s.words.titles[4], &[(series(&|x| x.applied), pal.ok)]);
+    histogram(s, p, &ps[5]);
+}
+
+fn frame(s: &ChartsScene<'_>, p: &mut dyn Painter, panel: &Panel, title: &str, ymax: f64, xmax_label: &str) {
+    let pal = &s.palette;
+    let (x, y, w, h) = panel.inner();
+    p.text(
+        (panel.x + 10.0, panel.y + 11.0),
+        title,
+        Text { size: 12.0, color: pal.ink, align: Align::Left, bold: true },
+    );
+    p.line((x, y + h), (x + w, y + h), pal.muted, 1.0, false);
+    p.line((x, y), (x, y + h), pal.muted, 1.0, false);
+    let t = Text { size: 10.0, color: pal.muted, align: Align::Right, bold: false };
+    p.text((x - 4.0, y + 4.0), &label_number(ymax), t);
+    p.text((x - 4.0, y + h), "0", t);
+    p.text((x + w, y + h + 10.0), xmax_label, Text { align: Align::Right, ..t });
+}
+
+fn line_chart(
+    s: &ChartsScene<'_>,
+    p: &mut dyn Painter,
+    panel: &Panel,
+    title: &str,
+    lines: &[(Vec<(Time, f64)>, super::Color)],
+) {
+    let (x, y, w, h) = panel.inner();
+    let horizon = s.horizon.max(1) as f64;
+    let ymax = nice_max(lines.iter().flat_map(|(l, _)| l.iter().map(|v| v.1)).fold(0.0, f64::max));
+    frame(s, p, panel, title, ymax, &format_time(s.horizon));
+    if lines.iter().all(|(l, _)| l.is_empty()) {
+        let t = Text { size: 11.0, color: s.palette.muted, align: Align::Center, bold: false };
+        p.text((x + w / 2.0, y + h / 2.0), &s.words.empty, t);
+        return;
+    }
+    let at = |(t, v): (Time, f64)| (x + t as f64 / horizon * w, y + h - v / ymax * h);
+    for (line, color) in lines {
+        let split = line.partition_point(|v| v.0 <= s.time);
+        let past: Vec<(f64, f64)> = line[..split].iter().map(|&v| at(v)).collect();
+        let future: Vec<(f64, f64)> = line[split.saturating_sub(1)..].iter().map(|&v| at(v)).collect();
+        p.polyline(&future, color.alpha(0.25), 1.5);
+        p.polyline(&past, *color, 2.0);
+    }
+    let cx = x + (s.time as f64 / horizon).min(1.0) * w;
+    p.line((cx, y), (cx, y + h), s.palette.ink.alpha(0.4), 1.0, true);
+}
+
+fn histogram(s: &ChartsScene<'_>, p: &mut dyn Painter, panel: &Panel) {
+    let pal = &s.palette;
+    let hist = s.histogram;
+    let (x, y, w, h) = panel.inner();
+    let top = hist.bins.iter().copied().max().unwrap_or(0);
+    let xmax = hist.width * hist.bins.len() as Time;
+    frame(s, p, panel, &s.words.titles[5], nice_max(f64::from(top)), &format_time(xmax));
+    if hist.count == 0 {
+        let t = Text { size: 11.0, color: pal.muted, align: Align::Center, bold: false };
+        p.text((x + w / 2.0, y + h / 2.0), &s.words.empty, t);
+        return;
+    }
+    let ymax = nice_max(f64::from(top));
+    let bw = w / hist.bins.len() as f64;
+    for (i, &c) in hist.bins.iter().enumerate() {
+        let bh = f64::from(c) / ymax * h;
+        p.rect(
+            (x + i as f64 * bw + 1.0, y + h - bh),
+            ((bw - 2.0).max(1.0), bh),
+            0.0,
+            Some(pal.message.alpha(0.7)),
+            None,
+        );
+    }
+    let t = Text { size: 10.0, color: pal.ink, align: Align::Center, bold: true };
+    for (label, v, row) in [("p50", hist.p50, 0.0), ("p95", hist.p95, 12.0), ("p99", hist.p99, 24.0)] {
+        let px = x + (v as f64 / xmax.max(1) as f64).min(1.0) * w;
+        p.line((px, y), (px, y + h), pal.retry, 1.5, true);
+        p.text((px, y + 8.0 + row), &format!("{label} {}", format_time(v)), t);
+    }
+}
+
+fn format_time(t: Time) -> String {
+    let ms = time::to_ms(t);
+    if ms >= 10_000.0 { format!("{:.1} s", ms / 1_000.0) } else { format!("{ms:.1} ms") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_percentiles_and_bins() {
+        let samples: Vec<Time> = (1..=1_000).map(|i| i * 10).collect();
+        let h = Histogram::of(&samples);
+        assert_eq!((h.p50, h.p95, h.p99), (5_000, 9_500, 9_900));
+        assert_eq!(h.bins.iter().sum::<u32>(), 1_000);
+        assert_eq!(h.count, 1_000);
+        assert_eq!(Histogram::of(&[]), Histogram::default());
+        assert_eq!(nice_max(37.0), 50.0);
+        assert_eq!(nice_max(0.0), 1.0);
+    }
+}

@@ -1,0 +1,119 @@
+//! Where each node sits: producers on the left, queues in the middle,
+//! consumers on the right, each column spread evenly.
+
+use msgsim_sim::{NodeId, NodeKind, Topology};
+
+/// Node positions for one canvas size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    /// Centre of each node, indexed by [`NodeId`].
+    pub centers: Vec<(f64, f64)>,
+    /// Half-size of a node box.
+    pub half: (f64, f64),
+    /// Canvas size the layout is for.
+    pub size: (f64, f64),
+}
+
+/// Fractions of the width for the three columns.
+const COLUMNS: [f64; 3] = [0.13, 0.5, 0.87];
+
+impl Layout {
+    /// Lays out `topology` in a `width` × `height` canvas.
+    pub fn new(topology: &Topology, width: f64, height: f64) -> Self {
+        let column = |k: NodeKind| match k {
+            NodeKind::Producer => 0,
+            NodeKind::Queue => 1,
+            NodeKind::Consumer => 2,
+        };
+        let mut counts = [0usize; 3];
+        for n in &topology.nodes {
+            counts[column(n.kind)] += 1;
+        }
+        let rows = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
+        let top = 28.0;
+        let usable = (height - top - 24.0).max(40.0);
+        let half_h = (usable / rows * 0.32).clamp(7.0, (height * 0.06).clamp(30.0, 44.0));
+        let half_w = (width * 0.07).clamp(26.0, 96.0);
+        let mut seen = [0usize; 3];
+        let centers = topology
+            .nodes
+            .iter()
+            .map(|n| {
+                let c = column(n.kind);
+                let i = seen[c] as f64;
+                seen[c] += 1;
+                let slot = usable / counts[c] as f64;
+                (width * COLUMNS[c], top + slot * (i + 0.5))
+            })
+            .collect();
+        Layout { centers, half: (half_w, half_h), size: (width, height) }
+    }
+
+    /// Centre of node `id`.
+    pub fn center(&self, id: NodeId) -> (f64, f64) {
+        self.centers.get(usize::from(id)).copied().unwrap_or((0.0, 0.0))
+    }
+
+    /// The two ends of the link drawn from `from` to `to`: from box edge to box
+    /// edge, shifted sideways so the two directions run side by side.
+    pub fn link_ends(&self, from: NodeId, to: NodeId) -> ((f64, f64), (f64, f64)) {
+        let (a, b) = (self.center(from), self.center(to));
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len = (dx * dx + dy * dy).sqrt().max(1e-6);
+        let (ux, uy) = (dx / len, dy / len);
+        // Leave the box where the line crosses its edge.
+        let t = (self.half.0 / ux.abs().max(1e-6)).min(self.half.1 / uy.abs().max(1e-6));
+        let offset = (self.half.1 * 0.35).min(6.0);
+        let (nx, ny) = (-uy * offset, ux * offset);
+        ((a.0 + ux * t + nx, a.1 + uy * t + ny), (b.0 - ux * t + nx, b.1 - uy * t + ny))
+    }
+
+    /// The point a fraction `f` of the way along the link from `from` to `to`.
+    pub fn along(&self, from: NodeId, to: NodeId, f: f64) -> (f64, f64) {
+        let (a, b) = self.link_ends(from, to);
+        let f = f.clamp(0.0, 1.0);
+        (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f)
+    }
+
+    /// The node whose box contains `p`.
+    pub fn node_at(&self, p: (f64, f64)) -> Option<NodeId> {
+        self.centers
+            .iter()
+            .position(|c| (p.0 - c.0).abs() <= self.half.0 && (p.1 - c.1).abs() <= self.half.1 + 6.0)
+            .map(|i| i as NodeId)
+    }
+
+    /// Distance from `p` to the segment `a`–`b`.
+    pub fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 == 0.0 { 0.0 } else { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) };
+        let (x, y) = (a.0 + dx * t, a.1 + dy * t);
+        ((p.0 - x).powi(2) + (p.1 - y).powi(2)).sqrt()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_and_hits() {
+        let s = msgsim_sim::presets::get("crash-before-ack").unwrap().scenario;
+        let t = Topology::new(&s);
+        let l = Layout::new(&t, 1000.0, 600.0);
+        let (p, q, c1, c2) = (l.center(0), l.center(1), l.center(2), l.center(3));
+        assert!(p.0 < q.0 && q.0 < c1.0);
+        assert_eq!(c1.0, c2.0);
+        assert!(c1.1 < c2.1);
+        assert_eq!(l.node_at(q), Some(1));
+        assert_eq!(l.node_at((500.0, 5.0)), None);
+        let (a, b) = l.link_ends(0, 1);
+        assert!(a.0 > p.0 + l.half.0 - 1.0 && b.0 < q.0 - l.half.0 + 1.0);
+        let mid = l.along(0, 1, 0.5);
+        assert!(Layout::distance_to_segment(mid, a, b) < 1e-9);
+        // The two directions of a link do not overlap.
+        let (ra, _) = l.link_ends(1, 0);
+        assert!((ra.1 - b.1).abs() > 1.0);
+    }
+}

@@ -1,0 +1,312 @@
+//! The sequence (space-time) diagram: a lane per node, time flowing down to
+//! "now" at the bottom, an arrow per hop.
+
+use msgsim_sim::timeline::{Fate, Timeline};
+use msgsim_sim::{Cause, EventKind, MsgId, NodeId, Time, Topology, TraceEvent, time};
+
+use super::painter::{Align, Color, Painter, Text, arrowhead, cross};
+use super::palette::Palette;
+use super::topology::DotStyle;
+
+/// Most arrows drawn (the newest).
+pub const MAX_ARROWS: usize = 800;
+
+/// Space for lane names at the top and the time axis on the left.
+const TOP: f64 = 34.0;
+const LEFT: f64 = 56.0;
+const BOTTOM: f64 = 8.0;
+
+/// Everything the diagram shows.
+pub struct SequenceScene<'a> {
+    /// The nodes (one lane each).
+    pub topology: &'a Topology,
+    /// The trace.
+    pub trace: &'a [TraceEvent],
+    /// Its index.
+    pub timeline: &'a Timeline,
+    /// Events shown.
+    pub cursor: usize,
+    /// Now.
+    pub time: Time,
+    /// Length of the window shown, µs.
+    pub span: Time,
+    /// Colours.
+    pub palette: Palette,
+    /// The selected message.
+    pub selected: Option<MsgId>,
+}
+
+/// One arrow.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Arrow {
+    /// Start.
+    pub from: (f64, f64),
+    /// End (where the packet is now, arrived, or vanished).
+    pub to: (f64, f64),
+    /// Look.
+    pub style: DotStyle,
+    /// The message.
+    pub msg: MsgId,
+    /// Made by a duplicating link.
+    pub copy: bool,
+    /// Vanished at `to`.
+    pub lost: bool,
+    /// Reached its receiver.
+    pub arrived: bool,
+}
+
+struct Geometry {
+    lane_w: f64,
+    height: f64,
+    t0: Time,
+    span: Time,
+}
+
+impl Geometry {
+    fn new(s: &SequenceScene<'_>, size: (f64, f64)) -> Self {
+        let lanes = s.topology.nodes.len().max(1) as f64;
+        Geometry {
+            lane_w: (size.0 - LEFT) / lanes,
+            height: (size.1 - TOP - BOTTOM).max(10.0),
+            t0: s.time.saturating_sub(s.span),
+            span: s.span.max(1),
+        }
+    }
+    fn x(&self, node: NodeId) -> f64 {
+        LEFT + (f64::from(node) + 0.5) * self.lane_w
+    }
+    fn y(&self, t: Time) -> f64 {
+        TOP + (t.saturating_sub(self.t0) as f64 / self.span as f64).clamp(0.0, 1.0) * self.height
+    }
+}
+
+/// The arrows in the window, oldest first (at most `limit`, the newest kept).
+pub fn arrows(s: &SequenceScene<'_>, size: (f64, f64), limit: usize) -> Vec<Arrow> {
+    let g = Geometry::new(s, size);
+    let trace = &s.trace[..s.cursor.min(s.trace.len())];
+    let start = s.timeline.position_at(trace, g.t0.saturating_sub(1)).min(trace.len());
+    let mut sends: Vec<u32> = s.timeline.open_at(trace, start);
+    sends.sort_unstable();
+    sends.extend(
+        trace[start..]
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(e.kind, EventKind::Send | EventKind::Duplicate))
+            .map(|(i, _)| (start + i) as u32),
+    );
+    let skip = sends.len().saturating_sub(limit);
+    sends[skip..]
+        .iter()
+        .map(|&i| {
+            let e = &s.trace[i as usize];
+            let lost = s.timeline.fate(e.tx) == Fate::Lost;
+            let reach = if lost { 0.5 } else { 1.0 };
+            let span = e.end.saturating_sub(e.time).max(1) as f64;
+            let f = (s.time.saturating_sub(e.time) as f64 / span).clamp(0.0, 1.0);
+            let (x0, x1) = (g.x(e.node), g.x(e.peer));
+            let done = e.end <= s.time;
+            Arrow {
+                from: (x0, g.y(e.time)),
+                to: (x0 + (x1 - x0) * reach * f, g.y(e.end.min(s.time))),
+                style: DotStyle::of(e),
+                msg: e.msg,
+                copy: e.kind == EventKind::Duplicate || e.copy > 0,
+                lost: lost && done,
+                arrived: !lost && done,
+            }
+        })
+        .collect()
+}
+
+/// The message of the arrow nearest `p` (within 6 px).
+pub fn hit(s: &SequenceScene<'_>, size: (f64, f64), p: (f64, f64)) -> Option<MsgId> {
+    arrows(s, size, 4_000)
+        .iter()
+        .map(|a| (super::layout::Layout::distance_to_segment(p, a.from, a.to), a.msg))
+        .filter(|(d, _)| *d <= 6.0)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, m)| m)
+}
+
+/// Draws the diagram.
+pub fn draw(s: &SequenceScene<'_>, p: &mut dyn Painter) {
+    let pal = &s.palette;
+    let size = p.size();
+    p.clear(pal.background);
+    let g = Geometry::new(s, size);
+    let small = Text { size: 11.0, color: pal.muted, align: Align::Right, bold: false };
+
+    // Time axis: five ticks.
+    for k in 0..=4 {
+        let t = g.t0 + g.span * k / 4;
+        let y = g.y(t);
+        p.line((LEFT - 4.0, y), (size.0, y), pal.grid, 1.0, false);
+        p.text((LEFT - 6.0, y), &format_ms(t), small);
+    }
+    // Lanes.
+    for (i, n) in s.topology.nodes.iter().enumerate() {
+        let x = g.x(i as NodeId);
+        p.line((x, TOP), (x, TOP + g.height), pal.link, 1.0, false);
+        let label = Text { size: 11.0, color: pal.ink, align: Align::Center, bold: true };
+        p.text((x, 14.0), &fit(&n.name, g.lane_w), label);
+    }
+    let trace = &s.trace[..s.cursor.min(s.trace.len())];
+    let start = s.timeline.position_at(trace, g.t0.saturating_sub(1)).min(trace.len());
+    // Processing bars, crashes and outcomes on the lanes.
+    for e in &trace[start..] {
+        let x = g.x(e.node);
+        let y = g.y(e.time);
+        match e.kind {
+            EventKind::ProcessStart => {
+                let end = g.y(e.end.min(s.time));
+                p.rect((x - 3.0, y), (6.0, (end - y).max(1.0)), 2.0, Some(pal.message.alpha(0.25)), None);
+            }
+            EventKind::Crash => {
+                let end = g.y(e.end.min(s.time));
+                p.rect(
+                    (x - g.lane_w * 0.3, y),
+                    (g.lane_w * 0.6, (end - y).max(2.0)),
+                    0.0,
+                    Some(pal.bad.alpha(0.12)),
+                    None,
+                );
+                cross(p, (x, y), 5.0, pal.bad, 2.0);
+            }
+            EventKind::Effect => {
+                let c = if e.cause == Cause::Duplicate { pal.bad } else { pal.ok };
+                let r = if Some(e.msg) == s.selected { 6.0 } else { 4.0 };
+                p.circle((x, y), r, Some(c), None);
+            }
+            EventKind::DedupHit => p.circle((x, y), 4.5, None, Some((pal.dedup, 2.0))),
+            EventKind::DeadLetter => p.rect((x - 4.0, y - 4.0), (8.0, 8.0), 1.0, Some(pal.dead), None),
+            EventKind::Timeout => p.circle((x, y), 3.5, None, Some((pal.retry, 1.5))),
+            EventKind::Produce => p.line((x - 5.0, y), (x + 5.0, y), pal.muted, 1.5, false),
+            _ => {}
+        }
+    }
+    // Arrows in batches by look; the selected message's last and thickest.
+    // Beyond a few hundred the window is a blur anyway, and rasterising
+    // thousands of lines costs whole frames: keep the newest.
+    let mut all = arrows(s, size, MAX_ARROWS);
+    if let Some(sel) = s.selected
+        && !all.iter().any(|a| a.msg == sel)
+    {
+        all.extend(arrows(s, size, usize::MAX).into_iter().filter(|a| a.msg == sel));
+    }
+    let dim = s.selected.is_some();
+    for style in [DotStyle::Message, DotStyle::Retry, DotStyle::Copy, DotStyle::Ack, DotStyle::Negative] {
+        for copy in [false, true] {
+            let batch: Vec<&Arrow> =
+                all.iter().filter(|a| a.style == style && a.copy == copy && Some(a.msg) != s.selected).collect();
+            draw_arrows(p, pal, &batch, style, copy, dim, false);
+        }
+    }
+    for style in [DotStyle::Message, DotStyle::Retry, DotStyle::Copy, DotStyle::Ack, DotStyle::Negative] {
+        let batch: Vec<&Arrow> = all.iter().filter(|a| a.style == style && Some(a.msg) == s.selected).collect();
+        draw_arrows(p, pal, &batch, style, false, false, true);
+    }
+    // "Now".
+    p.line((LEFT, TOP + g.height), (size.0, TOP + g.height), pal.ink.alpha(0.5), 1.0, true);
+}
+
+fn style_color(pal: &Palette, style: DotStyle) -> Color {
+    match style {
+        DotStyle::Message => pal.message,
+        DotStyle::Retry => pal.retry,
+        DotStyle::Copy => pal.copy,
+        DotStyle::Ack => pal.ok,
+        DotStyle::Negative => pal.bad,
+    }
+}
+
+/// Draws arrows of one look: lines, then heads (arrived), crosses (lost) or
+/// tips (still travelling).
+fn draw_arrows(
+    p: &mut dyn Painter,
+    pal: &Palette,
+    arrows: &[&Arrow],
+    style: DotStyle,
+    dashed: bool,
+    dim: bool,
+    selected: bool,
+) {
+    if arrows.is_empty() {
+        return;
+    }
+    let base = style_color(pal, style);
+    let color = if dim { base.alpha(0.3) } else { base };
+    let width = if selected {
+        3.0
+    } else if matches!(style, DotStyle::Ack | DotStyle::Negative) {
+        1.0
+    } else {
+        1.6
+    };
+    let lines: Vec<_> = arrows.iter().map(|a| (a.from, a.to)).collect();
+    p.segments(&lines, color, width, dashed);
+    let head = if selected { 9.0 } else { 6.0 };
+    let heads: Vec<_> = arrows.iter().filter(|a| a.arrived).filter_map(|a| arrowhead(a.from, a.to, head)).collect();
+    p.triangles(&heads, color);
+    let tips: Vec<_> = arrows.iter().filter(|a| !a.arrived && !a.lost).map(|a| a.to).collect();
+    p.dots(&tips, if selected { 4.0 } else { 2.5 }, color);
+    p.flush();
+    let bad = if dim { pal.bad.alpha(0.3) } else { pal.bad };
+    for a in arrows.iter().filter(|a| a.lost) {
+        cross(p, a.to, 4.5, bad, 2.0);
+    }
+}
+
+fn format_ms(t: Time) -> String {
+    let ms = time::to_ms(t);
+    if ms >= 10_000.0 { format!("{:.1} s", ms / 1_000.0) } else { format!("{ms:.1} ms") }
+}
+
+/// Shortens a lane name to fit its lane.
+fn fit(name: &str, width: f64) -> String {
+    let max = ((width / 6.5) as usize).max(3);
+    if name.chars().count() <= max {
+        name.to_string()
+    } else {
+        name.chars().take(max.saturating_sub(1)).chain(std::iter::once('…')).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::painter::Recorder;
+    use crate::render::palette::Theme;
+    use msgsim_sim::{Simulation, presets};
+
+    #[test]
+    fn arrows_cover_the_window_and_clicks_find_them() {
+        let s = presets::get("lossy-fire-and-forget").unwrap().scenario;
+        let mut sim = Simulation::new(&s, 1).unwrap();
+        sim.run();
+        let trace = sim.trace();
+        let mut tl = Timeline::new(sim.fresh_metrics());
+        tl.extend(trace);
+        let lost = trace.iter().find(|e| e.kind == EventKind::Lost).unwrap();
+        let now = lost.time + 1;
+        let scene = SequenceScene {
+            topology: sim.topology(),
+            trace,
+            timeline: &tl,
+            cursor: tl.position_at(trace, now),
+            time: now,
+            span: 50_000,
+            palette: Palette::of(Theme::Dark),
+            selected: None,
+        };
+        let size = (800.0, 400.0);
+        let arrows = arrows(&scene, size, 1_000);
+        let a = arrows.iter().find(|a| a.lost && a.msg == lost.msg).expect("the lost packet's arrow");
+        assert!(a.to.1 > a.from.1, "time flows down");
+        let mid = ((a.from.0 + a.to.0) / 2.0, (a.from.1 + a.to.1) / 2.0);
+        assert_eq!(hit(&scene, size, mid), Some(lost.msg));
+        assert_eq!(hit(&scene, size, (1.0, 1.0)), None);
+        let mut rec = Recorder { size, ..Default::default() };
+        draw(&scene, &mut rec);
+        assert!(rec.texts.iter().any(|t| t == "orders"));
+    }
+}

@@ -1,0 +1,467 @@
+//! The topology view: nodes, links, and every packet in flight as a dot.
+
+use msgsim_sim::timeline::{Fate, Timeline};
+use msgsim_sim::{Cause, EventKind, Metrics, MsgId, NodeId, NodeKind, PacketKind, Time, Topology, TraceEvent};
+
+use super::layout::Layout;
+use super::painter::{Align, Color, Painter, Text, cross};
+use super::palette::Palette;
+
+/// How a dot looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DotStyle {
+    /// A message on its first attempt and delivery.
+    Message,
+    /// A retry by the producer or a redelivery by the queue.
+    Retry,
+    /// A copy made by a duplicating link.
+    Copy,
+    /// An ack, confirm or reply.
+    Ack,
+    /// A reject, nack or fault.
+    Negative,
+}
+
+impl DotStyle {
+    /// The style of a packet.
+    pub fn of(e: &TraceEvent) -> DotStyle {
+        match e.packet {
+            PacketKind::Confirm | PacketKind::Ack | PacketKind::Reply => DotStyle::Ack,
+            PacketKind::Reject | PacketKind::Nack | PacketKind::Fault => DotStyle::Negative,
+            _ if e.copy > 0 => DotStyle::Copy,
+            _ if e.attempt > 1 || e.delivery > 1 => DotStyle::Retry,
+            _ => DotStyle::Message,
+        }
+    }
+
+    fn color(self, p: &Palette) -> Color {
+        match self {
+            DotStyle::Message => p.message,
+            DotStyle::Retry => p.retry,
+            DotStyle::Copy => p.copy,
+            DotStyle::Ack => p.ok,
+            DotStyle::Negative => p.bad,
+        }
+    }
+
+    /// Message-carrying styles are circles; acks and nacks squares.
+    fn is_square(self) -> bool {
+        matches!(self, DotStyle::Ack | DotStyle::Negative)
+    }
+
+    const ALL: [DotStyle; 5] = [DotStyle::Message, DotStyle::Retry, DotStyle::Copy, DotStyle::Ack, DotStyle::Negative];
+}
+
+/// A packet on its way.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dot {
+    /// Where it is now.
+    pub at: (f64, f64),
+    /// Its look.
+    pub style: DotStyle,
+    /// The message it carries or answers.
+    pub msg: MsgId,
+    /// Trace index of its send.
+    pub send: u32,
+}
+
+/// Where each packet open at time `t` is, given the sends open there.
+pub fn dots(trace: &[TraceEvent], timeline: &Timeline, open: &[u32], layout: &Layout, t: Time) -> Vec<Dot> {
+    open.iter()
+        .map(|&i| {
+            let e = &trace[i as usize];
+            let span = e.end.saturating_sub(e.time).max(1) as f64;
+            let f = (t.saturating_sub(e.time) as f64 / span).clamp(0.0, 1.0);
+            // A packet that will be lost dies half-way along: its `end` is the loss point.
+            let f = if timeline.fate(e.tx) == Fate::Lost { f * 0.5 } else { f };
+            Dot { at: layout.along(e.node, e.peer, f), style: DotStyle::of(e), msg: e.msg, send: i }
+        })
+        .collect()
+}
+
+/// A short-lived visual mark of something that just happened.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MarkKind {
+    /// A packet vanished here.
+    Lost,
+    /// A link made a copy (the dots split here).
+    Split,
+    /// A dedup hit at a consumer.
+    Dedup,
+    /// An effect applied once.
+    Effect,
+    /// An effect applied again: the outcome is now wrong.
+    DuplicateEffect,
+    /// A message went to the dead-letter queue.
+    DeadLetter,
+    /// A full queue refused a message.
+    Reject,
+    /// A wait timed out.
+    Timeout,
+}
+
+/// A mark and how faded it is (0 new, 1 gone).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mark {
+    /// What happened.
+    pub kind: MarkKind,
+    /// Where.
+    pub at: (f64, f64),
+    /// Age in `[0, 1]`.
+    pub age: f64,
+    /// The message concerned.
+    pub msg: MsgId,
+}
+
+/// Marks for the events in the `window` µs before `t` (at most `limit` events back).
+pub fn marks(trace: &[TraceEvent], cursor: usize, layout: &Layout, t: Time, window: Time, limit: usize) -> Vec<Mark> {
+    let mut out = Vec::new();
+    let from = t.saturating_sub(window);
+    for e in trace[..cursor].iter().rev().take(limit) {
+        if e.time < from {
+            break;
+        }
+        let age = if window == 0 { 0.0 } else { (t - e.time) as f64 / window as f64 };
+        let node = layout.center(e.node);
+        let kind_at = match e.kind {
+            EventKind::Lost => Some((MarkKind::Lost, layout.along(e.node, e.peer, 0.5))),
+            EventKind::Duplicate => Some((MarkKind::Split, layout.along(e.node, e.peer, 0.0))),
+            EventKind::DedupHit => Some((MarkKind::Dedup, node)),
+            EventKind::Effect if e.cause == Cause::Duplicate => Some((MarkKind::DuplicateEffect, node)),
+            EventKind::Effect => Some((MarkKind::Effect, node)),
+            EventKind::DeadLetter => Some((MarkKind::DeadLetter, node)),
+            EventKind::Reject | EventKind::Evict => Some((MarkKind::Reject, node)),
+            EventKind::Timeout => Some((MarkKind::Timeout, node)),
+            _ => None,
+        };
+        if let Some((kind, at)) = kind_at {
+            out.push(Mark { kind, at, age, msg: e.msg });
+        }
+    }
+    out
+}
+
+/// Words drawn on the canvas, already translated.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TopologyWords {
+    /// "producer", "queue", "consumer".
+    pub kinds: [String; 3],
+    /// Label of the dead-letter tray.
+    pub dead_letters: String,
+    /// Shown on a crashed consumer.
+    pub down: String,
+    /// Shown on a dedup hit.
+    pub dedup: String,
+    /// Legend entries: message, retry, copy, ack, nack, lost.
+    pub legend: [String; 6],
+}
+
+/// Everything the topology view draws.
+pub struct TopologyScene<'a> {
+    /// The nodes.
+    pub topology: &'a Topology,
+    /// Their positions.
+    pub layout: &'a Layout,
+    /// Colours.
+    pub palette: Palette,
+    /// The state at the shown moment.
+    pub metrics: &'a Metrics,
+    /// Queue capacity per node (None: unbounded or not a queue).
+    pub capacity: &'a [Option<u32>],
+    /// Processing slots per node.
+    pub concurrency: &'a [u32],
+    /// Links to draw, one per connected pair.
+    pub links: &'a [(NodeId, NodeId)],
+    /// Packets in flight.
+    pub dots: &'a [Dot],
+    /// Recent happenings.
+    pub marks: &'a [Mark],
+    /// The selected message.
+    pub selected: Option<MsgId>,
+    /// Translated words.
+    pub words: &'a TopologyWords,
+}
+
+/// Draws the topology.
+pub fn draw(s: &TopologyScene<'_>, p: &mut dyn Painter) {
+    let pal = &s.palette;
+    p.clear(pal.background);
+    let l = s.layout;
+    for &(a, b) in s.links {
+        for (x, y) in [(a, b), (b, a)] {
+            let (from, to) = l.link_ends(x, y);
+            p.line(from, to, pal.link, 1.5, false);
+        }
+    }
+    for (i, node) in s.topology.nodes.iter().enumerate() {
+        draw_node(s, p, i, node.kind, &node.name);
+    }
+    draw_dots(s, p);
+    draw_marks(s, p);
+    draw_legend(s, p);
+}
+
+fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKind, name: &str) {
+    let pal = &s.palette;
+    let (cx, cy) = s.layout.centers[i];
+    let (hw, hh) = s.layout.half;
+    let up = s.metrics.up.get(i).copied().unwrap_or(true);
+    let fill = if up { pal.node } else { pal.bad.alpha(0.18) };
+    let stroke = if up { pal.ink } else { pal.bad };
+    let radius = match kind {
+        NodeKind::Producer | NodeKind::Consumer => hh.min(10.0),
+        NodeKind::Queue => 3.0,
+    };
+    p.rect((cx - hw, cy - hh), (2.0 * hw, 2.0 * hh), radius, Some(fill), Some((stroke, 1.5)));
+    let small = Text { size: (hh * 0.55).clamp(9.0, 12.0), color: pal.muted, align: Align::Center, bold: false };
+    let label = Text { size: (hh * 0.7).clamp(10.0, 14.0), color: pal.ink, align: Align::Center, bold: true };
+    match kind {
+        NodeKind::Producer => {
+            p.text((cx, cy), name, label);
+        }
+        NodeKind::Queue => {
+            let depth = s.metrics.depth[i];
+            let cap = s.capacity.get(i).copied().flatten();
+            let fullness = match cap {
+                Some(c) => f64::from(depth) / f64::from(c.max(1)),
+                None => (f64::from(depth) + 1.0).log2() / 8.0,
+            }
+            .min(1.0);
+            let bar_h = hh * 0.5;
+            let color = if cap.is_some_and(|c| depth >= c) { pal.bad } else { pal.message };
+            p.rect(
+                (cx - hw + 3.0, cy + hh - bar_h - 3.0),
+                ((2.0 * hw - 6.0) * fullness, bar_h),
+                2.0,
+                Some(color.alpha(0.35)),
+                None,
+            );
+            p.text((cx, cy - hh * 0.25), name, label);
+            let depth_text = match cap {
+                Some(c) => format!("{depth}/{c}"),
+                None => depth.to_string(),
+            };
+            p.text((cx, cy + hh * 0.45), &depth_text, Text { color: pal.ink, ..small });
+            let dead = s.metrics.dead_letters[i];
+            if dead > 0 || s.marks.iter().any(|m| m.kind == MarkKind::DeadLetter) {
+                let tray = (cx - hw * 0.6, cy + hh + 6.0);
+                p.rect(tray, (hw * 1.2, 16.0), 3.0, Some(pal.dead.alpha(0.15)), Some((pal.dead, 1.0)));
+                p.text(
+                    (cx, tray.1 + 8.0),
+                    &format!("{} {dead}", s.words.dead_letters),
+                    Text { color: pal.dead, ..small },
+                );
+            }
+        }
+        NodeKind::Consumer => {
+            p.text((cx, cy - hh * 0.25), name, label);
+            let slots = s.concurrency.get(i).copied().unwrap_or(1);
+            let busy = s.metrics.busy[i];
+            if !up {
+                p.text((cx, cy + hh * 0.45), &s.words.down, Text { color: pal.bad, bold: true, ..small });
+            } else if slots <= 8 {
+                let side = (hh * 0.35).clamp(4.0, 9.0);
+                let gap = side * 0.5;
+                let total = f64::from(slots) * side + f64::from(slots - 1) * gap;
+                for k in 0..slots {
+                    let x = cx - total / 2.0 + f64::from(k) * (side + gap);
+                    let filled = k < busy;
+                    p.rect(
+                        (x, cy + hh * 0.45 - side / 2.0),
+                        (side, side),
+                        1.5,
+                        filled.then_some(pal.message),
+                        Some((pal.muted, 1.0)),
+                    );
+                }
+            } else {
+                p.text((cx, cy + hh * 0.45), &format!("{busy}/{slots}"), Text { color: pal.ink, ..small });
+            }
+        }
+    }
+    let kind_word = &s.words.kinds[kind as usize];
+    p.text((cx, cy - hh - 7.0), kind_word, Text { color: pal.muted, ..small });
+}
+
+fn draw_dots(s: &TopologyScene<'_>, p: &mut dyn Painter) {
+    let pal = &s.palette;
+    let many = s.dots.len() > 4_000;
+    // Dots grow with the nodes, so they stay visible on a projector.
+    let r = if many { 2.0 } else { (s.layout.half.1 * 0.17).clamp(3.5, 6.5) };
+    let dim = s.selected.is_some();
+    let mut batch: Vec<(f64, f64)> = Vec::with_capacity(s.dots.len());
+    for style in DotStyle::ALL {
+        batch.clear();
+        batch.extend(s.dots.iter().filter(|d| d.style == style && Some(d.msg) != s.selected).map(|d| d.at));
+        let color = if dim { style.color(pal).alpha(0.35) } else { style.color(pal) };
+        if style.is_square() {
+            p.squares(&batch, r * 1.5, color);
+        } else {
+            p.dots(&batch, r, color);
+        }
+    }
+    p.flush();
+    if let Some(sel) = s.selected {
+        for d in s.dots.iter().filter(|d| d.msg == sel) {
+            p.circle(d.at, 7.5, Some(d.style.color(pal)), Some((pal.highlight, 2.5)));
+        }
+    }
+}
+
+fn draw_marks(s: &TopologyScene<'_>, p: &mut dyn Painter) {
+    let pal = &s.palette;
+    let (hw, hh) = s.layout.half;
+    for m in s.marks {
+        let a = (1.0 - m.age).clamp(0.0, 1.0);
+        let emphasis = if Some(m.msg) == s.selected { 1.6 } else { 1.0 };
+        match m.kind {
+            MarkKind::Lost => cross(p, m.at, 6.0 * emphasis, pal.bad.alpha(a), 2.5),
+            MarkKind::Split => p.circle(m.at, 4.0 + 10.0 * m.age, None, Some((pal.copy.alpha(a), 2.0))),
+            MarkKind::Dedup => {
+                p.rect(
+                    (m.at.0 - hw - 4.0, m.at.1 - hh - 4.0),
+                    (2.0 * hw + 8.0, 2.0 * hh + 8.0),
+                    8.0,
+                    None,
+                    Some((pal.dedup.alpha(a), 3.0)),
+                );
+                let t = Text { size: 11.0, color: pal.ink.alpha(a), align: Align::Center, bold: true };
+                p.text((m.at.0, m.at.1 + hh + 14.0), &s.words.dedup, t);
+            }
+            MarkKind::Effect => p.rect(
+                (m.at.0 - hw - 3.0, m.at.1 - hh - 3.0),
+                (2.0 * hw + 6.0, 2.0 * hh + 6.0),
+                8.0,
+                None,
+                Some((pal.ok.alpha(a * 0.8), 2.0)),
+            ),
+            MarkKind::DuplicateEffect => {
+                p.rect(
+                    (m.at.0 - hw - 5.0, m.at.1 - hh - 5.0),
+                    (2.0 * hw + 10.0, 2.0 * hh + 10.0),
+                    8.0,
+                    None,
+                    Some((pal.bad.alpha(a), 3.5)),
+                );
+                let t = Text { size: 13.0, color: pal.bad.alpha(a), align: Align::Left, bold: true };
+                p.text((m.at.0 + hw + 8.0, m.at.1 - hh), "×2", t);
+            }
+            MarkKind::DeadLetter => {
+                p.circle((m.at.0, m.at.1 + hh + 14.0 - 10.0 * m.age), 5.0, Some(pal.dead.alpha(a)), None)
+            }
+            MarkKind::Reject => cross(p, (m.at.0 - hw - 8.0, m.at.1), 5.0, pal.bad.alpha(a), 2.0),
+            MarkKind::Timeout => {
+                p.circle((m.at.0 + hw, m.at.1 - hh), 4.0 + 4.0 * m.age, None, Some((pal.retry.alpha(a), 2.0)))
+            }
+        }
+    }
+}
+
+fn draw_legend(s: &TopologyScene<'_>, p: &mut dyn Painter) {
+    let pal = &s.palette;
+    let (_, h) = p.size();
+    let y = h - 12.0;
+    let mut x = 12.0;
+    let t = Text { size: 11.0, color: pal.muted, align: Align::Left, bold: false };
+    for (k, style) in
+        [DotStyle::Message, DotStyle::Retry, DotStyle::Copy, DotStyle::Ack, DotStyle::Negative].iter().enumerate()
+    {
+        if style.is_square() {
+            p.squares(&[(x, y)], 7.0, style.color(pal));
+        } else {
+            p.dots(&[(x, y)], 4.0, style.color(pal));
+        }
+        p.text((x + 8.0, y), &s.words.legend[k], t);
+        x += 22.0 + text_width(&s.words.legend[k], 11.0);
+    }
+    cross(p, (x, y), 4.0, pal.bad, 2.0);
+    p.text((x + 8.0, y), &s.words.legend[5], t);
+}
+
+/// A generous estimate of a text's width (CJK characters are about a square).
+pub fn text_width(s: &str, size: f64) -> f64 {
+    s.chars().map(|c| if c.is_ascii() { size * 0.62 } else { size * 1.05 }).sum()
+}
+
+/// The links to draw: each producer to its queue (or, in sync mode, to the
+/// consumers it calls) and each queue to its consumers.
+pub fn links(topology: &Topology, sync_producers: &[bool]) -> Vec<(NodeId, NodeId)> {
+    let mut out = Vec::new();
+    for (i, n) in topology.nodes.iter().enumerate() {
+        let id = i as NodeId;
+        match n.kind {
+            NodeKind::Producer if sync_producers.get(i).copied().unwrap_or(false) => {
+                out.extend(topology.consumers_of(n.queue).into_iter().map(|c| (id, c)));
+            }
+            NodeKind::Producer | NodeKind::Consumer => out.push((id, n.queue)),
+            NodeKind::Queue => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::painter::Recorder;
+    use crate::render::palette::Theme;
+    use msgsim_sim::{Simulation, presets};
+
+    #[test]
+    fn dots_follow_their_links_and_losses_stop_half_way() {
+        let s = presets::get("lossy-fire-and-forget").unwrap().scenario;
+        let mut sim = Simulation::new(&s, 1).unwrap();
+        sim.run();
+        let trace = sim.trace();
+        let mut tl = Timeline::new(sim.fresh_metrics());
+        tl.extend(trace);
+        let layout = Layout::new(sim.topology(), 900.0, 500.0);
+        let lost = trace.iter().find(|e| e.kind == EventKind::Lost).unwrap();
+        let send = tl.send_of(lost.tx).unwrap();
+        let t = lost.time; // the moment it vanishes: half-way along
+        let pos = tl.position_at(trace, t - 1);
+        let open = tl.open_at(trace, pos);
+        assert!(open.contains(&(send as u32)));
+        let d = dots(trace, &tl, &open, &layout, t).into_iter().find(|d| d.send == send as u32).unwrap();
+        let mid = layout.along(lost.node, lost.peer, 0.5);
+        assert!((d.at.0 - mid.0).abs() < 1.0 && (d.at.1 - mid.1).abs() < 1.0, "{:?} vs {mid:?}", d.at);
+        let m = marks(trace, tl.position_at(trace, t), &layout, t, 1_000, 100);
+        assert!(m.iter().any(|m| m.kind == MarkKind::Lost && m.msg == lost.msg));
+    }
+
+    #[test]
+    fn draws_every_node_and_the_dots() {
+        let s = presets::get("crash-before-ack").unwrap().scenario;
+        let mut sim = Simulation::new(&s, 1).unwrap();
+        sim.run_until(500_000);
+        let trace = sim.trace();
+        let mut tl = Timeline::new(sim.fresh_metrics());
+        tl.extend(trace);
+        let topo = sim.topology();
+        let layout = Layout::new(topo, 900.0, 500.0);
+        let open = tl.open_at(trace, trace.len());
+        let ds = dots(trace, &tl, &open, &layout, sim.now());
+        let words = TopologyWords { down: "down".into(), ..Default::default() };
+        let m = tl.head().clone();
+        let n = topo.nodes.len();
+        let scene = TopologyScene {
+            topology: topo,
+            layout: &layout,
+            palette: Palette::of(Theme::Light),
+            metrics: &m,
+            capacity: &vec![None; n],
+            concurrency: &vec![1; n],
+            links: &links(topo, &vec![false; n]),
+            dots: &ds,
+            marks: &[],
+            selected: None,
+            words: &words,
+        };
+        let mut rec = Recorder { size: (900.0, 500.0), ..Default::default() };
+        draw(&scene, &mut rec);
+        for node in &topo.nodes {
+            assert!(rec.texts.contains(&node.name), "{} not drawn", node.name);
+        }
+        assert_eq!(rec.points, ds.len() + 5, "every dot, plus the legend's five");
+    }
+}

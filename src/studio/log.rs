@@ -1,0 +1,196 @@
+//! The event log's filter and its incrementally maintained list of matches.
+
+use msgsim_sim::{EventKind, MsgId, NodeId, TraceEvent};
+
+/// Groups of event kinds offered by the kind filter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KindFilter {
+    /// Everything.
+    #[default]
+    All,
+    /// Only what went wrong or was repaired: losses, duplicates, timeouts,
+    /// retries, rejects, crashes, dead letters, dedup hits, duplicate effects.
+    Faults,
+    /// Business outcomes: effects and dedup hits.
+    Outcomes,
+    /// One kind.
+    Kind(EventKind),
+}
+
+impl KindFilter {
+    /// Whether an event passes.
+    pub fn accepts(self, e: &TraceEvent) -> bool {
+        use EventKind::*;
+        match self {
+            KindFilter::All => true,
+            KindFilter::Faults => {
+                matches!(
+                    e.kind,
+                    Lost | Duplicate
+                        | Timeout
+                        | Backoff
+                        | GiveUp
+                        | Reject
+                        | Evict
+                        | Requeue
+                        | DeadLetter
+                        | Crash
+                        | Restart
+                        | Discard
+                        | DedupHit
+                        | Stale
+                        | Nack
+                        | ProcessFail
+                ) || (e.kind == Effect && e.cause == msgsim_sim::Cause::Duplicate)
+                    || (e.kind == Send && e.attempt > 1 && e.packet.carries_message() && e.delivery <= 1)
+            }
+            KindFilter::Outcomes => matches!(e.kind, Effect | DedupHit | DeadLetter | GiveUp),
+            KindFilter::Kind(k) => e.kind == k,
+        }
+    }
+
+    /// A stable text form, for `<select>` values.
+    pub fn code(self) -> String {
+        match self {
+            KindFilter::All => "all".into(),
+            KindFilter::Faults => "faults".into(),
+            KindFilter::Outcomes => "outcomes".into(),
+            KindFilter::Kind(k) => k.name().into(),
+        }
+    }
+
+    /// Parses [`code`](Self::code).
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "faults" => KindFilter::Faults,
+            "outcomes" => KindFilter::Outcomes,
+            _ => EventKind::ALL.iter().find(|k| k.name() == code).map_or(KindFilter::All, |&k| KindFilter::Kind(k)),
+        }
+    }
+}
+
+/// What the log shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// Only events at or to this node.
+    pub node: Option<NodeId>,
+    /// Only events about this message.
+    pub msg: Option<MsgId>,
+    /// Only these kinds.
+    pub kind: KindFilter,
+}
+
+impl LogFilter {
+    /// Whether an event passes.
+    pub fn accepts(&self, e: &TraceEvent) -> bool {
+        self.node.is_none_or(|n| e.node == n || e.peer == n)
+            && self.msg.is_none_or(|m| e.msg == m)
+            && self.kind.accepts(e)
+    }
+}
+
+/// The trace indices that pass the filter, kept up to date as the trace grows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LogIndex {
+    /// The filter.
+    pub filter: LogFilter,
+    /// Matching trace indices, ascending.
+    pub matches: Vec<u32>,
+    scanned: usize,
+}
+
+impl LogIndex {
+    /// Sets a new filter (the matches are rebuilt on the next update).
+    pub fn set_filter(&mut self, filter: LogFilter) {
+        if filter != self.filter {
+            self.filter = filter;
+            self.matches.clear();
+            self.scanned = 0;
+        }
+    }
+
+    /// Forgets everything (a new run).
+    pub fn reset(&mut self) {
+        self.matches.clear();
+        self.scanned = 0;
+    }
+
+    /// Scans the events not seen yet.
+    pub fn update(&mut self, trace: &[TraceEvent]) {
+        if self.filter == LogFilter::default() {
+            // Every event matches: the row number is the trace index.
+            self.scanned = trace.len();
+            return;
+        }
+        for (i, e) in trace.iter().enumerate().skip(self.scanned) {
+            if self.filter.accepts(e) {
+                self.matches.push(i as u32);
+            }
+        }
+        self.scanned = trace.len();
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        if self.filter == LogFilter::default() { self.scanned } else { self.matches.len() }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The trace index of row `row`.
+    pub fn event_at(&self, row: usize) -> Option<usize> {
+        if self.filter == LogFilter::default() {
+            (row < self.scanned).then_some(row)
+        } else {
+            self.matches.get(row).map(|&i| i as usize)
+        }
+    }
+
+    /// The row of the last event before trace position `cursor` (the "now" row).
+    pub fn row_before(&self, cursor: usize) -> Option<usize> {
+        if self.filter == LogFilter::default() {
+            cursor.min(self.scanned).checked_sub(1)
+        } else {
+            self.matches.partition_point(|&i| (i as usize) < cursor).checked_sub(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use msgsim_sim::{Simulation, presets};
+
+    #[test]
+    fn filters_and_incremental_matches() {
+        let s = presets::get("acks-and-retries").unwrap().scenario;
+        let mut sim = Simulation::new(&s, 1).unwrap();
+        sim.run();
+        let trace = sim.trace();
+        let mut all = LogIndex::default();
+        all.update(trace);
+        assert_eq!(all.len(), trace.len());
+        assert_eq!(all.row_before(10), Some(9));
+
+        let mut idx = LogIndex::default();
+        idx.set_filter(LogFilter { msg: Some(3), ..Default::default() });
+        idx.update(&trace[..trace.len() / 2]);
+        idx.update(trace);
+        let brute: Vec<u32> = (0..trace.len() as u32).filter(|&i| trace[i as usize].msg == 3).collect();
+        assert_eq!(idx.matches, brute);
+
+        idx.set_filter(LogFilter { kind: KindFilter::Kind(EventKind::Lost), ..Default::default() });
+        idx.update(trace);
+        assert_eq!(idx.len() as u64, sim.report().lost_in_transit + sim.report().control_lost);
+        idx.set_filter(LogFilter { kind: KindFilter::Faults, ..Default::default() });
+        idx.update(trace);
+        assert!(idx.matches.iter().all(|&i| KindFilter::Faults.accepts(&trace[i as usize])));
+        assert_eq!(
+            KindFilter::from_code(&KindFilter::Kind(EventKind::DedupHit).code()),
+            KindFilter::Kind(EventKind::DedupHit)
+        );
+    }
+}

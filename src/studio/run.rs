@@ -1,0 +1,81 @@
+//! One simulation run as the UI sees it: the engine, computed a chunk at a
+//! time, and the timeline indexing its trace.
+
+use msgsim_sim::{Report, Scenario, Simulation, Time, Timeline, TraceEvent};
+
+/// Most trace events the UI records (≈ 150 MB); a longer run still completes
+/// and reports, but can only be watched up to here.
+pub const TRACE_CAP: usize = 3_000_000;
+
+/// A run being computed or computed.
+pub struct Run {
+    sim: Simulation,
+    timeline: Timeline,
+    report: Option<Report>,
+}
+
+impl Run {
+    /// A run of a valid scenario with `seed`.
+    pub fn new(scenario: &Scenario, seed: u64) -> Result<Self, Vec<msgsim_sim::Problem>> {
+        let sim = Simulation::new(scenario, seed)?.limit_trace(TRACE_CAP);
+        let timeline = Timeline::new(sim.fresh_metrics());
+        Ok(Run { sim, timeline, report: None })
+    }
+
+    /// Computes up to `max_events` more engine events; returns whether the run
+    /// still has work to do.
+    pub fn compute(&mut self, max_events: u64) -> bool {
+        if self.report.is_some() {
+            return false;
+        }
+        self.sim.run_events(max_events);
+        self.timeline.extend(self.sim.trace());
+        if self.sim.stopped().is_some() {
+            self.report = Some(self.sim.report());
+            false
+        } else {
+            true
+        }
+    }
+
+    /// Whether the whole run is computed.
+    pub fn is_complete(&self) -> bool {
+        self.report.is_some()
+    }
+
+    /// The final report, once computed.
+    pub fn final_report(&self) -> Option<&Report> {
+        self.report.as_ref()
+    }
+
+    /// The recorded trace (indexed part).
+    pub fn trace(&self) -> &[TraceEvent] {
+        &self.sim.trace()[..self.timeline.len()]
+    }
+
+    /// The timeline over the trace.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// The engine.
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+
+    /// The latest time that can be shown: the end of the run once complete,
+    /// else the time up to which every event is known.
+    pub fn horizon(&self) -> Time {
+        let last = self.trace().last().map_or(0, |e| e.time);
+        match &self.report {
+            Some(r) if !self.sim.trace_truncated() => last.max(msgsim_sim::time::ms(r.sim_time_ms)),
+            Some(_) => last,
+            None => self.sim.now().min(last),
+        }
+    }
+
+    /// Whether the trace was cut at [`TRACE_CAP`].
+    pub fn truncated(&self) -> bool {
+        self.sim.trace_truncated()
+    }
+}
