@@ -2,6 +2,7 @@
 // Chromium through playwright-core, and collect artifacts.
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -61,8 +62,8 @@ export async function launch() {
  * Opens the app in a new page and fails on any page error, console error, or
  * request that leaves the local server (the app must work offline).
  */
-export async function openApp(browser, baseUrl, { path = '', viewport = { width: 1280, height: 720 } } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function openApp(browser, baseUrl, { path = '', viewport = { width: 1280, height: 720 }, locale = 'en-US', context: given } = {}) {
+  const context = given ?? await browser.newContext({ viewport, locale });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -127,4 +128,19 @@ export async function findColor(page, testid, rgb, tolerance = 6) {
     }
     return hits;
   }, [...rgb, tolerance]);
+}
+
+/** The text of a download (Playwright download object). */
+export async function downloadText(download) {
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/** The native CLI's trace for a preset, as CSV bytes. */
+export function nativeTraceCsv(preset, seed) {
+  const bin = resolve(import.meta.dirname, '../target/debug/msgsim');
+  const out = resolve(import.meta.dirname, `../target/e2e-${preset}-${seed}.csv`);
+  execFileSync(bin, ['run', '--preset', preset, '--seed', String(seed), '--trace', out]);
+  return readFileSync(out);
 }

@@ -113,6 +113,9 @@ test('a bad value shows an inline error and keeps the other edits; idempotency f
   const { page, problems } = await openApp(chrome.browser, server.url);
   await page.getByTestId('preset').selectOption('acks-and-retries');
   assert.equal(await waitForVerdict(page), 'duplicates');
+  // First visit: the message tab explains what to click and what msgsim is.
+  assert.ok(await page.getByTestId('intro').isVisible());
+  await page.getByRole('tab', { name: 'Scenario' }).click();
 
   const messages = page.locator('[data-path="producers[0].messages"]');
   await messages.fill('150');

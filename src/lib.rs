@@ -5,6 +5,8 @@
 
 pub mod components;
 pub mod i18n;
+pub mod lessons;
+pub mod platform;
 pub mod render;
 pub mod studio;
 

@@ -10,6 +10,9 @@ const server = await serveDist();
 const chrome = await launch();
 
 async function edit(page, path, value) {
+  if (!(await page.locator('[data-testid=editor]').isVisible())) {
+    await page.getByRole('tab', { name: 'Scenario' }).click();
+  }
   const el = page.locator(`[data-path="${path}"]`);
   if ((await el.evaluate((e) => e.tagName)) === 'SELECT') {
     await el.selectOption(value);

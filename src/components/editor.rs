@@ -37,7 +37,7 @@ fn error_text(l: Lang, e: &FieldError) -> String {
     match e {
         FieldError::Parse(ParseError::Number) => t(l, Key::NotANumber).to_string(),
         FieldError::Parse(ParseError::Integer) => t(l, Key::NotAWholeNumber).to_string(),
-        FieldError::Invalid(m) => m.clone(),
+        FieldError::Invalid(kind) => crate::i18n::problem_message(l, kind),
     }
 }
 
@@ -192,7 +192,7 @@ pub fn EditorPanel(p: &EditorProps) -> Html {
                     { tf(l, Key::FixToRun, &[&v.draft.error_count()]) }
                 </p>
             }
-            { for v.general.iter().map(|g| html! { <p class="field-error" role="alert">{ g }</p> }) }
+            { for v.general.iter().map(|g| html! { <p class="field-error" role="alert">{ crate::i18n::problem_line(l, g) }</p> }) }
             { for of(|t| matches!(t, Target::Run | Target::Network)).map(|s| section_view(v, s, cb)) }
             if let Some((from, to)) = &v.suggested_link {
                 <p class="notice">

@@ -65,3 +65,7 @@ pub fn plus() -> Html {
 pub fn minus() -> Html {
     icon(html! { <path d="M3 8h10" /> })
 }
+/// Four corners (fullscreen).
+pub fn fullscreen() -> Html {
+    icon(html! { <path d="M2 6V2h4M10 2h4v4M14 10v4h-4M6 14H2v-4" /> })
+}

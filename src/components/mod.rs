@@ -2,20 +2,28 @@
 //! does as a [`UiEvent`](crate::studio::UiEvent).
 
 mod canvas_view;
+mod compare_panel;
 mod counters;
 mod editor;
+mod files_panel;
 mod icons;
+mod lesson_panel;
 mod log_panel;
 mod message_card;
+mod overlays;
 mod tabs;
 mod timeline_bar;
 mod toolbar;
 
 pub use canvas_view::{CanvasView, SequenceTools};
+pub use compare_panel::ComparePanel;
 pub use counters::{Counters, CountersProps};
 pub use editor::{EditorPanel, EditorProps};
+pub use files_panel::{Export, FilesPanel};
+pub use lesson_panel::LessonPanel;
 pub use log_panel::{LogPanel, LogPanelProps};
 pub use message_card::MessageCard;
+pub use overlays::{HelpOverlay, NoticeBanner, ShareDialog};
 pub use tabs::Tabs;
 pub use timeline_bar::TimelineBar;
 pub use toolbar::Toolbar;

@@ -16,6 +16,10 @@ pub struct ToolbarProps {
     pub view: ControlsView,
     /// Where actions go.
     pub on_event: Callback<UiEvent>,
+    /// Open the share dialog.
+    pub on_share: Callback<MouseEvent>,
+    /// Enter or leave fullscreen.
+    pub on_fullscreen: Callback<MouseEvent>,
 }
 
 fn speed_label(s: f64) -> String {
@@ -85,8 +89,8 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
                     title={format!("{} (Space)", t(l, if v.playing { Key::Pause } else { Key::Play }))}>
                     { if v.playing { super::icons::pause() } else { super::icons::play() } }{ t(l, if v.playing { Key::Pause } else { Key::Play }) }
                 </button>
-                <button data-testid="step" onclick={emit(UiEvent::Step)} title={format!("{} (→)", t(l, Key::Step))}>{ super::icons::step() }{ t(l, Key::Step) }</button>
-                <button data-testid="restart" onclick={emit(UiEvent::Restart)} title={format!("{} (Home)", t(l, Key::Restart))}>{ super::icons::restart() }{ t(l, Key::Restart) }</button>
+                <button data-testid="step" onclick={emit(UiEvent::Step)} title={format!("{} (→)", t(l, Key::Step))} aria-label={t(l, Key::Step)}>{ super::icons::step() }<span class="label">{ t(l, Key::Step) }</span></button>
+                <button data-testid="restart" onclick={emit(UiEvent::Restart)} title={format!("{} (Home)", t(l, Key::Restart))} aria-label={t(l, Key::Restart)}>{ super::icons::restart() }<span class="label">{ t(l, Key::Restart) }</span></button>
             </div>
             <label class="control">
                 <span>{ t(l, Key::Speed) }</span>
@@ -99,6 +103,7 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
             <label class={classes!("control", "seed", v.seed_error.then_some("invalid"))}>
                 <span>{ t(l, Key::Seed) }</span>
                 <input data-testid="seed" type="text" inputmode="numeric" value={v.seed_text.clone()} onchange={on_seed}
+                    placeholder={t(l, Key::Seed)} aria-label={t(l, Key::Seed)}
                     oninput={super::editor::typing(&p.on_event, "seed")}
                     aria-invalid={v.seed_error.to_string()} />
                 <button class="icon" data-testid="new-seed" onclick={on_new_seed} title={t(l, Key::NewSeed)} aria-label={t(l, Key::NewSeed)}>{ super::icons::dice() }</button>
@@ -106,7 +111,17 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
                     <span class="field-error" role="alert">{ t(l, Key::SeedInvalid) }</span>
                 }
             </label>
+            <button data-testid="compare" onclick={emit(if v.comparing { UiEvent::StopCompare } else { UiEvent::PinForCompare })}
+                title={t(l, Key::CompareHelp)} class={classes!(v.comparing.then_some("active"))}>
+                { t(l, if v.comparing { Key::StopCompare } else { Key::PinCompare }) }
+            </button>
+            <button data-testid="share" onclick={p.on_share.clone()} title={t(l, Key::ShareLink)}>{ t(l, Key::Share) }</button>
             <div class="spacer" />
+            <button class={classes!("icon", v.large_text.then_some("active"))} data-testid="large-text"
+                onclick={emit(UiEvent::SetLargeText(!v.large_text))} title={t(l, Key::LargeText)} aria-label={t(l, Key::LargeText)}
+                aria-pressed={v.large_text.to_string()}>{ "A+" }</button>
+            <button class="icon" onclick={p.on_fullscreen.clone()} title={t(l, Key::Fullscreen)} aria-label={t(l, Key::Fullscreen)}>{ super::icons::fullscreen() }</button>
+            <button class="icon" data-testid="help" onclick={emit(UiEvent::ShowHelp(true))} title={t(l, Key::Shortcuts)} aria-label={t(l, Key::Shortcuts)}>{ "?" }</button>
             <select class="lang" aria-label={t(l, Key::Language)} onchange={on_lang} data-testid="lang">
                 { for Lang::ALL.iter().map(|&x| html! { <option value={x.tag()} selected={x == l}>{ x.native_name() }</option> }) }
             </select>

@@ -4,8 +4,12 @@
 //! key means adding its text in every language here (English and 简体中文;
 //! a test fails on any missing or empty entry).
 
+mod presets;
+mod problems;
 mod table;
 
+pub use presets::preset_text;
+pub use problems::{problem_line, problem_message};
 pub use table::Key;
 
 /// A user interface language.

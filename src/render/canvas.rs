@@ -138,6 +138,7 @@ pub struct CanvasPainter {
     size: (f64, f64),
     dpr: f64,
     device: (u32, u32),
+    text_scale: f64,
     fill: Option<Color>,
     stroke: Option<Color>,
     width: f64,
@@ -161,13 +162,21 @@ impl CanvasPainter {
 
     /// Prepares `canvas` for a frame: matches its backing store to its CSS
     /// size × device pixel ratio and scales so coordinates are CSS pixels.
-    /// `None` if the canvas is not laid out or has no 2D context.
-    pub fn begin(canvas: &HtmlCanvasElement) -> Option<Self> {
+    /// Text is drawn `text_scale` times larger. `None` if the canvas is not
+    /// laid out or has no 2D context.
+    pub fn begin(canvas: &HtmlCanvasElement, text_scale: f64) -> Option<Self> {
         let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+        Self::with_size(canvas, (w, h), dpr, text_scale)
+    }
+
+    /// Prepares a canvas that is not on the page (for exports): `size` CSS
+    /// pixels at `dpr` device pixels each.
+    pub fn with_size(canvas: &HtmlCanvasElement, size: (f64, f64), dpr: f64, text_scale: f64) -> Option<Self> {
+        let (w, h) = size;
         if w < 2.0 || h < 2.0 {
             return None;
         }
-        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
         let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
         if canvas.width() != pw || canvas.height() != ph {
             canvas.set_width(pw);
@@ -200,6 +209,7 @@ impl CanvasPainter {
             size: (w, h),
             dpr,
             device: (pw, ph),
+            text_scale,
             fill: None,
             stroke: None,
             width: -1.0,
@@ -383,7 +393,11 @@ impl Painter for CanvasPainter {
     }
 
     fn text(&mut self, at: (f64, f64), text: &str, style: Text) {
-        let font = format!("{}{}px system-ui, sans-serif", if style.bold { "600 " } else { "" }, style.size);
+        let font = format!(
+            "{}{}px system-ui, sans-serif",
+            if style.bold { "600 " } else { "" },
+            (style.size * self.text_scale).round()
+        );
         if self.font != font {
             self.ctx.set_font(&font);
             self.font = font;

@@ -33,7 +33,10 @@ impl Layout {
         let top = 28.0;
         let usable = (height - top - 24.0).max(40.0);
         let half_h = (usable / rows * 0.32).clamp(7.0, (height * 0.06).clamp(30.0, 44.0));
-        let half_w = (width * 0.07).clamp(26.0, 96.0);
+        // Wide enough for the longest name, but never wider than the gap
+        // between columns allows.
+        let label = topology.nodes.iter().map(|n| super::topology::text_width(&n.name, 13.0)).fold(0.0, f64::max);
+        let half_w = (width * 0.07).max(label / 2.0 + 8.0).clamp(26.0, 96.0).min(width * 0.12);
         let mut seen = [0usize; 3];
         let centers = topology
             .nodes

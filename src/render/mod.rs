@@ -9,6 +9,7 @@ pub mod layout;
 pub mod painter;
 pub mod palette;
 pub mod sequence;
+pub mod svg;
 pub mod topology;
 
 pub mod canvas;

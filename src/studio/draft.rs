@@ -11,6 +11,7 @@ use msgsim_sim::{Problem, Scenario};
 use serde_json::Value;
 
 use super::fields::FieldKind;
+use super::path::{get, get_mut};
 
 /// Why a field's text was not taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,12 +23,12 @@ pub enum ParseError {
 }
 
 /// A field's error: its text did not parse, or its value fails validation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FieldError {
     /// The text did not parse.
     Parse(ParseError),
-    /// Validation's message.
-    Invalid(String),
+    /// Validation's verdict on the value.
+    Invalid(msgsim_sim::ProblemKind),
 }
 
 /// The scenario being edited.
@@ -37,46 +38,6 @@ pub struct Draft {
     /// Texts that did not parse, by path.
     raw: BTreeMap<String, (String, ParseError)>,
     problems: Vec<Problem>,
-}
-
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-fn segments(path: &str) -> Vec<Seg> {
-    let mut out = Vec::new();
-    for part in path.split('.') {
-        let (name, rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
-        if !name.is_empty() {
-            out.push(Seg::Key(name.to_string()));
-        }
-        for idx in rest.split('[') {
-            if let Ok(i) = idx.trim_end_matches(']').parse() {
-                out.push(Seg::Index(i));
-            }
-        }
-    }
-    out
-}
-
-fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    segments(path).iter().try_fold(v, |v, s| match s {
-        Seg::Key(k) => v.get(k),
-        Seg::Index(i) => v.get(i),
-    })
-}
-
-fn get_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
-    segments(path).iter().try_fold(v, |v, s| match s {
-        Seg::Key(k) => {
-            if v.is_null() {
-                *v = Value::Object(Default::default());
-            }
-            v.as_object_mut().map(|o| o.entry(k.clone()).or_insert(Value::Null))
-        }
-        Seg::Index(i) => v.get_mut(i),
-    })
 }
 
 /// How a number is shown in a field: `100`, not `100.0`.
@@ -143,7 +104,7 @@ impl Draft {
         if let Some((_, e)) = self.raw.get(path) {
             return Some(FieldError::Parse(*e));
         }
-        self.problems.iter().find(|p| p.path == path).map(|p| FieldError::Invalid(p.message.clone()))
+        self.problems.iter().find(|p| p.path == path).map(|p| FieldError::Invalid(p.kind.clone()))
     }
 
     /// Sets the field at `path` from its text. Returns whether the scenario changed.
@@ -290,10 +251,10 @@ mod tests {
     fn an_invalid_value_shows_validations_message_at_its_field() {
         let mut d = draft();
         assert!(d.edit("network.links[0].loss", &FieldKind::number(), "1.5"));
-        match d.error("network.links[0].loss") {
-            Some(FieldError::Invalid(m)) => assert!(m.contains("probability"), "{m}"),
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(
+            d.error("network.links[0].loss"),
+            Some(FieldError::Invalid(msgsim_sim::ProblemKind::Probability { got: 1.5 }))
+        );
         assert!(!d.is_runnable());
     }
 

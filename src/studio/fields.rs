@@ -288,6 +288,8 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
         name: String::new(),
         fields: vec![
             field("name".into(), Key::Name, FieldKind::Text, None),
+            field("description".into(), Key::Description, FieldKind::Text, None),
+            int("seed".into(), Key::DefaultSeed),
             num("duration_ms".into(), Key::Duration, Some("ms")),
             int("max_events".into(), Key::MaxEvents),
         ],

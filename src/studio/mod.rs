@@ -5,11 +5,15 @@
 //! natively.
 
 pub mod clock;
+pub mod compare;
 pub mod draft;
 pub mod fields;
+pub mod library;
 pub mod log;
 pub mod message;
+pub mod path;
 pub mod run;
+pub mod share;
 pub mod view;
 
 #[cfg(test)]
@@ -20,11 +24,14 @@ use std::rc::Rc;
 use msgsim_sim::{MsgId, NodeKind, Scenario, SendMode, Time, presets, time};
 
 use self::clock::Clock;
+use self::compare::{Reference, SideLabel};
 use self::draft::Draft;
 use self::fields::{FieldKind, Target};
+use self::library::{Saved, StoreError};
 use self::log::{LogFilter, LogIndex};
 use self::message::Life;
 use self::run::Run;
+use self::share::LinkError;
 use crate::i18n::Lang;
 use crate::render::charts::Histogram;
 use crate::render::layout::Layout;
@@ -43,16 +50,46 @@ pub enum BottomTab {
     Log,
     /// Charts.
     Charts,
+    /// The comparison of two runs (in compare mode).
+    Compare,
 }
 
 /// The panel beside the topology.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SideTab {
-    /// The scenario editor.
+    /// Lessons: the list, or the open lesson (with what msgsim is).
     #[default]
-    Editor,
-    /// The selected message.
+    Lesson,
+    /// The selected message (or how to select one).
     Message,
+    /// The scenario editor.
+    Editor,
+    /// Files: import, export, the student's saved scenarios.
+    Files,
+}
+
+/// A message for the user that belongs to no field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// A share link could not be opened (the default is shown instead).
+    BadLink(LinkError),
+    /// An imported file is not a valid scenario (nothing was changed).
+    ImportFailed {
+        /// The file.
+        name: String,
+        /// What is wrong with it.
+        problems: Vec<msgsim_sim::Problem>,
+    },
+    /// A file was imported.
+    Imported(String),
+    /// A scenario was saved in the browser.
+    Saved(String),
+    /// The browser's storage refused to save (full or disabled).
+    StorageFull,
+    /// The saved scenarios could not be read; they were left as they were.
+    StorageUnreadable(StoreError),
+    /// Some saved scenarios are no longer valid and are not shown.
+    StorageSkipped(usize),
 }
 
 /// Something the user did.
@@ -113,6 +150,36 @@ pub enum UiEvent {
     AddGroup(String),
     /// Add an override for the link between two groups.
     AddLinkOverride(String, String),
+    /// Open a lesson (its "before" setup), or the lesson list.
+    OpenLesson(Option<String>),
+    /// Load the open lesson's "before" (`false`) or "after" (`true`) setup.
+    LessonSide(bool),
+    /// Show the open lesson's before and after side by side.
+    CompareLesson,
+    /// Keep the current run as the reference and compare later changes with it.
+    PinForCompare,
+    /// Leave compare mode.
+    StopCompare,
+    /// Open a share link (the URL fragment).
+    OpenLink(String),
+    /// A scenario file was read: `(file name, text)`.
+    Import(String, String),
+    /// Save the current scenario in the browser under a name.
+    SaveAs(String),
+    /// Load saved scenario `0`.
+    LoadSaved(usize),
+    /// Delete saved scenario `0`.
+    DeleteSaved(usize),
+    /// The saved list as read from storage (`None`: nothing stored yet).
+    RestoreSaved(Option<String>),
+    /// Storage refused a write.
+    StorageFailed,
+    /// Hide the notice.
+    DismissNotice,
+    /// Large text for projectors.
+    SetLargeText(bool),
+    /// Show or hide the keyboard shortcuts.
+    ShowHelp(bool),
     /// Scroll the editor to a section.
     Focus(Target),
     /// UI language.
@@ -187,6 +254,27 @@ pub struct Studio {
     histogram_at: usize,
     /// A seek to perform once the new run has computed that far.
     pending_seek: Option<Time>,
+    /// The preset the current scenario started from (share links describe
+    /// the scenario as changes from it).
+    pub base_preset: String,
+    /// The open lesson.
+    pub lesson: Option<String>,
+    /// Which side of it is loaded.
+    pub lesson_after: Option<bool>,
+    /// The reference run of compare mode.
+    pub reference: Option<Reference>,
+    /// A message for the user.
+    pub notice: Option<Notice>,
+    /// The student's saved scenarios.
+    pub saved: Vec<Saved>,
+    /// The saved list changed and should be written to storage.
+    pub saved_dirty: bool,
+    /// Language, theme or text size changed and should be remembered.
+    pub prefs_dirty: bool,
+    /// Large text for projectors.
+    pub large_text: bool,
+    /// The keyboard shortcuts overlay is open.
+    pub help: bool,
     /// Text being typed, by field id (a JSON path, or `seed`, `log-msg`), so
     /// a re-render while typing keeps what was typed.
     pub typing: std::collections::BTreeMap<String, String>,
@@ -245,6 +333,16 @@ impl Studio {
             histogram_at: usize::MAX,
             pending_seek: None,
             typing: Default::default(),
+            base_preset: DEFAULT_PRESET.to_string(),
+            lesson: None,
+            lesson_after: None,
+            reference: None,
+            notice: None,
+            saved: Vec::new(),
+            saved_dirty: false,
+            prefs_dirty: false,
+            large_text: false,
+            help: false,
             revision: 0,
         };
         s.compute(20_000);
@@ -263,6 +361,12 @@ impl Studio {
             Ok(run) => self.run = run,
             Err(_) => return, // the scenario was validated before; nothing to do
         }
+        // The reference runs on the same seed.
+        if let Some(r) = &mut self.reference
+            && let Ok(run) = Run::new(&r.scenario, self.seed)
+        {
+            r.run = run;
+        }
         self.log.reset();
         self.life = None;
         self.histogram_at = usize::MAX;
@@ -273,8 +377,13 @@ impl Studio {
         self.touch();
     }
 
-    fn load(&mut self, scenario: Scenario, preset: Option<String>) {
+    fn load(&mut self, scenario: Scenario, preset: Option<String>, base: &str) {
         self.typing.clear();
+        self.reference = None;
+        if self.bottom == BottomTab::Compare {
+            self.bottom = BottomTab::Sequence;
+        }
+        self.base_preset = base.to_string();
         self.seed = scenario.seed;
         self.seed_text = self.seed.to_string();
         self.clock = Clock::new(default_speed(&scenario));
@@ -305,12 +414,14 @@ impl Studio {
         match ev {
             UiEvent::LoadPreset(id) => {
                 if let Some(p) = presets::get(&id) {
-                    self.load(p.scenario, Some(id));
+                    self.load(p.scenario, Some(id.clone()), &id);
+                    self.lesson = None;
+                    self.lesson_after = None;
                 }
             }
             UiEvent::TogglePlay => {
-                if !self.clock.playing && self.run.is_complete() && self.clock.time >= self.run.horizon() {
-                    self.clock.seek(self.run.trace(), 0, self.run.horizon());
+                if !self.clock.playing && self.is_complete() && self.clock.time >= self.horizon() {
+                    self.clock.seek(self.run.trace(), 0, self.horizon());
                 }
                 self.clock.playing = !self.clock.playing;
                 self.log_follow = true;
@@ -323,14 +434,14 @@ impl Studio {
                 self.log_follow = true;
             }
             UiEvent::Restart => {
-                self.clock.seek(self.run.trace(), 0, self.run.horizon());
+                self.clock.seek(self.run.trace(), 0, self.horizon());
                 self.clock.playing = true;
                 self.log_follow = true;
             }
             UiEvent::SetSpeed(s) => self.clock.speed = Clock::nearest_speed(s),
             UiEvent::ShiftSpeed(up) => self.clock.shift_speed(up),
             UiEvent::Seek(t) => {
-                self.clock.seek(self.run.trace(), t, self.run.horizon());
+                self.clock.seek(self.run.trace(), t, self.horizon());
                 self.log_follow = true;
             }
             UiEvent::SeekEvent(i) => {
@@ -437,8 +548,80 @@ impl Studio {
                 self.focus = Some(t);
                 self.side = SideTab::Editor;
             }
-            UiEvent::SetLang(l) => self.lang = l,
-            UiEvent::SetTheme(t) => self.theme = t,
+            UiEvent::OpenLesson(id) => self.open_lesson(id),
+            UiEvent::LessonSide(after) => self.lesson_side(after),
+            UiEvent::CompareLesson => self.compare_lesson(),
+            UiEvent::PinForCompare => {
+                let label = SideLabel::Key(crate::i18n::Key::Pinned);
+                let main = SideLabel::Key(crate::i18n::Key::Current);
+                self.reference = Reference::new(label, main, self.scenario.clone(), self.seed);
+                self.bottom = BottomTab::Compare;
+                self.compute(20_000);
+            }
+            UiEvent::StopCompare => {
+                self.reference = None;
+                if self.bottom == BottomTab::Compare {
+                    self.bottom = BottomTab::Sequence;
+                }
+            }
+            UiEvent::OpenLink(fragment) => self.open_link(&fragment),
+            UiEvent::Import(name, text) => match Scenario::from_json(&text) {
+                Ok(s) => {
+                    self.load(s, None, DEFAULT_PRESET);
+                    self.lesson = None;
+                    self.notice = Some(Notice::Imported(name));
+                }
+                Err(problems) => self.notice = Some(Notice::ImportFailed { name, problems }),
+            },
+            UiEvent::SaveAs(name) => {
+                let name = name.trim().to_string();
+                if !name.is_empty() {
+                    let entry = Saved { name: name.clone(), scenario: self.scenario.clone() };
+                    match self.saved.iter_mut().find(|s| s.name == name) {
+                        Some(s) => *s = entry,
+                        None => self.saved.push(entry),
+                    }
+                    self.saved_dirty = true;
+                    self.notice = Some(Notice::Saved(name));
+                }
+            }
+            UiEvent::LoadSaved(i) => {
+                if let Some(s) = self.saved.get(i).cloned() {
+                    self.load(s.scenario, None, DEFAULT_PRESET);
+                    self.lesson = None;
+                }
+            }
+            UiEvent::DeleteSaved(i) => {
+                if i < self.saved.len() {
+                    self.saved.remove(i);
+                    self.saved_dirty = true;
+                }
+            }
+            UiEvent::RestoreSaved(raw) => match raw.as_deref().map(library::parse_saved) {
+                None => {}
+                Some(Ok((saved, skipped))) => {
+                    self.saved = saved;
+                    if skipped > 0 {
+                        self.notice = Some(Notice::StorageSkipped(skipped));
+                    }
+                }
+                Some(Err(e)) => self.notice = Some(Notice::StorageUnreadable(e)),
+            },
+            UiEvent::StorageFailed => self.notice = Some(Notice::StorageFull),
+            UiEvent::DismissNotice => self.notice = None,
+            UiEvent::SetLargeText(on) => {
+                self.large_text = on;
+                self.prefs_dirty = true;
+            }
+            UiEvent::ShowHelp(on) => self.help = on,
+            UiEvent::SetLang(l) => {
+                self.lang = l;
+                self.prefs_dirty = true;
+            }
+            UiEvent::SetTheme(t) => {
+                self.theme = t;
+                self.prefs_dirty = true;
+            }
             UiEvent::SetReducedMotion(r) => self.reduced_motion = r,
             UiEvent::SetBottomTab(t) => self.bottom = t,
             UiEvent::SetSideTab(t) => self.side = t,
@@ -531,25 +714,121 @@ impl Studio {
 
     /// Computes up to `max_events` more of the run. Returns whether more remains.
     pub fn compute(&mut self, max_events: u64) -> bool {
-        if self.run.is_complete() {
-            return false;
+        let reference_more = match &mut self.reference {
+            Some(r) if !r.run.is_complete() => {
+                let more = r.run.compute(max_events);
+                self.touch();
+                more
+            }
+            _ => false,
+        };
+        let mut more = false;
+        if !self.run.is_complete() {
+            let before = self.run.trace().len();
+            more = self.run.compute(max_events);
+            if self.run.trace().len() != before || !more {
+                self.log.update(self.run.trace());
+                if !more {
+                    self.refresh_life();
+                }
+                self.touch();
+            }
         }
-        let before = self.run.trace().len();
-        let more = self.run.compute(max_events);
-        if self.run.trace().len() != before || !more {
-            self.log.update(self.run.trace());
-            if let Some(t) = self.pending_seek
-                && (self.run.horizon() >= t || self.run.is_complete())
-            {
-                self.clock.seek(self.run.trace(), t, self.run.horizon());
-                self.pending_seek = None;
-            }
-            if !more {
-                self.refresh_life();
-            }
+        if let Some(t) = self.pending_seek
+            && (self.run.horizon() >= t || self.run.is_complete())
+        {
+            self.clock.seek(self.run.trace(), t, self.horizon());
+            self.pending_seek = None;
             self.touch();
         }
-        more
+        more || reference_more
+    }
+
+    /// The latest time that can be shown (in compare mode, of either run).
+    pub fn horizon(&self) -> Time {
+        let r = self.reference.as_ref().map_or(0, |r| r.run.horizon());
+        self.run.horizon().max(r)
+    }
+
+    /// Whether every run shown is fully computed.
+    pub fn is_complete(&self) -> bool {
+        self.run.is_complete() && self.reference.as_ref().is_none_or(|r| r.run.is_complete())
+    }
+
+    fn open_lesson(&mut self, id: Option<String>) {
+        self.side = SideTab::Lesson;
+        match id.and_then(|id| crate::lessons::get(&id)) {
+            Some(l) => {
+                self.lesson = Some(l.id.clone());
+                self.lesson_side(false);
+            }
+            None => {
+                self.lesson = None;
+                self.lesson_after = None;
+            }
+        }
+    }
+
+    fn lesson_setup(&self, after: bool) -> Option<(crate::lessons::Lesson, Scenario)> {
+        let lesson = crate::lessons::get(self.lesson.as_deref()?)?;
+        let scenario = lesson.setup(after).scenario().ok()?;
+        Some((lesson, scenario))
+    }
+
+    fn lesson_side(&mut self, after: bool) {
+        let Some((lesson, scenario)) = self.lesson_setup(after) else { return };
+        let setup = lesson.setup(after);
+        let preset = setup.patch.is_empty().then(|| setup.preset.clone());
+        let lesson_id = self.lesson.clone();
+        self.load(scenario, preset, &setup.preset.clone());
+        self.lesson = lesson_id;
+        self.lesson_after = Some(after);
+        self.side = SideTab::Lesson;
+    }
+
+    fn compare_lesson(&mut self) {
+        let Some((lesson, before)) = self.lesson_setup(false) else { return };
+        self.lesson_side(true);
+        let label = SideLabel::Lesson(lesson.before.label.clone());
+        let main = SideLabel::Lesson(lesson.after.label.clone());
+        self.reference = Reference::new(label, main, before, self.seed);
+        self.bottom = BottomTab::Compare;
+        self.compute(20_000);
+    }
+
+    /// The share link (URL fragment, without `#`) for what is shown now.
+    pub fn share_fragment(&self) -> String {
+        let mut link = share::link_to(&self.base_preset, &self.scenario, self.seed);
+        link.time_ms = (self.clock.time > 0).then(|| time::to_ms(self.clock.time));
+        link.lesson = self.lesson.clone();
+        link.after = self.lesson_after;
+        share::encode(&link)
+    }
+
+    fn open_link(&mut self, fragment: &str) {
+        if !share::is_link(fragment) {
+            return;
+        }
+        let opened = share::decode(fragment).and_then(|link| Ok((share::scenario(&link)?, link)));
+        match opened {
+            Ok((scenario, link)) => {
+                let preset = link.patch.is_empty().then(|| link.preset.clone());
+                self.load(scenario, preset, &link.preset);
+                self.lesson = link.lesson.filter(|id| crate::lessons::get(id).is_some());
+                self.lesson_after = self.lesson.as_ref().and(link.after);
+                if self.lesson.is_some() {
+                    self.side = SideTab::Lesson;
+                }
+                if link.seed != self.seed {
+                    self.seed = link.seed;
+                    self.seed_text = link.seed.to_string();
+                    self.restart_run();
+                }
+                self.pending_seek = link.time_ms.map(time::ms);
+                self.compute(20_000);
+            }
+            Err(e) => self.notice = Some(Notice::BadLink(e)),
+        }
     }
 
     /// Moves playback on by `wall_ms` of wall-clock time.
@@ -558,7 +837,8 @@ impl Studio {
             return;
         }
         let before = (self.clock.time, self.clock.cursor);
-        self.clock.advance(self.run.trace(), wall_ms, self.run.horizon(), self.run.is_complete());
+        let (horizon, complete) = (self.horizon(), self.is_complete());
+        self.clock.advance(self.run.trace(), wall_ms, horizon, complete);
         if (self.clock.time, self.clock.cursor) != before || !self.clock.playing {
             self.touch();
         }
@@ -575,29 +855,61 @@ impl Studio {
         }
     }
 
-    /// Whether each node is a producer in sync mode (drawn linked to consumers).
-    fn sync_producers(&self) -> Vec<bool> {
-        self.run
-            .sim()
-            .topology()
+    /// The links the topology of `run` (of `scenario`) draws.
+    pub fn links_of(run: &Run, scenario: &Scenario) -> Vec<(msgsim_sim::NodeId, msgsim_sim::NodeId)> {
+        let topo = run.sim().topology();
+        let sync: Vec<bool> = topo
             .nodes
             .iter()
             .map(|n| {
                 n.kind == NodeKind::Producer
-                    && self.scenario.producers.get(n.group).is_some_and(|p| p.send.mode == SendMode::Sync)
+                    && scenario.producers.get(n.group).is_some_and(|p| p.send.mode == SendMode::Sync)
             })
-            .collect()
+            .collect();
+        crate::render::topology::links(topo, &sync)
     }
 
     /// The links the topology draws.
     pub fn drawn_links(&self) -> Vec<(msgsim_sim::NodeId, msgsim_sim::NodeId)> {
-        crate::render::topology::links(self.run.sim().topology(), &self.sync_producers())
+        Studio::links_of(&self.run, &self.scenario)
     }
 
     /// The topology layout at the last drawn size.
     pub fn layout(&self) -> Layout {
         let (w, h) = self.sizes.topology;
         Layout::new(self.run.sim().topology(), w.max(200.0), h.max(150.0))
+    }
+}
+
+/// Remembered preferences (the shell keeps them in the browser's storage).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Prefs {
+    lang: String,
+    theme: String,
+    large_text: bool,
+}
+
+impl Studio {
+    /// The preferences to remember, as JSON.
+    pub fn prefs_json(&self) -> String {
+        let p = Prefs {
+            lang: self.lang.tag().to_string(),
+            theme: if self.theme == Theme::Dark { "dark" } else { "light" }.to_string(),
+            large_text: self.large_text,
+        };
+        serde_json::to_string(&p).unwrap_or_default()
+    }
+
+    /// Restores remembered preferences; anything unreadable is ignored.
+    pub fn apply_prefs(&mut self, json: &str) {
+        if let Ok(p) = serde_json::from_str::<Prefs>(json) {
+            if let Some(l) = Lang::from_tag(&p.lang) {
+                self.lang = l;
+            }
+            self.theme = if p.theme == "dark" { Theme::Dark } else { Theme::Light };
+            self.large_text = p.large_text;
+            self.touch();
+        }
     }
 }
 

@@ -212,3 +212,147 @@ fn text_being_typed_survives_re_renders_until_committed() {
     s.advance(16.0);
     assert_eq!(s.revision, r);
 }
+
+#[test]
+fn a_lesson_flips_its_key_setting_on_the_same_seed() {
+    let mut s = Studio::new();
+    s.update(UiEvent::OpenLesson(Some("idempotency".into())));
+    while s.compute(50_000) {}
+    assert_eq!(s.lesson_after, Some(false));
+    assert_eq!(s.run.final_report().unwrap().verdict, Verdict::Duplicates);
+    let v = s.lesson_view();
+    let d = v.open.expect("open");
+    assert!(
+        d.changes
+            .iter()
+            .any(|(p, was, now)| p == "consumers[0].idempotency.enabled" && was == "false" && now == "true")
+    );
+    let seed = s.seed;
+    s.update(UiEvent::LessonSide(true));
+    while s.compute(50_000) {}
+    assert_eq!(s.seed, seed);
+    assert_eq!(s.run.final_report().unwrap().verdict, Verdict::Correct);
+    // Side by side: the reference is "before", on the same seed.
+    s.update(UiEvent::CompareLesson);
+    while s.compute(50_000) {}
+    let c = s.compare_view().expect("comparing");
+    let rows = c.rows.expect("both computed");
+    let dup = rows.iter().find(|r| r.label == crate::i18n::Key::DuplicateEffects).unwrap();
+    assert_eq!((dup.before.as_str(), dup.after.as_str()), ("21", "0"));
+    assert_eq!(s.bottom, BottomTab::Compare);
+    let mut r = Recorder { size: (600.0, 300.0), ..Default::default() };
+    s.draw_reference(&mut r);
+    assert!(r.texts.iter().any(|t| t == "inventory"));
+    s.update(UiEvent::StopCompare);
+    assert!(s.compare_view().is_none());
+}
+
+#[test]
+fn a_share_link_reproduces_the_exact_run() {
+    let mut a = studio_with("acks-and-retries");
+    a.update(UiEvent::Edit { path: "producers[0].messages".into(), kind: FieldKind::integer(), text: "150".into() });
+    a.update(UiEvent::NewSeed(4242));
+    while a.compute(50_000) {}
+    a.update(UiEvent::Seek(700_000));
+    let fragment = a.share_fragment();
+    let mut b = Studio::new();
+    b.update(UiEvent::OpenLink(fragment.clone()));
+    while b.compute(50_000) {}
+    assert_eq!(b.seed, 4242);
+    assert_eq!(b.scenario, a.scenario);
+    assert_eq!(b.run.final_report(), a.run.final_report());
+    assert_eq!(b.clock.time, a.clock.time);
+    assert_eq!(b.counters_view().counts, a.counters_view().counts);
+    assert_eq!(b.share_fragment(), fragment);
+}
+
+#[test]
+fn a_bad_link_says_why_and_changes_nothing() {
+    let mut s = studio_with("reliable-queue");
+    let before = s.scenario.clone();
+    for (link, key) in [
+        ("v=3&p=reliable-queue&seed=1", "newer"),
+        ("v=1&p=reliable-queue&seed=1&d=eyJwcm9k", "damaged"),
+        ("v=1&p=no-such&seed=1", "does not have"),
+    ] {
+        s.update(UiEvent::OpenLink(link.into()));
+        let n = s.notice_view().expect("a notice");
+        assert!(n.bad && n.lines.join(" ").contains(key), "{link}: {n:?}");
+        assert_eq!(s.scenario, before);
+        s.update(UiEvent::DismissNotice);
+    }
+    s.update(UiEvent::OpenLink("some-anchor".into()));
+    assert!(s.notice.is_none(), "an unrelated fragment is not a link");
+}
+
+#[test]
+fn a_malformed_import_is_reported_and_changes_nothing() {
+    let mut s = studio_with("poison-to-dlq");
+    let before = s.scenario.clone();
+    s.update(UiEvent::Import(
+        "bad.json".into(),
+        r#"{"producers":[{"arrival":{"kind":"poisson","rate_per_s":"x"}}]}"#.into(),
+    ));
+    let n = s.notice_view().unwrap();
+    assert!(n.bad && n.title.contains("bad.json"));
+    assert!(n.lines[0].starts_with("producers[0].arrival.rate_per_s"), "{:?}", n.lines);
+    assert_eq!(s.scenario, before);
+    assert_eq!(s.preset.as_deref(), Some("poison-to-dlq"));
+    s.update(UiEvent::Import("truncated.json".into(), "{\"version\": 1, \"produc".into()));
+    assert!(s.notice_view().unwrap().lines[0].contains("ends too early"));
+    // A good file loads.
+    let (_, json) = studio_with("backpressure").export_scenario();
+    s.update(UiEvent::Import("good.json".into(), json));
+    assert_eq!(s.scenario.name, "Backpressure");
+    assert!(!s.notice_view().unwrap().bad);
+}
+
+#[test]
+fn saved_scenarios_and_preferences_round_trip() {
+    let mut s = studio_with("queue-full");
+    s.update(UiEvent::SaveAs("  my overload ".into()));
+    assert!(s.saved_dirty);
+    let stored = crate::studio::library::saved_json(&s.saved);
+    let mut t = Studio::new();
+    t.update(UiEvent::RestoreSaved(Some(stored)));
+    assert_eq!(t.files_view().saved, vec!["my overload".to_string()]);
+    t.update(UiEvent::LoadSaved(0));
+    assert_eq!(t.scenario, s.scenario);
+    t.update(UiEvent::RestoreSaved(Some("{broken".into())));
+    assert!(t.notice_view().unwrap().bad);
+    s.update(UiEvent::SetLang(crate::i18n::Lang::Zh));
+    s.update(UiEvent::SetTheme(crate::render::palette::Theme::Dark));
+    let prefs = s.prefs_json();
+    let mut u = Studio::new();
+    u.apply_prefs(&prefs);
+    assert_eq!((u.lang, u.theme), (crate::i18n::Lang::Zh, crate::render::palette::Theme::Dark));
+    u.apply_prefs("garbage");
+    assert_eq!(u.lang, crate::i18n::Lang::Zh, "garbage is ignored");
+}
+
+#[test]
+fn switching_language_mid_run_keeps_the_run() {
+    let mut s = studio_with("acks-and-retries");
+    s.update(UiEvent::SetSpeed(1.0));
+    s.update(UiEvent::TogglePlay);
+    s.advance(100.0);
+    let (t, cursor) = (s.clock.time, s.clock.cursor);
+    s.update(UiEvent::SetLang(crate::i18n::Lang::Zh));
+    assert!(s.clock.playing);
+    assert_eq!((s.clock.time, s.clock.cursor), (t, cursor));
+    assert!(s.counters_view().sentence.contains("重复生效"));
+    s.advance(100.0);
+    assert!(s.clock.time > t, "still playing");
+}
+
+#[test]
+fn exports_match_the_run() {
+    let mut s = studio_with("reliable-queue");
+    let (name, parts) = s.export_trace(true).unwrap();
+    assert_eq!(name, "msgsim-a-reliable-queue-seed1-trace.csv");
+    assert_eq!(parts.concat().lines().count(), s.run.trace().len() + 1);
+    let (svg_name, svg) = s.export_svg(BottomTab::Sequence, true, (800.0, 400.0));
+    assert!(svg_name.ends_with("-topology.svg") && svg.contains("order-queue"));
+    let (_, svg) = s.export_svg(BottomTab::Charts, false, (800.0, 400.0));
+    assert!(svg.contains("Queue depth"));
+}

@@ -7,7 +7,7 @@ use msgsim_sim::{Counts, EventKind, MsgId, NO_MSG, NO_NODE, Report, Time, TraceE
 use super::fields::{Section, Target, sections, shown_paths};
 use super::log::LogFilter;
 use super::message::Life;
-use super::{BottomTab, SideTab, Studio};
+use super::{BottomTab, Notice, SideTab, Studio};
 use crate::i18n::{Key, Lang, t, tf};
 use crate::render::charts::{ChartWords, ChartsScene};
 use crate::render::layout::Layout;
@@ -34,6 +34,10 @@ pub struct ControlsView {
     pub lang: Lang,
     /// Theme.
     pub theme: Theme,
+    /// Compare mode is on.
+    pub comparing: bool,
+    /// Large text.
+    pub large_text: bool,
 }
 
 /// The timeline bar.
@@ -140,7 +144,7 @@ pub struct EditorView {
     /// A link clicked that has no override.
     pub suggested_link: Option<(String, String)>,
     /// Problems with no field of their own.
-    pub general: Vec<String>,
+    pub general: Vec<msgsim_sim::Problem>,
     /// The draft runs.
     pub runnable: bool,
     /// Language.
@@ -277,9 +281,14 @@ impl Studio {
 
     /// Dots, marks and state for the topology at the shown moment.
     pub fn topology_frame(&self, layout: &Layout) -> TopologyFrame {
-        let trace = self.run.trace();
-        let tl = self.run.timeline();
-        let cursor = self.clock.cursor.min(trace.len());
+        self.topology_frame_of(&self.run, self.clock.cursor, layout)
+    }
+
+    /// As [`topology_frame`](Self::topology_frame), for any run.
+    fn topology_frame_of(&self, run: &super::run::Run, cursor: usize, layout: &Layout) -> TopologyFrame {
+        let trace = run.trace();
+        let tl = run.timeline();
+        let cursor = cursor.min(trace.len());
         let open = tl.open_at(trace, cursor);
         // Marks last about 0.7 s of wall-clock time at the current speed.
         let window = ((0.7e6 * self.clock.speed) as Time).max(1);
@@ -297,14 +306,33 @@ impl Studio {
     /// Draws the topology with `painter` (whose size is remembered for clicks).
     pub fn draw_topology(&mut self, painter: &mut dyn crate::render::Painter) {
         self.sizes.topology = painter.size();
-        let layout = self.layout();
-        let frame = self.topology_frame(&layout);
-        let topo = self.run.sim().topology();
+        self.draw_topology_of(&self.run, &self.scenario, self.clock.cursor, painter);
+    }
+
+    /// Draws the reference run's topology (compare mode) at the shown time.
+    pub fn draw_reference(&self, painter: &mut dyn crate::render::Painter) {
+        if let Some(r) = &self.reference {
+            let cursor = r.run.timeline().position_at(r.run.trace(), self.clock.time);
+            self.draw_topology_of(&r.run, &r.scenario, cursor, painter);
+        }
+    }
+
+    fn draw_topology_of(
+        &self,
+        run: &super::run::Run,
+        scenario: &msgsim_sim::Scenario,
+        cursor: usize,
+        painter: &mut dyn crate::render::Painter,
+    ) {
+        let (w, h) = painter.size();
+        let layout = Layout::new(run.sim().topology(), w.max(200.0), h.max(150.0));
+        let frame = self.topology_frame_of(run, cursor, &layout);
+        let topo = run.sim().topology();
         let capacity: Vec<Option<u32>> = topo
             .nodes
             .iter()
             .map(|n| match n.kind {
-                msgsim_sim::NodeKind::Queue => self.scenario.queues.get(n.group).and_then(|q| q.capacity),
+                msgsim_sim::NodeKind::Queue => scenario.queues.get(n.group).and_then(|q| q.capacity),
                 _ => None,
             })
             .collect();
@@ -312,12 +340,12 @@ impl Studio {
             .nodes
             .iter()
             .map(|n| match n.kind {
-                msgsim_sim::NodeKind::Consumer => self.scenario.consumers.get(n.group).map_or(1, |c| c.concurrency),
+                msgsim_sim::NodeKind::Consumer => scenario.consumers.get(n.group).map_or(1, |c| c.concurrency),
                 _ => 0,
             })
             .collect();
         let words = self.words_topology();
-        let links = self.drawn_links();
+        let links = Studio::links_of(run, scenario);
         let scene = crate::render::topology::TopologyScene {
             topology: topo,
             layout: &layout,
@@ -371,7 +399,7 @@ impl Studio {
         };
         let scene = ChartsScene {
             samples: self.run.timeline().samples(),
-            horizon: self.run.horizon(),
+            horizon: self.horizon(),
             time: self.clock.time,
             histogram: &self.histogram,
             palette: self.palette(),
@@ -384,7 +412,13 @@ impl Studio {
     pub fn controls_view(&self) -> ControlsView {
         ControlsView {
             presets: Rc::new(
-                msgsim_sim::presets::all().into_iter().map(|p| (p.id.to_string(), p.scenario.name)).collect(),
+                msgsim_sim::presets::all()
+                    .into_iter()
+                    .map(|p| {
+                        let (name, _) = crate::i18n::preset_text(self.lang, p.id, &p.scenario.name, "");
+                        (p.id.to_string(), name)
+                    })
+                    .collect(),
             ),
             preset: self.preset.clone(),
             playing: self.clock.playing,
@@ -393,6 +427,8 @@ impl Studio {
             seed_error: self.seed_text.trim().parse::<u64>().is_err(),
             lang: self.lang,
             theme: self.theme,
+            comparing: self.reference.is_some(),
+            large_text: self.large_text,
         }
     }
 
@@ -400,8 +436,8 @@ impl Studio {
     pub fn time_view(&self) -> TimeView {
         TimeView {
             time: self.clock.time,
-            horizon: self.run.horizon(),
-            complete: self.run.is_complete(),
+            horizon: self.horizon(),
+            complete: self.is_complete(),
             cursor: self.clock.cursor,
             events: self.run.trace().len(),
             truncated: self.run.truncated(),
@@ -476,8 +512,7 @@ impl Studio {
     pub fn editor_view(&self) -> EditorView {
         let secs = sections(&self.draft);
         let shown = shown_paths(&secs);
-        let general =
-            self.draft.problems().iter().filter(|p| !shown.contains(&p.path)).map(|p| p.to_string()).collect();
+        let general = self.draft.problems().iter().filter(|p| !shown.contains(&p.path)).cloned().collect();
         EditorView {
             sections: Rc::new(secs),
             draft: Rc::new(self.draft.clone()),
@@ -576,5 +611,208 @@ pub fn verdict_sentence(lang: Lang, r: &Report) -> String {
             tf(lang, Key::SentenceBoth, &[&r.duplicate_effects, &r.never_applied, &r.produced, &lost_parts()])
         }
         Verdict::Incomplete => tf(lang, Key::SentenceIncomplete, &[&r.status.unsettled(), &r.sim_time_ms]),
+    }
+}
+
+/// The lesson panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonView {
+    /// `(id, title)` of every lesson.
+    pub list: Rc<Vec<(String, String)>>,
+    /// The open lesson.
+    pub open: Option<LessonDetail>,
+    /// Language.
+    pub lang: Lang,
+}
+
+/// An open lesson.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonDetail {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Explanation.
+    pub explain: String,
+    /// What to watch.
+    pub watch: String,
+    /// Question for the class.
+    pub question: String,
+    /// Label of the "before" setup.
+    pub before: String,
+    /// Label of the "after" setup.
+    pub after: String,
+    /// Which is loaded (`true`: after), if either.
+    pub side: Option<bool>,
+    /// What changes from before to after: `(path, before, after)`.
+    pub changes: Vec<(String, String, String)>,
+    /// Before and after are shown side by side.
+    pub comparing: bool,
+}
+
+/// The comparison panel (compare mode).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareView {
+    /// The reference side's name.
+    pub before: String,
+    /// The main side's name.
+    pub after: String,
+    /// The rows, once both runs are computed.
+    pub rows: Option<Vec<super::compare::CompareRow>>,
+    /// Language.
+    pub lang: Lang,
+}
+
+/// The files panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FilesView {
+    /// Names of the saved scenarios.
+    pub saved: Vec<String>,
+    /// The run is complete (its trace can be exported).
+    pub complete: bool,
+    /// Language.
+    pub lang: Lang,
+}
+
+/// The notice banner.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoticeView {
+    /// The headline.
+    pub title: String,
+    /// Details, one per line.
+    pub lines: Vec<String>,
+    /// Bad news (an error) rather than a confirmation.
+    pub bad: bool,
+}
+
+impl Studio {
+    /// The lesson panel's view.
+    pub fn lesson_view(&self) -> LessonView {
+        let l = self.lang;
+        let open = self.lesson.as_deref().and_then(crate::lessons::get).map(|lesson| {
+            let before = lesson.before.scenario().ok().and_then(|s| serde_json::to_value(s).ok()).unwrap_or_default();
+            let changes = lesson
+                .key_changes()
+                .into_iter()
+                .map(|(path, after)| {
+                    let was = super::path::get(&before, &path).map(|v| v.to_string()).unwrap_or_default();
+                    (path, was, after)
+                })
+                .collect();
+            LessonDetail {
+                id: lesson.id.clone(),
+                title: lesson.title.get(l).to_string(),
+                explain: lesson.explain.get(l).to_string(),
+                watch: lesson.watch.get(l).to_string(),
+                question: lesson.question.get(l).to_string(),
+                before: lesson.before.label.get(l).to_string(),
+                after: lesson.after.label.get(l).to_string(),
+                side: self.lesson_after,
+                changes,
+                comparing: self.reference.is_some(),
+            }
+        });
+        LessonView { list: Rc::new(crate::lessons::titles(l)), open, lang: l }
+    }
+
+    /// The comparison's view, in compare mode.
+    pub fn compare_view(&self) -> Option<CompareView> {
+        let r = self.reference.as_ref()?;
+        let rows = match (r.run.final_report(), self.run.final_report()) {
+            (Some(a), Some(b)) => Some(super::compare::rows(a, b)),
+            _ => None,
+        };
+        Some(CompareView {
+            before: r.label.text(self.lang),
+            after: r.main_label.text(self.lang),
+            rows,
+            lang: self.lang,
+        })
+    }
+
+    /// The files panel's view.
+    pub fn files_view(&self) -> FilesView {
+        FilesView {
+            saved: self.saved.iter().map(|s| s.name.clone()).collect(),
+            complete: self.run.is_complete(),
+            lang: self.lang,
+        }
+    }
+
+    /// The notice's view.
+    pub fn notice_view(&self) -> Option<NoticeView> {
+        use super::share::LinkError;
+        let l = self.lang;
+        let n = self.notice.as_ref()?;
+        let plain = |k: Key, bad| NoticeView { title: t(l, k).to_string(), lines: vec![], bad };
+        Some(match n {
+            Notice::BadLink(e) => NoticeView {
+                title: t(l, Key::LinkFailed).to_string(),
+                lines: vec![match e {
+                    LinkError::FutureVersion(v) => tf(l, Key::LinkNewer, &[v]),
+                    LinkError::Damaged(part) => tf(l, Key::LinkDamaged, &[part]),
+                    LinkError::UnknownPreset(p) => tf(l, Key::LinkUnknownPreset, &[p]),
+                    LinkError::Invalid(ps) => {
+                        ps.iter().map(|p| crate::i18n::problem_line(l, p)).collect::<Vec<_>>().join("; ")
+                    }
+                }],
+                bad: true,
+            },
+            Notice::ImportFailed { name, problems } => NoticeView {
+                title: tf(l, Key::ImportFailed, &[name]),
+                lines: problems.iter().map(|p| crate::i18n::problem_line(l, p)).collect(),
+                bad: true,
+            },
+            Notice::Imported(name) => NoticeView { title: tf(l, Key::Imported, &[name]), lines: vec![], bad: false },
+            Notice::Saved(name) => NoticeView { title: tf(l, Key::SavedAs, &[name]), lines: vec![], bad: false },
+            Notice::StorageFull => plain(Key::StorageFull, true),
+            Notice::StorageUnreadable(e) => NoticeView {
+                title: t(l, Key::StorageUnreadable).to_string(),
+                lines: vec![match e {
+                    super::library::StoreError::Corrupt => t(l, Key::StorageCorrupt).to_string(),
+                    super::library::StoreError::Newer(v) => tf(l, Key::StorageNewer, &[v]),
+                }],
+                bad: true,
+            },
+            Notice::StorageSkipped(n) => {
+                NoticeView { title: tf(l, Key::StorageSkipped, &[n]), lines: vec![], bad: true }
+            }
+        })
+    }
+
+    /// The scenario as a file: `(file name, JSON)`.
+    pub fn export_scenario(&self) -> (String, String) {
+        (format!("{}.json", super::library::file_stem(&self.scenario.name, self.seed)), self.scenario.to_json())
+    }
+
+    /// The trace as a file, `(file name, pieces)`, once the run is complete.
+    pub fn export_trace(&self, csv: bool) -> Option<(String, Vec<String>)> {
+        self.run.is_complete().then(|| {
+            let names = self.run.sim().topology().names();
+            let ext = if csv { "csv" } else { "jsonl" };
+            let stem = super::library::file_stem(&self.scenario.name, self.seed);
+            (format!("{stem}-trace.{ext}"), super::library::trace_chunks(self.run.trace(), &names, csv))
+        })
+    }
+
+    /// A diagram as SVG, `(file name, document)`, at the given size.
+    pub fn export_svg(&mut self, diagram: BottomTab, topology: bool, size: (f64, f64)) -> (String, String) {
+        let mut p = crate::render::svg::SvgPainter::new(size);
+        let kind = if topology {
+            let keep = self.sizes.topology;
+            self.draw_topology(&mut p);
+            self.sizes.topology = keep;
+            "topology"
+        } else if diagram == BottomTab::Charts {
+            self.refresh_histogram();
+            self.draw_charts(&mut p);
+            "charts"
+        } else {
+            let keep = self.sizes.sequence;
+            self.draw_sequence(&mut p);
+            self.sizes.sequence = keep;
+            "sequence"
+        };
+        (format!("{}-{kind}.svg", super::library::file_stem(&self.scenario.name, self.seed)), p.finish())
     }
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::rng::SimRng;
+use crate::scenario::ProblemKind;
 use crate::time::{self, Time};
 
 /// A probability distribution of durations, in milliseconds.
@@ -108,14 +109,14 @@ impl Dist {
         }
     }
 
-    /// Problems with the parameters, as `(field, reason)` pairs.
-    pub fn problems(&self) -> Vec<(&'static str, String)> {
+    /// Problems with the parameters, as `(field, problem)` pairs.
+    pub fn problems(&self) -> Vec<(&'static str, ProblemKind)> {
         let mut out = Vec::new();
         let mut check = |field: &'static str, v: f64| {
             if !v.is_finite() || v < 0.0 {
-                out.push((field, format!("must be a finite number ≥ 0, got {v}")));
+                out.push((field, ProblemKind::Duration { positive: false, got: v }));
             } else if v > MAX_DURATION_MS {
-                out.push((field, format!("must be at most {MAX_DURATION_MS} ms, got {v}")));
+                out.push((field, ProblemKind::TooLong { max_ms: MAX_DURATION_MS, got: v }));
             }
         };
         match *self {
@@ -124,7 +125,10 @@ impl Dist {
                 check("min_ms", min_ms);
                 check("max_ms", max_ms);
                 if max_ms < min_ms {
-                    out.push(("max_ms", format!("must be ≥ min_ms ({min_ms}), got {max_ms}")));
+                    out.push((
+                        "max_ms",
+                        ProblemKind::AtLeastField { other: "min_ms".into(), bound: min_ms, got: max_ms },
+                    ));
                 }
             }
             Dist::Normal { mean_ms, std_ms } => {
@@ -135,7 +139,7 @@ impl Dist {
             Dist::LogNormal { median_ms, sigma } => {
                 check("median_ms", median_ms);
                 if !sigma.is_finite() || !(0.0..=4.0).contains(&sigma) {
-                    out.push(("sigma", format!("must be between 0 and 4, got {sigma}")));
+                    out.push(("sigma", ProblemKind::Between { lo: 0.0, hi: 4.0, got: sigma }));
                 }
             }
         }
@@ -186,7 +190,7 @@ mod tests {
         let p = Dist::Uniform { min_ms: 5.0, max_ms: 1.0 }.problems();
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].0, "max_ms");
-        assert!(Dist::Exponential { mean_ms: f64::NAN }.problems()[0].1.contains("finite"));
+        assert!(matches!(Dist::Exponential { mean_ms: f64::NAN }.problems()[0].1, ProblemKind::Duration { .. }));
         assert!(Dist::constant(1.0).problems().is_empty());
     }
 }

@@ -98,8 +98,8 @@ pub use report::{LatencyStats, Report, StopReason, Verdict};
 pub use rng::SimRng;
 pub use scenario::{
     AckMode, Arrival, Backoff, BackoffKind, ConsumerSpec, CrashPoint, CrashSpec, Idempotency, KeyChoice, LinkOverride,
-    LinkSpec, Network, Overflow, Problem, ProducerSpec, QueueSpec, SCENARIO_VERSION, Scenario, ScheduledCrash,
-    SendMode, SendSpec, Window,
+    LinkSpec, Network, Overflow, Problem, ProblemKind, ProducerSpec, QueueSpec, SCENARIO_VERSION, Scenario,
+    ScheduledCrash, SendMode, SendSpec, Window,
 };
 pub use simulation::Simulation;
 pub use time::Time;

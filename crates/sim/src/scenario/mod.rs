@@ -11,6 +11,7 @@
 //! problem with its JSON path; [`Scenario::validate`] checks a scenario built
 //! in code or edited in a form.
 
+mod problem;
 mod tagged;
 mod validate;
 
@@ -18,7 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::dist::Dist;
 
-pub use validate::{Problem, limits};
+pub use problem::{Problem, ProblemKind};
+pub use validate::limits;
 
 /// The scenario format version this build reads and writes.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -478,7 +480,7 @@ impl Scenario {
                 path = if path.is_empty() { field.to_string() } else { format!("{path}.{field}") };
                 message = why.to_string();
             }
-            vec![Problem::new(path, message)]
+            vec![Problem::new(path, ProblemKind::Json { detail: message })]
         })?;
         scenario.validate()?;
         Ok(scenario)

@@ -1,10 +1,8 @@
 //! Validation: every problem in a scenario, each with its JSON path.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
+use super::problem::{Problem, ProblemKind as K};
 use super::{
     Arrival, Backoff, ConsumerSpec, LinkOverride, LinkSpec, ProducerSpec, QueueSpec, SCENARIO_VERSION, Scenario,
     SendMode, Window,
@@ -36,29 +34,6 @@ pub mod limits {
     pub const MAX_NAME_LEN: usize = 40;
 }
 
-/// One thing wrong with a scenario.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    /// JSON path of the offending field, e.g. `producers[0].arrival.rate_per_s`;
-    /// empty for the document as a whole.
-    pub path: String,
-    /// What is wrong, in plain words.
-    pub message: String,
-}
-
-impl Problem {
-    /// A problem at `path`.
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { path: path.into(), message: message.into() }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.path, self.message) }
-    }
-}
-
 /// Turns a serde_json error into a sentence without the type-system jargon.
 pub(super) fn explain_serde_error(e: &serde_json::Error) -> String {
     let msg = e.to_string();
@@ -79,35 +54,34 @@ struct Checker {
 }
 
 impl Checker {
-    fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem::new(path, message));
+    fn push(&mut self, path: impl Into<String>, kind: K) {
+        self.problems.push(Problem::new(path, kind));
     }
 
     fn probability(&mut self, path: String, p: f64) {
         if !(0.0..=1.0).contains(&p) {
-            self.push(path, format!("must be a probability between 0 and 1, got {p}"));
+            self.push(path, K::Probability { got: p });
         }
     }
 
     /// A duration in ms: finite, ≥ 0 (or > 0 when `positive`), at most a day.
     fn duration(&mut self, path: String, v: f64, positive: bool) {
         if !v.is_finite() || v < 0.0 || (positive && v == 0.0) {
-            let bound = if positive { "> 0" } else { "≥ 0" };
-            self.push(path, format!("must be a number of milliseconds {bound}, got {v}"));
+            self.push(path, K::Duration { positive, got: v });
         } else if v > MAX_DURATION_MS {
-            self.push(path, format!("must be at most {MAX_DURATION_MS} ms (one day), got {v}"));
+            self.push(path, K::TooLong { max_ms: MAX_DURATION_MS, got: v });
         }
     }
 
     fn range_u32(&mut self, path: String, v: u32, lo: u32, hi: u32) {
         if v < lo || v > hi {
-            self.push(path, format!("must be between {lo} and {hi}, got {v}"));
+            self.push(path, K::Between { lo: f64::from(lo), hi: f64::from(hi), got: f64::from(v) });
         }
     }
 
     fn dist(&mut self, path: &str, d: &Dist) {
-        for (field, why) in d.problems() {
-            self.push(format!("{path}.{field}"), why);
+        for (field, kind) in d.problems() {
+            self.push(format!("{path}.{field}"), kind);
         }
     }
 
@@ -115,12 +89,12 @@ impl Checker {
         for (i, w) in ws.iter().enumerate() {
             let p = format!("{path}[{i}]");
             if !w.from_ms.is_finite() || w.from_ms < 0.0 {
-                self.push(format!("{p}.from_ms"), format!("must be ≥ 0, got {}", w.from_ms));
+                self.push(format!("{p}.from_ms"), K::Duration { positive: false, got: w.from_ms });
             }
             if !w.to_ms.is_finite() || w.to_ms <= w.from_ms {
                 self.push(
                     format!("{p}.to_ms"),
-                    format!("must be greater than from_ms ({}), got {}", w.from_ms, w.to_ms),
+                    K::GreaterThanField { other: "from_ms".into(), bound: w.from_ms, got: w.to_ms },
                 );
             }
         }
@@ -136,7 +110,8 @@ impl Checker {
     fn link_override(&mut self, path: &str, o: &LinkOverride, groups: &BTreeSet<&str>) {
         for (field, name) in [("from", &o.from), ("to", &o.to)] {
             if name != "*" && !groups.contains(name.as_str()) {
-                self.push(format!("{path}.{field}"), unknown_group(name, groups));
+                let known = groups.iter().map(|g| g.to_string()).collect();
+                self.push(format!("{path}.{field}"), K::NoGroup { name: name.to_string(), known });
             }
         }
         if let Some(d) = &o.latency {
@@ -155,25 +130,20 @@ impl Checker {
 
     fn name(&mut self, path: String, name: &str, seen: &mut BTreeSet<String>) {
         if name.trim().is_empty() {
-            self.push(path, "must not be empty");
+            self.push(path, K::Empty);
         } else if name.chars().count() > limits::MAX_NAME_LEN {
-            self.push(path, format!("must be at most {} characters", limits::MAX_NAME_LEN));
+            self.push(path, K::NameTooLong { max: limits::MAX_NAME_LEN as u32 });
         } else if name == "*" {
-            self.push(path, "\"*\" is reserved for link overrides");
+            self.push(path, K::Reserved);
         } else if !seen.insert(name.to_string()) {
-            self.push(path, format!("\"{name}\" is already used by another producer, queue or consumer group"));
+            self.push(path, K::NameTaken { name: name.to_string() });
         }
     }
 
     fn queue_ref(&mut self, path: String, name: &str, queues: &BTreeSet<&str>) {
         if !queues.contains(name) {
-            let known: Vec<&str> = queues.iter().copied().collect();
-            let hint = if known.is_empty() {
-                "no queues are defined".to_string()
-            } else {
-                format!("queues: {}", known.join(", "))
-            };
-            self.push(path, format!("no queue is named \"{name}\" ({hint})"));
+            let known = queues.iter().map(|q| q.to_string()).collect();
+            self.push(path, K::NoQueue { name: name.to_string(), known });
         }
     }
 
@@ -186,10 +156,7 @@ impl Checker {
             Arrival::Fixed { interval_ms } => self.duration(format!("{path}.arrival.interval_ms"), interval_ms, false),
             Arrival::Poisson { rate_per_s } => {
                 if !rate_per_s.is_finite() || rate_per_s <= 0.0 || rate_per_s > 1e7 {
-                    self.push(
-                        format!("{path}.arrival.rate_per_s"),
-                        format!("must be a rate > 0 and ≤ 10,000,000 per second, got {rate_per_s}"),
-                    );
+                    self.push(format!("{path}.arrival.rate_per_s"), K::PositiveAtMost { max: 1e7, got: rate_per_s });
                 }
             }
             Arrival::Bursts { size, every_ms } => {
@@ -205,10 +172,7 @@ impl Checker {
         self.range_u32(format!("{path}.send.max_attempts"), send.max_attempts, 1, limits::MAX_ATTEMPTS);
         self.backoff(&format!("{path}.send.backoff"), &send.backoff);
         if send.mode == SendMode::Sync && queues.contains(p.to.as_str()) && !consumed.contains(p.to.as_str()) {
-            self.push(
-                format!("{path}.send.mode"),
-                format!("sync calls a consumer of \"{}\" directly, but no consumer group reads it", p.to),
-            );
+            self.push(format!("{path}.send.mode"), K::SyncNoConsumer { queue: p.to.clone() });
         }
         if let Some(m) = p.max_in_flight {
             self.range_u32(format!("{path}.max_in_flight"), m, 1, limits::MAX_CAPACITY);
@@ -220,10 +184,13 @@ impl Checker {
         self.duration(format!("{path}.base_ms"), b.base_ms, false);
         self.duration(format!("{path}.max_ms"), b.max_ms, false);
         if !b.multiplier.is_finite() || !(1.0..=10.0).contains(&b.multiplier) {
-            self.push(format!("{path}.multiplier"), format!("must be between 1 and 10, got {}", b.multiplier));
+            self.push(format!("{path}.multiplier"), K::Between { lo: 1.0, hi: 10.0, got: b.multiplier });
         }
         if b.max_ms.is_finite() && b.base_ms.is_finite() && b.max_ms < b.base_ms {
-            self.push(format!("{path}.max_ms"), format!("must be ≥ base_ms ({}), got {}", b.base_ms, b.max_ms));
+            self.push(
+                format!("{path}.max_ms"),
+                K::AtLeastField { other: "base_ms".into(), bound: b.base_ms, got: b.max_ms },
+            );
         }
     }
 
@@ -254,10 +221,7 @@ impl Checker {
             if let Some(inst) = s.instance
                 && inst >= c.count
             {
-                self.push(
-                    format!("{sp}.instance"),
-                    format!("the group has {} instance(s), numbered from 0; got {inst}", c.count),
-                );
+                self.push(format!("{sp}.instance"), K::NoInstance { count: c.count, got: inst });
             }
             self.duration(format!("{sp}.at_ms"), s.at_ms, false);
             self.duration(format!("{sp}.down_ms"), s.down_ms, false);
@@ -271,35 +235,21 @@ impl Checker {
     }
 }
 
-fn unknown_group(name: &str, groups: &BTreeSet<&str>) -> String {
-    let known: Vec<&str> = groups.iter().copied().collect();
-    format!("no producer, queue or consumer group is named \"{name}\" (known: {}, or \"*\")", known.join(", "))
-}
-
 impl Scenario {
     /// Checks every field and cross-reference. Returns all problems at once,
     /// in document order.
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut c = Checker { problems: Vec::new() };
         if self.version > SCENARIO_VERSION {
-            c.push(
-                "version",
-                format!(
-                    "this scenario was written by a newer msgsim (format version {}); this one reads version {SCENARIO_VERSION}",
-                    self.version
-                ),
-            );
+            c.push("version", K::NewerVersion { got: self.version });
         } else if self.version != SCENARIO_VERSION {
-            c.push("version", format!("must be {SCENARIO_VERSION}, got {}", self.version));
+            c.push("version", K::Version { got: self.version });
         }
         if !self.duration_ms.is_finite() || self.duration_ms <= 0.0 || self.duration_ms > limits::MAX_DURATION_MS {
-            c.push(
-                "duration_ms",
-                format!("must be > 0 and ≤ {} ms, got {}", limits::MAX_DURATION_MS, self.duration_ms),
-            );
+            c.push("duration_ms", K::PositiveAtMost { max: limits::MAX_DURATION_MS, got: self.duration_ms });
         }
         if self.max_events == 0 || self.max_events > limits::MAX_EVENTS {
-            c.push("max_events", format!("must be between 1 and {}, got {}", limits::MAX_EVENTS, self.max_events));
+            c.push("max_events", K::Between { lo: 1.0, hi: limits::MAX_EVENTS as f64, got: self.max_events as f64 });
         }
 
         let mut seen = BTreeSet::new();
@@ -318,7 +268,7 @@ impl Scenario {
             ("consumers", self.consumers.is_empty()),
         ] {
             if empty {
-                c.push(list, "needs at least one entry");
+                c.push(list, K::NeedsOne);
             }
         }
 
@@ -348,23 +298,20 @@ impl Scenario {
             if let Some(first) = reader.insert(g.from.as_str(), g.name.as_str()) {
                 c.push(
                     format!("consumers[{i}].from"),
-                    format!(
-                        "queue \"{}\" is already read by group \"{first}\"; a queue's competing consumers form one group (raise its count instead)",
-                        g.from
-                    ),
+                    K::QueueTaken { queue: g.from.clone(), group: first.to_string() },
                 );
             }
         }
 
         let total = self.total_messages();
         if total > limits::MAX_MESSAGES {
-            c.push("producers", format!("produce {total} messages in all; the limit is {}", limits::MAX_MESSAGES));
+            c.push("producers", K::TooManyMessages { total, max: limits::MAX_MESSAGES });
         }
         let nodes: u64 = self.producers.iter().map(|p| u64::from(p.count)).sum::<u64>()
             + self.queues.len() as u64
             + self.consumers.iter().map(|g| u64::from(g.count)).sum::<u64>();
         if nodes > u64::from(limits::MAX_NODES) {
-            c.push("", format!("the topology has {nodes} nodes; the limit is {}", limits::MAX_NODES));
+            c.push("", K::TooManyNodes { nodes, max: u64::from(limits::MAX_NODES) });
         }
 
         if c.problems.is_empty() { Ok(()) } else { Err(c.problems) }

@@ -1,0 +1,222 @@
+//! What can be wrong with a scenario, as data: the CLI prints the English
+//! sentence, the web UI renders the same kind in the reader's language.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// One kind of problem, with what is needed to explain it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// The text is not valid JSON, or a value has the wrong type (serde's words).
+    Json {
+        /// What the parser said.
+        detail: String,
+    },
+    /// An older or unknown format version.
+    Version {
+        /// The version found.
+        got: u32,
+    },
+    /// A newer format version than this build reads.
+    NewerVersion {
+        /// The version found.
+        got: u32,
+    },
+    /// Not a probability.
+    Probability {
+        /// The value found.
+        got: f64,
+    },
+    /// Not a usable number of milliseconds.
+    Duration {
+        /// Whether 0 is refused too.
+        positive: bool,
+        /// The value found.
+        got: f64,
+    },
+    /// More milliseconds than allowed.
+    TooLong {
+        /// The limit, ms.
+        max_ms: f64,
+        /// The value found.
+        got: f64,
+    },
+    /// Outside an inclusive range.
+    Between {
+        /// Lowest allowed.
+        lo: f64,
+        /// Highest allowed.
+        hi: f64,
+        /// The value found.
+        got: f64,
+    },
+    /// Must be > 0 and at most `max`.
+    PositiveAtMost {
+        /// Highest allowed.
+        max: f64,
+        /// The value found.
+        got: f64,
+    },
+    /// Must be at least another field's value.
+    AtLeastField {
+        /// The other field.
+        other: String,
+        /// Its value.
+        bound: f64,
+        /// The value found.
+        got: f64,
+    },
+    /// Must be greater than another field's value.
+    GreaterThanField {
+        /// The other field.
+        other: String,
+        /// Its value.
+        bound: f64,
+        /// The value found.
+        got: f64,
+    },
+    /// A name is empty.
+    Empty,
+    /// A name is too long.
+    NameTooLong {
+        /// Most characters allowed.
+        max: u32,
+    },
+    /// `*` used as a name.
+    Reserved,
+    /// A name used twice.
+    NameTaken {
+        /// The name.
+        name: String,
+    },
+    /// A reference to a queue that does not exist.
+    NoQueue {
+        /// The name given.
+        name: String,
+        /// The queues there are.
+        known: Vec<String>,
+    },
+    /// A reference to a group that does not exist.
+    NoGroup {
+        /// The name given.
+        name: String,
+        /// The groups there are.
+        known: Vec<String>,
+    },
+    /// A list that needs at least one entry is empty.
+    NeedsOne,
+    /// Sync mode towards a queue nobody reads.
+    SyncNoConsumer {
+        /// The queue.
+        queue: String,
+    },
+    /// A second consumer group on a queue.
+    QueueTaken {
+        /// The queue.
+        queue: String,
+        /// The group already reading it.
+        group: String,
+    },
+    /// A planned crash of an instance that does not exist.
+    NoInstance {
+        /// Instances in the group.
+        count: u32,
+        /// The instance given.
+        got: u32,
+    },
+    /// Too many messages in all.
+    TooManyMessages {
+        /// Messages the scenario would make.
+        total: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// Too many nodes.
+    TooManyNodes {
+        /// Nodes the scenario would have.
+        nodes: u64,
+        /// The limit.
+        max: u64,
+    },
+}
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
+}
+
+impl ProblemKind {
+    /// The problem in plain English.
+    pub fn english(&self) -> String {
+        use ProblemKind::*;
+        match self {
+            Json { detail } => detail.clone(),
+            Version { got } => format!("must be {}, got {got}", super::SCENARIO_VERSION),
+            NewerVersion { got } => format!(
+                "this scenario was written by a newer msgsim (format version {got}); this one reads version {}",
+                super::SCENARIO_VERSION
+            ),
+            Probability { got } => format!("must be a probability between 0 and 1, got {}", num(*got)),
+            Duration { positive, got } => {
+                format!("must be a number of milliseconds {}, got {}", if *positive { "> 0" } else { "≥ 0" }, num(*got))
+            }
+            TooLong { max_ms, got } => format!("must be at most {} ms, got {}", num(*max_ms), num(*got)),
+            Between { lo, hi, got } => format!("must be between {} and {}, got {}", num(*lo), num(*hi), num(*got)),
+            PositiveAtMost { max, got } => format!("must be > 0 and at most {}, got {}", num(*max), num(*got)),
+            AtLeastField { other, bound, got } => format!("must be ≥ {other} ({}), got {}", num(*bound), num(*got)),
+            GreaterThanField { other, bound, got } => {
+                format!("must be greater than {other} ({}), got {}", num(*bound), num(*got))
+            }
+            Empty => "must not be empty".into(),
+            NameTooLong { max } => format!("must be at most {max} characters"),
+            Reserved => "\"*\" is reserved for link overrides".into(),
+            NameTaken { name } => format!("\"{name}\" is already used by another producer, queue or consumer group"),
+            NoQueue { name, known } if known.is_empty() => {
+                format!("no queue is named \"{name}\" (no queues are defined)")
+            }
+            NoQueue { name, known } => format!("no queue is named \"{name}\" (queues: {})", known.join(", ")),
+            NoGroup { name, known } => format!(
+                "no producer, queue or consumer group is named \"{name}\" (known: {}, or \"*\")",
+                known.join(", ")
+            ),
+            NeedsOne => "needs at least one entry".into(),
+            SyncNoConsumer { queue } => {
+                format!("sync calls a consumer of \"{queue}\" directly, but no consumer group reads it")
+            }
+            QueueTaken { queue, group } => format!(
+                "queue \"{queue}\" is already read by group \"{group}\"; a queue's competing consumers form one group (raise its count instead)"
+            ),
+            NoInstance { count, got } => {
+                format!("the group has {count} instance(s), numbered from 0; got {got}")
+            }
+            TooManyMessages { total, max } => format!("produce {total} messages in all; the limit is {max}"),
+            TooManyNodes { nodes, max } => format!("the topology has {nodes} nodes; the limit is {max}"),
+        }
+    }
+}
+
+/// One thing wrong with a scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    /// JSON path of the offending field, e.g. `producers[0].arrival.rate_per_s`;
+    /// empty for the document as a whole.
+    pub path: String,
+    /// What is wrong, in plain English.
+    pub message: String,
+    /// What is wrong, as data (for translation).
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    /// A problem of `kind` at `path`.
+    pub fn new(path: impl Into<String>, kind: ProblemKind) -> Self {
+        Problem { path: path.into(), message: kind.english(), kind }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.path, self.message) }
+    }
+}

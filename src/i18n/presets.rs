@@ -1,0 +1,95 @@
+//! Names and one-line descriptions of the built-in presets in Chinese (the
+//! English ones are the preset files' own `name` and `description`).
+
+use super::Lang;
+
+/// `(id, 名称, 说明)`.
+const ZH: &[(&str, &str, &str)] = &[
+    ("reliable-queue", "可靠的消息队列", "订单经由消息队列到达仓储服务,网络健康:每个订单都恰好生效一次。"),
+    ("sync-call", "同步调用", "订单服务直接调用仓储服务,每次都要等回复才发下一条。突发的订单堆积在被阻塞的调用方里。"),
+    (
+        "async-queue",
+        "异步消息队列",
+        "同样的突发经由消息队列:订单服务把订单交给消息代理后就继续工作,仓储服务按自己的节奏消费。",
+    ),
+    (
+        "lossy-fire-and-forget",
+        "有损链路上的发后即忘",
+        "订单服务发送后不等待确认;到消息代理的链路丢失 10% 的数据包,这些订单就这样消失了。",
+    ),
+    (
+        "acks-and-retries",
+        "确认与重试",
+        "生产者等待消息代理的确认,超时就重试。消息不再丢失,但确认丢失时订单会被发送两次,库存被扣减两次。",
+    ),
+    (
+        "retries-with-idempotency",
+        "重试加幂等键",
+        "同样的重试,但仓储服务记住处理过的每个消息 ID 并跳过重复:不丢失、不重复生效——效果上恰好一次。",
+    ),
+    (
+        "crash-before-ack",
+        "处理后、确认前崩溃",
+        "仓储实例偶尔在更新库存之后、发送确认之前崩溃。消息代理把订单重新投递给另一个实例,库存再次被扣减。",
+    ),
+    (
+        "retry-storm",
+        "重试风暴",
+        "仓储服务宕机 1.5 秒;小队列被填满并拒绝消息。每个生产者每 50 毫秒重试一次:消息代理被冲击,服务恢复前消息就耗尽了重试次数。",
+    ),
+    (
+        "backoff-with-jitter",
+        "指数退避加随机抖动",
+        "同样的宕机,但每次重试等待一个随机时间,上限按指数增长:重试少得多,分散开而不是成波到来,消息撑过了宕机。",
+    ),
+    (
+        "poison-to-dlq",
+        "毒消息进入死信队列",
+        "少数订单永远无法处理。消息代理会重新投递失败的消息,投递 3 次后把它移入死信队列,不再阻塞消费者。",
+    ),
+    (
+        "queue-full",
+        "队列已满",
+        "订单到达速度是仓储处理能力的两倍。队列只能容纳 20 条,其余都被拒绝,而发后即忘的生产者毫不知情。",
+    ),
+    (
+        "backpressure",
+        "背压",
+        "同样的过载,但生产者等待确认、带退避重试被拒绝的订单,并且最多保留 20 条未确认消息:积压留在生产者一侧,没有任何丢失。",
+    ),
+    (
+        "slow-consumer",
+        "慢消费者",
+        "订单每秒到达 100 条;一个仓储实例每秒只能处理约 83 条。队列以及每个订单的等待时间无限增长。",
+    ),
+    ("more-consumers", "更多消费者", "同样的负载由三个竞争的仓储实例分担:利用率降到约 40%,队列很短,等待也很短。"),
+];
+
+/// The name and description of preset `id` in `lang`, given its English ones.
+pub fn preset_text(lang: Lang, id: &str, en_name: &str, en_description: &str) -> (String, String) {
+    match lang {
+        Lang::En => (en_name.to_string(), en_description.to_string()),
+        Lang::Zh => ZH
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, n, d)| (n.to_string(), d.to_string()))
+            .unwrap_or_else(|| (en_name.to_string(), en_description.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_has_chinese_text() {
+        for p in msgsim_sim::presets::all() {
+            assert!(
+                ZH.iter().any(|(id, n, d)| *id == p.id && !n.is_empty() && !d.is_empty()),
+                "{} lacks Chinese",
+                p.id
+            );
+        }
+        assert_eq!(ZH.len(), msgsim_sim::presets::all().len());
+    }
+}

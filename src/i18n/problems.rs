@@ -1,0 +1,98 @@
+//! Validation problems in the reader's language.
+
+use msgsim_sim::{Problem, ProblemKind};
+
+use super::Lang;
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
+}
+
+/// The problem's message in `lang`.
+pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
+    use ProblemKind::*;
+    if lang == Lang::En {
+        return kind.english();
+    }
+    match kind {
+        Json { detail } => format!("JSON 无法解析:{detail}"),
+        Version { got } => format!("必须为 {},实际为 {got}", msgsim_sim::SCENARIO_VERSION),
+        NewerVersion { got } => format!(
+            "该场景由更新版本的 msgsim 创建(格式版本 {got});本版本只能读取版本 {}",
+            msgsim_sim::SCENARIO_VERSION
+        ),
+        Probability { got } => format!("必须是 0 到 1 之间的概率,实际为 {}", num(*got)),
+        Duration { positive, got } => {
+            format!("必须是{}的毫秒数,实际为 {}", if *positive { "大于 0" } else { "不小于 0" }, num(*got))
+        }
+        TooLong { max_ms, got } => format!("最多 {} 毫秒,实际为 {}", num(*max_ms), num(*got)),
+        Between { lo, hi, got } => format!("必须在 {} 到 {} 之间,实际为 {}", num(*lo), num(*hi), num(*got)),
+        PositiveAtMost { max, got } => format!("必须大于 0 且不超过 {},实际为 {}", num(*max), num(*got)),
+        AtLeastField { other, bound, got } => format!("必须不小于 {other}({}),实际为 {}", num(*bound), num(*got)),
+        GreaterThanField { other, bound, got } => format!("必须大于 {other}({}),实际为 {}", num(*bound), num(*got)),
+        Empty => "不能为空".into(),
+        NameTooLong { max } => format!("最多 {max} 个字符"),
+        Reserved => "“*” 保留给链路覆盖使用".into(),
+        NameTaken { name } => format!("“{name}” 已被其他生产者、队列或消费者组使用"),
+        NoQueue { name, known } if known.is_empty() => format!("没有名为 “{name}” 的队列(尚未定义任何队列)"),
+        NoQueue { name, known } => format!("没有名为 “{name}” 的队列(现有队列:{})", known.join("、")),
+        NoGroup { name, known } => {
+            format!("没有名为 “{name}” 的生产者、队列或消费者组(可选:{} 或 “*”)", known.join("、"))
+        }
+        NeedsOne => "至少需要一项".into(),
+        SyncNoConsumer { queue } => format!("同步调用会直接调用 “{queue}” 的消费者,但没有消费者组读取该队列"),
+        QueueTaken { queue, group } => {
+            format!("队列 “{queue}” 已由消费者组 “{group}” 读取;同一队列的竞争消费者应属于同一组(请增加该组的实例数)")
+        }
+        NoInstance { count, got } => format!("该组共有 {count} 个实例(从 0 开始编号),实际为 {got}"),
+        TooManyMessages { total, max } => format!("总共将生产 {total} 条消息,上限为 {max}"),
+        TooManyNodes { nodes, max } => format!("拓扑共有 {nodes} 个节点,上限为 {max}"),
+    }
+}
+
+/// `path: message` in `lang`.
+pub fn problem_line(lang: Lang, p: &Problem) -> String {
+    let m = problem_message(lang, &p.kind);
+    if p.path.is_empty() { m } else { format!("{}: {m}", p.path) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind has a Chinese message that differs from the English one.
+    #[test]
+    fn every_kind_is_translated() {
+        let s = |x: &str| x.to_string();
+        let kinds = vec![
+            ProblemKind::Json { detail: s("x") },
+            ProblemKind::Version { got: 0 },
+            ProblemKind::NewerVersion { got: 9 },
+            ProblemKind::Probability { got: 2.0 },
+            ProblemKind::Duration { positive: true, got: -1.0 },
+            ProblemKind::TooLong { max_ms: 1.0, got: 2.0 },
+            ProblemKind::Between { lo: 1.0, hi: 2.0, got: 3.0 },
+            ProblemKind::PositiveAtMost { max: 1.0, got: 0.0 },
+            ProblemKind::AtLeastField { other: s("a"), bound: 1.0, got: 0.0 },
+            ProblemKind::GreaterThanField { other: s("a"), bound: 1.0, got: 0.0 },
+            ProblemKind::Empty,
+            ProblemKind::NameTooLong { max: 4 },
+            ProblemKind::Reserved,
+            ProblemKind::NameTaken { name: s("q") },
+            ProblemKind::NoQueue { name: s("q"), known: vec![] },
+            ProblemKind::NoQueue { name: s("q"), known: vec![s("a"), s("b")] },
+            ProblemKind::NoGroup { name: s("g"), known: vec![s("a")] },
+            ProblemKind::NeedsOne,
+            ProblemKind::SyncNoConsumer { queue: s("q") },
+            ProblemKind::QueueTaken { queue: s("q"), group: s("g") },
+            ProblemKind::NoInstance { count: 1, got: 3 },
+            ProblemKind::TooManyMessages { total: 9, max: 1 },
+            ProblemKind::TooManyNodes { nodes: 9, max: 1 },
+        ];
+        for k in kinds {
+            let (en, zh) = (problem_message(Lang::En, &k), problem_message(Lang::Zh, &k));
+            assert!(!zh.is_empty() && zh != en, "{k:?}");
+            assert!(!zh.is_ascii(), "{k:?} has no Chinese: {zh}");
+        }
+    }
+}

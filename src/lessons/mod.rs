@@ -1,0 +1,216 @@
+//! Lessons: data files (`data/*.json`), each a short explanation, what to
+//! watch, a question for the class, and a "before / after" pair of setups
+//! that flips one key setting on the same seed. The tests run every pair and
+//! check the lesson's expectations, so a lesson always shows what it claims.
+
+use std::collections::BTreeMap;
+
+use msgsim_sim::{Report, Scenario, presets};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::i18n::Lang;
+use crate::studio::path::{self, Patch};
+
+macro_rules! lesson_sources {
+    ($($file:literal),* $(,)?) => {
+        /// `(file, JSON)` of every lesson, in teaching order.
+        const SOURCES: &[(&str, &str)] = &[$(($file, include_str!(concat!("data/", $file))),)*];
+    };
+}
+
+lesson_sources![
+    "01-sync-vs-async.json",
+    "02-lossy-link.json",
+    "03-acks-and-retries.json",
+    "04-idempotency.json",
+    "05-crash-before-ack.json",
+    "06-backoff-and-jitter.json",
+    "07-poison-and-dlq.json",
+    "08-ordering.json",
+    "09-backpressure.json",
+    "10-more-consumers.json",
+];
+
+/// A text in both languages.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// English.
+    pub en: String,
+    /// 简体中文.
+    pub zh: String,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+/// One side of a lesson: a preset, changed by a patch.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setup {
+    /// Button label.
+    pub label: Text,
+    /// The preset it starts from.
+    pub preset: String,
+    /// Changes to the preset, by JSON path.
+    #[serde(default)]
+    pub patch: Patch,
+}
+
+impl Setup {
+    /// The scenario of this setup.
+    pub fn scenario(&self) -> Result<Scenario, String> {
+        let base = presets::get(&self.preset).ok_or_else(|| format!("no preset {}", self.preset))?;
+        path::apply(&base.scenario, &self.patch)
+    }
+}
+
+/// A check on a report: `(field path, "=" | "<" | ">", value or "before")`.
+pub type Expectation = (String, String, Value);
+
+/// What each side of a lesson must show (checked by the tests).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Checks on the "before" run.
+    #[serde(default)]
+    pub before: Vec<Expectation>,
+    /// Checks on the "after" run (a value of `"before"` compares with it).
+    #[serde(default)]
+    pub after: Vec<Expectation>,
+}
+
+/// A lesson.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    /// Stable id (in share links).
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// A short explanation.
+    pub explain: Text,
+    /// What to watch.
+    pub watch: Text,
+    /// A question for the class.
+    pub question: Text,
+    /// The setup before the change.
+    pub before: Setup,
+    /// The setup after the change.
+    pub after: Setup,
+    /// What the runs must show.
+    #[serde(default)]
+    pub expect: Expect,
+}
+
+impl Lesson {
+    /// The lesson's side: `false` before, `true` after.
+    pub fn setup(&self, after: bool) -> &Setup {
+        if after { &self.after } else { &self.before }
+    }
+
+    /// The changes from "before" to "after", as `path: value` lines.
+    pub fn key_changes(&self) -> Vec<(String, String)> {
+        let (Ok(a), Ok(b)) = (self.before.scenario(), self.after.scenario()) else { return Vec::new() };
+        let (mut a, mut b) = (serde_json::to_value(a).unwrap_or_default(), serde_json::to_value(b).unwrap_or_default());
+        // Names and descriptions differ between presets; they are not the lesson.
+        for v in [&mut a, &mut b] {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("name");
+                o.remove("description");
+            }
+        }
+        path::diff(&a, &b).into_iter().map(|(p, v)| (p, v.to_string())).collect()
+    }
+}
+
+/// Every lesson, in teaching order (a file that does not parse is skipped;
+/// the tests rule that out).
+pub fn all() -> Vec<Lesson> {
+    SOURCES.iter().filter_map(|(_, json)| serde_json::from_str(json).ok()).collect()
+}
+
+/// The lesson called `id`.
+pub fn get(id: &str) -> Option<Lesson> {
+    all().into_iter().find(|l| l.id == id)
+}
+
+/// Checks a report against expectations; returns the failures.
+pub fn check(report: &Report, before: Option<&Report>, expectations: &[Expectation]) -> Vec<String> {
+    let r = serde_json::to_value(report).unwrap_or_default();
+    let b = before.map(|b| serde_json::to_value(b).unwrap_or_default());
+    let mut failures = Vec::new();
+    for (field, op, want) in expectations {
+        let got = path::get(&r, field).cloned().unwrap_or(Value::Null);
+        let want = if want == "before" {
+            b.as_ref().and_then(|b| path::get(b, field)).cloned().unwrap_or(Value::Null)
+        } else {
+            want.clone()
+        };
+        let ok = match (op.as_str(), got.as_f64(), want.as_f64()) {
+            ("=", _, _) => got == want || (got.as_f64().is_some() && got.as_f64() == want.as_f64()),
+            ("<", Some(g), Some(w)) => g < w,
+            (">", Some(g), Some(w)) => g > w,
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("{field} {op} {want} (got {got})"));
+        }
+    }
+    failures
+}
+
+/// The lesson ids and titles, for menus.
+pub fn titles(lang: Lang) -> Vec<(String, String)> {
+    all().iter().map(|l| (l.id.clone(), l.title.get(lang).to_string())).collect()
+}
+
+/// Maps ids to lessons (for lookups that must not re-parse).
+pub fn by_id() -> BTreeMap<String, Lesson> {
+    all().into_iter().map(|l| (l.id.clone(), l)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use msgsim_sim::Simulation;
+
+    #[test]
+    fn every_lesson_parses_and_has_both_languages() {
+        for (file, json) in SOURCES {
+            let l: Lesson = serde_json::from_str(json).unwrap_or_else(|e| panic!("{file}: {e}"));
+            for t in [&l.title, &l.explain, &l.watch, &l.question, &l.before.label, &l.after.label] {
+                assert!(!t.en.trim().is_empty() && !t.zh.trim().is_empty(), "{file}: a text is missing");
+                assert!(!t.zh.is_ascii(), "{file}: '{}' is not Chinese", t.zh);
+            }
+        }
+        assert_eq!(all().len(), SOURCES.len());
+        let ids: std::collections::BTreeSet<_> = all().into_iter().map(|l| l.id).collect();
+        assert_eq!(ids.len(), SOURCES.len(), "ids are unique");
+    }
+
+    /// Each lesson's before/after runs (at the preset's seed) show what the
+    /// lesson says they show.
+    #[test]
+    fn every_lesson_shows_what_it_claims() {
+        for l in all() {
+            let run = |s: &Setup| {
+                let scenario = s.scenario().unwrap_or_else(|e| panic!("{}: {e}", l.id));
+                Simulation::new(&scenario, scenario.seed).unwrap().without_trace().run()
+            };
+            let (before, after) = (run(&l.before), run(&l.after));
+            let mut failures = check(&before, None, &l.expect.before);
+            failures.extend(check(&after, Some(&before), &l.expect.after));
+            assert!(failures.is_empty(), "{}: {failures:?}", l.id);
+            assert!(!l.key_changes().is_empty(), "{}: before and after are the same", l.id);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The browser, for the shell: storage, downloads, the URL fragment, the
+//! browser's language, fullscreen. Every call reports failure instead of
+//! throwing, so a locked-down browser degrades rather than breaks.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, Url};
+
+/// Storage keys (versioned, so a future format can live beside this one).
+pub const PREFS_KEY: &str = "msgsim.prefs.v1";
+/// The saved scenarios.
+pub const SAVED_KEY: &str = "msgsim.saved.v1";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The stored value of `key`, if storage is available and holds one.
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores `value` under `key`; `false` if the browser refused (full, disabled).
+pub fn store(key: &str, value: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+/// Copies the value of `key` under `key.backup` (before replacing something
+/// unreadable, so nothing is lost).
+pub fn back_up(key: &str) {
+    if let Some(v) = load(key) {
+        let _ = store(&format!("{key}.backup"), &v);
+    }
+}
+
+/// The browser's preferred language tag (`en-US`, `zh-CN`, …).
+pub fn browser_language() -> Option<String> {
+    web_sys::window()?.navigator().language()
+}
+
+/// The URL fragment, without `#`.
+pub fn fragment() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default().trim_start_matches('#').to_string()
+}
+
+/// The page's URL without its fragment.
+pub fn base_url() -> String {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else { return String::new() };
+    let href = loc.href().unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_string()
+}
+
+/// Replaces the URL fragment without adding a history entry or scrolling.
+pub fn set_fragment(fragment: &str) {
+    if let Some(w) = web_sys::window()
+        && let Ok(h) = w.history()
+    {
+        let url = format!("{}#{fragment}", base_url());
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Offers `parts` (concatenated) as a download called `name`.
+pub fn download(name: &str, parts: &[String], mime: &str) -> bool {
+    let array = js_sys::Array::new();
+    for p in parts {
+        array.push(&JsValue::from_str(p));
+    }
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = Blob::new_with_str_sequence_and_options(&array, &options) else { return false };
+    let Ok(url) = Url::create_object_url_with_blob(&blob) else { return false };
+    let ok = download_url(name, &url);
+    // Let the download start before the URL goes.
+    gloo::timers::callback::Timeout::new(10_000, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
+    ok
+}
+
+/// Offers `url` (a blob or data URL) as a download called `name`.
+pub fn download_url(name: &str, url: &str) -> bool {
+    let document = gloo::utils::document();
+    let Some(a) = document.create_element("a").ok().and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok()) else {
+        return false;
+    };
+    a.set_href(url);
+    a.set_download(name);
+    let _ = a.style().set_property("display", "none");
+    if document.body().and_then(|b| b.append_child(&a).ok()).is_none() {
+        return false;
+    }
+    a.click();
+    a.remove();
+    true
+}
+
+/// A canvas that is not on the page, of `size` CSS pixels at `scale`.
+pub fn offscreen_canvas(size: (f64, f64), scale: f64) -> Option<HtmlCanvasElement> {
+    let c: HtmlCanvasElement = gloo::utils::document().create_element("canvas").ok()?.dyn_into().ok()?;
+    c.set_width((size.0 * scale).round() as u32);
+    c.set_height((size.1 * scale).round() as u32);
+    Some(c)
+}
+
+/// Enters or leaves fullscreen.
+pub fn toggle_fullscreen() {
+    let document = gloo::utils::document();
+    if document.fullscreen_element().is_some() {
+        document.exit_fullscreen();
+    } else if let Some(root) = document.document_element() {
+        let _ = root.request_fullscreen();
+    }
+}

@@ -1,0 +1,163 @@
+//! Compare mode: a second run — the reference — on the same seed, shown
+//! beside the main one, and the differences between their reports.
+
+use msgsim_sim::{Report, Scenario, Verdict};
+
+use super::run::Run;
+use crate::i18n::{Key, Lang, t};
+use crate::lessons::Text;
+
+/// What a side of the comparison is called.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SideLabel {
+    /// A lesson's label for its setup.
+    Lesson(Text),
+    /// A fixed label.
+    Key(Key),
+}
+
+impl SideLabel {
+    /// The label in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            SideLabel::Lesson(x) => x.get(lang).to_string(),
+            SideLabel::Key(k) => t(lang, *k).to_string(),
+        }
+    }
+}
+
+/// The reference side: the "before" of a comparison.
+pub struct Reference {
+    /// Its name.
+    pub label: SideLabel,
+    /// What the main side is called.
+    pub main_label: SideLabel,
+    /// Its scenario.
+    pub scenario: Scenario,
+    /// Its run (on the main run's seed).
+    pub run: Run,
+}
+
+impl Reference {
+    /// A reference run of `scenario` at `seed`.
+    pub fn new(label: SideLabel, main_label: SideLabel, scenario: Scenario, seed: u64) -> Option<Self> {
+        let run = Run::new(&scenario, seed).ok()?;
+        Some(Reference { label, main_label, scenario, run })
+    }
+}
+
+/// Whether a change in a figure is good news.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// No change.
+    Same,
+    /// Better.
+    Better,
+    /// Worse.
+    Worse,
+    /// Changed; neither better nor worse in itself.
+    Neutral,
+}
+
+/// One row of the comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareRow {
+    /// What it measures.
+    pub label: Key,
+    /// Before (reference).
+    pub before: String,
+    /// After (main).
+    pub after: String,
+    /// How it changed.
+    pub change: Change,
+}
+
+/// Rows comparing two reports: which figures, and whether lower is better.
+const FIGURES: &[(Key, &str, Option<bool>)] = &[
+    (Key::Produced, "produced", None),
+    (Key::Sent, "sent", None),
+    (Key::Retries, "retries", Some(true)),
+    (Key::LostInTransit, "lost_in_transit", Some(true)),
+    (Key::DuplicatedInTransit, "duplicated_in_transit", Some(true)),
+    (Key::Delivered, "delivered", None),
+    (Key::Redeliveries, "redeliveries", Some(true)),
+    (Key::DedupHits, "dedup_hits", None),
+    (Key::EffectsApplied, "effects_applied", None),
+    (Key::DuplicateEffects, "duplicate_effects", Some(true)),
+    (Key::NeverApplied, "never_applied", Some(true)),
+    (Key::DeadLettered, "dead_lettered", Some(true)),
+    (Key::Rejected, "rejected", Some(true)),
+    (Key::OrderingViolations, "ordering_violations", Some(true)),
+    (Key::LatencyP50, "latency.p50", Some(true)),
+    (Key::LatencyP99, "latency.p99", Some(true)),
+    (Key::Throughput, "throughput", Some(false)),
+    (Key::Utilization, "consumer_utilization", None),
+];
+
+fn verdict_rank(v: Verdict) -> u8 {
+    match v {
+        Verdict::Correct => 0,
+        Verdict::Duplicates | Verdict::Losses => 1,
+        Verdict::DuplicatesAndLosses => 2,
+        Verdict::Incomplete => 3,
+    }
+}
+
+/// The comparison of `before` and `after`.
+pub fn rows(before: &Report, after: &Report) -> Vec<CompareRow> {
+    let (a, b) = (serde_json::to_value(before).unwrap_or_default(), serde_json::to_value(after).unwrap_or_default());
+    let mut out: Vec<CompareRow> = FIGURES
+        .iter()
+        .map(|&(label, field, lower_better)| {
+            let x = super::path::get(&a, field).and_then(|v| v.as_f64()).unwrap_or(0.0);
+            let y = super::path::get(&b, field).and_then(|v| v.as_f64()).unwrap_or(0.0);
+            let change = if x == y {
+                Change::Same
+            } else {
+                match lower_better {
+                    Some(true) if y < x => Change::Better,
+                    Some(false) if y > x => Change::Better,
+                    Some(_) => Change::Worse,
+                    None => Change::Neutral,
+                }
+            };
+            CompareRow { label, before: super::draft::format_number(x), after: super::draft::format_number(y), change }
+        })
+        .collect();
+    let (va, vb) = (verdict_rank(before.verdict), verdict_rank(after.verdict));
+    out.insert(
+        0,
+        CompareRow {
+            label: Key::Verdict,
+            before: before.verdict.name().to_string(),
+            after: after.verdict.name().to_string(),
+            change: match vb.cmp(&va) {
+                std::cmp::Ordering::Less => Change::Better,
+                std::cmp::Ordering::Greater => Change::Worse,
+                std::cmp::Ordering::Equal if before.verdict == after.verdict => Change::Same,
+                std::cmp::Ordering::Equal => Change::Neutral,
+            },
+        },
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use msgsim_sim::{Simulation, presets};
+
+    #[test]
+    fn idempotency_shows_as_better() {
+        let s = presets::get("acks-and-retries").unwrap().scenario;
+        let before = Simulation::new(&s, 1).unwrap().run();
+        let mut s2 = s.clone();
+        s2.consumers[0].idempotency.enabled = true;
+        let after = Simulation::new(&s2, 1).unwrap().run();
+        let r = rows(&before, &after);
+        let dup = r.iter().find(|r| r.label == Key::DuplicateEffects).unwrap();
+        assert_eq!((dup.before.as_str(), dup.after.as_str(), dup.change), ("21", "0", Change::Better));
+        assert_eq!(r[0].change, Change::Better, "duplicates → correct");
+        assert_eq!(r.iter().find(|r| r.label == Key::Produced).unwrap().change, Change::Same);
+    }
+}

@@ -1,0 +1,177 @@
+//! Share links: the URL fragment carries the scenario (as changes from a
+//! preset), the seed, the lesson and the position, compactly:
+//!
+//! `#v=1&p=acks-and-retries&seed=7&t=1200.5&lesson=idempotency&side=after&d=eyJj…`
+//!
+//! `d` is the patch (JSON path → value) base64url-encoded; it is absent when
+//! the scenario is the preset itself.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use msgsim_sim::{Problem, Scenario, presets};
+
+use super::path::{self, Patch};
+
+/// The link format this build writes and reads.
+pub const LINK_VERSION: u32 = 1;
+
+/// What a link describes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// The preset the scenario starts from.
+    pub preset: String,
+    /// Its changes.
+    pub patch: Patch,
+    /// The seed.
+    pub seed: u64,
+    /// Position, ms.
+    pub time_ms: Option<f64>,
+    /// The open lesson.
+    pub lesson: Option<String>,
+    /// Which side of the lesson: `true` after.
+    pub after: Option<bool>,
+}
+
+/// Why a link cannot be opened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkError {
+    /// Made by a newer msgsim.
+    FutureVersion(u32),
+    /// Cut short or garbled; names the part.
+    Damaged(&'static str),
+    /// Names a preset this build does not have.
+    UnknownPreset(String),
+    /// Decodes, but the scenario is not valid.
+    Invalid(Vec<Problem>),
+}
+
+/// The fragment (without `#`) for `link`.
+pub fn encode(link: &Link) -> String {
+    let mut s = format!("v={LINK_VERSION}&p={}&seed={}", link.preset, link.seed);
+    if let Some(t) = link.time_ms {
+        s.push_str(&format!("&t={}", (t * 1_000.0).round() / 1_000.0));
+    }
+    if let Some(l) = &link.lesson {
+        s.push_str(&format!("&lesson={l}"));
+        if let Some(after) = link.after {
+            s.push_str(if after { "&side=after" } else { "&side=before" });
+        }
+    }
+    if !link.patch.is_empty() {
+        let json = serde_json::to_string(&link.patch).unwrap_or_default();
+        s.push_str("&d=");
+        s.push_str(&URL_SAFE_NO_PAD.encode(json));
+    }
+    s
+}
+
+fn params(fragment: &str) -> Vec<(&str, &str)> {
+    fragment.trim_start_matches('#').split('&').filter_map(|kv| kv.split_once('=')).collect()
+}
+
+/// Whether a fragment looks like a share link at all (an empty or unrelated
+/// fragment is not an error, just no link).
+pub fn is_link(fragment: &str) -> bool {
+    params(fragment).iter().any(|(k, _)| *k == "v")
+}
+
+/// Decodes a fragment (with or without `#`).
+pub fn decode(fragment: &str) -> Result<Link, LinkError> {
+    let ps = params(fragment);
+    let get = |k: &str| ps.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
+    let version: u32 = get("v").ok_or(LinkError::Damaged("v"))?.parse().map_err(|_| LinkError::Damaged("v"))?;
+    if version > LINK_VERSION {
+        return Err(LinkError::FutureVersion(version));
+    }
+    if version != LINK_VERSION {
+        return Err(LinkError::Damaged("v"));
+    }
+    let preset = get("p").ok_or(LinkError::Damaged("p"))?.to_string();
+    if presets::get(&preset).is_none() {
+        return Err(LinkError::UnknownPreset(preset));
+    }
+    let seed = get("seed").ok_or(LinkError::Damaged("seed"))?.parse().map_err(|_| LinkError::Damaged("seed"))?;
+    let time_ms = match get("t") {
+        Some(t) => Some(t.parse::<f64>().ok().filter(|t| t.is_finite() && *t >= 0.0).ok_or(LinkError::Damaged("t"))?),
+        None => None,
+    };
+    let patch = match get("d") {
+        Some(d) => {
+            let bytes = URL_SAFE_NO_PAD.decode(d).map_err(|_| LinkError::Damaged("d"))?;
+            serde_json::from_slice::<Patch>(&bytes).map_err(|_| LinkError::Damaged("d"))?
+        }
+        None => Patch::new(),
+    };
+    let after = get("side").map(|s| s == "after");
+    Ok(Link { preset, patch, seed, time_ms, lesson: get("lesson").map(str::to_string), after })
+}
+
+/// The scenario a decoded link describes.
+pub fn scenario(link: &Link) -> Result<Scenario, LinkError> {
+    let base = presets::get(&link.preset).ok_or_else(|| LinkError::UnknownPreset(link.preset.clone()))?;
+    let mut doc = serde_json::to_value(&base.scenario).map_err(|_| LinkError::Damaged("p"))?;
+    for (p, v) in &link.patch {
+        *path::get_mut(&mut doc, p).ok_or(LinkError::Damaged("d"))? = v.clone();
+    }
+    // Parse like a file, so problems carry their paths.
+    Scenario::from_json(&doc.to_string()).map_err(LinkError::Invalid)
+}
+
+/// A link to `scenario` at `seed`, as changes from preset `base`.
+pub fn link_to(base: &str, scenario: &Scenario, seed: u64) -> Link {
+    let patch = presets::get(base)
+        .map(|p| {
+            let a = serde_json::to_value(&p.scenario).unwrap_or_default();
+            let b = serde_json::to_value(scenario).unwrap_or_default();
+            path::diff(&a, &b)
+        })
+        .unwrap_or_default();
+    Link { preset: base.to_string(), patch, seed, time_ms: None, lesson: None, after: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let mut s = presets::get("acks-and-retries").unwrap().scenario;
+        s.consumers[0].idempotency.enabled = true;
+        s.producers[0].messages = 150;
+        let mut link = link_to("acks-and-retries", &s, 77);
+        link.time_ms = Some(1234.5678);
+        link.lesson = Some("idempotency".into());
+        link.after = Some(true);
+        let text = encode(&link);
+        assert!(text.len() < 200, "compact: {text}");
+        let back = decode(&text).unwrap();
+        assert_eq!(back.seed, 77);
+        assert_eq!(back.time_ms, Some(1234.568));
+        assert_eq!(back.lesson.as_deref(), Some("idempotency"));
+        assert_eq!(back.after, Some(true));
+        assert_eq!(scenario(&back).unwrap(), s);
+        // A preset as is needs no data at all.
+        let plain = encode(&link_to("reliable-queue", &presets::get("reliable-queue").unwrap().scenario, 1));
+        assert_eq!(plain, "v=1&p=reliable-queue&seed=1");
+    }
+
+    #[test]
+    fn bad_links_say_why() {
+        assert_eq!(decode("v=2&p=x&seed=1"), Err(LinkError::FutureVersion(2)));
+        assert_eq!(decode("v=1&p=reliable-queue"), Err(LinkError::Damaged("seed")));
+        assert_eq!(decode("v=1&p=nope&seed=1"), Err(LinkError::UnknownPreset("nope".into())));
+        assert_eq!(decode("v=1&p=reliable-queue&seed=1&d=eyJwcm9k"), Err(LinkError::Damaged("d")), "truncated data");
+        assert_eq!(decode("v=1&p=reliable-queue&seed=1&t=-3"), Err(LinkError::Damaged("t")));
+        let bad = Link {
+            patch: Patch::from([("network.default.loss".into(), serde_json::json!(7))]),
+            ..link_to("reliable-queue", &presets::get("reliable-queue").unwrap().scenario, 1)
+        };
+        match scenario(&decode(&encode(&bad)).unwrap()) {
+            Err(LinkError::Invalid(p)) => assert_eq!(p[0].path, "network.default.loss"),
+            other => panic!("{other:?}"),
+        }
+        assert!(!is_link(""));
+        assert!(!is_link("#section-2"));
+        assert!(is_link("#v=1&p=x"));
+    }
+}
