@@ -63,17 +63,24 @@ test('clicking a moving dot follows that message in every view', async () => {
   await waitForVerdict(page);
   await seek(page, 300);
   await page.waitForFunction(() => document.querySelector('[data-testid=clock]').textContent.startsWith('300.000'));
-  // The animation loop draws the paused frame; find a message dot and click it.
-  let dots = [];
-  for (let i = 0; i < 20 && dots.length === 0; i += 1) {
-    dots = await findColor(page, 'topology', MESSAGE_BLUE, 4);
-    dots = dots.filter(([, y]) => y > 40 && y < 380);
+  // The animation loop draws the paused frame; find the message-blue blobs
+  // (moving dots, but also busy-slot squares and the legend) and click each
+  // until one selects its message: at least one must be a moving dot.
+  let blobs = [];
+  for (let i = 0; i < 20 && blobs.length === 0; i += 1) {
+    const hits = (await findColor(page, 'topology', MESSAGE_BLUE, 4)).filter(([, y]) => y > 40 && y < 380);
+    for (const [x, y] of hits) {
+      const near = blobs.find((b) => Math.abs(b.x - x) < 12 && Math.abs(b.y - y) < 12);
+      if (!near) blobs.push({ x, y });
+    }
   }
-  assert.ok(dots.length > 0, 'a message dot is on screen');
-  const [x, y] = dots[Math.floor(dots.length / 2)];
-  await page.getByTestId('topology').click({ position: { x, y } });
+  assert.ok(blobs.length > 0, 'a message dot is on screen');
   const title = page.getByTestId('message-title');
-  await title.waitFor();
+  for (const { x, y } of blobs) {
+    await page.getByTestId('topology').click({ position: { x: x + 2, y: y + 2 } });
+    if (await title.isVisible()) break;
+  }
+  await title.waitFor({ timeout: 2000 });
   const msg = (await title.textContent()).match(/#(\d+)/)[1];
   assert.ok(await page.getByTestId('message-outcome').isVisible());
   const lifeRows = await page.locator('.life li').count();

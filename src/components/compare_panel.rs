@@ -35,7 +35,7 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
                                         Change::Neutral => "neutral",
                                     };
                                     html! {
-                                        <tr class={class} data-row={format!("{:?}", r.label)}>
+                                        <tr class={class} data-row={r.field}>
                                             <th>{ t(l, r.label) }</th>
                                             <td>{ &r.before }</td>
                                             <td class="arrow">{ if r.change == Change::Same { "" } else { "→" } }</td>

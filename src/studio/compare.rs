@@ -64,6 +64,8 @@ pub enum Change {
 pub struct CompareRow {
     /// What it measures.
     pub label: Key,
+    /// The report field (`verdict`, `duplicate_effects`, …).
+    pub field: &'static str,
     /// Before (reference).
     pub before: String,
     /// After (main).
@@ -121,7 +123,13 @@ pub fn rows(before: &Report, after: &Report) -> Vec<CompareRow> {
                     None => Change::Neutral,
                 }
             };
-            CompareRow { label, before: super::draft::format_number(x), after: super::draft::format_number(y), change }
+            CompareRow {
+                label,
+                field,
+                before: super::draft::format_number(x),
+                after: super::draft::format_number(y),
+                change,
+            }
         })
         .collect();
     let (va, vb) = (verdict_rank(before.verdict), verdict_rank(after.verdict));
@@ -129,6 +137,7 @@ pub fn rows(before: &Report, after: &Report) -> Vec<CompareRow> {
         0,
         CompareRow {
             label: Key::Verdict,
+            field: "verdict",
             before: before.verdict.name().to_string(),
             after: after.verdict.name().to_string(),
             change: match vb.cmp(&va) {
@@ -156,7 +165,9 @@ mod tests {
         let after = Simulation::new(&s2, 1).unwrap().run();
         let r = rows(&before, &after);
         let dup = r.iter().find(|r| r.label == Key::DuplicateEffects).unwrap();
-        assert_eq!((dup.before.as_str(), dup.after.as_str(), dup.change), ("21", "0", Change::Better));
+        assert!(before.duplicate_effects > 0);
+        assert_eq!(dup.before, before.duplicate_effects.to_string());
+        assert_eq!((dup.after.as_str(), dup.change), ("0", Change::Better));
         assert_eq!(r[0].change, Change::Better, "duplicates → correct");
         assert_eq!(r.iter().find(|r| r.label == Key::Produced).unwrap().change, Change::Same);
     }

@@ -2,13 +2,14 @@
 //! consumers within their prefetch windows, and redelivers or dead-letters
 //! what is not acknowledged.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::context::Ctx;
 use crate::event::{Event, Packet};
 use crate::ledger::Place;
 use crate::scenario::{AckMode, Overflow, QueueSpec};
 use crate::time::{self, Time};
+use crate::timers::Timers;
 use crate::trace::{Cause, EventKind, MsgId, NodeId, PacketKind};
 
 /// A message copy the queue holds.
@@ -48,10 +49,17 @@ pub(crate) struct QueueBroker {
     ack_timeout: Option<Time>,
     max_deliveries: u16,
     ready: VecDeque<Held>,
-    unacked: BTreeMap<u32, Unacked>,
+    /// Deliveries awaiting their ack, by tag: slot `i` is tag `first_tag + i`.
+    /// Tags are handed out in order and acked nearly in order, so this ring
+    /// stays short and every operation is O(1).
+    unacked: VecDeque<Option<Unacked>>,
+    first_tag: u32,
+    unacked_len: usize,
     next_tag: u32,
     subscribers: Vec<Subscriber>,
     next_sub: usize,
+    /// Ack timeouts by deadline (delivery tags).
+    timeouts: Timers<u32>,
     /// Messages dead-lettered, in order.
     pub dead_letters: Vec<MsgId>,
 }
@@ -68,17 +76,20 @@ impl QueueBroker {
             ack_timeout: spec.ack_timeout_ms.map(time::ms),
             max_deliveries: spec.max_deliveries.map_or(u16::MAX, |m| m.min(u32::from(u16::MAX)) as u16),
             ready: VecDeque::new(),
-            unacked: BTreeMap::new(),
+            unacked: VecDeque::new(),
+            first_tag: 1,
+            unacked_len: 0,
             next_tag: 1,
             subscribers: consumers.into_iter().map(|node| Subscriber { node, connected: true, unacked: 0 }).collect(),
             next_sub: 0,
+            timeouts: Timers::default(),
             dead_letters: Vec::new(),
         }
     }
 
     /// Message copies held: ready plus awaiting ack.
     pub fn held(&self) -> usize {
-        self.ready.len() + self.unacked.len()
+        self.ready.len() + self.unacked_len
     }
 
     /// Ready (undelivered) messages.
@@ -167,10 +178,13 @@ impl QueueBroker {
                 // The queue keeps its copy until the ack arrives.
                 p.tag = self.next_tag;
                 self.next_tag = self.next_tag.wrapping_add(1);
-                self.unacked.insert(p.tag, Unacked { held, sub: i });
+                self.unacked.push_back(Some(Unacked { held, sub: i }));
+                self.unacked_len += 1;
                 self.subscribers[i].unacked += 1;
-                if let Some(t) = self.ack_timeout {
-                    ctx.schedule_in(t, Event::AckTimeout { queue: self.index, tag: p.tag });
+                if let Some(t) = self.ack_timeout
+                    && let Some(at) = self.timeouts.add(ctx.now + t, p.tag)
+                {
+                    ctx.scheduler.push(at, Event::QueueTimer(self.index));
                 }
             } else {
                 // Auto-ack: forgotten the moment it is sent.
@@ -181,8 +195,15 @@ impl QueueBroker {
     }
 
     fn take_unacked(&mut self, tag: u32) -> Option<Unacked> {
-        let u = self.unacked.remove(&tag)?;
+        let index = tag.wrapping_sub(self.first_tag) as usize;
+        let u = self.unacked.get_mut(index)?.take()?;
+        self.unacked_len -= 1;
         self.subscribers[u.sub].unacked -= 1;
+        // Drop settled slots from the front.
+        while self.unacked.front().is_some_and(Option::is_none) {
+            self.unacked.pop_front();
+            self.first_tag = self.first_tag.wrapping_add(1);
+        }
         Some(u)
     }
 
@@ -203,8 +224,20 @@ impl QueueBroker {
         self.dispatch(ctx);
     }
 
+    /// Ack timeouts are due: requeues what is still unacknowledged.
+    pub fn on_timer(&mut self, ctx: &mut Ctx) {
+        while let Some(tag) = self.timeouts.next_due(ctx.now) {
+            self.on_ack_timeout(ctx, tag);
+        }
+        let (first, unacked) = (self.first_tag, &self.unacked);
+        let live = |&tag: &u32| unacked.get(tag.wrapping_sub(first) as usize).is_some_and(Option::is_some);
+        if let Some(at) = self.timeouts.rearm(live) {
+            ctx.scheduler.push(at, Event::QueueTimer(self.index));
+        }
+    }
+
     /// The ack of delivery `tag` is overdue (ignored if it came meanwhile).
-    pub fn on_ack_timeout(&mut self, ctx: &mut Ctx, tag: u32) {
+    fn on_ack_timeout(&mut self, ctx: &mut Ctx, tag: u32) {
         if let Some(u) = self.take_unacked(tag) {
             let e = self.held_record(ctx, EventKind::Timeout, &u.held);
             ctx.emit(e);
@@ -234,7 +267,14 @@ impl QueueBroker {
     pub fn on_disconnect(&mut self, ctx: &mut Ctx, consumer: NodeId) {
         let Some(i) = self.subscribers.iter().position(|s| s.node == consumer) else { return };
         self.subscribers[i].connected = false;
-        let tags: Vec<u32> = self.unacked.iter().filter(|(_, u)| u.sub == i).map(|(&t, _)| t).collect();
+        let first = self.first_tag;
+        let tags: Vec<u32> = self
+            .unacked
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.is_some_and(|u| u.sub == i))
+            .map(|(k, _)| first.wrapping_add(k as u32))
+            .collect();
         // Newest first, so the oldest ends up at the head of the queue.
         for tag in tags.into_iter().rev() {
             if let Some(u) = self.take_unacked(tag) {

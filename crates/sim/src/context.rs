@@ -62,12 +62,15 @@ impl Ctx {
         }
     }
 
-    /// A record of `kind` at `node` now, about `msg` (key filled in).
+    /// A record of `kind` at `node` now, about `msg` (its key filled in when
+    /// the trace is kept: nothing else reads it).
     pub fn record(&self, kind: EventKind, node: NodeId, msg: MsgId) -> TraceEvent {
         let mut e = TraceEvent::at(self.now, kind, node);
         if msg != NO_MSG {
             e.msg = msg;
-            e.key = self.ledger.get(msg).key;
+            if self.trace.is_some() {
+                e.key = self.ledger.get(msg).key;
+            }
         }
         e
     }

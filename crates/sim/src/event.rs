@@ -44,15 +44,8 @@ pub enum Event {
     Arrive(Packet),
     /// A packet vanishes on its link.
     Lost(Packet, Cause),
-    /// A producer's wait for a confirm of `attempt` runs out.
-    ConfirmTimeout {
-        /// Producer index.
-        producer: u16,
-        /// The message.
-        msg: MsgId,
-        /// The attempt waited for.
-        attempt: u16,
-    },
+    /// A producer's earliest pending confirm timeout is due.
+    ProducerTimer(u16),
     /// A producer's backoff ends: send the next attempt.
     RetryDue {
         /// Producer index.
@@ -70,13 +63,8 @@ pub enum Event {
         /// Processing slot.
         slot: u32,
     },
-    /// A queue's wait for the ack of delivery `tag` runs out.
-    AckTimeout {
-        /// Queue index.
-        queue: u16,
-        /// Delivery tag.
-        tag: u32,
-    },
+    /// A queue's earliest pending ack timeout is due.
+    QueueTimer(u16),
     /// A consumer crashes and stays down for `down` µs.
     Crash {
         /// Consumer index.
@@ -113,7 +101,7 @@ mod tests {
 
     #[test]
     fn pending_events_stay_small() {
-        // 48 bytes per heap entry (time, sequence, event): inside the 64-byte budget.
+        // A 16-byte heap key plus the event in the slab: inside the 64-byte budget.
         assert!(std::mem::size_of::<Event>() <= 32, "{}", std::mem::size_of::<Event>());
         assert!(crate::scheduler::Scheduler::<Event>::entry_size() <= 48);
     }

@@ -24,7 +24,7 @@
 //! * Time is an integer number of microseconds ([`Time`]).
 //! * Pending events sit in a heap ordered by time, then by insertion, so
 //!   events at the same instant run in the order they were scheduled.
-//! * One seeded ChaCha8 generator ([`SimRng`]) feeds every random choice, in a
+//! * One seeded Xoshiro256++ generator ([`SimRng`]) feeds every random choice, in a
 //!   fixed order; floating-point functions come from `libm`. So the same
 //!   scenario and seed give the same [`trace`](Simulation::trace) on every
 //!   machine, natively and in WebAssembly.
@@ -88,6 +88,7 @@ mod scheduler;
 mod simulation;
 pub mod time;
 pub mod timeline;
+mod timers;
 pub mod topology;
 pub mod trace;
 

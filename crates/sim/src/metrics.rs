@@ -125,14 +125,21 @@ impl Metrics {
 
     /// Lets time pass to `t` with no event (the end of a time-limited run).
     pub fn advance_to(&mut self, t: Time) {
-        let dt = u128::from(t.saturating_sub(self.last));
+        self.now = self.now.max(t);
+    }
+
+    /// Adds the levels' time integrals up to now. Called only before a level
+    /// changes: between changes the levels are constant, so the integrals
+    /// can wait.
+    fn integrate(&mut self) {
+        let dt = u128::from(self.now.saturating_sub(self.last));
         self.depth_area += u128::from(self.total_depth) * dt;
         self.busy_area += u128::from(self.total_busy) * dt;
-        self.last = t;
-        self.now = t;
+        self.last = self.now;
     }
 
     fn change_depth(&mut self, node: usize, up: bool) {
+        self.integrate();
         let dt = u128::from(self.last.saturating_sub(self.node_last[node]));
         self.node_depth_area[node] += u128::from(self.depth[node]) * dt;
         self.node_last[node] = self.last;
@@ -148,6 +155,7 @@ impl Metrics {
     }
 
     fn free_slot(&mut self, node: usize) {
+        self.integrate();
         if self.busy[node] > 0 {
             self.busy[node] -= 1;
             self.total_busy -= 1;
@@ -156,7 +164,7 @@ impl Metrics {
 
     /// Folds one event in. Events must come in trace order.
     pub fn apply(&mut self, e: &TraceEvent) {
-        self.advance_to(e.time);
+        self.now = e.time;
         let c = &mut self.counts;
         let node = usize::from(e.node);
         let carries = e.packet.carries_message();
@@ -200,6 +208,7 @@ impl Metrics {
                 self.dead_letters[node] += 1;
             }
             EventKind::ProcessStart => {
+                self.integrate();
                 self.busy[node] += 1;
                 self.total_busy += 1;
             }
@@ -225,6 +234,7 @@ impl Metrics {
             EventKind::Discard => c.discarded += 1,
             EventKind::Crash => {
                 c.crashes += 1;
+                self.integrate();
                 self.total_busy -= u64::from(self.busy[node]);
                 self.busy[node] = 0;
                 self.up[node] = false;
@@ -237,25 +247,29 @@ impl Metrics {
 
     /// Time-weighted mean of the total queue depth over `[0, now]`.
     pub fn mean_depth(&self) -> f64 {
-        if self.last == 0 { 0.0 } else { self.depth_area as f64 / self.last as f64 }
+        if self.now == 0 {
+            return 0.0;
+        }
+        let tail = u128::from(self.total_depth) * u128::from(self.now - self.last);
+        (self.depth_area + tail) as f64 / self.now as f64
     }
 
     /// Time-weighted mean depth of one node over `[0, now]`.
     pub fn mean_node_depth(&self, node: usize) -> f64 {
-        if self.last == 0 {
+        if self.now == 0 {
             return 0.0;
         }
-        let tail = u128::from(self.depth[node]) * u128::from(self.last - self.node_last[node]);
-        (self.node_depth_area[node] + tail) as f64 / self.last as f64
+        let tail = u128::from(self.depth[node]) * u128::from(self.now - self.node_last[node]);
+        (self.node_depth_area[node] + tail) as f64 / self.now as f64
     }
 
     /// Busy slot-time over available slot-time, in `[0, 1]`.
     pub fn utilization(&self) -> f64 {
-        if self.last == 0 || self.slots == 0 {
-            0.0
-        } else {
-            self.busy_area as f64 / (self.slots as f64 * self.last as f64)
+        if self.now == 0 || self.slots == 0 {
+            return 0.0;
         }
+        let tail = u128::from(self.total_busy) * u128::from(self.now - self.last);
+        (self.busy_area + tail) as f64 / (self.slots as f64 * self.now as f64)
     }
 }
 

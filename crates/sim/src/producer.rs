@@ -8,6 +8,7 @@ use crate::event::{Event, Packet};
 use crate::ledger::ProducerPhase;
 use crate::scenario::{Arrival, Backoff, BackoffKind, KeyChoice, ProducerSpec, SendMode};
 use crate::time::{self, Time};
+use crate::timers::Timers;
 use crate::trace::{EventKind, MsgId, NodeId, PacketKind};
 
 #[derive(Clone, Debug)]
@@ -34,6 +35,8 @@ pub(crate) struct Producer {
     outstanding: u32,
     /// Messages produced, waiting for an in-flight slot.
     backlog: VecDeque<MsgId>,
+    /// Confirm timeouts: `(message, attempt)` by deadline.
+    timeouts: Timers<(MsgId, u16)>,
 }
 
 impl Producer {
@@ -62,6 +65,7 @@ impl Producer {
             poison_rate: spec.poison_rate,
             outstanding: 0,
             backlog: VecDeque::new(),
+            timeouts: Timers::default(),
         }
     }
 
@@ -137,7 +141,9 @@ impl Producer {
             r.phase = ProducerPhase::Done;
         } else {
             r.phase = ProducerPhase::AwaitConfirm;
-            ctx.schedule_in(self.timeout, Event::ConfirmTimeout { producer: self.index, msg, attempt });
+            if let Some(at) = self.timeouts.add(ctx.now + self.timeout, (msg, attempt)) {
+                ctx.scheduler.push(at, Event::ProducerTimer(self.index));
+            }
         }
         let mut p = Packet::new(kind, self.node, to, msg);
         p.attempt = attempt;
@@ -172,8 +178,23 @@ impl Producer {
         }
     }
 
+    /// Confirm timeouts are due: handles each that still matters.
+    pub fn on_timer(&mut self, ctx: &mut Ctx) {
+        while let Some((msg, attempt)) = self.timeouts.next_due(ctx.now) {
+            self.on_timeout(ctx, msg, attempt);
+        }
+        let ledger = &ctx.ledger;
+        let live = |&(msg, attempt): &(MsgId, u16)| {
+            let r = ledger.get(msg);
+            r.phase == ProducerPhase::AwaitConfirm && r.attempts == attempt
+        };
+        if let Some(at) = self.timeouts.rearm(live) {
+            ctx.scheduler.push(at, Event::ProducerTimer(self.index));
+        }
+    }
+
     /// The wait for `attempt` ran out (ignored if it was answered meanwhile).
-    pub fn on_timeout(&mut self, ctx: &mut Ctx, msg: MsgId, attempt: u16) {
+    fn on_timeout(&mut self, ctx: &mut Ctx, msg: MsgId, attempt: u16) {
         let r = ctx.ledger.get(msg);
         if r.phase == ProducerPhase::AwaitConfirm && r.attempts == attempt {
             let mut e = ctx.record(EventKind::Timeout, self.node, msg);

@@ -2,21 +2,59 @@
 //!
 //! A run owns exactly one [`SimRng`], created from the seed and passed by
 //! `&mut` to whatever draws from it, so the sequence of draws is a pure
-//! function of the scenario and the seed. ChaCha8 is specified bit for bit,
+//! function of the scenario and the seed. Xoshiro256++ is specified bit for bit,
 //! and every transcendental function goes through `libm` (the same code in
 //! native and wasm builds), so a seed gives the same run everywhere.
 
+use std::sync::OnceLock;
+
 use rand::{Rng, RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Ziggurat tables for the standard exponential (Marsaglia & Tsang, 2000):
+/// 256 layers of equal area `V`; the base layer ends at `R` and carries the tail.
+struct Ziggurat {
+    /// Layer widths, decreasing; `x[256] = 0`.
+    x: [f64; 257],
+    /// `exp(-x[i])`.
+    f: [f64; 257],
+}
+
+const ZIG_R: f64 = 7.697_117_470_131_05;
+const ZIG_V: f64 = 0.003_949_659_822_581_572;
+
+fn ziggurat() -> &'static Ziggurat {
+    static TABLES: OnceLock<Ziggurat> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut x = [0.0; 257];
+        x[0] = ZIG_V * libm::exp(ZIG_R);
+        x[1] = ZIG_R;
+        for i in 1..256 {
+            x[i + 1] = -libm::log(ZIG_V / x[i] + libm::exp(-x[i]));
+        }
+        x[256] = 0.0;
+        let mut f = [0.0; 257];
+        for i in 0..257 {
+            f[i] = libm::exp(-x[i]);
+        }
+        Ziggurat { x, f }
+    })
+}
 
 /// The seeded generator of one simulation run.
-#[derive(Clone, Debug)]
-pub struct SimRng(ChaCha8Rng);
+#[derive(Clone)]
+pub struct SimRng(Xoshiro256PlusPlus, &'static Ziggurat);
+
+impl std::fmt::Debug for SimRng {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("SimRng").field(&self.0).finish()
+    }
+}
 
 impl SimRng {
     /// A generator for `seed`. Equal seeds give equal sequences on every platform.
     pub fn new(seed: u64) -> Self {
-        SimRng(ChaCha8Rng::seed_from_u64(seed))
+        SimRng(Xoshiro256PlusPlus::seed_from_u64(seed), ziggurat())
     }
 
     /// A uniform draw from `[0, 1)` with 53 random bits.
@@ -43,17 +81,44 @@ impl SimRng {
         self.0.random_range(0..n)
     }
 
-    /// An exponential draw with the given mean.
+    /// An exponential draw with the given mean (ziggurat method: almost
+    /// always one 64-bit draw, a table look-up and a comparison).
     pub fn exponential(&mut self, mean: f64) -> f64 {
-        // 1 - unit() lies in (0, 1], so ln is finite.
-        -mean * libm::log(1.0 - self.unit())
+        mean * self.standard_exponential()
     }
 
-    /// A standard normal draw (Box–Muller, one value per two uniforms).
+    fn standard_exponential(&mut self) -> f64 {
+        let z = self.1;
+        loop {
+            let bits = self.0.next_u64();
+            let i = (bits & 0xff) as usize;
+            let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+            let x = u * z.x[i];
+            if x < z.x[i + 1] {
+                return x;
+            }
+            if i == 0 {
+                // The tail beyond R is R plus another exponential.
+                return ZIG_R - libm::log(1.0 - self.unit());
+            }
+            if z.f[i + 1] + (z.f[i] - z.f[i + 1]) * self.unit() < libm::exp(-x) {
+                return x;
+            }
+        }
+    }
+
+    /// A standard normal draw (Marsaglia's polar method: a point drawn
+    /// uniformly in the unit disc, then one square root and one logarithm; no
+    /// trigonometry, so no large sine/cosine code in the download).
     pub fn standard_normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.unit();
-        let u2 = self.unit();
-        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(core::f64::consts::TAU * u2)
+        loop {
+            let u = 2.0 * self.unit() - 1.0;
+            let v = 2.0 * self.unit() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                return u * libm::sqrt(-2.0 * libm::log(s) / s);
+            }
+        }
     }
 }
 
@@ -99,6 +164,25 @@ mod tests {
         let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64;
         assert!(m.abs() < 0.01, "{m}");
         assert!((v - 1.0).abs() < 0.02, "{v}");
+    }
+
+    #[test]
+    fn exponential_tail_and_variance() {
+        let mut r = SimRng::new(5);
+        let n = 400_000;
+        let xs: Vec<f64> = (0..n).map(|_| r.exponential(1.0)).collect();
+        let m = xs.iter().sum::<f64>() / n as f64;
+        let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64;
+        assert!((m - 1.0).abs() < 0.01, "{m}");
+        assert!((v - 1.0).abs() < 0.02, "{v}");
+        // P(X > t) = e^-t, including far in the tail (past the ziggurat's R).
+        for t in [0.5, 1.0, 3.0, 8.0] {
+            let p = xs.iter().filter(|&&x| x > t).count() as f64 / n as f64;
+            let want = libm::exp(-t);
+            let sd = (want * (1.0 - want) / n as f64).sqrt();
+            assert!((p - want).abs() < 5.0 * sd + 1e-6, "P(X > {t}) = {p}, want {want}");
+        }
+        assert!(xs.iter().all(|&x| x >= 0.0 && x.is_finite()));
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub struct Simulation {
     deadline: Time,
     max_events: u64,
     events: u64,
+    max_pending: usize,
     stopped: Option<StopReason>,
 }
 
@@ -105,6 +106,7 @@ impl Simulation {
             deadline: time::ms(scenario.duration_ms),
             max_events: scenario.max_events,
             events: 0,
+            max_pending: 0,
             stopped: None,
         })
     }
@@ -152,6 +154,7 @@ impl Simulation {
             self.stopped = Some(StopReason::EventLimit);
             return false;
         }
+        self.max_pending = self.max_pending.max(self.ctx.scheduler.len());
         let Some((t, event)) = self.ctx.scheduler.pop() else { return false };
         self.ctx.now = t;
         self.events += 1;
@@ -183,15 +186,13 @@ impl Simulation {
                 ctx.take_off_link(&p);
                 ctx.lost(&p, cause);
             }
-            Event::ConfirmTimeout { producer, msg, attempt } => {
-                self.producers[usize::from(producer)].on_timeout(ctx, msg, attempt)
-            }
+            Event::ProducerTimer(i) => self.producers[usize::from(i)].on_timer(ctx),
             Event::RetryDue { producer, msg } => self.producers[usize::from(producer)].on_retry_due(ctx, msg),
             Event::ProcessDone { consumer, epoch, slot } => {
                 let c = &mut self.consumers[usize::from(consumer)];
                 c.on_done(ctx, epoch, slot, &mut self.stores[c.group]);
             }
-            Event::AckTimeout { queue, tag } => self.queues[usize::from(queue)].on_ack_timeout(ctx, tag),
+            Event::QueueTimer(i) => self.queues[usize::from(i)].on_timer(ctx),
             Event::Crash { consumer, down } => self.consumers[usize::from(consumer)].on_crash(ctx, down),
             Event::Restart { consumer, epoch } => self.consumers[usize::from(consumer)].on_restart(ctx, epoch),
             Event::Disconnect { queue, consumer } => self.queues[usize::from(queue)].on_disconnect(ctx, consumer),
@@ -276,7 +277,7 @@ impl Simulation {
 
     /// Time of the next event, if any.
     pub fn next_time(&self) -> Option<Time> {
-        self.ctx.scheduler.peek_time()
+        self.ctx.scheduler.min_time()
     }
 
     /// Engine events executed so far.
@@ -287,6 +288,16 @@ impl Simulation {
     /// Events waiting in the scheduler.
     pub fn pending_events(&self) -> usize {
         self.ctx.scheduler.len()
+    }
+
+    /// The most events ever waiting in the scheduler at once.
+    pub fn max_pending_events(&self) -> usize {
+        self.max_pending
+    }
+
+    /// Bytes of scheduler storage per pending event.
+    pub const fn bytes_per_pending_event() -> usize {
+        crate::scheduler::Scheduler::<Event>::entry_size()
     }
 
     /// Why the run stopped, once it has.

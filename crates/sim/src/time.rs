@@ -19,8 +19,11 @@ pub const MICROS_PER_SEC: u64 = 1_000_000;
 /// rejects them before they get here.
 pub fn ms(ms: f64) -> Time {
     if ms.is_finite() && ms > 0.0 {
-        // Saturating cast: f64 -> u64 `as` clamps at u64::MAX.
-        (ms * MICROS_PER_MS as f64).round() as Time
+        // Round half up by adding ½ and truncating: for non-negative values
+        // this is `round()`, without a libm call on targets that lack a
+        // rounding instruction (it is the hot path of every sample). The
+        // cast saturates at u64::MAX.
+        (ms * MICROS_PER_MS as f64 + 0.5) as Time
     } else {
         0
     }
