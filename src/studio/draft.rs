@@ -35,6 +35,8 @@ pub enum FieldError {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
     scenario: Scenario,
+    /// The scenario as JSON (kept, as every field reads from it).
+    doc: Value,
     /// Texts that did not parse, by path.
     raw: BTreeMap<String, (String, ParseError)>,
     problems: Vec<Problem>,
@@ -59,7 +61,8 @@ impl Draft {
     /// A draft of `scenario`.
     pub fn new(scenario: Scenario) -> Self {
         let problems = scenario.validate().err().unwrap_or_default();
-        Draft { scenario, raw: BTreeMap::new(), problems }
+        let doc = scenario.to_value();
+        Draft { scenario, doc, raw: BTreeMap::new(), problems }
     }
 
     /// The scenario as last successfully parsed (it may fail validation).
@@ -83,7 +86,7 @@ impl Draft {
     }
 
     fn doc(&self) -> Value {
-        serde_json::to_value(&self.scenario).unwrap_or(Value::Null)
+        self.doc.clone()
     }
 
     /// The text a field at `path` shows.
@@ -91,12 +94,12 @@ impl Draft {
         if let Some((raw, _)) = self.raw.get(path) {
             return raw.clone();
         }
-        get(&self.doc(), path).map(value_text).unwrap_or_default()
+        get(&self.doc, path).map(value_text).unwrap_or_default()
     }
 
     /// The value at `path`, if any.
     pub fn value(&self, path: &str) -> Option<Value> {
-        get(&self.doc(), path).cloned()
+        get(&self.doc, path).cloned()
     }
 
     /// The error to show beside the field at `path`.
@@ -149,9 +152,10 @@ impl Draft {
     }
 
     fn set_doc(&mut self, doc: Value) -> bool {
-        match serde_json::from_value::<Scenario>(doc) {
+        match Scenario::parse_value(doc) {
             Ok(s) => {
                 self.problems = s.validate().err().unwrap_or_default();
+                self.doc = s.to_value();
                 self.scenario = s;
                 true
             }

@@ -49,7 +49,7 @@ pub fn parse_saved(raw: &str) -> Result<(Vec<Saved>, usize), StoreError> {
         .scenarios
         .into_iter()
         .filter_map(|s| {
-            let scenario = Scenario::from_json(&s.scenario.to_string()).ok()?;
+            let scenario = Scenario::from_value(s.scenario).ok()?;
             Some(Saved { name: s.name, scenario })
         })
         .collect();
@@ -61,10 +61,7 @@ pub fn parse_saved(raw: &str) -> Result<(Vec<Saved>, usize), StoreError> {
 pub fn saved_json(saved: &[Saved]) -> String {
     let store = Store {
         version: STORE_VERSION,
-        scenarios: saved
-            .iter()
-            .map(|s| Stored { name: s.name.clone(), scenario: serde_json::to_value(&s.scenario).unwrap_or_default() })
-            .collect(),
+        scenarios: saved.iter().map(|s| Stored { name: s.name.clone(), scenario: s.scenario.to_value() }).collect(),
     };
     serde_json::to_string(&store).unwrap_or_default()
 }

@@ -65,8 +65,9 @@ mod tests {
         let dup = trace.iter().find(|e| e.kind == EventKind::Effect && e.cause == Cause::Duplicate).unwrap().msg;
         let l = life(&sim, trace, dup, true).unwrap();
         assert!(l.events.iter().all(|&i| trace[i as usize].msg == dup));
-        assert_eq!(l.events.iter().filter(|&&i| trace[i as usize].kind == EventKind::Effect).count(), 2);
-        assert_eq!(l.outcome.unwrap().effects, 2);
+        let effects = l.events.iter().filter(|&&i| trace[i as usize].kind == EventKind::Effect).count();
+        assert!(effects >= 2, "a duplicated message took effect more than once");
+        assert_eq!(l.outcome.unwrap().effects as usize, effects, "the card agrees with the ledger");
         assert_eq!(l.outcome.unwrap().status, MsgStatus::Done);
         assert_eq!(l.shown(0), 0);
         assert_eq!(l.shown(trace.len()), l.events.len());

@@ -54,14 +54,12 @@ pub type Patch = BTreeMap<String, Value>;
 /// `scenario` with `patch` applied. Errors name the first path that does not
 /// apply or the resulting problems.
 pub fn apply(scenario: &Scenario, patch: &Patch) -> Result<Scenario, String> {
-    let mut doc = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
+    let mut doc = scenario.to_value();
     for (path, value) in patch {
         let slot = get_mut(&mut doc, path).ok_or_else(|| format!("{path}: no such field"))?;
         *slot = value.clone();
     }
-    let s: Scenario = serde_json::from_value(doc).map_err(|e| e.to_string())?;
-    s.validate().map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
-    Ok(s)
+    Scenario::from_value(doc).map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
 }
 
 /// The changes that turn `base` into `target`, leaf by leaf (an array whose

@@ -690,7 +690,7 @@ impl Studio {
     pub fn lesson_view(&self) -> LessonView {
         let l = self.lang;
         let open = self.lesson.as_deref().and_then(crate::lessons::get).map(|lesson| {
-            let before = lesson.before.scenario().ok().and_then(|s| serde_json::to_value(s).ok()).unwrap_or_default();
+            let before = lesson.before.scenario().map(|s| s.to_value()).unwrap_or_default();
             let changes = lesson
                 .key_changes()
                 .into_iter()

@@ -11,6 +11,7 @@
 //! problem with its JSON path; [`Scenario::validate`] checks a scenario built
 //! in code or edited in a form.
 
+mod locate;
 mod problem;
 mod tagged;
 mod validate;
@@ -468,28 +469,49 @@ impl Scenario {
     /// Parses scenario JSON and validates it. On failure returns every problem
     /// found, each with its JSON path (`producers[0].arrival.rate_per_s`).
     pub fn from_json(text: &str) -> Result<Scenario, Vec<Problem>> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let mut path = if path == "." { String::new() } else { path };
-            let mut message = validate::explain_serde_error(e.inner());
-            // A tagged object (see `tagged.rs`) names the field inside it.
-            if let Some(rest) = message.strip_prefix(tagged::FIELD_PREFIX)
-                && let Some((field, why)) = rest.split_once("`: ")
-            {
-                path = if path.is_empty() { field.to_string() } else { format!("{path}.{field}") };
-                message = why.to_string();
-            }
-            vec![Problem::new(path, ProblemKind::Json { detail: message })]
-        })?;
+        let scenario = Scenario::parse(text)?;
         scenario.validate()?;
         Ok(scenario)
     }
 
+    /// As [`from_json`](Self::from_json), from a parsed JSON value.
+    pub fn from_value(value: serde_json::Value) -> Result<Scenario, Vec<Problem>> {
+        Scenario::from_json(&value.to_string())
+    }
+
+    /// Reads a JSON value as a scenario without validating it: only wrong
+    /// types, unknown fields and the like are problems here.
+    pub fn parse_value(value: serde_json::Value) -> Result<Scenario, Vec<Problem>> {
+        Scenario::parse(&value.to_string())
+    }
+
+    /// Reads scenario text without validating it. (Every scenario is read
+    /// through here, so the deserializing code exists once in the program.)
+    fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
+        let json = |path: String, detail: String| Problem::new(path, ProblemKind::Json { detail });
+        // Syntax first, then the tagged objects (whose problems need their
+        // field's path), then everything else, located by its position.
+        let doc: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| vec![json(String::new(), validate::explain_serde_error(&e))])?;
+        let tagged = tagged::problems(&doc);
+        if !tagged.is_empty() {
+            return Err(tagged.into_iter().map(|(path, why)| json(path, why)).collect());
+        }
+        serde_json::from_str(text).map_err(|e| {
+            let path = locate::path_at(text, locate::offset_of(text, e.line(), e.column()));
+            vec![json(path, validate::explain_serde_error(&e))]
+        })
+    }
+
+    /// The scenario as a JSON value.
+    pub fn to_value(&self) -> serde_json::Value {
+        // Serializing plain data with string keys cannot fail.
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
     /// The scenario as pretty JSON (the export format).
     pub fn to_json(&self) -> String {
-        // Serializing plain data with string keys cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string_pretty(&self.to_value()).unwrap_or_default()
     }
 
     /// Total messages the producers will create.

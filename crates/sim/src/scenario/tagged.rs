@@ -1,11 +1,10 @@
 //! Deserializing `{"kind": "...", ...}` objects with precise error paths.
 //!
-//! serde's derived internally tagged enums buffer their content, which loses
-//! the path of an error inside a variant (`arrival` instead of
-//! `arrival.rate_per_s`). Here the object is rewritten to the externally tagged
-//! form `{"poisson": {...}}`, which serde reads without buffering, and the
-//! inner path is carried out in the error message as a `` `field`: `` prefix
-//! that [`Scenario::from_json`](super::Scenario::from_json) moves into the path.
+//! [`problems`] checks every tagged object of a parsed scenario against its
+//! kind's field list (names and numeric types), so each problem names its
+//! field; the scenario is read only once that passes. The deserializer itself
+//! rewrites the object to the externally tagged form `{"poisson": {...}}`
+//! that serde reads.
 
 use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
@@ -14,32 +13,96 @@ use serde_json::{Map, Value};
 use super::Arrival;
 use crate::dist::Dist;
 
-/// Marks a field name carried in an error message.
-pub(super) const FIELD_PREFIX: char = '`';
+/// The fields of each kind: `(kind, [(field, whole number?)])`.
+type Kinds = &'static [(&'static str, &'static [(&'static str, bool)])];
 
-fn deserialize_tagged<'de, D, T, X>(d: D, unwrap: fn(X) -> T) -> Result<T, D::Error>
+const DIST_KINDS: Kinds = &[
+    ("constant", &[("ms", false)]),
+    ("uniform", &[("min_ms", false), ("max_ms", false)]),
+    ("normal", &[("mean_ms", false), ("std_ms", false)]),
+    ("exponential", &[("mean_ms", false)]),
+    ("log_normal", &[("median_ms", false), ("sigma", false)]),
+];
+
+const ARRIVAL_KINDS: Kinds = &[
+    ("fixed", &[("interval_ms", false)]),
+    ("poisson", &[("rate_per_s", false)]),
+    ("bursts", &[("size", true), ("every_ms", false)]),
+];
+
+fn quoted(names: impl Iterator<Item = &'static str>) -> String {
+    names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Checks one tagged object: `Err((field, message))` names what is wrong.
+fn check(map: &Map<String, Value>, kinds: Kinds) -> Result<(), (String, String)> {
+    let kind = match map.get("kind") {
+        Some(Value::String(k)) => k,
+        Some(other) => return Err(("kind".into(), format!("must be a string, got {other}"))),
+        None => return Err(("kind".into(), "missing (say which kind, e.g. \"kind\": \"constant\")".into())),
+    };
+    let Some((_, fields)) = kinds.iter().find(|(k, _)| k == kind) else {
+        let expected = quoted(kinds.iter().map(|(k, _)| *k));
+        return Err(("kind".into(), format!("unknown variant `{kind}`, expected one of {expected}")));
+    };
+    for (name, value) in map.iter().filter(|(k, _)| *k != "kind") {
+        match fields.iter().find(|(f, _)| f == name) {
+            None => {
+                let expected = quoted(fields.iter().map(|(f, _)| *f));
+                return Err((name.clone(), format!("unknown field `{name}`, expected {expected}")));
+            }
+            Some((_, whole)) if *whole && value.as_u64().is_none_or(|v| v > u64::from(u32::MAX)) => {
+                return Err((name.clone(), format!("wrong type: {value}, expected a whole number ≥ 0")));
+            }
+            Some(_) if !value.is_number() => {
+                return Err((name.clone(), format!("wrong type: {value}, expected a number")));
+            }
+            Some(_) => {}
+        }
+    }
+    match fields.iter().find(|(f, _)| !map.contains_key(*f)) {
+        Some((name, _)) => Err((name.to_string(), format!("missing field `{name}`"))),
+        None => Ok(()),
+    }
+}
+
+/// The problems of every tagged object (distribution, arrival process) in a
+/// parsed scenario, each at its field's path.
+pub(super) fn problems(doc: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut visit = |v: Option<&Value>, path: String, kinds: Kinds| {
+        if let Some(Value::Object(map)) = v
+            && let Err((field, why)) = check(map, kinds)
+        {
+            out.push((format!("{path}.{field}"), why));
+        }
+    };
+    let list = |key: &str| doc.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    visit(doc.pointer("/network/default/latency"), "network.default.latency".into(), DIST_KINDS);
+    let links = doc.pointer("/network/links").and_then(Value::as_array).cloned().unwrap_or_default();
+    for (i, l) in links.iter().enumerate() {
+        visit(l.get("latency"), format!("network.links[{i}].latency"), DIST_KINDS);
+    }
+    for (i, p) in list("producers").iter().enumerate() {
+        visit(p.get("arrival"), format!("producers[{i}].arrival"), ARRIVAL_KINDS);
+    }
+    for (i, c) in list("consumers").iter().enumerate() {
+        visit(c.get("processing"), format!("consumers[{i}].processing"), DIST_KINDS);
+    }
+    out
+}
+
+fn deserialize_tagged<'de, D, T, X>(d: D, kinds: Kinds, unwrap: fn(X) -> T) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     X: serde::de::DeserializeOwned,
 {
     let mut map = Map::<String, Value>::deserialize(d)?;
-    let kind = match map.remove("kind") {
-        Some(Value::String(k)) => k,
-        Some(other) => return Err(D::Error::custom(format!("`kind`: must be a string, got {other}"))),
-        None => return Err(D::Error::custom("`kind`: missing (say which kind, e.g. \"kind\": \"constant\")")),
-    };
+    check(&map, kinds).map_err(|(field, why)| D::Error::custom(format!("{field}: {why}")))?;
+    let kind = map.remove("kind").unwrap_or_default();
+    let Value::String(kind) = kind else { return Err(D::Error::custom("kind: must be a string")) };
     let external = Value::Object(Map::from_iter([(kind, Value::Object(map))]));
-    serde_path_to_error::deserialize::<_, X>(external).map(unwrap).map_err(|e| {
-        let path = e.path().to_string();
-        // The first segment is the variant; what follows is the field.
-        let field = match path.split_once('.') {
-            Some((_, field)) if !field.is_empty() => field,
-            _ if e.inner().to_string().starts_with("unknown variant") => "kind",
-            _ => "",
-        };
-        let msg = super::validate::explain_serde_error(e.inner());
-        if field.is_empty() { D::Error::custom(msg) } else { D::Error::custom(format!("`{field}`: {msg}")) }
-    })
+    serde_json::from_value::<X>(external).map(unwrap).map_err(|e| D::Error::custom(e.to_string()))
 }
 
 #[derive(Serialize, Deserialize)]
@@ -57,7 +120,7 @@ struct DistExt(#[serde(with = "DistExternal")] Dist);
 
 impl<'de> Deserialize<'de> for Dist {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        deserialize_tagged(d, |DistExt(x)| x)
+        deserialize_tagged(d, DIST_KINDS, |DistExt(x)| x)
     }
 }
 
@@ -74,6 +137,6 @@ struct ArrivalExt(#[serde(with = "ArrivalExternal")] Arrival);
 
 impl<'de> Deserialize<'de> for Arrival {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        deserialize_tagged(d, |ArrivalExt(x)| x)
+        deserialize_tagged(d, ARRIVAL_KINDS, |ArrivalExt(x)| x)
     }
 }

@@ -34,9 +34,14 @@ pub mod limits {
     pub const MAX_NAME_LEN: usize = 40;
 }
 
-/// Turns a serde_json error into a sentence without the type-system jargon.
+/// Turns a serde_json error into a sentence without the type-system jargon
+/// (and without its position: for data errors, the path says where).
 pub(super) fn explain_serde_error(e: &serde_json::Error) -> String {
     let msg = e.to_string();
+    let msg = match (e.classify(), msg.rfind(" at line ")) {
+        (serde_json::error::Category::Data, Some(i)) => msg[..i].to_string(),
+        _ => msg,
+    };
     let msg = msg.replace("invalid type: ", "wrong type: ").replace("expected f64", "expected a number");
     let msg = msg
         .replace("expected u32", "expected a whole number ≥ 0")
