@@ -15,7 +15,8 @@ use crate::studio::path::{self, Patch};
 macro_rules! lesson_sources {
     ($($file:literal),* $(,)?) => {
         /// `(file, JSON)` of every lesson, in teaching order.
-        const SOURCES: &[(&str, &str)] = &[$(($file, include_str!(concat!("data/", $file))),)*];
+        // Minified into OUT_DIR by build.rs.
+        const SOURCES: &[(&str, &str)] = &[$(($file, include_str!(concat!(env!("OUT_DIR"), "/", $file))),)*];
     };
 }
 
@@ -120,7 +121,7 @@ impl Lesson {
     /// The changes from "before" to "after", as `path: value` lines.
     pub fn key_changes(&self) -> Vec<(String, String)> {
         let (Ok(a), Ok(b)) = (self.before.scenario(), self.after.scenario()) else { return Vec::new() };
-        let (mut a, mut b) = (serde_json::to_value(a).unwrap_or_default(), serde_json::to_value(b).unwrap_or_default());
+        let (mut a, mut b) = (a.to_value(), b.to_value());
         // Names and descriptions differ between presets; they are not the lesson.
         for v in [&mut a, &mut b] {
             if let Some(o) = v.as_object_mut() {

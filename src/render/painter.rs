@@ -121,6 +121,7 @@ pub fn arrowhead(from: (f64, f64), to: (f64, f64), size: f64) -> Option<[(f64, f
 }
 
 /// A painter that records calls, for tests.
+#[cfg(test)]
 #[derive(Default, Debug)]
 pub struct Recorder {
     /// Canvas size.
@@ -133,6 +134,7 @@ pub struct Recorder {
     pub points: usize,
 }
 
+#[cfg(test)]
 impl Painter for Recorder {
     fn size(&self) -> (f64, f64) {
         self.size

@@ -10,7 +10,8 @@ macro_rules! presets {
     ($($id:literal),* $(,)?) => {
         /// `(id, JSON)` of every preset, in menu order.
         pub const SOURCES: &[(&str, &str)] = &[
-            $(($id, include_str!(concat!("../presets/", $id, ".json"))),)*
+            // Minified into OUT_DIR by build.rs.
+            $(($id, include_str!(concat!(env!("OUT_DIR"), "/", $id, ".json"))),)*
         ];
     };
 }
