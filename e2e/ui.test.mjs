@@ -14,6 +14,10 @@ const MESSAGE_BLUE = [0x00, 0x72, 0xb2];
 
 test('a preset plays, pauses, steps and seeks; the end agrees with the native engine', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url);
+  // The static loading shell gave way to the app: one header, one title.
+  await page.getByTestId('preset').waitFor();
+  assert.equal(await page.locator('#shell').count(), 0);
+  assert.equal(await page.locator('h1').count(), 1);
   await page.getByTestId('preset').selectOption('lossy-fire-and-forget');
   assert.equal(await waitForVerdict(page), 'losses');
   assert.match(await page.getByTestId('verdict-sentence').textContent(), /never took effect/);

@@ -212,6 +212,8 @@ pub fn App() -> Html {
                 platform::back_up(platform::SAVED_KEY);
             }
             dispatch.emit(UiEvent::OpenLink(platform::fragment()));
+            // The first render is done: the controls are usable.
+            platform::performance_mark("msgsim:ready");
             || ()
         });
     }

@@ -32,6 +32,14 @@ pub fn back_up(key: &str) {
     }
 }
 
+/// Adds a named mark to the page's performance timeline (read by the
+/// browser benchmark, e2e/bench/ui.mjs).
+pub fn performance_mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 /// The browser's preferred language tag (`en-US`, `zh-CN`, …).
 pub fn browser_language() -> Option<String> {
     web_sys::window()?.navigator().language()
