@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, installing what it needs first:
 #   formatting, clippy (native and wasm32), native tests (core, CLI, web logic),
-#   wasm tests in headless Chromium, and end-to-end tests against a release build.
+#   wasm tests in headless Chromium, end-to-end tests against a release build,
+#   and the performance suite at smoke sizes (it must run; nothing is timed).
 # Every part runs; the summary lists each with its result; the exit code is
 # non-zero if any part failed.
 set -uo pipefail
@@ -46,6 +47,8 @@ part "clippy (wasm32)" clippy_wasm
 part "native tests" cargo test --workspace --locked
 part "wasm tests (headless Chromium)" cargo test --target wasm32-unknown-unknown -p msgsim-web --locked
 part "end-to-end tests (release build, Playwright)" e2e
+# Only keeps the performance suite working: tiny sizes, no timed pass/fail.
+part "benchmark suite (smoke sizes)" scripts/bench.sh --smoke
 
 printf '\n==> summary\n'
 printf '%s\n' "${results[@]}"

@@ -3,6 +3,7 @@
 //! The core (`msgsim-sim`) does all the simulating; this crate only renders
 //! views of a run and forwards what the user does. Start reading at [`App`].
 
+pub mod bench;
 pub mod components;
 pub mod i18n;
 pub mod lessons;

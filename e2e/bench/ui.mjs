@@ -1,11 +1,16 @@
-// UI benchmark (not a test): frame times with many messages in flight, seek
-// latency in a ~1M-event run, and the longest main-thread task while a long
-// run is computed. Prints a JSON object. Usage:
+// Browser benchmark (not a test), on the release build: first contentful
+// paint and app ready; the standard engine benchmark run in the page (tracing off, after a
+// warm-up); frame times with many messages in flight; seek latency in a ~1M-
+// event run; the longest main-thread task while a long run is computed.
+// Prints one JSON object. Usage:
 //   node e2e/bench/ui.mjs [--smoke]
 // --smoke runs tiny sizes, only to keep the benchmark working.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { serveDist, launch, openApp, waitForVerdict, seek } from '../harness.mjs';
 
 const smoke = process.argv.includes('--smoke');
+const STANDARD = readFileSync(resolve(import.meta.dirname, '../../bench/standard.json'), 'utf8');
 const server = await serveDist();
 const chrome = await launch();
 
@@ -58,7 +63,48 @@ function stats(xs) {
   return { median_ms: +q(0.5).toFixed(2), p95_ms: +q(0.95).toFixed(2), max_ms: +s[s.length - 1].toFixed(2), fps_median: +(1000 / q(0.5)).toFixed(1) };
 }
 
-const result = { smoke, animation: {}, seek: {}, responsiveness: {} };
+const result = { smoke, start: {}, engine: {}, animation: {}, seek: {}, responsiveness: {} };
+
+// First contentful paint (the static loading shell) and app ready (the app's
+// first render done, marked "msgsim:ready"), from cold page loads: medians of five.
+{
+  const fcps = [];
+  const ready = [];
+  for (let i = 0; i < 5; i += 1) {
+    const { page } = await openApp(chrome.browser, server.url);
+    await waitForVerdict(page);
+    const t = await page.evaluate(() => ({
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
+      ready: performance.getEntriesByName('msgsim:ready')[0]?.startTime ?? -1,
+    }));
+    fcps.push(t.fcp);
+    ready.push(t.ready);
+    await page.context().close();
+  }
+  const median = (xs) => Math.round([...xs].sort((a, b) => a - b)[2]);
+  result.start.first_contentful_paint_ms = median(fcps);
+  result.start.app_ready_ms = median(ready);
+}
+
+// The standard engine benchmark in the page: a warm-up, then the best of five.
+{
+  const { page } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  const scale = smoke ? 0.01 : 1.0;
+  const run = () => page.evaluate(([j, s]) => JSON.parse(window.wasmBindings.bench(j, 1n, s)), [STANDARD, scale]);
+  await run();
+  const runs = [];
+  for (let i = 0; i < (smoke ? 2 : 5); i += 1) runs.push(await run());
+  const best = runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
+  result.engine = {
+    messages: best.report.produced,
+    events: best.events,
+    seconds: +best.seconds.toFixed(3),
+    events_per_second: Math.round(best.events / best.seconds),
+    verdict: best.report.verdict,
+  };
+  await page.context().close();
+}
 
 for (const n of smoke ? [100] : [1000, 10000, 50000]) {
   const { page } = await inFlightPage(n);

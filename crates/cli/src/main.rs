@@ -8,6 +8,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
+
 use clap::{Parser, Subcommand};
 use msgsim_sim::{Scenario, Simulation, presets, time, trace};
 
@@ -49,6 +51,28 @@ enum Command {
         /// Write the trace to this file: `.jsonl` for JSON Lines, `.csv` for CSV.
         #[arg(long, value_name = "PATH")]
         trace: Option<PathBuf>,
+    },
+    /// Measure engine speed (tracing off): the standard benchmark unless a
+    /// scenario is given.
+    Bench {
+        /// Scenario JSON file (default: the standard benchmark, 1,000,000 messages).
+        #[arg(conflicts_with = "preset")]
+        file: Option<PathBuf>,
+        /// Benchmark a built-in preset instead.
+        #[arg(long, value_name = "NAME")]
+        preset: Option<String>,
+        /// Seed (default: the scenario's own).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Runs; the best time is reported.
+        #[arg(long, default_value_t = 3)]
+        repeat: u32,
+        /// Scale the message counts by this factor (e.g. 0.01 for a quick smoke run).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Print JSON instead of a summary.
+        #[arg(long)]
+        json: bool,
     },
     /// List the built-in presets.
     Presets {
@@ -110,6 +134,34 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 write_trace(&sim, &path, format)?;
             }
             println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            Ok(())
+        }
+        Command::Bench { file, preset, seed, repeat, scale, json } => {
+            let mut scenario = match (file, preset) {
+                (Some(path), _) => load(&path)?,
+                (None, Some(name)) => preset_scenario(&name)?,
+                (None, None) => Scenario::from_json(bench::STANDARD)
+                    .map_err(|p| invalid(problems_text("the standard benchmark", &p)))?,
+            };
+            if !(scale.is_finite() && scale > 0.0 && scale <= 1.0) {
+                return Err(invalid(format!("--scale must be in (0, 1], got {scale}")));
+            }
+            scenario.scale_messages(scale);
+            let seed = seed.unwrap_or(scenario.seed);
+            let r = bench::bench(&scenario, seed, repeat).map_err(|p| invalid(problems_text("scenario", &p)))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+            } else {
+                println!("scenario            {}", r.scenario);
+                println!("messages            {}", r.messages);
+                println!("engine events       {}", r.events);
+                println!("best wall time      {:.3} s (of {repeat})", r.seconds);
+                println!("events per second   {:.2} million", r.events_per_second / 1e6);
+                println!("messages per second {:.2} million", r.messages_per_second / 1e6);
+                println!("pending events      {} at most × {} bytes", r.max_pending_events, r.bytes_per_pending_event);
+                println!("peak memory (RSS)   {:.1} MB", r.peak_rss_bytes as f64 / 1e6);
+                println!("verdict             {}", r.report.verdict.name());
+            }
             Ok(())
         }
         Command::Presets { json, show } => {

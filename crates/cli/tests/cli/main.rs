@@ -111,3 +111,41 @@ fn validate_presets_and_schema() {
     }
     assert!(stdout(&msgsim(&["--help"])).contains("Examples:"));
 }
+
+#[test]
+fn bench_measures_the_same_run_as_run() {
+    let o = msgsim(&["bench", "--preset", "acks-and-retries", "--seed", "3", "--repeat", "1", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let b: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let run: serde_json::Value =
+        serde_json::from_str(&stdout(&msgsim(&["run", "--preset", "acks-and-retries", "--seed", "3"]))).unwrap();
+    assert_eq!(b["report"], run, "tracing off changes nothing in the report");
+    assert_eq!(b["events"], run["events"]);
+    assert_eq!(b["messages"], 200);
+    assert!(b["events_per_second"].as_f64().unwrap() > 0.0);
+    let pending = b["max_pending_events"].as_u64().unwrap();
+    assert!(pending > 0 && pending < 1_000, "{pending}");
+    assert!(b["bytes_per_pending_event"].as_u64().unwrap() <= 64);
+}
+
+#[test]
+fn bench_scales_the_standard_benchmark() {
+    let o = msgsim(&["bench", "--scale", "0.001", "--repeat", "1", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let b: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(b["scenario"], "Standard benchmark");
+    // 333,334 + 333,333 + 333,333 messages, each scaled and rounded.
+    assert_eq!(b["messages"], 999);
+    assert_eq!(b["report"]["verdict"], "correct", "retries and idempotency make it exactly once");
+    let text = stdout(&msgsim(&["bench", "--scale", "0.001", "--repeat", "1"]));
+    assert!(text.contains("events per second") && text.contains("peak memory"), "{text}");
+}
+
+#[test]
+fn bench_rejects_a_bad_scale() {
+    for bad in ["0", "-1", "2", "NaN"] {
+        let o = msgsim(&["bench", &format!("--scale={bad}")]);
+        assert_eq!(o.status.code(), Some(2), "--scale {bad}");
+        assert!(stderr(&o).contains("--scale must be in (0, 1]"), "{}", stderr(&o));
+    }
+}

@@ -518,4 +518,12 @@ impl Scenario {
     pub fn total_messages(&self) -> u64 {
         self.producers.iter().map(|p| u64::from(p.count) * u64::from(p.messages)).sum()
     }
+
+    /// Scales every producer group's message count by `factor` (rounded, at
+    /// least 1): a quick version of a big benchmark.
+    pub fn scale_messages(&mut self, factor: f64) {
+        for p in &mut self.producers {
+            p.messages = ((f64::from(p.messages) * factor).round() as u32).max(1);
+        }
+    }
 }

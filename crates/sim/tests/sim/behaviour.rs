@@ -265,3 +265,15 @@ fn events_are_in_time_order_and_reports_add_up() {
         assert_eq!(sim.check_conservation(), Ok(()), "{}", p.id);
     }
 }
+
+#[test]
+fn scaling_messages_rounds_and_keeps_at_least_one() {
+    let mut s = presets::get("acks-and-retries").unwrap().scenario;
+    let n = s.producers[0].messages;
+    s.scale_messages(0.5);
+    assert_eq!(s.producers[0].messages, (f64::from(n) * 0.5).round() as u32);
+    s.scale_messages(1e-9);
+    assert_eq!(s.producers[0].messages, 1);
+    s.scale_messages(f64::NAN);
+    assert_eq!(s.producers[0].messages, 1, "a NaN factor cannot produce zero messages");
+}

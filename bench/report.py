@@ -1,0 +1,102 @@
+"""Prints the performance suite's table from the parts scripts/bench.sh wrote,
+and checks that msgsim and the SimPy model agree on the report counts.
+
+Usage: python3 bench/report.py DIR "machine description"
+Exit code 1 if the two models disagree beyond sampling error.
+"""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+
+def load(d, name):
+    return json.loads((d / name).read_text())
+
+
+def agree(native, simpy):
+    """Count-by-count comparison. Counts of rare events (losses, copies,
+    retries, redeliveries) are Poisson-like: they may differ by about their
+    square root; 5 standard deviations (plus 3 for tiny counts) is the bound.
+    The exactly-once outcome must match exactly; mean latencies must agree
+    within 5 standard errors."""
+    r = native["report"]
+    problems = []
+    for field in ["produced", "effects_applied", "duplicate_effects", "never_applied"]:
+        if r[field] != simpy[field]:
+            problems.append(f"{field}: msgsim {r[field]}, SimPy {simpy[field]} (must be equal)")
+    for field in ["sent", "lost_in_transit", "duplicated_in_transit", "delivered", "dedup_hits", "retries", "redeliveries"]:
+        a, b = r[field], simpy[field]
+        bound = 5 * math.sqrt(max(a, b, 1)) + 3
+        if abs(a - b) > bound:
+            problems.append(f"{field}: msgsim {a}, SimPy {b} (more than {bound:.0f} apart)")
+    # Two independent means of n latencies: their difference has standard
+    # error sd·√(2/n); allow 5 of those, and never less than 1%.
+    la, lb = r["latency"]["mean"], simpy["latency_mean_ms"]
+    n = max(1, simpy["effects_applied"])
+    bound = max(5 * simpy["latency_sd_ms"] * math.sqrt(2 / n), 0.01 * lb)
+    if abs(la - lb) > bound:
+        problems.append(f"mean latency: msgsim {la} ms, SimPy {lb:.3f} ms (more than {bound:.3f} ms apart)")
+    return problems
+
+
+def main():
+    d = Path(sys.argv[1])
+    machine = sys.argv[2] if len(sys.argv) > 2 else "unknown machine"
+    native, simpy, browser = load(d, "native.json"), load(d, "simpy.json"), load(d, "browser.json")
+    size_total = next(line for line in (d / "size.txt").read_text().splitlines() if line.startswith("total"))
+    gzip_bytes = int(size_total.split()[-3])
+
+    msgs = native["messages"]
+    n_eps = native["events_per_second"]
+    simpy_mps = simpy["messages_per_second"]
+    ratio = native["messages_per_second"] / simpy_mps
+    b = browser["engine"]
+    b_eps = b["events_per_second"]
+    full = not browser.get("smoke")
+    start, resp, seek = browser["start"], browser["responsiveness"], browser["seek"]
+    # (measure, result, target, met): `met` is None where there is no target
+    # or the sizes are too small to judge it (smoke mode).
+    rows = [
+        ("native engine, standard scenario", f"{n_eps / 1e6:.2f} M events/s; {native['messages_per_second'] / 1e6:.2f} M messages/s; {msgs:,} messages in {native['seconds']:.3f} s", "≥ 10 M events/s", n_eps >= 10e6),
+        ("memory per pending event", f"{native['bytes_per_pending_event']} bytes (at most {native['max_pending_events']} pending)", "≤ 64 bytes", native["bytes_per_pending_event"] <= 64),
+        ("peak memory (RSS)", f"{native['peak_rss_bytes'] / 1e6:.0f} MB", "", None),
+        ("SimPy model, same scenario", f"{simpy_mps:,.0f} messages/s; {simpy['seconds']:.2f} s", "", None),
+        ("msgsim ÷ SimPy (messages/s)", f"{ratio:.1f}×", "≥ 50×", ratio >= 50),
+        ("in the browser (release build)", f"{b_eps / 1e6:.2f} M events/s; {b['messages']:,} messages in {b['seconds']:.3f} s", "≤ 1 s for 1,000,000", b["seconds"] <= 1.0),
+        ("browser ÷ native", f"{b_eps / n_eps:.2f}×", "≥ 0.66×", b_eps / n_eps >= 0.66),
+        ("download (wasm + js + css, gzip -9)", f"{gzip_bytes / 1000:.1f} KB", "≤ 350 KB", gzip_bytes <= 350_000),
+        ("first contentful paint (local server)", f"{start['first_contentful_paint_ms']} ms", "≤ 300 ms", start["first_contentful_paint_ms"] <= 300),
+        ("app ready: first render done, controls usable", f"{start['app_ready_ms']} ms", "", None),
+    ]
+    for n, a in browser["animation"].items():
+        target = n == "10000"
+        rows.append((f"animation, {a['in_flight']:,} in flight", f"{a['fps_median']} fps median, p95 frame {a['p95_ms']} ms",
+                     "≥ 55 fps, p95 ≤ 20 ms" if target else "", a["fps_median"] >= 55 and a["p95_ms"] <= 20 if target else None))
+    rows.append((f"seek in a {seek['events']:,}-event run", f"median {seek['median_ms']} ms, p95 {seek['p95_ms']} ms", "≤ 100 ms", seek["p95_ms"] <= 100))
+    for k, v in resp.items():
+        if k.startswith("pause_click_ms_with_"):
+            rows.append((f"pause click → button updated, {k.rsplit('_', 1)[1]} dots", f"{v} ms", "within a frame (17 ms)", v <= 17))
+    blocked = (f"longest main-thread task {resp['longest_task_ms']} ms ({resp['long_tasks_over_50ms']} over 50 ms)"
+               if resp["long_tasks_over_50ms"] else "no main-thread task over 50 ms")
+    rows.append(("long run computed in the page", f"{resp['long_run_compute_ms']} ms; {blocked}", "never > 50 ms", resp["long_tasks_over_50ms"] == 0))
+
+    print(f"\nPerformance suite{'' if full else ' (smoke sizes: figures not comparable with the targets)'} — {machine}\n")
+    print("| measure | result | target | met |")
+    print("|---|---|---|---|")
+    for m, r, t, ok in rows:
+        mark = "" if ok is None or not full else ("yes" if ok else "**no**")
+        print(f"| {m} | {r} | {t} | {mark} |")
+    problems = agree(native, simpy)
+    print()
+    if problems:
+        print("msgsim and SimPy DISAGREE:\n  " + "\n  ".join(problems))
+        sys.exit(1)
+    print(f"msgsim and SimPy agree on every report count within sampling error "
+          f"(sent {native['report']['sent']:,} vs {simpy['sent']:,}, lost {native['report']['lost_in_transit']:,} vs {simpy['lost_in_transit']:,}, "
+          f"retries {native['report']['retries']:,} vs {simpy['retries']:,}, mean latency {native['report']['latency']['mean']} vs {simpy['latency_mean_ms']:.3f} ms).")
+
+
+if __name__ == "__main__":
+    main()

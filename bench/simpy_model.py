@@ -1,0 +1,233 @@
+"""The standard benchmark scenario (bench/standard.json) as a SimPy model.
+
+Same model as msgsim's engine: Poisson producers that publish with confirms,
+time out after 20 ms and retry with exponential backoff and full jitter (base
+5 ms, cap 200 ms, at most 8 attempts); every link has exponential latency
+(mean 1 ms), 1% loss and 1% duplication, applied to publishes, confirms,
+deliveries and acks alike; one queue with prefetch 10 per consumer, a 100 ms
+ack timeout and redelivery to the head of the queue; four consumers with
+exponential processing (mean 1 ms) and an idempotency store.
+
+It uses SimPy as intended for speed: a process per arrival stream, and plain
+timeout events with callbacks for packets and timers (a process per packet
+would be several times slower). Times are in milliseconds.
+
+Usage: python3 simpy_model.py SCENARIO.json [--scale S] [--seed N]
+Prints one JSON object: the report counts, wall seconds and messages/second.
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import deque
+
+import simpy
+
+
+class Model:
+    def __init__(self, scenario, scale, seed):
+        self.env = simpy.Environment()
+        self.rng = random.Random(seed)
+        net = scenario["network"]["default"]
+        self.latency_mean = net["latency"]["mean_ms"]
+        self.loss = net["loss"]
+        self.dup = net["duplicate"]
+        queue = scenario["queues"][0]
+        self.prefetch = queue["prefetch"]
+        self.ack_timeout = queue["ack_timeout_ms"]
+        group = scenario["consumers"][0]
+        self.consumers = [Consumer(self, i) for i in range(group["count"])]
+        self.processing_mean = group["processing"]["mean_ms"]
+        self.ready = deque()
+        self.unacked = {}
+        self.next_tag = 0
+        self.next_sub = 0
+        self.dedup = set()
+        self.counts = dict(produced=0, sent=0, lost_in_transit=0, duplicated_in_transit=0,
+                           delivered=0, dedup_hits=0, effects_applied=0, duplicate_effects=0,
+                           retries=0, redeliveries=0)
+        self.latency_sum = 0.0
+        self.latency_sq_sum = 0.0
+        self.applied = 0
+        self.producers = []
+        for spec in scenario["producers"]:
+            n = max(1, round(spec["messages"] * scale))
+            self.producers.append(Producer(self, spec, n))
+
+    # The network: each copy has its own latency and may be lost on its own.
+    def transmit(self, carries_message, on_arrival, *payload):
+        copies = 2 if self.rng.random() < self.dup else 1
+        if copies == 2 and carries_message:
+            self.counts["duplicated_in_transit"] += 1
+        for _ in range(copies):
+            latency = self.rng.expovariate(1.0 / self.latency_mean)
+            if self.rng.random() < self.loss:
+                if carries_message:
+                    self.counts["lost_in_transit"] += 1
+                continue
+            ev = self.env.timeout(latency)
+            ev.callbacks.append(lambda _e, p=payload: on_arrival(*p))
+
+    def timer(self, delay, callback, *args):
+        ev = self.env.timeout(delay)
+        ev.callbacks.append(lambda _e: callback(*args))
+
+    # The queue.
+    def on_publish(self, producer, msg):
+        self.ready.append([msg, 0])
+        self.transmit(False, producer.on_confirm, msg)
+        self.dispatch()
+
+    def dispatch(self):
+        n = len(self.consumers)
+        while self.ready:
+            for k in range(n):
+                i = (self.next_sub + k) % n
+                if self.consumers[i].unacked < self.prefetch:
+                    break
+            else:
+                return
+            self.next_sub = (i + 1) % n
+            entry = self.ready.popleft()
+            entry[1] += 1
+            if entry[1] > 1:
+                self.counts["redeliveries"] += 1
+            tag = self.next_tag
+            self.next_tag += 1
+            self.unacked[tag] = (entry, i)
+            self.consumers[i].unacked += 1
+            self.timer(self.ack_timeout, self.on_ack_timeout, tag)
+            self.transmit(True, self.consumers[i].on_deliver, entry[0], tag)
+
+    def on_ack(self, tag):
+        u = self.unacked.pop(tag, None)
+        if u is not None:
+            self.consumers[u[1]].unacked -= 1
+            self.dispatch()
+
+    def on_ack_timeout(self, tag):
+        u = self.unacked.pop(tag, None)
+        if u is not None:
+            self.consumers[u[1]].unacked -= 1
+            self.ready.appendleft(u[0])
+            self.dispatch()
+
+
+class Message:
+    __slots__ = ("id", "born", "attempts", "done", "applied")
+
+    def __init__(self, ident, born):
+        self.id = ident
+        self.born = born
+        self.attempts = 0
+        self.done = False
+
+
+class Producer:
+    def __init__(self, model, spec, messages):
+        self.m = model
+        self.rate = spec["arrival"]["rate_per_s"] / 1000.0  # per ms
+        send = spec["send"]
+        self.timeout = send["timeout_ms"]
+        self.max_attempts = send["max_attempts"]
+        backoff = send["backoff"]
+        self.base, self.mult, self.cap = backoff["base_ms"], backoff["multiplier"], backoff["max_ms"]
+        model.env.process(self.arrivals(messages))
+
+    def arrivals(self, n):
+        m = self.m
+        for _ in range(n):
+            yield m.env.timeout(m.rng.expovariate(self.rate))
+            msg = Message(m.counts["produced"], m.env.now)
+            m.counts["produced"] += 1
+            self.send(msg)
+
+    def send(self, msg):
+        m = self.m
+        msg.attempts += 1
+        m.counts["sent"] += 1
+        if msg.attempts > 1:
+            m.counts["retries"] += 1
+        m.transmit(True, m.on_publish, self, msg)
+        m.timer(self.timeout, self.on_timeout, msg, msg.attempts)
+
+    def on_confirm(self, msg):
+        msg.done = True
+
+    def on_timeout(self, msg, attempt):
+        if msg.done or msg.attempts != attempt:
+            return
+        if msg.attempts < self.max_attempts:
+            wait = min(self.cap, self.base * self.mult ** (msg.attempts - 1))
+            self.m.timer(wait * self.m.rng.random(), self.retry, msg)
+        else:
+            msg.done = True
+
+    def retry(self, msg):
+        if not msg.done:
+            self.send(msg)
+
+
+class Consumer:
+    def __init__(self, model, index):
+        self.m = model
+        self.index = index
+        self.unacked = 0
+        self.busy = False
+        self.buffer = deque()
+
+    def on_deliver(self, msg, tag):
+        self.m.counts["delivered"] += 1
+        if self.busy:
+            self.buffer.append((msg, tag))
+        else:
+            self.start(msg, tag)
+
+    def start(self, msg, tag):
+        self.busy = True
+        self.m.timer(self.m.rng.expovariate(1.0 / self.m.processing_mean), self.done, msg, tag)
+
+    def done(self, msg, tag):
+        m = self.m
+        if msg.id in m.dedup:
+            m.counts["dedup_hits"] += 1
+        else:
+            m.dedup.add(msg.id)
+            m.counts["effects_applied"] += 1
+            m.applied += 1
+            latency = m.env.now - msg.born
+            m.latency_sum += latency
+            m.latency_sq_sum += latency * latency
+        m.transmit(False, m.on_ack, tag)
+        self.busy = False
+        if self.buffer:
+            self.start(*self.buffer.popleft())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("scenario")
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    with open(args.scenario) as f:
+        scenario = json.load(f)
+    model = Model(scenario, args.scale, args.seed)
+    start = time.perf_counter()
+    model.env.run()
+    seconds = time.perf_counter() - start
+    c = model.counts
+    c["never_applied"] = c["produced"] - model.applied
+    n = max(1, model.applied)
+    c["latency_mean_ms"] = model.latency_sum / n
+    c["latency_sd_ms"] = max(0.0, model.latency_sq_sum / n - c["latency_mean_ms"] ** 2) ** 0.5
+    c["seconds"] = seconds
+    c["messages_per_second"] = c["produced"] / seconds
+    json.dump(c, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+//! `msgsim bench`: engine speed on a scenario (by default the standard
+//! benchmark, `bench/standard.json`), tracing off.
+
+use std::time::Instant;
+
+use msgsim_sim::{Report, Scenario, Simulation};
+use serde::Serialize;
+
+/// The standard benchmark scenario (README "Performance").
+pub const STANDARD: &str = include_str!("../../../bench/standard.json");
+
+/// What one benchmark measured.
+#[derive(Serialize)]
+pub struct BenchResult {
+    /// Scenario name.
+    pub scenario: String,
+    /// Messages produced.
+    pub messages: u64,
+    /// Engine events executed.
+    pub events: u64,
+    /// Best wall time of the runs, seconds.
+    pub seconds: f64,
+    /// Engine events per second (best run).
+    pub events_per_second: f64,
+    /// Messages per second (best run).
+    pub messages_per_second: f64,
+    /// Most events pending at once.
+    pub max_pending_events: usize,
+    /// Scheduler bytes per pending event.
+    pub bytes_per_pending_event: usize,
+    /// Peak resident memory of the process, bytes (Linux; 0 elsewhere).
+    pub peak_rss_bytes: u64,
+    /// The report of the last run.
+    pub report: Report,
+}
+
+/// Peak resident set size from `/proc/self/status` (`VmHWM`).
+fn peak_rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()))
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Runs `scenario` at `seed` `repeat` times and keeps the best time.
+pub fn bench(scenario: &Scenario, seed: u64, repeat: u32) -> Result<BenchResult, Vec<msgsim_sim::Problem>> {
+    let mut best = f64::INFINITY;
+    let mut last = None;
+    for _ in 0..repeat.max(1) {
+        let mut sim = Simulation::new(scenario, seed)?.without_trace();
+        let start = Instant::now();
+        while sim.step() {}
+        let secs = start.elapsed().as_secs_f64();
+        best = best.min(secs);
+        last = Some(sim);
+    }
+    let sim = last.expect("at least one run");
+    let report = sim.report();
+    Ok(BenchResult {
+        scenario: scenario.name.clone(),
+        messages: report.produced,
+        events: report.events,
+        seconds: best,
+        events_per_second: report.events as f64 / best,
+        messages_per_second: report.produced as f64 / best,
+        max_pending_events: sim.max_pending_events(),
+        bytes_per_pending_event: Simulation::bytes_per_pending_event(),
+        peak_rss_bytes: peak_rss(),
+        report,
+    })
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The performance suite: native engine, SimPy, browser, UI and download, in
+# one table. Installs what it needs (the web tools, Chromium, SimPy in a venv).
+#
+#   scripts/bench.sh           full sizes (1,000,000 messages; a few minutes)
+#   scripts/bench.sh --smoke   tiny sizes, only to keep the suite working (CI)
+#
+# Nothing here is a timed pass/fail; the suite fails only if a part does not
+# run, or if msgsim and the SimPy model disagree on the report counts.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+setup_test
+cd "$MSGSIM_ROOT"
+
+smoke=""
+scale=1
+if [ "${1:-}" = "--smoke" ]; then smoke="--smoke"; scale=0.01; fi
+out="$MSGSIM_ROOT/target/bench-suite"
+mkdir -p "$out"
+
+ensure_simpy() {
+    local venv="$MSGSIM_ROOT/.tools/venv"
+    if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import simpy" 2>/dev/null; then return; fi
+    need python3 "install Python 3 (Debian/Ubuntu: sudo apt-get install python3 python3-venv)"
+    say "installing SimPy into .tools/venv"
+    logged venv python3 -m venv "$venv"
+    logged simpy "$venv/bin/pip" install simpy==4.1.2
+}
+ensure_simpy
+
+say "native engine (cargo --profile bench)"
+logged bench-build cargo build --profile bench -p msgsim-cli --locked
+native="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/msgsim"
+"$native" bench --scale "$scale" --repeat 3 --json > "$out/native.json"
+
+say "SimPy model"
+"$MSGSIM_ROOT/.tools/venv/bin/python" bench/simpy_model.py bench/standard.json --scale "$scale" > "$out/simpy.json"
+
+say "release build and browser (headless Chromium)"
+logged trunk-build trunk build --release
+scripts/size.sh > "$out/size.txt"
+node e2e/bench/ui.mjs $smoke > "$out/browser.json"
+
+python3 bench/report.py "$out" "$(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

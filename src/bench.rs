@@ -1,0 +1,27 @@
+//! The engine benchmark, callable from the page (`window.wasmBindings.bench`):
+//! the performance suite runs the standard scenario in the browser with it and
+//! prints the rate beside the native one.
+
+use msgsim_sim::{Scenario, Simulation};
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Runs `scenario_json` at `seed` with tracing off, its message counts scaled
+/// by `scale`; returns `{"seconds", "events", "report"}` as JSON (or
+/// `{"error"}`). Timing uses the page's monotonic clock.
+#[wasm_bindgen]
+pub fn bench(scenario_json: &str, seed: u64, scale: f64) -> String {
+    let mut scenario = match Scenario::from_json(scenario_json) {
+        Ok(s) => s,
+        Err(p) => {
+            return serde_json::json!({ "error": p.iter().map(ToString::to_string).collect::<Vec<_>>() }).to_string();
+        }
+    };
+    scenario.scale_messages(scale);
+    let Ok(sim) = Simulation::new(&scenario, seed) else { return r#"{"error":"invalid"}"#.into() };
+    let mut sim = sim.without_trace();
+    let clock = web_sys::window().and_then(|w| w.performance());
+    let start = clock.as_ref().map_or(0.0, |p| p.now());
+    while sim.step() {}
+    let ms = clock.as_ref().map_or(0.0, |p| p.now()) - start;
+    serde_json::json!({ "seconds": ms / 1e3, "events": sim.events(), "report": sim.report() }).to_string()
+}
