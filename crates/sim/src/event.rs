@@ -101,8 +101,9 @@ mod tests {
 
     #[test]
     fn pending_events_stay_small() {
-        // A 16-byte heap key plus the event in the slab: inside the 64-byte budget.
+        // The event and its list link in the slab, plus a 16-byte heap key when
+        // it is far off: inside the 64-byte budget.
         assert!(std::mem::size_of::<Event>() <= 32, "{}", std::mem::size_of::<Event>());
-        assert!(crate::scheduler::Scheduler::<Event>::entry_size() <= 48);
+        assert!(crate::scheduler::Scheduler::<Event>::entry_size() <= 64);
     }
 }

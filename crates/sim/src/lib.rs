@@ -22,8 +22,9 @@
 //! ## How the engine works
 //!
 //! * Time is an integer number of microseconds ([`Time`]).
-//! * Pending events sit in a heap ordered by time, then by insertion, so
-//!   events at the same instant run in the order they were scheduled.
+//! * Pending events are ordered by time, then by insertion, so events at the
+//!   same instant run in the order they were scheduled (a timing wheel for the
+//!   next few milliseconds, a heap beyond; see `scheduler.rs`).
 //! * One seeded Xoshiro256++ generator ([`SimRng`]) feeds every random choice, in a
 //!   fixed order; floating-point functions come from `libm`. So the same
 //!   scenario and seed give the same [`trace`](Simulation::trace) on every

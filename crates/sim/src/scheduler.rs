@@ -1,21 +1,45 @@
 //! The future event list: events ordered by time, then by insertion, so
 //! events scheduled for the same instant run first-in first-out.
 //!
-//! The heap holds only a 16-byte key per event — time in the high 64 bits,
-//! then the insertion sequence, then the slot of the event in a slab — so one
-//! `u128` comparison orders (time, sequence) and sifting moves little memory.
-//! The event itself is written to the slab once and read once. (Measured and
-//! rejected: a radix heap, which these monotone keys would allow, a 4-ary
-//! heap, and a hand-written heap whose pop leaves the root for the next push
-//! to replace — 1% faster, not worth the code; with the few hundred events
-//! typically pending, the standard binary heap of 16-byte keys stays in cache.)
+//! Two levels, both exact:
+//!
+//! * **The wheel** — one bucket per microsecond for the next
+//!   [`WHEEL_SPAN`] µs after the current time. Most events (packets a
+//!   millisecond or so away, processing, the next arrival) land here: a bucket
+//!   is a FIFO list of events at that one instant, and a bitmap finds the next
+//!   non-empty bucket with a couple of `trailing_zeros`. Push and pop are O(1).
+//! * **The far heap** — events further out (timeouts, backoffs, scheduled
+//!   crashes) wait in a binary heap of 16-byte keys: time in the high 64 bits,
+//!   then the insertion sequence, then the event's slot.
+//!
+//! An event enters the far heap only while its time is beyond the wheel, and
+//! the wheel only once that time is within reach — later, since the clock only
+//! advances. So at equal times the far heap's events were scheduled first, and
+//! taking them first keeps FIFO order. Events themselves sit in a slab, written
+//! once and read once.
+//!
+//! Measured on the standard benchmark (`msgsim bench`): 13.8 M events/s with
+//! this design; 11.8 M with all events in the binary heap (itself faster than
+//! a radix heap, a 4-ary heap, or a heap whose pop leaves the root for the next
+//! push to replace); 12.3 M with a 1,024 µs wheel, too short for millisecond
+//! latencies. The 4,096 µs wheel costs a fixed 33 KB.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::time::Time;
 
-/// Bits of the low word that hold the slab slot.
+/// Microseconds covered by the wheel (one bucket each).
+pub const WHEEL_SPAN: u64 = 1 << WHEEL_BITS;
+const WHEEL_BITS: u32 = 12;
+const BUCKETS: usize = 1 << WHEEL_BITS;
+const WORDS: usize = BUCKETS / 64;
+// One summary word covers the bitmap: at most 64 words, so at most 12 bits.
+const _: () = assert!(WORDS <= 64);
+/// End of a bucket's list.
+const NIL: u32 = u32::MAX;
+
+/// Bits of a far key's low word that hold the slab slot.
 const SLOT_BITS: u32 = 28;
 const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
 /// Most events pending at once (2^28: far beyond what memory allows anyway).
@@ -24,49 +48,123 @@ pub const MAX_PENDING: usize = 1 << SLOT_BITS;
 /// Pending events, earliest first; ties in scheduling order.
 #[derive(Clone)]
 pub struct Scheduler<E> {
-    heap: BinaryHeap<Reverse<u128>>,
-    slots: Vec<E>,
-    free: Vec<u32>,
+    /// Time of the last event taken: the wheel covers `[now, now + WHEEL_SPAN)`.
+    now: Time,
+    /// First and last slot of each bucket's FIFO list.
+    head: Box<[u32; BUCKETS]>,
+    tail: Box<[u32; BUCKETS]>,
+    /// One bit per non-empty bucket, and one per non-zero word of those.
+    occupied: [u64; WORDS],
+    summary: u64,
+    in_wheel: usize,
+    far: BinaryHeap<Reverse<u128>>,
     seq: u64,
+    /// The slab: events, and for wheel entries the next slot in the bucket.
+    slots: Vec<E>,
+    next: Vec<u32>,
+    free: Vec<u32>,
 }
 
 impl<E> Default for Scheduler<E> {
     fn default() -> Self {
-        Scheduler { heap: BinaryHeap::new(), slots: Vec::new(), free: Vec::new(), seq: 0 }
+        Scheduler {
+            now: 0,
+            head: Box::new([NIL; BUCKETS]),
+            tail: Box::new([NIL; BUCKETS]),
+            occupied: [0; WORDS],
+            summary: 0,
+            in_wheel: 0,
+            far: BinaryHeap::new(),
+            seq: 0,
+            slots: Vec::new(),
+            next: Vec::new(),
+            free: Vec::new(),
+        }
     }
 }
 
 impl<E: Copy> Scheduler<E> {
-    /// Schedules `event` at `time`.
+    /// Schedules `event` at `time` (not before the last event taken).
     pub fn push(&mut self, time: Time, event: E) {
         let slot = match self.free.pop() {
             Some(s) => {
                 self.slots[s as usize] = event;
-                u64::from(s)
+                s
             }
             None => {
+                debug_assert!(self.slots.len() < MAX_PENDING, "more than {MAX_PENDING} pending events");
                 self.slots.push(event);
-                (self.slots.len() - 1) as u64
+                self.next.push(NIL);
+                (self.slots.len() - 1) as u32
             }
         };
-        debug_assert!(slot <= SLOT_MASK, "more than {MAX_PENDING} pending events");
-        // 36 bits of sequence: 6.8·10^10 schedulings, beyond the event limit.
-        let low = (self.seq << SLOT_BITS) | (slot & SLOT_MASK);
-        self.seq += 1;
-        self.heap.push(Reverse((u128::from(time) << 64) | u128::from(low)));
+        // An earlier time would wrap to a huge distance: the far heap takes it
+        // and still hands it out first.
+        if time.wrapping_sub(self.now) < WHEEL_SPAN {
+            let b = (time as usize) & (BUCKETS - 1);
+            self.next[slot as usize] = NIL;
+            match self.tail[b] {
+                NIL => {
+                    self.head[b] = slot;
+                    self.occupied[b / 64] |= 1 << (b % 64);
+                    self.summary |= 1 << (b / 64);
+                }
+                last => self.next[last as usize] = slot,
+            }
+            self.tail[b] = slot;
+            self.in_wheel += 1;
+        } else {
+            // 36 bits of sequence: 6.8·10^10 schedulings, beyond the event limit.
+            let low = (self.seq << SLOT_BITS) | u64::from(slot);
+            self.seq += 1;
+            self.far.push(Reverse((u128::from(time) << 64) | u128::from(low)));
+        }
     }
 
     /// Removes and returns the earliest event.
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        let Reverse(key) = self.heap.pop()?;
-        let slot = (key as u64 & SLOT_MASK) as u32;
+        let wheel = self.next_bucket().map(|(t, _)| t);
+        let far = self.far.peek().map(|&Reverse(k)| (k >> 64) as Time);
+        // At equal times the far event was scheduled first (see the module doc).
+        let from_wheel = match (wheel, far) {
+            (None, None) => return None,
+            (Some(w), f) => f.is_none_or(|f| w < f),
+            (None, Some(_)) => false,
+        };
+        let (time, slot) = match wheel {
+            Some(w) if from_wheel => {
+                let b = (w as usize) & (BUCKETS - 1);
+                let slot = self.head[b];
+                let next = self.next[slot as usize];
+                self.head[b] = next;
+                if next == NIL {
+                    self.tail[b] = NIL;
+                    self.occupied[b / 64] &= !(1 << (b % 64));
+                    if self.occupied[b / 64] == 0 {
+                        self.summary &= !(1 << (b / 64));
+                    }
+                }
+                self.in_wheel -= 1;
+                (w, slot)
+            }
+            _ => {
+                let Reverse(key) = self.far.pop()?;
+                ((key >> 64) as Time, (key as u64 & SLOT_MASK) as u32)
+            }
+        };
+        self.now = self.now.max(time);
         self.free.push(slot);
-        Some(((key >> 64) as Time, self.slots[slot as usize]))
+        Some((time, self.slots[slot as usize]))
     }
 
     /// Time of the earliest event.
     pub fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|Reverse(key)| (key >> 64) as Time)
+        let wheel = self.next_bucket().map(|(t, _)| t);
+        let far = self.far.peek().map(|&Reverse(k)| (k >> 64) as Time);
+        match (wheel, far) {
+            (Some(w), Some(f)) => Some(w.min(f)),
+            (w, f) => w.or(f),
+        }
     }
 
     /// Time of the earliest event (same as [`peek_time`](Self::peek_time)).
@@ -76,12 +174,35 @@ impl<E: Copy> Scheduler<E> {
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.in_wheel + self.far.len()
     }
 
-    /// Bytes of storage per pending event: its heap key and its slab slot.
+    /// Bytes of storage per pending event: its slab slot and list link, and
+    /// for a far event its heap key. (The wheel itself is a fixed 32 KiB.)
     pub const fn entry_size() -> usize {
-        std::mem::size_of::<u128>() + std::mem::size_of::<E>()
+        std::mem::size_of::<E>() + std::mem::size_of::<u32>() + std::mem::size_of::<u128>()
+    }
+
+    /// The first non-empty bucket at or after `now`, going round the wheel
+    /// once, as (time, bucket).
+    fn next_bucket(&self) -> Option<(Time, usize)> {
+        if self.in_wheel == 0 {
+            return None;
+        }
+        let from = (self.now as usize) & (BUCKETS - 1);
+        let (w, bit) = (from / 64, from % 64);
+        let b = match self.occupied[w] & (u64::MAX << bit) {
+            0 => {
+                // Later words first, then round from word 0 (which includes
+                // the low bits of word `w`, the far side of the wheel).
+                let later = if w + 1 < WORDS { self.summary & (u64::MAX << (w + 1)) } else { 0 };
+                let word = if later != 0 { later } else { self.summary }.trailing_zeros() as usize;
+                word * 64 + self.occupied[word].trailing_zeros() as usize
+            }
+            bits => w * 64 + bits.trailing_zeros() as usize,
+        };
+        let ahead = (b.wrapping_sub(from)) & (BUCKETS - 1);
+        Some((self.now + ahead as Time, b))
     }
 }
 
@@ -115,11 +236,46 @@ mod tests {
         assert_eq!(s.pop(), Some((u64::MAX, 1)));
     }
 
+    #[test]
+    fn an_instant_reached_by_both_levels_keeps_fifo_order() {
+        let mut s = Scheduler::default();
+        let t = WHEEL_SPAN + 100;
+        s.push(t, "far, first");
+        s.push(1_000, "near");
+        assert_eq!(s.pop(), Some((1_000, "near")));
+        // Now `t` is within the wheel: this one goes there, after the far one.
+        s.push(t, "wheel, second");
+        s.push(t, "wheel, third");
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.pop(), Some((t, "far, first")));
+        assert_eq!(s.pop(), Some((t, "wheel, second")));
+        assert_eq!(s.pop(), Some((t, "wheel, third")));
+        assert_eq!(s.pop(), None);
+    }
+
+    #[test]
+    fn the_wheel_wraps_around() {
+        let mut s = Scheduler::default();
+        let mut now = 0;
+        for round in 0..5 * WHEEL_SPAN / 1_000 {
+            s.push(now + 999, round);
+            s.push(now + 3, round + 1_000_000);
+            let (t, e) = s.pop().unwrap();
+            assert_eq!((t, e), (now + 3, round + 1_000_000));
+            let (t, e) = s.pop().unwrap();
+            assert_eq!((t, e), (now + 999, round));
+            now = t;
+        }
+        assert_eq!(s.len(), 0);
+    }
+
     proptest! {
         /// Against a reference (a sorted list): the same order, every time, for
         /// any interleaving of pushes (never before the last time taken) and pops.
         #[test]
-        fn matches_a_sorted_reference(ops in proptest::collection::vec((0u8..3, 0u64..50), 1..400)) {
+        fn matches_a_sorted_reference(
+            ops in proptest::collection::vec((0u8..3, prop_oneof![0u64..50, 0u64..3 * WHEEL_SPAN]), 1..400)
+        ) {
             let mut s = Scheduler::default();
             let mut reference: Vec<(u64, u32)> = Vec::new();
             let mut now = 0u64;

@@ -4,7 +4,7 @@
 //! same time, so their deadlines come in order: a FIFO holds them, and a single
 //! engine event — the wake-up — is armed for the earliest deadline that still
 //! matters. Most timeouts are answered before they expire; they are dropped
-//! when the wake-up comes, without ever occupying the event heap. Timeouts
+//! when the wake-up comes, without ever occupying the scheduler. Timeouts
 //! still fire at exactly their deadlines.
 
 use std::collections::VecDeque;
