@@ -12,5 +12,7 @@ pub mod render;
 pub mod studio;
 
 mod app;
+#[cfg(test)]
+mod testing;
 
 pub use app::App;

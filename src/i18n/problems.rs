@@ -1,12 +1,8 @@
 //! Validation problems in the reader's language.
 
-use msgsim_sim::{Problem, ProblemKind};
+use msgsim_sim::{Problem, ProblemKind, problem_number as num};
 
 use super::Lang;
-
-fn num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
-}
 
 /// The problem's message in `lang`.
 pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {

@@ -244,6 +244,18 @@ impl CanvasPainter {
             self.dashed = dashed;
         }
     }
+
+    /// Fills and/or outlines the current path.
+    fn fill_and_stroke(&mut self, fill: Option<Color>, stroke: Option<(Color, f64)>) {
+        if let Some(c) = fill {
+            self.set_fill(c);
+            self.ctx.fill();
+        }
+        if let Some((c, w)) = stroke {
+            self.set_stroke(c, w, false);
+            self.ctx.stroke();
+        }
+    }
 }
 
 impl Painter for CanvasPainter {
@@ -333,27 +345,13 @@ impl Painter for CanvasPainter {
         } else {
             self.ctx.rect(at.0, at.1, size.0, size.1);
         }
-        if let Some(c) = fill {
-            self.set_fill(c);
-            self.ctx.fill();
-        }
-        if let Some((c, w)) = stroke {
-            self.set_stroke(c, w, false);
-            self.ctx.stroke();
-        }
+        self.fill_and_stroke(fill, stroke);
     }
 
     fn circle(&mut self, at: (f64, f64), r: f64, fill: Option<Color>, stroke: Option<(Color, f64)>) {
         self.ctx.begin_path();
         let _ = self.ctx.arc(at.0, at.1, r, 0.0, std::f64::consts::TAU);
-        if let Some(c) = fill {
-            self.set_fill(c);
-            self.ctx.fill();
-        }
-        if let Some((c, w)) = stroke {
-            self.set_stroke(c, w, false);
-            self.ctx.stroke();
-        }
+        self.fill_and_stroke(fill, stroke);
     }
 
     fn dots(&mut self, centers: &[(f64, f64)], r: f64, color: Color) {

@@ -276,16 +276,13 @@ mod tests {
     use super::*;
     use crate::render::painter::Recorder;
     use crate::render::palette::Theme;
-    use msgsim_sim::{Simulation, presets};
+    use crate::testing::{preset_run, timeline_of};
 
     #[test]
     fn arrows_cover_the_window_and_clicks_find_them() {
-        let s = presets::get("lossy-fire-and-forget").unwrap().scenario;
-        let mut sim = Simulation::new(&s, 1).unwrap();
-        sim.run();
+        let sim = preset_run("lossy-fire-and-forget", None);
         let trace = sim.trace();
-        let mut tl = Timeline::new(sim.fresh_metrics());
-        tl.extend(trace);
+        let tl = timeline_of(&sim);
         let lost = trace.iter().find(|e| e.kind == EventKind::Lost).unwrap();
         let now = lost.time + 1;
         let scene = SequenceScene {

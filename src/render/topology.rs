@@ -318,31 +318,13 @@ fn draw_marks(s: &TopologyScene<'_>, p: &mut dyn Painter) {
             MarkKind::Lost => cross(p, m.at, 6.0 * emphasis, pal.bad.alpha(a), 2.5),
             MarkKind::Split => p.circle(m.at, 4.0 + 10.0 * m.age, None, Some((pal.copy.alpha(a), 2.0))),
             MarkKind::Dedup => {
-                p.rect(
-                    (m.at.0 - hw - 4.0, m.at.1 - hh - 4.0),
-                    (2.0 * hw + 8.0, 2.0 * hh + 8.0),
-                    8.0,
-                    None,
-                    Some((pal.dedup.alpha(a), 3.0)),
-                );
+                ring(p, m.at, (hw, hh), 4.0, (pal.dedup.alpha(a), 3.0));
                 let t = Text { size: 11.0, color: pal.ink.alpha(a), align: Align::Center, bold: true };
                 p.text((m.at.0, m.at.1 + hh + 14.0), &s.words.dedup, t);
             }
-            MarkKind::Effect => p.rect(
-                (m.at.0 - hw - 3.0, m.at.1 - hh - 3.0),
-                (2.0 * hw + 6.0, 2.0 * hh + 6.0),
-                8.0,
-                None,
-                Some((pal.ok.alpha(a * 0.8), 2.0)),
-            ),
+            MarkKind::Effect => ring(p, m.at, (hw, hh), 3.0, (pal.ok.alpha(a * 0.8), 2.0)),
             MarkKind::DuplicateEffect => {
-                p.rect(
-                    (m.at.0 - hw - 5.0, m.at.1 - hh - 5.0),
-                    (2.0 * hw + 10.0, 2.0 * hh + 10.0),
-                    8.0,
-                    None,
-                    Some((pal.bad.alpha(a), 3.5)),
-                );
+                ring(p, m.at, (hw, hh), 5.0, (pal.bad.alpha(a), 3.5));
                 let t = Text { size: 13.0, color: pal.bad.alpha(a), align: Align::Left, bold: true };
                 p.text((m.at.0 + hw + 8.0, m.at.1 - hh), "×2", t);
             }
@@ -355,6 +337,12 @@ fn draw_marks(s: &TopologyScene<'_>, p: &mut dyn Painter) {
             }
         }
     }
+}
+
+/// An outline `pad` px around the node box centred at `at` with half-size `half`.
+fn ring(p: &mut dyn Painter, at: (f64, f64), half: (f64, f64), pad: f64, stroke: (Color, f64)) {
+    let (hw, hh) = (half.0 + pad, half.1 + pad);
+    p.rect((at.0 - hw, at.1 - hh), (2.0 * hw, 2.0 * hh), 8.0, None, Some(stroke));
 }
 
 fn draw_legend(s: &TopologyScene<'_>, p: &mut dyn Painter) {
@@ -405,16 +393,13 @@ mod tests {
     use super::*;
     use crate::render::painter::Recorder;
     use crate::render::palette::Theme;
-    use msgsim_sim::{Simulation, presets};
+    use crate::testing::{preset_run, timeline_of};
 
     #[test]
     fn dots_follow_their_links_and_losses_stop_half_way() {
-        let s = presets::get("lossy-fire-and-forget").unwrap().scenario;
-        let mut sim = Simulation::new(&s, 1).unwrap();
-        sim.run();
+        let sim = preset_run("lossy-fire-and-forget", None);
         let trace = sim.trace();
-        let mut tl = Timeline::new(sim.fresh_metrics());
-        tl.extend(trace);
+        let tl = timeline_of(&sim);
         let layout = Layout::new(sim.topology(), 900.0, 500.0);
         let lost = trace.iter().find(|e| e.kind == EventKind::Lost).unwrap();
         let send = tl.send_of(lost.tx).unwrap();
@@ -431,12 +416,9 @@ mod tests {
 
     #[test]
     fn draws_every_node_and_the_dots() {
-        let s = presets::get("crash-before-ack").unwrap().scenario;
-        let mut sim = Simulation::new(&s, 1).unwrap();
-        sim.run_until(500_000);
+        let sim = preset_run("crash-before-ack", Some(500_000));
         let trace = sim.trace();
-        let mut tl = Timeline::new(sim.fresh_metrics());
-        tl.extend(trace);
+        let tl = timeline_of(&sim);
         let topo = sim.topology();
         let layout = Layout::new(topo, 900.0, 500.0);
         let open = tl.open_at(trace, trace.len());

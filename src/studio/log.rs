@@ -162,13 +162,11 @@ impl LogIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use msgsim_sim::{Simulation, presets};
+    use crate::testing::preset_run;
 
     #[test]
     fn filters_and_incremental_matches() {
-        let s = presets::get("acks-and-retries").unwrap().scenario;
-        let mut sim = Simulation::new(&s, 1).unwrap();
-        sim.run();
+        let sim = preset_run("acks-and-retries", None);
         let trace = sim.trace();
         let mut all = LogIndex::default();
         all.update(trace);

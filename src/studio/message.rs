@@ -53,13 +53,12 @@ pub fn life(sim: &Simulation, trace: &[TraceEvent], msg: MsgId, complete: bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use msgsim_sim::{EventKind, presets};
+    use crate::testing::preset_run;
+    use msgsim_sim::EventKind;
 
     #[test]
     fn a_life_holds_every_event_of_its_message() {
-        let s = presets::get("acks-and-retries").unwrap().scenario;
-        let mut sim = Simulation::new(&s, 1).unwrap();
-        sim.run();
+        let sim = preset_run("acks-and-retries", None);
         let trace = sim.trace();
         // A message that was duplicated: its life shows both effects.
         let dup = trace.iter().find(|e| e.kind == EventKind::Effect && e.cause == Cause::Duplicate).unwrap().msg;

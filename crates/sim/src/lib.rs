@@ -101,7 +101,7 @@ pub use rng::SimRng;
 pub use scenario::{
     AckMode, Arrival, Backoff, BackoffKind, ConsumerSpec, CrashPoint, CrashSpec, Idempotency, KeyChoice, LinkOverride,
     LinkSpec, Network, Overflow, Problem, ProblemKind, ProducerSpec, QueueSpec, SCENARIO_VERSION, Scenario,
-    ScheduledCrash, SendMode, SendSpec, Window,
+    ScheduledCrash, SendMode, SendSpec, Window, problem_number,
 };
 pub use simulation::Simulation;
 pub use time::Time;

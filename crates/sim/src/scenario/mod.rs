@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dist::Dist;
 
-pub use problem::{Problem, ProblemKind};
+pub use problem::{Problem, ProblemKind, num as problem_number};
 pub use validate::limits;
 
 /// The scenario format version this build reads and writes.

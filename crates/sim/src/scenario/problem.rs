@@ -142,7 +142,9 @@ pub enum ProblemKind {
     },
 }
 
-fn num(x: f64) -> String {
+/// A number as problem messages show it: whole numbers without a decimal
+/// point (shared with the translations in the web app).
+pub fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
 }
 
