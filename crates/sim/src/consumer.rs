@@ -127,7 +127,7 @@ impl Consumer {
                 let e = self.job_record(ctx, EventKind::DedupHit, &p);
                 ctx.emit(e);
             } else {
-                let cause = ctx.ledger.apply_effect(p.msg, ctx.now);
+                let cause = ctx.ledger.apply_effect(p.msg);
                 let mut e = self.job_record(ctx, EventKind::Effect, &p);
                 e.cause = cause;
                 ctx.emit(e);

@@ -30,7 +30,7 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(topology: Topology, rng: SimRng, ledger: Ledger, metrics: Metrics) -> Self {
+    pub fn new(topology: Topology, rng: SimRng, ledger: Ledger, metrics: Metrics, latencies: Latencies) -> Self {
         Ctx {
             now: 0,
             scheduler: Scheduler::default(),
@@ -38,7 +38,7 @@ impl Ctx {
             topology,
             ledger,
             metrics,
-            latencies: Latencies::default(),
+            latencies,
             trace: Some(Vec::new()),
             trace_limit: usize::MAX,
             data_packets_pending: 0,
@@ -54,7 +54,10 @@ impl Ctx {
     /// Records an event: folds it into the metrics and, if tracing, stores it.
     pub fn emit(&mut self, e: TraceEvent) {
         self.metrics.apply(&e);
-        self.latencies.apply(&e);
+        if e.kind == EventKind::Effect && e.cause != Cause::Duplicate {
+            let born = self.ledger.get(e.msg).produced_at;
+            self.latencies.record(e.time - born);
+        }
         if let Some(t) = &mut self.trace
             && t.len() < self.trace_limit
         {
@@ -93,30 +96,33 @@ impl Ctx {
     /// arrival or loss is scheduled.
     pub fn send(&mut self, mut p: Packet) {
         let (fate, copy) = network::transmit(self.topology.link(p.from, p.to), self.now, &mut self.rng);
-        p.tx = self.next_tx;
-        self.next_tx = self.next_tx.wrapping_add(1);
-        self.put_on_link(EventKind::Send, p, fate);
+        self.put_on_link(EventKind::Send, &p, fate);
         if let Some(fate) = copy {
-            p.tx = self.next_tx;
-            self.next_tx = self.next_tx.wrapping_add(1);
             if p.kind.carries_message() {
                 p.copy = self.ledger.next_copy(p.msg);
             }
-            self.put_on_link(EventKind::Duplicate, p, fate);
+            self.put_on_link(EventKind::Duplicate, &p, fate);
         }
     }
 
-    fn put_on_link(&mut self, kind: EventKind, p: Packet, fate: Fate) {
+    /// Schedules the arrival or loss of one copy of `p` under a new
+    /// transmission id. (The id goes straight into the scheduled event: set
+    /// on `p` first, the whole packet would be copied right after a narrow
+    /// store, which stalls store forwarding.)
+    fn put_on_link(&mut self, kind: EventKind, p: &Packet, fate: Fate) {
+        let tx = self.next_tx;
+        self.next_tx = self.next_tx.wrapping_add(1);
         if p.kind.carries_message() {
             self.ledger.add(p.msg, Place::Link);
             self.data_packets_pending += 1;
         }
-        let mut e = self.packet_record(kind, &p);
+        let mut e = self.packet_record(kind, p);
+        e.tx = tx;
         e.end = fate.time();
         self.emit(e);
         match fate {
-            Fate::Arrives(t) => self.scheduler.push(t, Event::Arrive(p)),
-            Fate::Lost(t, cause) => self.scheduler.push(t, Event::Lost(p, cause)),
+            Fate::Arrives(t) => self.scheduler.push(t, Event::Arrive(Packet { tx, ..*p })),
+            Fate::Lost(t, cause) => self.scheduler.push(t, Event::Lost(Packet { tx, ..*p }, cause)),
         }
     }
 

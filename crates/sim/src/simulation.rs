@@ -7,7 +7,7 @@ use crate::context::Ctx;
 use crate::dedup::DedupStore;
 use crate::event::Event;
 use crate::ledger::{Ledger, StatusCounts};
-use crate::metrics::Metrics;
+use crate::metrics::{Latencies, Metrics};
 use crate::producer::Producer;
 use crate::report::{Report, ReportInputs, StopReason};
 use crate::rng::SimRng;
@@ -78,7 +78,8 @@ impl Simulation {
         let keys = scenario.producers.iter().map(|p| p.keys).max().unwrap_or(1);
         let metrics = Metrics::new(&topology, &concurrency);
         let ledger = Ledger::new(keys, scenario.total_messages());
-        let mut ctx = Ctx::new(topology, SimRng::new(seed), ledger, metrics);
+        let latencies = Latencies::with_capacity(scenario.total_messages());
+        let mut ctx = Ctx::new(topology, SimRng::new(seed), ledger, metrics, latencies);
 
         for p in &producers {
             p.start(&mut ctx);
@@ -140,6 +141,31 @@ impl Simulation {
         if self.stopped.is_some() {
             return false;
         }
+        if self.events < self.max_events {
+            // The usual case, with one look at the scheduler.
+            let pending = self.ctx.scheduler.len();
+            if let Some((t, event)) = self.ctx.scheduler.pop_due(self.deadline) {
+                self.max_pending = self.max_pending.max(pending);
+                self.execute(t, event);
+                return true;
+            }
+        }
+        self.stop()
+    }
+
+    /// Executes one event taken from the scheduler.
+    fn execute(&mut self, t: Time, event: Event) {
+        self.ctx.now = t;
+        self.events += 1;
+        self.dispatch(event);
+        #[cfg(debug_assertions)]
+        if let Err(e) = self.check_conservation() {
+            panic!("conservation violated after event {} at {t} µs: {e}", self.events);
+        }
+    }
+
+    /// No event can run: records why (nothing left, or a limit reached).
+    fn stop(&mut self) -> bool {
         let Some(t) = self.ctx.scheduler.peek_time() else {
             self.stopped = Some(StopReason::Finished);
             return false;
@@ -150,20 +176,8 @@ impl Simulation {
             self.ctx.metrics.advance_to(self.deadline);
             return false;
         }
-        if self.events >= self.max_events {
-            self.stopped = Some(StopReason::EventLimit);
-            return false;
-        }
-        self.max_pending = self.max_pending.max(self.ctx.scheduler.len());
-        let Some((t, event)) = self.ctx.scheduler.pop() else { return false };
-        self.ctx.now = t;
-        self.events += 1;
-        self.dispatch(event);
-        #[cfg(debug_assertions)]
-        if let Err(e) = self.check_conservation() {
-            panic!("conservation violated after event {} at {t} µs: {e}", self.events);
-        }
-        true
+        self.stopped = Some(StopReason::EventLimit);
+        false
     }
 
     fn dispatch(&mut self, event: Event) {
