@@ -162,6 +162,12 @@ impl StatusCounts {
     }
 }
 
+/// Room to reserve up front for `expected` per-message entries: all of them,
+/// up to about a million (a bigger run grows its vectors as it goes).
+pub(crate) fn per_message_capacity(expected: u64) -> usize {
+    expected.min(1 << 20) as usize
+}
+
 /// Per-message records plus running totals of tokens by place.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
@@ -182,7 +188,7 @@ impl Ledger {
     /// A ledger for messages with keys below `keys`.
     pub fn new(keys: u32, expected_messages: u64) -> Self {
         Ledger {
-            msgs: Vec::with_capacity(expected_messages.min(1 << 20) as usize),
+            msgs: Vec::with_capacity(per_message_capacity(expected_messages)),
             next_key_seq: vec![0; keys as usize],
             applied_key_seq: vec![0; keys as usize],
             ..Ledger::default()

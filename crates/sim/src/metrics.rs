@@ -283,7 +283,7 @@ pub struct Latencies {
 impl Latencies {
     /// Room for `messages` samples up front (a big run then never copies them).
     pub fn with_capacity(messages: u64) -> Self {
-        Latencies { samples: Vec::with_capacity(messages.min(1 << 20) as usize) }
+        Latencies { samples: Vec::with_capacity(crate::ledger::per_message_capacity(messages)) }
     }
 
     /// Records one first effect, `latency` µs after its message was produced.
