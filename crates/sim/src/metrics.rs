@@ -132,16 +132,16 @@ impl Metrics {
     /// changes: between changes the levels are constant, so the integrals
     /// can wait.
     fn integrate(&mut self) {
-        let dt = u128::from(self.now.saturating_sub(self.last));
-        self.depth_area += u128::from(self.total_depth) * dt;
-        self.busy_area += u128::from(self.total_busy) * dt;
+        let dt = self.now.saturating_sub(self.last);
+        self.depth_area += area(self.total_depth, dt);
+        self.busy_area += area(self.total_busy, dt);
         self.last = self.now;
     }
 
     fn change_depth(&mut self, node: usize, up: bool) {
         self.integrate();
-        let dt = u128::from(self.last.saturating_sub(self.node_last[node]));
-        self.node_depth_area[node] += u128::from(self.depth[node]) * dt;
+        let dt = self.last.saturating_sub(self.node_last[node]);
+        self.node_depth_area[node] += area(u64::from(self.depth[node]), dt);
         self.node_last[node] = self.last;
         if up {
             self.depth[node] += 1;
@@ -250,7 +250,7 @@ impl Metrics {
         if self.now == 0 {
             return 0.0;
         }
-        let tail = u128::from(self.total_depth) * u128::from(self.now - self.last);
+        let tail = area(self.total_depth, self.now - self.last);
         (self.depth_area + tail) as f64 / self.now as f64
     }
 
@@ -259,7 +259,7 @@ impl Metrics {
         if self.now == 0 {
             return 0.0;
         }
-        let tail = u128::from(self.depth[node]) * u128::from(self.now - self.node_last[node]);
+        let tail = area(u64::from(self.depth[node]), self.now - self.node_last[node]);
         (self.node_depth_area[node] + tail) as f64 / self.now as f64
     }
 
@@ -268,9 +268,16 @@ impl Metrics {
         if self.now == 0 || self.slots == 0 {
             return 0.0;
         }
-        let tail = u128::from(self.total_busy) * u128::from(self.now - self.last);
+        let tail = area(self.total_busy, self.now - self.last);
         (self.busy_area + tail) as f64 / (self.slots as f64 * self.now as f64)
     }
+}
+
+/// `level × dt` without overflow. When both fit in 32 bits (almost always)
+/// the product fits in 64, and a 64-bit multiply is one instruction in
+/// WebAssembly too, where a 128-bit one is a call into compiler-rt.
+fn area(level: u64, dt: u64) -> u128 {
+    if (level | dt) >> 32 == 0 { u128::from(level * dt) } else { u128::from(level) * u128::from(dt) }
 }
 
 /// End-to-end latencies: produce → first effect, in order of first effect.
@@ -289,5 +296,19 @@ impl Latencies {
     /// Records one first effect, `latency` µs after its message was produced.
     pub fn record(&mut self, latency: Time) {
         self.samples.push(latency);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::area;
+
+    #[test]
+    fn area_is_the_exact_product_on_both_paths() {
+        for (level, dt) in
+            [(0, 0), (3, 7), (u32::MAX as u64, u32::MAX as u64), (1 << 32, 5), (7, u64::MAX), (u64::MAX, u64::MAX)]
+        {
+            assert_eq!(area(level, dt), u128::from(level) * u128::from(dt), "{level} × {dt}");
+        }
     }
 }
