@@ -1,6 +1,6 @@
-//! Minifies the lesson files into OUT_DIR (see `crates/sim/minify_json.rs`).
+//! Minifies the lesson files into OUT_DIR (see `crates/scenario/minify_json.rs`).
 
-include!("crates/sim/minify_json.rs");
+include!("crates/scenario/minify_json.rs");
 
 fn main() {
     minify_json_dir("src/lessons/data");

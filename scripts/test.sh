@@ -36,8 +36,8 @@ e2e() {
 }
 
 clippy_wasm() {
-    # The core's library (its dev-dependencies are native-only), then the web crate with its tests.
-    cargo clippy --target wasm32-unknown-unknown -p msgsim-sim --lib --locked -- -D warnings &&
+    # The core's libraries (their dev-dependencies are native-only), then the web crate with its tests.
+    cargo clippy --target wasm32-unknown-unknown -p msgsim-scenario -p msgsim-sim --lib --locked -- -D warnings &&
         cargo clippy --target wasm32-unknown-unknown -p msgsim-web --all-targets --locked -- -D warnings
 }
 

@@ -1,4 +1,4 @@
-//! Built-in scenarios, one JSON file each under `crates/sim/presets/`.
+//! Built-in scenarios, one JSON file each under `crates/scenario/presets/`.
 //!
 //! They are data, so a teacher can read one, copy it and change a number. The
 //! order here is the order of the menus: the teaching story from a healthy

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use crate::context::Ctx;
 use crate::dedup::DedupStore;
-use crate::dist::Dist;
+use crate::dist::{Dist, Draw};
 use crate::event::{Event, Packet};
 use crate::ledger::Place;
 use crate::scenario::{AckMode, ConsumerSpec, CrashPoint};
@@ -84,7 +84,7 @@ impl Consumer {
 
     fn start(&mut self, ctx: &mut Ctx, slot: u32, p: Packet) {
         self.slots[slot as usize] = Some(p);
-        let d = self.processing.sample(&mut ctx.rng);
+        let d = self.processing.draw(&mut ctx.rng);
         let mut e = ctx.packet_record(EventKind::ProcessStart, &p);
         e.node = self.node;
         e.peer = p.from;

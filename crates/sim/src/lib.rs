@@ -80,11 +80,9 @@ mod event;
 pub mod ledger;
 pub mod metrics;
 pub mod network;
-pub mod presets;
 mod producer;
 pub mod report;
 pub mod rng;
-pub mod scenario;
 mod scheduler;
 mod simulation;
 pub mod time;
@@ -92,6 +90,8 @@ pub mod timeline;
 mod timers;
 pub mod topology;
 pub mod trace;
+
+pub use msgsim_scenario::{presets, scenario};
 
 pub use dist::Dist;
 pub use ledger::{Ledger, MsgStatus, StatusCounts};

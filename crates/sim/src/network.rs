@@ -1,5 +1,6 @@
 //! What a link does to one packet: decided in one small pure function.
 
+use crate::dist::Draw;
 use crate::rng::SimRng;
 use crate::time::Time;
 use crate::topology::Link;
@@ -24,7 +25,7 @@ impl Fate {
 }
 
 fn one_copy(link: &Link, now: Time, rng: &mut SimRng) -> Fate {
-    let latency = link.latency.sample(rng);
+    let latency = link.latency.draw(rng);
     if link.is_down(now) {
         Fate::Lost(now + latency / 2, Cause::Outage)
     } else if rng.chance(link.loss) {
