@@ -124,7 +124,7 @@ impl QueueBroker {
                     e.attempt = p.attempt;
                     e.copy = p.copy;
                     e.cause = Cause::QueueFull;
-                    ctx.emit(e);
+                    ctx.emit_rare(e);
                     answer(ctx, PacketKind::Reject);
                     return;
                 }
@@ -134,7 +134,7 @@ impl QueueBroker {
                         ctx.ledger.get_mut(old.msg).rejected = true;
                         let mut e = self.held_record(ctx, EventKind::Evict, &old);
                         e.cause = Cause::QueueFull;
-                        ctx.emit(e);
+                        ctx.emit_rare(e);
                     }
                 }
             }
@@ -217,7 +217,7 @@ impl QueueBroker {
                 e.packet = p.kind;
                 e.delivery = p.delivery;
                 e.copy = p.copy;
-                ctx.emit(e);
+                ctx.emit_rare(e);
                 return;
             }
         }
@@ -240,7 +240,7 @@ impl QueueBroker {
     fn on_ack_timeout(&mut self, ctx: &mut Ctx, tag: u32) {
         if let Some(u) = self.take_unacked(tag) {
             let e = self.held_record(ctx, EventKind::Timeout, &u.held);
-            ctx.emit(e);
+            ctx.emit_rare(e);
             self.requeue_or_dead_letter(ctx, u.held, Cause::AckTimeout);
             self.dispatch(ctx);
         }
@@ -253,13 +253,13 @@ impl QueueBroker {
             self.dead_letters.push(held.msg);
             let mut e = self.held_record(ctx, EventKind::DeadLetter, &held);
             e.cause = cause;
-            ctx.emit(e);
+            ctx.emit_rare(e);
         } else {
             // Back to the head, as RabbitMQ does where it can.
             self.ready.push_front(held);
             let mut e = self.held_record(ctx, EventKind::Requeue, &held);
             e.cause = cause;
-            ctx.emit(e);
+            ctx.emit_rare(e);
         }
     }
 

@@ -72,7 +72,7 @@ impl Consumer {
             e.node = self.node;
             e.peer = p.from;
             e.cause = Cause::NodeDown;
-            ctx.emit(e);
+            ctx.emit_rare(e);
             return;
         }
         ctx.ledger.add(p.msg, Place::Consumer);
@@ -120,12 +120,12 @@ impl Consumer {
             // (a queue awaiting the nack, a retrying caller) may try again.
             ctx.ledger.note_loss(p.msg, Cause::Failed);
             let e = self.job_record(ctx, EventKind::ProcessFail, &p);
-            ctx.emit(e);
+            ctx.emit_rare(e);
             false
         } else {
             if store.check_and_remember(p.msg, ctx.now) {
                 let e = self.job_record(ctx, EventKind::DedupHit, &p);
-                ctx.emit(e);
+                ctx.emit_rare(e);
             } else {
                 let cause = ctx.ledger.apply_effect(p.msg);
                 let mut e = self.job_record(ctx, EventKind::Effect, &p);
@@ -179,7 +179,7 @@ impl Consumer {
         self.epoch = self.epoch.wrapping_add(1);
         let mut e = ctx.record(EventKind::Crash, self.node, NO_MSG);
         e.end = ctx.now + down;
-        ctx.emit(e);
+        ctx.emit_rare(e);
         let in_hand: Vec<Packet> =
             self.slots.iter_mut().filter_map(Option::take).chain(self.buffer.drain(..)).collect();
         self.free = (0..self.slots.len() as u32).rev().collect();
@@ -187,7 +187,7 @@ impl Consumer {
             ctx.ledger.destroy(p.msg, Place::Consumer, Cause::Crash);
             let mut e = self.job_record(ctx, EventKind::Discard, &p);
             e.cause = Cause::Crash;
-            ctx.emit(e);
+            ctx.emit_rare(e);
         }
         ctx.schedule_in(0, Event::Disconnect { queue: self.queue_index, consumer: self.node });
         ctx.schedule_in(down, Event::Restart { consumer: self.index, epoch: self.epoch });
@@ -198,7 +198,7 @@ impl Consumer {
         if epoch == self.epoch && !self.up {
             self.up = true;
             let e = ctx.record(EventKind::Restart, self.node, NO_MSG);
-            ctx.emit(e);
+            ctx.emit_rare(e);
             ctx.schedule_in(0, Event::Connect { queue: self.queue_index, consumer: self.node });
         }
     }

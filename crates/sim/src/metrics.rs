@@ -163,6 +163,7 @@ impl Metrics {
     }
 
     /// Folds one event in. Events must come in trace order.
+    #[inline(always)]
     pub fn apply(&mut self, e: &TraceEvent) {
         self.now = e.time;
         let c = &mut self.counts;

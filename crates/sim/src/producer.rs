@@ -166,14 +166,14 @@ impl Producer {
                 if r.phase == ProducerPhase::AwaitConfirm && r.attempts == p.attempt =>
             {
                 let e = ctx.record(EventKind::Nack, self.node, p.msg);
-                ctx.emit(e);
+                ctx.emit_rare(e);
                 self.attempt_failed(ctx, p.msg);
             }
             _ => {
                 let mut e = ctx.record(EventKind::Stale, self.node, p.msg);
                 e.packet = p.kind;
                 e.attempt = p.attempt;
-                ctx.emit(e);
+                ctx.emit_rare(e);
             }
         }
     }
@@ -199,7 +199,7 @@ impl Producer {
         if r.phase == ProducerPhase::AwaitConfirm && r.attempts == attempt {
             let mut e = ctx.record(EventKind::Timeout, self.node, msg);
             e.attempt = attempt;
-            ctx.emit(e);
+            ctx.emit_rare(e);
             self.attempt_failed(ctx, msg);
         }
     }
@@ -221,12 +221,12 @@ impl Producer {
             let mut e = ctx.record(EventKind::Backoff, self.node, msg);
             e.attempt = attempts;
             e.end = ctx.now + delay;
-            ctx.emit(e);
+            ctx.emit_rare(e);
             ctx.schedule_in(delay, Event::RetryDue { producer: self.index, msg });
         } else {
             let mut e = ctx.record(EventKind::GiveUp, self.node, msg);
             e.attempt = attempts;
-            ctx.emit(e);
+            ctx.emit_rare(e);
             self.settle(ctx, msg);
         }
     }
