@@ -92,7 +92,8 @@ impl Consumer {
         e.tx = 0;
         e.end = ctx.now + d;
         ctx.emit(e);
-        ctx.schedule_in(d, Event::ProcessDone { consumer: self.index, epoch: self.epoch, slot });
+        let at = ctx.now.saturating_add(d);
+        ctx.scheduler.push_inline(at, Event::ProcessDone { consumer: self.index, epoch: self.epoch, slot });
     }
 
     fn job_record(&self, ctx: &Ctx, kind: EventKind, p: &Packet) -> crate::trace::TraceEvent {

@@ -112,7 +112,8 @@ impl Producer {
         self.pump(ctx);
         if self.remaining > 0 {
             let gap = self.gap(ctx);
-            ctx.schedule_in(gap, Event::Produce(self.index));
+            let at = ctx.now.saturating_add(gap);
+            ctx.scheduler.push_inline(at, Event::Produce(self.index));
         }
     }
 

@@ -105,9 +105,11 @@ impl<E: Copy> Scheduler<E> {
         self.push_inline(time, event);
     }
 
-    /// [`push`](Self::push), inlined into the one caller hot enough to gain
-    /// from it (packets going on a link): the event is then written straight
-    /// into its slot instead of being built on the stack and copied.
+    /// [`push`](Self::push), inlined into the few callers hot enough to gain
+    /// from it (a packet going on a link, a processing end, the next
+    /// arrival): the event is then written straight into its slot. (Built on
+    /// the stack with narrow stores and copied in with wide loads, it stalls
+    /// store forwarding: 9% of the standard benchmark.)
     #[inline(always)]
     pub fn push_inline(&mut self, time: Time, event: E) {
         let slot = match self.free {
