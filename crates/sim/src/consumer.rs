@@ -92,8 +92,7 @@ impl Consumer {
         e.tx = 0;
         e.end = ctx.now + d;
         ctx.emit(e);
-        let at = ctx.now.saturating_add(d);
-        ctx.scheduler.push_inline(at, Event::ProcessDone { consumer: self.index, epoch: self.epoch, slot });
+        ctx.schedule_in_inline(d, Event::ProcessDone { consumer: self.index, epoch: self.epoch, slot });
     }
 
     fn job_record(&self, ctx: &Ctx, kind: EventKind, p: &Packet) -> crate::trace::TraceEvent {

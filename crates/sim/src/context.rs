@@ -51,6 +51,14 @@ impl Ctx {
         self.scheduler.push(self.now.saturating_add(delay), event);
     }
 
+    /// [`schedule_in`](Self::schedule_in), inlined (see
+    /// [`Scheduler::push_inline`]): for the events scheduled for every
+    /// message (the next arrival, a processing end).
+    #[inline(always)]
+    pub fn schedule_in_inline(&mut self, delay: Time, event: Event) {
+        self.scheduler.push_inline(self.now.saturating_add(delay), event);
+    }
+
     /// Records an event: folds it into the metrics and, if tracing, stores it.
     ///
     /// Inlined, because at each call site the event's kind is known, so the

@@ -112,8 +112,7 @@ impl Producer {
         self.pump(ctx);
         if self.remaining > 0 {
             let gap = self.gap(ctx);
-            let at = ctx.now.saturating_add(gap);
-            ctx.scheduler.push_inline(at, Event::Produce(self.index));
+            ctx.schedule_in_inline(gap, Event::Produce(self.index));
         }
     }
 
