@@ -12,8 +12,9 @@ It uses SimPy as intended for speed: a process per arrival stream, and plain
 timeout events with callbacks for packets and timers (a process per packet
 would be several times slower). Times are in milliseconds.
 
-Usage: python3 simpy_model.py SCENARIO.json [--scale S] [--seed N]
-Prints one JSON object: the report counts, wall seconds and messages/second.
+Usage: python3 simpy_model.py SCENARIO.json [--scale S] [--seed N] [--repeat R]
+Prints one JSON object: the report counts, the best wall seconds of R runs
+(like `msgsim bench`) and messages/second.
 """
 
 import argparse
@@ -211,13 +212,17 @@ def main():
     ap.add_argument("scenario")
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=1, help="runs; the best time is reported")
     args = ap.parse_args()
     with open(args.scenario) as f:
         scenario = json.load(f)
-    model = Model(scenario, args.scale, args.seed)
-    start = time.perf_counter()
-    model.env.run()
-    seconds = time.perf_counter() - start
+    seconds = float("inf")
+    for _ in range(max(1, args.repeat)):
+        # The same seed each time: every run does the same work.
+        model = Model(scenario, args.scale, args.seed)
+        start = time.perf_counter()
+        model.env.run()
+        seconds = min(seconds, time.perf_counter() - start)
     c = model.counts
     c["never_applied"] = c["produced"] - model.applied
     n = max(1, model.applied)

@@ -34,7 +34,7 @@ native="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,
 "$native" bench --scale "$scale" --repeat 3 --json > "$out/native.json"
 
 say "SimPy model"
-"$MSGSIM_ROOT/.tools/venv/bin/python" bench/simpy_model.py bench/standard.json --scale "$scale" > "$out/simpy.json"
+"$MSGSIM_ROOT/.tools/venv/bin/python" bench/simpy_model.py bench/standard.json --scale "$scale" --repeat 3 > "$out/simpy.json"
 
 say "release build and browser (headless Chromium)"
 logged trunk-build trunk build --release
