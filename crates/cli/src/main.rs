@@ -156,6 +156,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 println!("messages            {}", r.messages);
                 println!("engine events       {}", r.events);
                 println!("best wall time      {:.3} s (of {repeat})", r.seconds);
+                println!("first run           {:.3} s (with fresh memory from the OS)", r.first_seconds);
                 println!("events per second   {:.2} million", r.events_per_second / 1e6);
                 println!("messages per second {:.2} million", r.messages_per_second / 1e6);
                 println!("pending events      {} at most × {} bytes", r.max_pending_events, r.bytes_per_pending_event);
