@@ -40,12 +40,12 @@ pub fn life(sim: &Simulation, trace: &[TraceEvent], msg: MsgId, complete: bool) 
     let events = trace.iter().enumerate().filter(|(_, e)| e.msg == msg).map(|(i, _)| i as u32).collect();
     Some(Life {
         msg,
-        key: record.key,
+        key: record.key(),
         events,
         outcome: complete.then(|| Outcome {
             status: record.status(),
             effects: record.effects,
-            last_loss: record.last_loss,
+            last_loss: record.last_loss(),
         }),
     })
 }

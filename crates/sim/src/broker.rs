@@ -119,7 +119,7 @@ impl QueueBroker {
             match self.overflow {
                 Overflow::Reject => {
                     ctx.ledger.note_loss(p.msg, Cause::QueueFull);
-                    ctx.ledger.get_mut(p.msg).rejected = true;
+                    ctx.ledger.get_mut(p.msg).mark_rejected();
                     let mut e = ctx.record(EventKind::Reject, self.node, p.msg);
                     e.attempt = p.attempt;
                     e.copy = p.copy;
@@ -131,7 +131,7 @@ impl QueueBroker {
                 Overflow::DropOldest => {
                     if let Some(old) = self.ready.pop_front() {
                         ctx.ledger.destroy(old.msg, Place::Queue, Cause::QueueFull);
-                        ctx.ledger.get_mut(old.msg).rejected = true;
+                        ctx.ledger.get_mut(old.msg).mark_rejected();
                         let mut e = self.held_record(ctx, EventKind::Evict, &old);
                         e.cause = Cause::QueueFull;
                         ctx.emit_rare(e);
@@ -249,7 +249,7 @@ impl QueueBroker {
     fn requeue_or_dead_letter(&mut self, ctx: &mut Ctx, held: Held, cause: Cause) {
         if held.deliveries >= self.max_deliveries {
             ctx.ledger.remove(held.msg, Place::Queue);
-            ctx.ledger.get_mut(held.msg).dead_lettered = true;
+            ctx.ledger.get_mut(held.msg).mark_dead_lettered();
             self.dead_letters.push(held.msg);
             let mut e = self.held_record(ctx, EventKind::DeadLetter, &held);
             e.cause = cause;

@@ -115,7 +115,7 @@ impl Consumer {
             self.crash(ctx, restart);
             return;
         }
-        let ok = if ctx.ledger.get(p.msg).poison {
+        let ok = if ctx.ledger.get(p.msg).poison() {
             // This copy is consumed without effect; whoever holds another copy
             // (a queue awaiting the nack, a retrying caller) may try again.
             ctx.ledger.note_loss(p.msg, Cause::Failed);

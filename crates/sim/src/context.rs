@@ -94,7 +94,7 @@ impl Ctx {
         if msg != NO_MSG {
             e.msg = msg;
             if self.trace.is_some() {
-                e.key = self.ledger.get(msg).key;
+                e.key = self.ledger.get(msg).key();
             }
         }
         e

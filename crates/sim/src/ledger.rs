@@ -26,15 +26,16 @@ pub enum Place {
 
 /// What the producer is doing with a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum ProducerPhase {
     /// Waiting in the producer for an in-flight slot.
-    Backlog,
+    Backlog = 0,
     /// Sent; waiting for a confirm or reply.
-    AwaitConfirm,
+    AwaitConfirm = 1,
     /// Waiting out a backoff before the next attempt.
-    Backoff,
+    Backoff = 2,
     /// Nothing more to do: confirmed, gave up, or fire-and-forget.
-    Done,
+    Done = 3,
 }
 
 /// Where a message stands, as shown in the conservation table.
@@ -60,22 +61,22 @@ pub enum MsgStatus {
 }
 
 /// Everything known about one message.
+///
+/// A million-message run keeps a million of these, so a record is 32 bytes:
+/// the key and the small facts (phase, flags, last loss) share one word, read
+/// and written through the accessors.
 #[derive(Clone, Debug)]
 pub struct MsgRecord {
-    /// The producer instance that created it.
-    pub producer: NodeId,
-    /// Its business key.
-    pub key: u32,
-    /// Its position among messages with the same key (production order).
-    pub key_seq: u32,
     /// When it was produced.
     pub produced_at: Time,
-    /// Whether every processing attempt fails.
-    pub poison: bool,
+    /// Its position among messages with the same key (production order).
+    pub key_seq: u32,
+    /// Times its effect was applied.
+    pub effects: u32,
+    /// The producer instance that created it.
+    pub producer: NodeId,
     /// The producer's latest attempt number.
     pub attempts: u16,
-    /// What the producer is doing with it.
-    pub phase: ProducerPhase,
     /// Copy numbers handed out so far (the original is copy 0).
     pub copies: u16,
     /// Tokens on links.
@@ -84,17 +85,116 @@ pub struct MsgRecord {
     pub in_queue: u16,
     /// Tokens in consumers' hands.
     pub at_consumer: u16,
-    /// Times its effect was applied.
-    pub effects: u32,
-    /// Whether a copy was dead-lettered.
-    pub dead_lettered: bool,
-    /// Whether a copy was refused or evicted by a full queue.
-    pub rejected: bool,
-    /// Why its most recent token was destroyed, if one was.
-    pub last_loss: Option<Cause>,
+    packed: Packed,
+}
+
+/// A message's key and its small facts in one word: the key in the low
+/// [`Packed::KEY_BITS`] bits, then poison, dead-lettered, rejected (one bit
+/// each), the producer phase (two bits) and the last loss (four bits: 0 for
+/// none, else the cause's index + 1).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Packed(u32);
+
+impl Packed {
+    const KEY_BITS: u32 = 20;
+    const KEY_MASK: u32 = (1 << Self::KEY_BITS) - 1;
+    const POISON: u32 = 1 << 20;
+    const DEAD_LETTERED: u32 = 1 << 21;
+    const REJECTED: u32 = 1 << 22;
+    const PHASE_SHIFT: u32 = 23;
+    const LOSS_SHIFT: u32 = 25;
+
+    fn set(&mut self, flag: u32) {
+        self.0 |= flag;
+    }
+
+    fn has(self, flag: u32) -> bool {
+        self.0 & flag != 0
+    }
+
+    fn field(self, shift: u32, bits: u32) -> u32 {
+        (self.0 >> shift) & ((1 << bits) - 1)
+    }
+
+    fn set_field(&mut self, shift: u32, bits: u32, value: u32) {
+        let mask = ((1 << bits) - 1) << shift;
+        self.0 = (self.0 & !mask) | ((value << shift) & mask);
+    }
+}
+
+// Every valid key fits, and every cause (plus "none") fits in four bits.
+const _: () = assert!(crate::scenario::limits::MAX_KEYS <= 1 << Packed::KEY_BITS);
+const _: () = assert!(Cause::ALL.len() < 16);
+
+impl std::fmt::Debug for Packed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Packed")
+            .field("key", &(self.0 & Self::KEY_MASK))
+            .field("poison", &self.has(Self::POISON))
+            .field("dead_lettered", &self.has(Self::DEAD_LETTERED))
+            .field("rejected", &self.has(Self::REJECTED))
+            .field("phase", &self.field(Self::PHASE_SHIFT, 2))
+            .field("last_loss", &self.field(Self::LOSS_SHIFT, 4))
+            .finish()
+    }
 }
 
 impl MsgRecord {
+    /// Its business key.
+    pub fn key(&self) -> u32 {
+        self.packed.0 & Packed::KEY_MASK
+    }
+
+    /// Whether every processing attempt fails.
+    pub fn poison(&self) -> bool {
+        self.packed.has(Packed::POISON)
+    }
+
+    /// Whether a copy was dead-lettered.
+    pub fn dead_lettered(&self) -> bool {
+        self.packed.has(Packed::DEAD_LETTERED)
+    }
+
+    /// Whether a copy was refused or evicted by a full queue.
+    pub fn rejected(&self) -> bool {
+        self.packed.has(Packed::REJECTED)
+    }
+
+    /// What the producer is doing with it.
+    pub fn phase(&self) -> ProducerPhase {
+        match self.packed.field(Packed::PHASE_SHIFT, 2) {
+            0 => ProducerPhase::Backlog,
+            1 => ProducerPhase::AwaitConfirm,
+            2 => ProducerPhase::Backoff,
+            _ => ProducerPhase::Done,
+        }
+    }
+
+    /// Why its most recent token was destroyed, if one was.
+    pub fn last_loss(&self) -> Option<Cause> {
+        let i = self.packed.field(Packed::LOSS_SHIFT, 4) as usize;
+        i.checked_sub(1).and_then(|i| Cause::ALL.get(i).copied())
+    }
+
+    /// Sets what the producer is doing with it.
+    pub fn set_phase(&mut self, phase: ProducerPhase) {
+        self.packed.set_field(Packed::PHASE_SHIFT, 2, phase as u32);
+    }
+
+    /// Notes that a copy was dead-lettered.
+    pub fn mark_dead_lettered(&mut self) {
+        self.packed.set(Packed::DEAD_LETTERED);
+    }
+
+    /// Notes that a copy was refused or evicted by a full queue.
+    pub fn mark_rejected(&mut self) {
+        self.packed.set(Packed::REJECTED);
+    }
+
+    fn set_last_loss(&mut self, cause: Cause) {
+        self.packed.set_field(Packed::LOSS_SHIFT, 4, cause as u32 + 1);
+    }
+
     /// Tokens anywhere.
     pub fn tokens(&self) -> u32 {
         u32::from(self.on_link) + u32::from(self.in_queue) + u32::from(self.at_consumer)
@@ -110,11 +210,11 @@ impl MsgRecord {
             MsgStatus::Queued
         } else if self.on_link > 0 {
             MsgStatus::InFlight
-        } else if self.phase != ProducerPhase::Done {
+        } else if self.phase() != ProducerPhase::Done {
             MsgStatus::AtProducer
-        } else if self.dead_lettered {
+        } else if self.dead_lettered() {
             MsgStatus::DeadLettered
-        } else if self.rejected {
+        } else if self.rejected() {
             MsgStatus::Rejected
         } else {
             MsgStatus::Lost
@@ -200,22 +300,22 @@ impl Ledger {
         let seq = &mut self.next_key_seq[key as usize];
         let key_seq = *seq;
         *seq += 1;
+        debug_assert!(key <= Packed::KEY_MASK, "key {key} beyond the validated limit");
+        let mut packed = Packed(key & Packed::KEY_MASK);
+        if poison {
+            packed.set(Packed::POISON);
+        }
         self.msgs.push(MsgRecord {
-            producer,
-            key,
-            key_seq,
             produced_at: now,
-            poison,
+            key_seq,
+            effects: 0,
+            producer,
             attempts: 0,
-            phase: ProducerPhase::Backlog,
             copies: 1,
             on_link: 0,
             in_queue: 0,
             at_consumer: 0,
-            effects: 0,
-            dead_lettered: false,
-            rejected: false,
-            last_loss: None,
+            packed,
         });
         (self.msgs.len() - 1) as MsgId
     }
@@ -286,12 +386,12 @@ impl Ledger {
     /// A token of `msg` at `place` is destroyed for `cause`.
     pub fn destroy(&mut self, msg: MsgId, place: Place, cause: Cause) {
         self.remove(msg, place);
-        self.msgs[msg as usize].last_loss = Some(cause);
+        self.msgs[msg as usize].set_last_loss(cause);
     }
 
     /// Records that a token of `msg` (already removed) was lost for `cause`.
     pub fn note_loss(&mut self, msg: MsgId, cause: Cause) {
-        self.msgs[msg as usize].last_loss = Some(cause);
+        self.msgs[msg as usize].set_last_loss(cause);
     }
 
     /// Applies the business effect of `msg`; says whether this was the first
@@ -302,7 +402,7 @@ impl Ledger {
         if r.effects > 1 {
             return Cause::Duplicate;
         }
-        let applied = &mut self.applied_key_seq[r.key as usize];
+        let applied = &mut self.applied_key_seq[r.key() as usize];
         if r.key_seq + 1 < *applied {
             Cause::OutOfOrder
         } else {
@@ -336,7 +436,7 @@ impl Ledger {
             link += u64::from(r.on_link);
             queue += u64::from(r.in_queue);
             consumer += u64::from(r.at_consumer);
-            if r.status() == MsgStatus::Lost && r.last_loss.is_none() {
+            if r.status() == MsgStatus::Lost && r.last_loss().is_none() {
                 return Err(format!("message {id} is gone but nothing recorded losing it"));
             }
         }
@@ -360,7 +460,7 @@ mod tests {
         let mut l = Ledger::new(1, 1);
         let m = l.create(0, 0, false, 0);
         assert_eq!(l.get(m).status(), MsgStatus::AtProducer);
-        l.get_mut(m).phase = ProducerPhase::Done;
+        l.get_mut(m).set_phase(ProducerPhase::Done);
         l.add(m, Place::Link);
         assert_eq!(l.get(m).status(), MsgStatus::InFlight);
         l.transfer(m, Place::Link, Place::Queue);
@@ -373,8 +473,32 @@ mod tests {
 
     #[test]
     fn a_record_stays_small() {
-        // A million-message run keeps a million of these (40 MB).
-        assert!(std::mem::size_of::<MsgRecord>() <= 40, "{}", std::mem::size_of::<MsgRecord>());
+        // A million-message run keeps a million of these (32 MB).
+        assert_eq!(std::mem::size_of::<MsgRecord>(), 32);
+    }
+
+    #[test]
+    fn packed_facts_are_independent() {
+        let mut l = Ledger::new(1 << 20, 1);
+        let key = (1 << 20) - 1;
+        let m = l.create(3, key, true, 7);
+        let r = l.get_mut(m);
+        assert_eq!((r.key(), r.poison(), r.phase(), r.last_loss()), (key, true, ProducerPhase::Backlog, None));
+        for phase in [ProducerPhase::AwaitConfirm, ProducerPhase::Backoff, ProducerPhase::Done, ProducerPhase::Backlog]
+        {
+            r.set_phase(phase);
+            assert_eq!(r.phase(), phase);
+        }
+        for &cause in Cause::ALL {
+            r.set_last_loss(cause);
+            assert_eq!(r.last_loss(), Some(cause));
+        }
+        r.mark_rejected();
+        assert!(r.rejected() && !r.dead_lettered());
+        r.mark_dead_lettered();
+        r.set_phase(ProducerPhase::Done);
+        assert!(r.rejected() && r.dead_lettered() && r.poison());
+        assert_eq!((r.key(), r.phase(), r.last_loss()), (key, ProducerPhase::Done, Some(Cause::QueueFull)));
     }
 
     #[test]

@@ -138,9 +138,9 @@ impl Producer {
             (PacketKind::Publish, self.queue)
         };
         if self.mode == SendMode::FireAndForget {
-            r.phase = ProducerPhase::Done;
+            r.set_phase(ProducerPhase::Done);
         } else {
-            r.phase = ProducerPhase::AwaitConfirm;
+            r.set_phase(ProducerPhase::AwaitConfirm);
             if let Some(at) = self.timeouts.add(ctx.now + self.timeout, (msg, attempt)) {
                 ctx.scheduler.push(at, Event::ProducerTimer(self.index));
             }
@@ -154,7 +154,7 @@ impl Producer {
     /// A confirm, reject, reply or fault arrived.
     pub fn on_packet(&mut self, ctx: &mut Ctx, p: Packet) {
         let r = ctx.ledger.get(p.msg);
-        let waiting = matches!(r.phase, ProducerPhase::AwaitConfirm | ProducerPhase::Backoff);
+        let waiting = matches!(r.phase(), ProducerPhase::AwaitConfirm | ProducerPhase::Backoff);
         match p.kind {
             PacketKind::Confirm | PacketKind::Reply if waiting => {
                 // Any attempt's confirm will do: the message got through.
@@ -163,7 +163,7 @@ impl Producer {
                 self.settle(ctx, p.msg);
             }
             PacketKind::Reject | PacketKind::Fault
-                if r.phase == ProducerPhase::AwaitConfirm && r.attempts == p.attempt =>
+                if r.phase() == ProducerPhase::AwaitConfirm && r.attempts == p.attempt =>
             {
                 let e = ctx.record(EventKind::Nack, self.node, p.msg);
                 ctx.emit_rare(e);
@@ -186,7 +186,7 @@ impl Producer {
         let ledger = &ctx.ledger;
         let live = |&(msg, attempt): &(MsgId, u16)| {
             let r = ledger.get(msg);
-            r.phase == ProducerPhase::AwaitConfirm && r.attempts == attempt
+            r.phase() == ProducerPhase::AwaitConfirm && r.attempts == attempt
         };
         if let Some(at) = self.timeouts.rearm(live) {
             ctx.scheduler.push(at, Event::ProducerTimer(self.index));
@@ -196,7 +196,7 @@ impl Producer {
     /// The wait for `attempt` ran out (ignored if it was answered meanwhile).
     fn on_timeout(&mut self, ctx: &mut Ctx, msg: MsgId, attempt: u16) {
         let r = ctx.ledger.get(msg);
-        if r.phase == ProducerPhase::AwaitConfirm && r.attempts == attempt {
+        if r.phase() == ProducerPhase::AwaitConfirm && r.attempts == attempt {
             let mut e = ctx.record(EventKind::Timeout, self.node, msg);
             e.attempt = attempt;
             ctx.emit_rare(e);
@@ -207,7 +207,7 @@ impl Producer {
     /// The backoff ended: send the next attempt (unless confirmed meanwhile).
     pub fn on_retry_due(&mut self, ctx: &mut Ctx, msg: MsgId) {
         let r = ctx.ledger.get(msg);
-        if r.phase == ProducerPhase::Backoff {
+        if r.phase() == ProducerPhase::Backoff {
             let next = r.attempts + 1;
             self.send_attempt(ctx, msg, next);
         }
@@ -217,7 +217,7 @@ impl Producer {
         let attempts = ctx.ledger.get(msg).attempts;
         if attempts < self.max_attempts {
             let delay = backoff_delay(&self.backoff, attempts, ctx);
-            ctx.ledger.get_mut(msg).phase = ProducerPhase::Backoff;
+            ctx.ledger.get_mut(msg).set_phase(ProducerPhase::Backoff);
             let mut e = ctx.record(EventKind::Backoff, self.node, msg);
             e.attempt = attempts;
             e.end = ctx.now + delay;
@@ -232,7 +232,7 @@ impl Producer {
     }
 
     fn settle(&mut self, ctx: &mut Ctx, msg: MsgId) {
-        ctx.ledger.get_mut(msg).phase = ProducerPhase::Done;
+        ctx.ledger.get_mut(msg).set_phase(ProducerPhase::Done);
         self.outstanding -= 1;
         self.pump(ctx);
     }
