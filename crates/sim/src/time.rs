@@ -18,15 +18,19 @@ pub const MICROS_PER_SEC: u64 = 1_000_000;
 /// nearest microsecond. Negative and non-finite inputs become 0; validation
 /// rejects them before they get here.
 pub fn ms(ms: f64) -> Time {
-    if ms.is_finite() && ms > 0.0 {
-        // Round half up by adding ½ and truncating: for non-negative values
-        // this is `round()`, without a libm call on targets that lack a
-        // rounding instruction (it is the hot path of every sample). The
-        // cast saturates at u64::MAX.
-        let us = ms * MICROS_PER_MS as f64 + 0.5;
-        // Below 2^63 the signed conversion is exact and one instruction
-        // shorter on x86 than the unsigned one; the values are the same.
-        if us < 9.0e18 { us as i64 as Time } else { us as Time }
+    // Below this many ms the µs value is under 2^63, where the signed
+    // conversion is exact and one instruction shorter on x86 than the
+    // unsigned one; the values are the same.
+    const SIGNED_OK: f64 = 9.0e15;
+    // Round half up by adding ½ and truncating: for non-negative values this
+    // is `round()`, without a libm call on targets that lack a rounding
+    // instruction (this is the hot path of every sample). Two comparisons
+    // are the whole check in the usual case: both are false for NaN.
+    if ms > 0.0 && ms < SIGNED_OK {
+        (ms * MICROS_PER_MS as f64 + 0.5) as i64 as Time
+    } else if ms >= SIGNED_OK && ms.is_finite() {
+        // The cast saturates at u64::MAX.
+        (ms * MICROS_PER_MS as f64 + 0.5) as Time
     } else {
         0
     }
@@ -48,6 +52,9 @@ mod tests {
         assert_eq!(ms(0.0006), 1);
         assert_eq!(ms(-3.0), 0);
         assert_eq!(ms(f64::NAN), 0);
+        assert_eq!(ms(f64::INFINITY), 0);
+        assert_eq!(ms(1.0e16), 10_000_000_000_000_000_000);
+        assert_eq!(ms(1.0e300), u64::MAX);
         assert_eq!(to_ms(2_500), 2.5);
     }
 }
