@@ -73,6 +73,15 @@ impl Ctx {
             let born = self.ledger.get(e.msg).produced_at;
             self.latencies.record(e.time - born);
         }
+        if self.trace.is_some() {
+            self.keep(e);
+        }
+    }
+
+    /// Stores a record in the trace (unless it is full). Out of line, so that
+    /// with tracing off a call site never builds the fields only the trace reads.
+    #[inline(never)]
+    fn keep(&mut self, e: TraceEvent) {
         if let Some(t) = &mut self.trace
             && t.len() < self.trace_limit
         {
