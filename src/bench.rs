@@ -21,7 +21,7 @@ pub fn bench(scenario_json: &str, seed: u64, scale: f64) -> String {
     let mut sim = sim.without_trace();
     let clock = web_sys::window().and_then(|w| w.performance());
     let start = clock.as_ref().map_or(0.0, |p| p.now());
-    while sim.step() {}
+    sim.run_to_end();
     let ms = clock.as_ref().map_or(0.0, |p| p.now()) - start;
     serde_json::json!({ "seconds": ms / 1e3, "events": sim.events(), "report": sim.report() }).to_string()
 }

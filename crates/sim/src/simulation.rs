@@ -138,6 +138,14 @@ impl Simulation {
     /// Executes the next event. Returns `false` once the run has stopped
     /// (nothing left, or a time or event limit reached).
     pub fn step(&mut self) -> bool {
+        self.run_events(1) == 1
+    }
+
+    /// [`step`](Self::step)'s body. Its one inlined copy is the loop of
+    /// [`run_events`](Self::run_events), which every way of running goes
+    /// through: a loop of calls would pay a call per event.
+    #[inline(always)]
+    fn next_event(&mut self) -> bool {
         if self.stopped.is_some() {
             return false;
         }
@@ -223,15 +231,20 @@ impl Simulation {
     /// must yield regularly (the browser).
     pub fn run_events(&mut self, budget: u64) -> u64 {
         let mut n = 0;
-        while n < budget && self.step() {
+        while n < budget && self.next_event() {
             n += 1;
         }
         n
     }
 
+    /// Runs to the end (or to a limit).
+    pub fn run_to_end(&mut self) {
+        self.run_events(u64::MAX);
+    }
+
     /// Runs to the end and returns the report.
     pub fn run(&mut self) -> Report {
-        while self.step() {}
+        self.run_to_end();
         self.report()
     }
 
