@@ -83,11 +83,15 @@ pub struct Metrics {
     pub total_busy: u64,
     /// Processing slots over all consumers (concurrency × instances).
     pub slots: u64,
-    depth_area: u128,
-    busy_area: u128,
-    node_depth_area: Vec<u128>,
-    node_last: Vec<Time>,
-    last: Time,
+    // Time integrals of the levels, kept as `level × now − stamps`: `stamps`
+    // adds the time of every unit added to the level and subtracts the time
+    // of every unit taken away, so each unit counts from its arrival to its
+    // departure (or to now). A change then costs one addition, not a
+    // multiplication, and the integrals stay exact. (Wrapping arithmetic:
+    // the stamps may dip below zero, the integrals never do.)
+    depth_stamps: u128,
+    busy_stamps: u128,
+    node_depth_stamps: Vec<u128>,
 }
 
 impl Metrics {
@@ -115,11 +119,9 @@ impl Metrics {
             dead_letters: vec![0; n],
             total_busy: 0,
             slots,
-            depth_area: 0,
-            busy_area: 0,
-            node_depth_area: vec![0; n],
-            node_last: vec![0; n],
-            last: 0,
+            depth_stamps: 0,
+            busy_stamps: 0,
+            node_depth_stamps: vec![0; n],
         }
     }
 
@@ -128,37 +130,32 @@ impl Metrics {
         self.now = self.now.max(t);
     }
 
-    /// Adds the levels' time integrals up to now. Called only before a level
-    /// changes: between changes the levels are constant, so the integrals
-    /// can wait.
-    fn integrate(&mut self) {
-        let dt = self.now.saturating_sub(self.last);
-        self.depth_area += area(self.total_depth, dt);
-        self.busy_area += area(self.total_busy, dt);
-        self.last = self.now;
-    }
-
     fn change_depth(&mut self, node: usize, up: bool) {
-        self.integrate();
-        let dt = self.last.saturating_sub(self.node_last[node]);
-        self.node_depth_area[node] += area(u64::from(self.depth[node]), dt);
-        self.node_last[node] = self.last;
+        let now = u128::from(self.now);
         if up {
             self.depth[node] += 1;
             self.total_depth += 1;
+            self.node_depth_stamps[node] = self.node_depth_stamps[node].wrapping_add(now);
+            self.depth_stamps = self.depth_stamps.wrapping_add(now);
             self.max_depth[node] = self.max_depth[node].max(self.depth[node]);
             self.max_total_depth = self.max_total_depth.max(self.total_depth);
         } else {
-            self.depth[node] = self.depth[node].saturating_sub(1);
-            self.total_depth = self.total_depth.saturating_sub(1);
+            if self.depth[node] > 0 {
+                self.depth[node] -= 1;
+                self.node_depth_stamps[node] = self.node_depth_stamps[node].wrapping_sub(now);
+            }
+            if self.total_depth > 0 {
+                self.total_depth -= 1;
+                self.depth_stamps = self.depth_stamps.wrapping_sub(now);
+            }
         }
     }
 
     fn free_slot(&mut self, node: usize) {
-        self.integrate();
         if self.busy[node] > 0 {
             self.busy[node] -= 1;
             self.total_busy -= 1;
+            self.busy_stamps = self.busy_stamps.wrapping_sub(u128::from(self.now));
         }
     }
 
@@ -209,9 +206,9 @@ impl Metrics {
                 self.dead_letters[node] += 1;
             }
             EventKind::ProcessStart => {
-                self.integrate();
                 self.busy[node] += 1;
                 self.total_busy += 1;
+                self.busy_stamps = self.busy_stamps.wrapping_add(u128::from(self.now));
             }
             EventKind::Effect => {
                 c.effects_applied += 1;
@@ -235,8 +232,9 @@ impl Metrics {
             EventKind::Discard => c.discarded += 1,
             EventKind::Crash => {
                 c.crashes += 1;
-                self.integrate();
-                self.total_busy -= u64::from(self.busy[node]);
+                let lost = u64::from(self.busy[node]);
+                self.busy_stamps = self.busy_stamps.wrapping_sub(area(lost, self.now));
+                self.total_busy -= lost;
                 self.busy[node] = 0;
                 self.up[node] = false;
             }
@@ -251,8 +249,7 @@ impl Metrics {
         if self.now == 0 {
             return 0.0;
         }
-        let tail = area(self.total_depth, self.now - self.last);
-        (self.depth_area + tail) as f64 / self.now as f64
+        integral(self.total_depth, self.now, self.depth_stamps) as f64 / self.now as f64
     }
 
     /// Time-weighted mean depth of one node over `[0, now]`.
@@ -260,8 +257,7 @@ impl Metrics {
         if self.now == 0 {
             return 0.0;
         }
-        let tail = area(u64::from(self.depth[node]), self.now - self.node_last[node]);
-        (self.node_depth_area[node] + tail) as f64 / self.now as f64
+        integral(u64::from(self.depth[node]), self.now, self.node_depth_stamps[node]) as f64 / self.now as f64
     }
 
     /// Busy slot-time over available slot-time, in `[0, 1]`.
@@ -269,9 +265,14 @@ impl Metrics {
         if self.now == 0 || self.slots == 0 {
             return 0.0;
         }
-        let tail = area(self.total_busy, self.now - self.last);
-        (self.busy_area + tail) as f64 / (self.slots as f64 * self.now as f64)
+        integral(self.total_busy, self.now, self.busy_stamps) as f64 / (self.slots as f64 * self.now as f64)
     }
+}
+
+/// The time integral of a level over `[0, now]`, from its stamps (see
+/// [`Metrics`]' fields).
+fn integral(level: u64, now: Time, stamps: u128) -> u128 {
+    area(level, now).wrapping_sub(stamps)
 }
 
 /// `level × dt` without overflow. When both fit in 32 bits (almost always)
@@ -302,7 +303,65 @@ impl Latencies {
 
 #[cfg(test)]
 mod tests {
-    use super::area;
+    use super::*;
+    use crate::trace::{NodeId, PacketKind};
+
+    /// Levels changed by a pseudo-random run of events: the time-weighted
+    /// means match a step-by-step sum of level × duration.
+    #[test]
+    fn integrals_match_a_step_by_step_reference() {
+        let scenario = crate::presets::get("reliable-queue").expect("preset").scenario;
+        let topology = Topology::new(&scenario);
+        let node_of = |kind| topology.nodes.iter().position(|n| n.kind == kind).expect("node");
+        let (queue, consumer) = (node_of(NodeKind::Queue), node_of(NodeKind::Consumer));
+        let concurrency: Vec<u32> = topology.nodes.iter().map(|_| 3).collect();
+        let mut m = Metrics::new(&topology, &concurrency);
+        let slots = m.slots;
+        let (mut depth, mut busy, mut last) = (0u64, 0u64, 0u64);
+        let (mut depth_area, mut busy_area) = (0u128, 0u128);
+        let mut seed = 12_345u64;
+        let mut t = 0;
+        for _ in 0..5_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            t += (seed >> 33) % 40;
+            depth_area += u128::from(depth) * u128::from(t - last);
+            busy_area += u128::from(busy) * u128::from(t - last);
+            last = t;
+            let at = |kind, node: usize| TraceEvent::at(t, kind, node as NodeId);
+            let e = match (seed >> 20) % 6 {
+                0 | 1 => {
+                    depth += 1;
+                    at(EventKind::Enqueue, queue)
+                }
+                2 => {
+                    depth = depth.saturating_sub(1);
+                    TraceEvent { packet: PacketKind::Deliver, ..at(EventKind::Send, queue) }
+                }
+                3 => {
+                    busy += 1;
+                    at(EventKind::ProcessStart, consumer)
+                }
+                4 => {
+                    busy = busy.saturating_sub(1);
+                    at(EventKind::Effect, consumer)
+                }
+                _ => {
+                    busy = 0;
+                    at(EventKind::Crash, consumer)
+                }
+            };
+            m.apply(&e);
+            if t > 0 {
+                assert_eq!(m.mean_depth(), depth_area as f64 / t as f64, "total depth at {t}");
+                assert_eq!(m.mean_node_depth(queue), depth_area as f64 / t as f64, "queue depth at {t}");
+                assert_eq!(m.utilization(), busy_area as f64 / (slots as f64 * t as f64), "busy at {t}");
+            }
+        }
+        // Time passing with no event still counts.
+        m.advance_to(t + 1_000);
+        let end = depth_area + u128::from(depth) * 1_000;
+        assert_eq!(m.mean_depth(), end as f64 / (t + 1_000) as f64);
+    }
 
     #[test]
     fn area_is_the_exact_product_on_both_paths() {
