@@ -78,13 +78,17 @@ impl Ctx {
         }
     }
 
-    /// Stores a record in the trace (unless it is full). Out of line, so that
-    /// with tracing off a call site never builds the fields only the trace reads.
+    /// Stores a record in the trace (unless it is full), with its message's
+    /// key filled in (only the trace reads it). Out of line, so that with
+    /// tracing off a call site never builds the fields only the trace reads.
     #[inline(never)]
-    fn keep(&mut self, e: TraceEvent) {
+    fn keep(&mut self, mut e: TraceEvent) {
         if let Some(t) = &mut self.trace
             && t.len() < self.trace_limit
         {
+            if e.msg != NO_MSG {
+                e.key = self.ledger.get(e.msg).key();
+            }
             t.push(e);
         }
     }
@@ -96,17 +100,10 @@ impl Ctx {
         self.emit(e);
     }
 
-    /// A record of `kind` at `node` now, about `msg` (its key filled in when
-    /// the trace is kept: nothing else reads it).
+    /// A record of `kind` at `node` now, about `msg` ([`NO_MSG`] if none; the
+    /// key is filled in if the record is kept in the trace).
     pub fn record(&self, kind: EventKind, node: NodeId, msg: MsgId) -> TraceEvent {
-        let mut e = TraceEvent::at(self.now, kind, node);
-        if msg != NO_MSG {
-            e.msg = msg;
-            if self.trace.is_some() {
-                e.key = self.ledger.get(msg).key();
-            }
-        }
-        e
+        TraceEvent { msg, ..TraceEvent::at(self.now, kind, node) }
     }
 
     /// A record of `kind` about packet `p` (node = sender, peer = receiver).
