@@ -124,7 +124,7 @@ impl Ctx {
     /// arrival or loss is scheduled.
     pub fn send(&mut self, mut p: Packet) {
         let (fate, copy) = network::transmit(self.topology.link(p.from, p.to), self.now, &mut self.rng);
-        self.put_on_link(EventKind::Send, &p, fate);
+        self.put_on_link_inline(EventKind::Send, &p, fate);
         if let Some(fate) = copy {
             if p.kind.carries_message() {
                 p.copy = self.ledger.next_copy(p.msg);
@@ -133,11 +133,19 @@ impl Ctx {
         }
     }
 
+    /// [`put_on_link_inline`](Self::put_on_link_inline) as a call, for the
+    /// rare extra copy a link makes.
+    #[inline(never)]
+    fn put_on_link(&mut self, kind: EventKind, p: &Packet, fate: Fate) {
+        self.put_on_link_inline(kind, p, fate);
+    }
+
     /// Schedules the arrival or loss of one copy of `p` under a new
     /// transmission id. (The id goes straight into the scheduled event: set
     /// on `p` first, the whole packet would be copied right after a narrow
     /// store, which stalls store forwarding.)
-    fn put_on_link(&mut self, kind: EventKind, p: &Packet, fate: Fate) {
+    #[inline(always)]
+    fn put_on_link_inline(&mut self, kind: EventKind, p: &Packet, fate: Fate) {
         let tx = self.next_tx;
         self.next_tx = self.next_tx.wrapping_add(1);
         if p.kind.carries_message() {
