@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 
+use crate::awaiting_ack::AwaitingAck;
 use crate::context::Ctx;
 use crate::event::{Event, Packet};
 use crate::ledger::Place;
@@ -49,13 +50,8 @@ pub(crate) struct QueueBroker {
     ack_timeout: Option<Time>,
     max_deliveries: u16,
     ready: VecDeque<Held>,
-    /// Deliveries awaiting their ack, by tag: slot `i` is tag `first_tag + i`.
-    /// Tags are handed out in order and acked nearly in order, so this ring
-    /// stays short and every operation is O(1).
-    unacked: VecDeque<Option<Unacked>>,
-    first_tag: u32,
-    unacked_len: usize,
-    next_tag: u32,
+    /// Deliveries awaiting their ack, by tag.
+    unacked: AwaitingAck<Unacked>,
     subscribers: Vec<Subscriber>,
     next_sub: usize,
     /// Ack timeouts by deadline (delivery tags).
@@ -76,10 +72,7 @@ impl QueueBroker {
             ack_timeout: spec.ack_timeout_ms.map(time::ms),
             max_deliveries: spec.max_deliveries.map_or(u16::MAX, |m| m.min(u32::from(u16::MAX)) as u16),
             ready: VecDeque::new(),
-            unacked: VecDeque::new(),
-            first_tag: 1,
-            unacked_len: 0,
-            next_tag: 1,
+            unacked: AwaitingAck::new(1),
             subscribers: consumers.into_iter().map(|node| Subscriber { node, connected: true, unacked: 0 }).collect(),
             next_sub: 0,
             timeouts: Timers::default(),
@@ -89,7 +82,7 @@ impl QueueBroker {
 
     /// Message copies held: ready plus awaiting ack.
     pub fn held(&self) -> usize {
-        self.ready.len() + self.unacked_len
+        self.ready.len() + self.unacked.len()
     }
 
     /// Ready (undelivered) messages.
@@ -176,10 +169,7 @@ impl QueueBroker {
             p.delivery = held.deliveries;
             if self.manual_ack {
                 // The queue keeps its copy until the ack arrives.
-                p.tag = self.next_tag;
-                self.next_tag = self.next_tag.wrapping_add(1);
-                self.unacked.push_back(Some(Unacked { held, sub: i }));
-                self.unacked_len += 1;
+                p.tag = self.unacked.push(Unacked { held, sub: i });
                 self.subscribers[i].unacked += 1;
                 if let Some(t) = self.ack_timeout
                     && let Some(at) = self.timeouts.add(ctx.now + t, p.tag)
@@ -195,15 +185,8 @@ impl QueueBroker {
     }
 
     fn take_unacked(&mut self, tag: u32) -> Option<Unacked> {
-        let index = tag.wrapping_sub(self.first_tag) as usize;
-        let u = self.unacked.get_mut(index)?.take()?;
-        self.unacked_len -= 1;
+        let u = self.unacked.take(tag)?;
         self.subscribers[u.sub].unacked -= 1;
-        // Drop settled slots from the front.
-        while self.unacked.front().is_some_and(Option::is_none) {
-            self.unacked.pop_front();
-            self.first_tag = self.first_tag.wrapping_add(1);
-        }
         Some(u)
     }
 
@@ -229,9 +212,8 @@ impl QueueBroker {
         while let Some(tag) = self.timeouts.next_due(ctx.now) {
             self.on_ack_timeout(ctx, tag);
         }
-        let (first, unacked) = (self.first_tag, &self.unacked);
-        let live = |&tag: &u32| unacked.get(tag.wrapping_sub(first) as usize).is_some_and(Option::is_some);
-        if let Some(at) = self.timeouts.rearm(live) {
+        let unacked = &self.unacked;
+        if let Some(at) = self.timeouts.rearm(|&tag| unacked.contains(tag)) {
             ctx.scheduler.push(at, Event::QueueTimer(self.index));
         }
     }
@@ -267,14 +249,7 @@ impl QueueBroker {
     pub fn on_disconnect(&mut self, ctx: &mut Ctx, consumer: NodeId) {
         let Some(i) = self.subscribers.iter().position(|s| s.node == consumer) else { return };
         self.subscribers[i].connected = false;
-        let first = self.first_tag;
-        let tags: Vec<u32> = self
-            .unacked
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| u.is_some_and(|u| u.sub == i))
-            .map(|(k, _)| first.wrapping_add(k as u32))
-            .collect();
+        let tags = self.unacked.tags_where(|u| u.sub == i);
         // Newest first, so the oldest ends up at the head of the queue.
         for tag in tags.into_iter().rev() {
             if let Some(u) = self.take_unacked(tag) {

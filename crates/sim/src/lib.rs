@@ -71,6 +71,7 @@
 //! the node handlers (`producer.rs`, `broker.rs`, `consumer.rs`) →
 //! [`Ledger`] and [`Report`] (the oracle).
 
+mod awaiting_ack;
 mod broker;
 mod consumer;
 mod context;
