@@ -79,7 +79,7 @@ impl<T: Copy> AwaitingAck<T> {
 
     /// The tags of the live deliveries that satisfy `pick`, oldest first.
     pub fn tags_where(&self, pick: impl Fn(&T) -> bool) -> Vec<u32> {
-        let old = self.stragglers.iter().map(|&(tag, item)| (tag, item));
+        let old = self.stragglers.iter().copied();
         let recent = self
             .ring
             .iter()

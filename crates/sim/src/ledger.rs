@@ -120,6 +120,24 @@ impl Packed {
         let mask = ((1 << bits) - 1) << shift;
         self.0 = (self.0 & !mask) | ((value << shift) & mask);
     }
+
+    fn key(self) -> u32 {
+        self.0 & Self::KEY_MASK
+    }
+
+    fn phase(self) -> ProducerPhase {
+        match self.field(Self::PHASE_SHIFT, 2) {
+            0 => ProducerPhase::Backlog,
+            1 => ProducerPhase::AwaitConfirm,
+            2 => ProducerPhase::Backoff,
+            _ => ProducerPhase::Done,
+        }
+    }
+
+    fn last_loss(self) -> Option<Cause> {
+        let i = self.field(Self::LOSS_SHIFT, 4) as usize;
+        i.checked_sub(1).and_then(|i| Cause::ALL.get(i).copied())
+    }
 }
 
 // Every valid key fits, and every cause (plus "none") fits in four bits.
@@ -129,12 +147,12 @@ const _: () = assert!(Cause::ALL.len() < 16);
 impl std::fmt::Debug for Packed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Packed")
-            .field("key", &(self.0 & Self::KEY_MASK))
+            .field("key", &self.key())
             .field("poison", &self.has(Self::POISON))
             .field("dead_lettered", &self.has(Self::DEAD_LETTERED))
             .field("rejected", &self.has(Self::REJECTED))
-            .field("phase", &self.field(Self::PHASE_SHIFT, 2))
-            .field("last_loss", &self.field(Self::LOSS_SHIFT, 4))
+            .field("phase", &self.phase())
+            .field("last_loss", &self.last_loss())
             .finish()
     }
 }
@@ -142,7 +160,7 @@ impl std::fmt::Debug for Packed {
 impl MsgRecord {
     /// Its business key.
     pub fn key(&self) -> u32 {
-        self.packed.0 & Packed::KEY_MASK
+        self.packed.key()
     }
 
     /// Whether every processing attempt fails.
@@ -162,18 +180,12 @@ impl MsgRecord {
 
     /// What the producer is doing with it.
     pub fn phase(&self) -> ProducerPhase {
-        match self.packed.field(Packed::PHASE_SHIFT, 2) {
-            0 => ProducerPhase::Backlog,
-            1 => ProducerPhase::AwaitConfirm,
-            2 => ProducerPhase::Backoff,
-            _ => ProducerPhase::Done,
-        }
+        self.packed.phase()
     }
 
     /// Why its most recent token was destroyed, if one was.
     pub fn last_loss(&self) -> Option<Cause> {
-        let i = self.packed.field(Packed::LOSS_SHIFT, 4) as usize;
-        i.checked_sub(1).and_then(|i| Cause::ALL.get(i).copied())
+        self.packed.last_loss()
     }
 
     /// Sets what the producer is doing with it.
