@@ -1,5 +1,6 @@
-//! The root component: owns the [`Studio`], runs the animation loop, connects
-//! it to the browser (storage, URL, files), and lays out the panels.
+//! The root component: owns the [`Studio`], runs the animation loop, performs
+//! the effects the studio asks for (storage, downloads, the URL, full screen),
+//! and lays out the panels. It changes the studio only through events.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,14 +13,17 @@ use web_sys::{HtmlCanvasElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::{
-    CanvasView, ComparePanel, Counters, EditorPanel, Export, FilesPanel, HelpOverlay, LessonPanel, LogPanel,
-    MessageCard, NoticeBanner, SequenceTools, ShareDialog, Tabs, TimelineBar, Toolbar,
+    CanvasView, ComparePanel, Counters, EditorPanel, FilesPanel, HelpOverlay, LessonPanel, LogPanel, MessageCard,
+    NoticeBanner, SequenceTools, ShareDialog, Tabs, TimelineBar, Toolbar,
 };
-use crate::i18n::{Key, Lang, t};
+use crate::i18n::{Key, t};
 use crate::platform;
 use crate::render::canvas::CanvasPainter;
 use crate::render::palette::Theme;
-use crate::studio::{BottomTab, SideTab, Studio, UiEvent};
+use crate::studio::{
+    BottomTab, Canvas, Diagram, Effect, LibraryEvent, PlaybackEvent, PresentEvent, SideTab, Startup, StorageKey,
+    Studio, UiEvent,
+};
 
 /// Wall-clock budget for computing the run in one frame, ms.
 const COMPUTE_BUDGET_MS: f64 = 8.0;
@@ -44,6 +48,7 @@ type Canvases = [NodeRef; 4];
 /// What the animation loop needs between frames.
 struct Loop {
     studio: Rc<RefCell<Studio>>,
+    reveals: Rc<RefCell<Vec<String>>>,
     refs: Canvases,
     rerender: Callback<()>,
     last_frame: f64,
@@ -67,28 +72,30 @@ impl Loop {
         let dt = if lp.last_frame == 0.0 { 0.0 } else { (now - lp.last_frame).min(100.0) };
         lp.last_frame = now;
         let studio = lp.studio.clone();
-        {
+        let effects = {
             let mut s = studio.borrow_mut();
             let deadline = now_ms() + COMPUTE_BUDGET_MS;
             while now_ms() < deadline && s.compute(COMPUTE_SLICE) {}
-            s.advance(dt);
-            if now - lp.last_histogram > 250.0 && s.bottom == BottomTab::Charts {
+            let effects = s.advance(dt);
+            if now - lp.last_histogram > 250.0 && s.present.bottom == BottomTab::Charts {
                 s.refresh_histogram();
                 lp.last_histogram = now;
             }
-            let scale = if s.large_text { LARGE_TEXT } else { 1.0 };
-            paint(&lp.refs[0], scale, |p| s.draw_topology(p));
-            if s.reference.is_some() {
-                paint(&lp.refs[3], scale, |p| s.draw_reference(p));
+            let scale = if s.present.large_text { LARGE_TEXT } else { 1.0 };
+            paint(&lp.refs[0], scale, |p| s.draw(Diagram::Topology, p));
+            if s.session.reference.is_some() {
+                paint(&lp.refs[3], scale, |p| s.draw(Diagram::Reference, p));
             }
-            match s.bottom {
-                BottomTab::Sequence => paint(&lp.refs[1], scale, |p| s.draw_sequence(p)),
-                BottomTab::Charts => paint(&lp.refs[2], scale, |p| s.draw_charts(p)),
+            match s.present.bottom {
+                BottomTab::Sequence => paint(&lp.refs[1], scale, |p| s.draw(Diagram::Sequence, p)),
+                BottomTab::Charts => paint(&lp.refs[2], scale, |p| s.draw(Diagram::Charts, p)),
                 BottomTab::Log | BottomTab::Compare => {}
             }
-        }
-        let revision = lp.studio.borrow().revision;
-        let playing = lp.studio.borrow().clock.playing;
+            effects
+        };
+        perform(&studio, &lp.reveals, effects);
+        let revision = studio.borrow().revision();
+        let playing = studio.borrow().playback.clock.playing;
         if revision != lp.rendered_revision && (!playing || now - lp.last_dom >= DOM_INTERVAL_MS) {
             lp.rendered_revision = revision;
             lp.last_dom = now;
@@ -106,126 +113,121 @@ fn typing_in_a_field() -> bool {
         .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
 }
 
-/// Writes what the studio wants remembered; reports a refused write.
-fn persist(studio: &Rc<RefCell<Studio>>) {
-    let (saved, prefs) = {
-        let mut s = studio.borrow_mut();
-        let saved = std::mem::take(&mut s.saved_dirty).then(|| crate::studio::library::saved_json(&s.saved));
-        let prefs = std::mem::take(&mut s.prefs_dirty).then(|| s.prefs_json());
-        (saved, prefs)
-    };
-    let mut ok = true;
-    if let Some(json) = saved {
-        ok &= platform::store(platform::SAVED_KEY, &json);
-    }
-    if let Some(json) = prefs {
-        ok &= platform::store(platform::PREFS_KEY, &json);
-    }
-    if !ok {
-        studio.borrow_mut().update(UiEvent::StorageFailed);
+/// Draws `diagram` at `size` on an off-screen canvas at twice the resolution
+/// and offers it as a PNG.
+fn download_png(studio: &Studio, name: &str, diagram: Diagram, size: (f64, f64)) {
+    let Some(c) = platform::offscreen_canvas(size, 2.0) else { return };
+    let Some(mut p) = CanvasPainter::with_size(&c, size, 2.0, 1.0) else { return };
+    studio.draw(diagram, &mut p);
+    if let Ok(url) = c.to_data_url_with_type("image/png") {
+        platform::download_url(name, &url);
     }
 }
 
-/// Carries out an export request.
-fn export(studio: &Rc<RefCell<Studio>>, what: Export) {
-    let mut s = studio.borrow_mut();
-    let diagram_size = |tab: Option<BottomTab>| match tab {
-        None => (1280.0, 560.0),
-        Some(_) => (1280.0, 720.0),
-    };
-    match what {
-        Export::Scenario => {
-            let (name, json) = s.export_scenario();
-            platform::download(&name, &[json], "application/json");
-        }
-        Export::Trace(csv) => {
-            if let Some((name, parts)) = s.export_trace(csv) {
-                platform::download(&name, &parts, if csv { "text/csv" } else { "application/x-ndjson" });
-            }
-        }
-        Export::Svg(tab) => {
-            let (name, svg) = s.export_svg(tab.unwrap_or(BottomTab::Sequence), tab.is_none(), diagram_size(tab));
-            platform::download(&name, &[svg], "image/svg+xml");
-        }
-        Export::Png(tab) => {
-            let size = diagram_size(tab);
-            let Some(c) = platform::offscreen_canvas(size, 2.0) else { return };
-            let Some(mut p) = CanvasPainter::with_size(&c, size, 2.0, 1.0) else { return };
-            let (name, _) = s.export_svg(tab.unwrap_or(BottomTab::Sequence), tab.is_none(), (1.0, 1.0));
-            match tab {
-                None => s.draw_topology(&mut p),
-                Some(BottomTab::Charts) => {
-                    s.refresh_histogram();
-                    s.draw_charts(&mut p);
+/// Performs the studio's effects. Element reveals wait for the next render
+/// (the element may only appear then); a refused storage write is reported
+/// back as an event.
+fn perform(studio: &Rc<RefCell<Studio>>, reveals: &RefCell<Vec<String>>, effects: Vec<Effect>) {
+    for effect in effects {
+        match effect {
+            Effect::Store { key, value } => {
+                if !platform::store(key.name(), &value) {
+                    let more = studio.borrow_mut().update(LibraryEvent::StorageFailed.into());
+                    perform(studio, reveals, more);
                 }
-                Some(_) => s.draw_sequence(&mut p),
             }
-            if let Ok(url) = c.to_data_url_with_type("image/png") {
-                platform::download_url(&name.replace(".svg", ".png"), &url);
+            Effect::BackUp(key) => platform::back_up(key.name()),
+            Effect::Download { name, mime, parts } => {
+                platform::download(&name, &parts, mime);
             }
+            Effect::DownloadPng { name, diagram, size } => download_png(&studio.borrow(), &name, diagram, size),
+            Effect::SetFragment(f) => platform::set_fragment(&f),
+            Effect::ToggleFullscreen => platform::toggle_fullscreen(),
+            Effect::Reveal(id) => reveals.borrow_mut().push(id),
         }
     }
+}
+
+/// The studio, started with what the browser remembers and the link it was
+/// opened with: the very first event, before anything can be clicked.
+fn start(reveals: &RefCell<Vec<String>>) -> Studio {
+    let reduced_motion = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|q| q.matches());
+    let studio = Rc::new(RefCell::new(Studio::new()));
+    let effects = studio.borrow_mut().update(UiEvent::Start(Box::new(Startup {
+        prefs: platform::load(StorageKey::Prefs.name()),
+        browser_lang: platform::browser_language(),
+        reduced_motion,
+        saved: platform::load(StorageKey::Saved.name()),
+        fragment: platform::fragment(),
+    })));
+    perform(&studio, reveals, effects);
+    Rc::try_unwrap(studio).map(RefCell::into_inner).unwrap_or_default()
+}
+
+/// The key a shortcut sends, if it is one.
+fn shortcut(key: &str, s: &Studio) -> Option<UiEvent> {
+    Some(match key {
+        " " => PlaybackEvent::TogglePlay.into(),
+        "ArrowRight" => PlaybackEvent::Step.into(),
+        "+" | "=" => PlaybackEvent::ShiftSpeed(true).into(),
+        "-" | "_" => PlaybackEvent::ShiftSpeed(false).into(),
+        "Home" => PlaybackEvent::Restart.into(),
+        "Escape" if s.present.dialog_open() => PresentEvent::CloseDialogs.into(),
+        "Escape" => UiEvent::Select(None),
+        "?" => PresentEvent::ShowHelp(!s.present.help).into(),
+        "l" | "L" => PresentEvent::SetLargeText(!s.present.large_text).into(),
+        "f" | "F" => PresentEvent::ToggleFullscreen.into(),
+        _ => return None,
+    })
 }
 
 /// The whole app.
 #[component]
 pub fn App() -> Html {
-    let studio = use_mut_ref(Studio::new);
+    let reveals: Rc<RefCell<Vec<String>>> = use_mut_ref(Vec::new);
+    let studio = {
+        let reveals = reveals.clone();
+        use_mut_ref(move || start(&reveals))
+    };
     let update = use_force_update();
     let refs: Canvases = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
     let readers: Rc<RefCell<Vec<FileReader>>> = use_mut_ref(Vec::new);
-    let share_url = use_state(|| None::<String>);
 
     let dispatch = {
-        let studio = studio.clone();
-        let update = update.clone();
+        let (studio, reveals, update) = (studio.clone(), reveals.clone(), update.clone());
         Callback::from(move |ev: UiEvent| {
-            studio.borrow_mut().update(ev);
-            persist(&studio);
+            let effects = studio.borrow_mut().update(ev);
+            perform(&studio, &reveals, effects);
             update.force_update();
         })
     };
 
-    // Start-up: remembered preferences (or the browser's language), the saved
-    // scenarios, and a share link in the URL.
+    // The first render is done: the controls are usable.
+    use_effect_with((), |_| platform::performance_mark("msgsim:ready"));
+
+    // Elements the studio asked to reveal, once they are on the page.
     {
-        let dispatch = dispatch.clone();
-        let studio = studio.clone();
-        use_effect_with((), move |_| {
-            match platform::load(platform::PREFS_KEY) {
-                Some(json) => studio.borrow_mut().apply_prefs(&json),
-                None => {
-                    if let Some(lang) = platform::browser_language().as_deref().and_then(Lang::from_tag) {
-                        studio.borrow_mut().lang = lang;
-                    }
+        let reveals = reveals.clone();
+        use_effect(move || {
+            for id in reveals.borrow_mut().drain(..) {
+                if let Some(el) = gloo::utils::document().get_element_by_id(&id) {
+                    el.scroll_into_view();
                 }
             }
-            if let Some(w) = web_sys::window()
-                && let Ok(Some(q)) = w.match_media("(prefers-reduced-motion: reduce)")
-            {
-                studio.borrow_mut().reduced_motion = q.matches();
-            }
-            let raw = platform::load(platform::SAVED_KEY);
-            dispatch.emit(UiEvent::RestoreSaved(raw));
-            if studio.borrow().notice.is_some() {
-                // Unreadable: keep a copy before anything can overwrite it.
-                platform::back_up(platform::SAVED_KEY);
-            }
-            dispatch.emit(UiEvent::OpenLink(platform::fragment()));
-            // The first render is done: the controls are usable.
-            platform::performance_mark("msgsim:ready");
-            || ()
         });
     }
 
     // The animation loop, for the life of the app.
     {
-        let studio = studio.clone();
+        let (studio, reveals) = (studio.clone(), reveals.clone());
         let refs = refs.clone();
         let update = update.clone();
         use_effect_with((), move |_| {
             let lp = Rc::new(RefCell::new(Loop {
                 studio,
+                reveals,
                 refs,
                 rerender: Callback::from(move |_| update.force_update()),
                 last_frame: 0.0,
@@ -253,26 +255,7 @@ pub fn App() -> Html {
                 if typing_in_a_field() || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
-                let (help, large) = {
-                    let s = studio.borrow();
-                    (s.help, s.large_text)
-                };
-                let ev = match e.key().as_str() {
-                    " " => UiEvent::TogglePlay,
-                    "ArrowRight" => UiEvent::Step,
-                    "+" | "=" => UiEvent::ShiftSpeed(true),
-                    "-" | "_" => UiEvent::ShiftSpeed(false),
-                    "Home" => UiEvent::Restart,
-                    "Escape" if help => UiEvent::ShowHelp(false),
-                    "Escape" => UiEvent::Select(None),
-                    "?" => UiEvent::ShowHelp(!help),
-                    "l" | "L" => UiEvent::SetLargeText(!large),
-                    "f" | "F" => {
-                        platform::toggle_fullscreen();
-                        return;
-                    }
-                    _ => return,
-                };
+                let Some(ev) = shortcut(&e.key(), &studio.borrow()) else { return };
                 e.prevent_default();
                 dispatch.emit(ev);
             });
@@ -289,14 +272,10 @@ pub fn App() -> Html {
             let d = dispatch.clone();
             let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
                 let text = res.unwrap_or_default();
-                d.emit(UiEvent::Import(name, text));
+                d.emit(LibraryEvent::Import(name, text).into());
             });
             readers.borrow_mut().push(reader);
         })
-    };
-    let on_export = {
-        let studio = studio.clone();
-        Callback::from(move |what: Export| export(&studio, what))
     };
     let on_drop = {
         let on_files = on_files.clone();
@@ -308,56 +287,27 @@ pub fn App() -> Html {
         })
     };
 
-    // The URL follows what is shown (not while playing). Read from the studio
-    // inside the effect: on the first render the start-up effect above has
-    // just opened the incoming link, and the fragment computed for this render
-    // would still be the default's.
-    {
-        let studio = studio.clone();
-        let key = {
-            let s = studio.borrow();
-            (!s.clock.playing).then(|| s.share_fragment())
-        };
-        use_effect_with(key, move |key| {
-            if key.is_some() {
-                let fragment = studio.borrow().share_fragment();
-                if platform::fragment() != fragment {
-                    platform::set_fragment(&fragment);
-                }
-            }
-        });
-    }
-
     let s = studio.borrow();
-    let lang = s.lang;
-    // Theme, language and text size on the document; the URL follows what is shown.
+    let lang = s.present.lang;
+    // Theme, language and text size on the document.
     if let Some(root) = gloo::utils::document().document_element() {
-        let _ = root.set_attribute("data-theme", if s.theme == Theme::Dark { "dark" } else { "light" });
+        let _ = root.set_attribute("data-theme", if s.present.theme == Theme::Dark { "dark" } else { "light" });
         let _ = root.set_attribute("lang", lang.tag());
-        let _ = root.set_attribute("data-text", if s.large_text { "large" } else { "normal" });
+        let _ = root.set_attribute("data-text", if s.present.large_text { "large" } else { "normal" });
     }
-    let (bottom, side) = s.tabs();
+    let (bottom, side) = (s.present.bottom, s.present.side);
     let on = |ev: UiEvent| {
         let d = dispatch.clone();
         Callback::from(move |_| d.emit(ev.clone()))
     };
-    let click = |make: fn(f64, f64) -> UiEvent| {
+    let click = |canvas: Canvas| {
         let d = dispatch.clone();
-        Callback::from(move |(x, y): (f64, f64)| d.emit(make(x, y)))
-    };
-    let open_share = {
-        let (share_url, studio) = (share_url.clone(), studio.clone());
-        Callback::from(move |_| {
-            let fragment = studio.borrow().share_fragment();
-            platform::set_fragment(&fragment);
-            share_url.set(Some(format!("{}#{fragment}", platform::base_url())));
+        Callback::from(move |(at, size): ((f64, f64), (f64, f64))| {
+            d.emit(crate::studio::Click { canvas, at, size }.into())
         })
     };
-    let close_share = {
-        let share_url = share_url.clone();
-        Callback::from(move |_| share_url.set(None))
-    };
-    let comparing = s.reference.is_some();
+    let share_url = s.present.share.then(|| format!("{}#{}", platform::base_url(), s.share_fragment()));
+    let comparing = s.session.reference.is_some();
     let mut bottom_tabs = vec![
         (BottomTab::Sequence, Key::TabSequence),
         (BottomTab::Log, Key::TabLog),
@@ -369,11 +319,11 @@ pub fn App() -> Html {
     let compare_view = s.compare_view();
 
     html! {
-        <div class={classes!("app", s.large_text.then_some("large"))} ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
-            <Toolbar view={s.controls_view()} on_event={dispatch.clone()} on_share={open_share}
-                on_fullscreen={Callback::from(|_| platform::toggle_fullscreen())} />
+        <div class={classes!("app", s.present.large_text.then_some("large"))} ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
+            <Toolbar view={s.controls_view()} on_event={dispatch.clone()} on_share={on(PresentEvent::ShowShare(true).into())}
+                on_fullscreen={on(PresentEvent::ToggleFullscreen.into())} />
             <TimelineBar view={s.time_view()} on_event={dispatch.clone()} />
-            <NoticeBanner view={s.notice_view()} lang={lang} on_dismiss={on(UiEvent::DismissNotice)} />
+            <NoticeBanner view={s.notice_view()} lang={lang} on_dismiss={on(LibraryEvent::DismissNotice.into())} />
             <main class="workspace">
                 <section class="stage" aria-label={t(lang, Key::TopologyView)}>
                     <div class={classes!("stage-top", comparing.then_some("split"))}>
@@ -391,19 +341,19 @@ pub fn App() -> Html {
                                 </figcaption>
                             }
                             <CanvasView node_ref={refs[0].clone()} class="topology" label={t(lang, Key::TopologyView)}
-                                on_click={click(UiEvent::ClickTopology)} testid="topology" />
+                                on_click={click(Canvas::Topology)} testid="topology" />
                         </figure>
                     </div>
                     <div class="bottom">
                         <Tabs<BottomTab> lang={lang} current={bottom} items={bottom_tabs}
-                            on_select={{ let d = dispatch.clone(); Callback::from(move |b| d.emit(UiEvent::SetBottomTab(b))) }} />
+                            on_select={{ let d = dispatch.clone(); Callback::from(move |b| d.emit(PresentEvent::SetBottomTab(b).into())) }} />
                         {
                             match bottom {
                                 BottomTab::Sequence => html! {
                                     <div class="panel-body sequence-body">
-                                        <SequenceTools lang={lang} on_zoom_in={on(UiEvent::ZoomSequence(true))} on_zoom_out={on(UiEvent::ZoomSequence(false))} />
+                                        <SequenceTools lang={lang} on_zoom_in={on(PresentEvent::ZoomSequence(true).into())} on_zoom_out={on(PresentEvent::ZoomSequence(false).into())} />
                                         <CanvasView node_ref={refs[1].clone()} class="sequence" label={t(lang, Key::TabSequence)}
-                                            on_click={click(UiEvent::ClickSequence)} testid="sequence" />
+                                            on_click={click(Canvas::Sequence)} testid="sequence" />
                                     </div>
                                 },
                                 BottomTab::Log => html! { <LogPanel view={s.log_view()} on_event={dispatch.clone()} /> },
@@ -425,22 +375,22 @@ pub fn App() -> Html {
                     <Counters view={s.counters_view()} />
                     <Tabs<SideTab> lang={lang} current={side}
                         items={vec![(SideTab::Lesson, Key::TabLesson), (SideTab::Message, Key::TabMessage), (SideTab::Editor, Key::TabEditor), (SideTab::Files, Key::TabFiles)]}
-                        on_select={{ let d = dispatch.clone(); Callback::from(move |x| d.emit(UiEvent::SetSideTab(x))) }} />
+                        on_select={{ let d = dispatch.clone(); Callback::from(move |x| d.emit(PresentEvent::SetSideTab(x).into())) }} />
                     {
                         match side {
                             SideTab::Lesson => html! { <LessonPanel view={s.lesson_view()} on_event={dispatch.clone()} /> },
                             SideTab::Message => html! { <MessageCard view={s.message_view()} lang={lang} on_event={dispatch.clone()} /> },
                             SideTab::Editor => html! { <EditorPanel view={s.editor_view()} on_event={dispatch.clone()} /> },
                             SideTab::Files => html! {
-                                <FilesPanel view={s.files_view()} on_event={dispatch.clone()} on_files={on_files.clone()} on_export={on_export.clone()} />
+                                <FilesPanel view={s.files_view()} on_event={dispatch.clone()} on_files={on_files.clone()} />
                             },
                         }
                     }
                 </aside>
             </main>
-            <ShareDialog url={(*share_url).clone()} lang={lang} on_close={close_share} />
-            if s.help {
-                <HelpOverlay lang={lang} on_close={on(UiEvent::ShowHelp(false))} />
+            <ShareDialog url={share_url} lang={lang} on_close={on(PresentEvent::ShowShare(false).into())} />
+            if s.present.help {
+                <HelpOverlay lang={lang} on_close={on(PresentEvent::ShowHelp(false).into())} />
             }
         </div>
     }

@@ -4,7 +4,7 @@ use msgsim_sim::{Simulation, Timeline, presets};
 
 /// A preset at seed 1, run until `until_us` µs (or to the end).
 pub fn preset_run(preset: &str, until_us: Option<u64>) -> Simulation {
-    let s = presets::get(preset).expect("a built-in preset").scenario;
+    let s = presets::get(preset).expect("a built-in preset").scenario.clone();
     let mut sim = Simulation::new(&s, 1).expect("presets are valid");
     match until_us {
         Some(t) => sim.run_until(t),

@@ -1,4 +1,5 @@
-//! A canvas the animation loop draws on, forwarding clicks in CSS pixels.
+//! A canvas the animation loop draws on, forwarding clicks (and its size at
+//! the time) in CSS pixels.
 
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
@@ -14,8 +15,8 @@ pub struct CanvasViewProps {
     pub class: AttrValue,
     /// Accessible name.
     pub label: AttrValue,
-    /// Clicks, in canvas CSS pixels.
-    pub on_click: Callback<(f64, f64)>,
+    /// Clicks: where, and the canvas's size then, in CSS pixels.
+    pub on_click: Callback<((f64, f64), (f64, f64))>,
     /// `data-testid`.
     pub testid: AttrValue,
 }
@@ -29,7 +30,8 @@ pub fn CanvasView(p: &CanvasViewProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             if let Some(c) = node.cast::<HtmlCanvasElement>() {
                 let r = c.get_bounding_client_rect();
-                cb.emit((f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top()));
+                let at = (f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top());
+                cb.emit((at, (r.width(), r.height())));
             }
         })
     };
@@ -42,7 +44,7 @@ pub fn CanvasView(p: &CanvasViewProps) -> Html {
 /// Props of [`SequenceTools`].
 #[derive(Properties, PartialEq)]
 pub struct SequenceToolsProps {
-    /// Language.
+    /// UI language of the buttons' names.
     pub lang: Lang,
     /// Show less time.
     pub on_zoom_in: Callback<MouseEvent>,

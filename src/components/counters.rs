@@ -1,26 +1,15 @@
 //! The verdict banner and the live counters.
 
-use msgsim_sim::Verdict;
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
-use crate::studio::view::CountersView;
+use crate::studio::view::{CountersView, verdict_text};
 
 /// Props of [`Counters`].
 #[derive(Properties, PartialEq)]
 pub struct CountersProps {
     /// What it shows.
     pub view: CountersView,
-}
-
-fn verdict_key(v: Verdict) -> (Key, &'static str) {
-    match v {
-        Verdict::Correct => (Key::VerdictCorrect, "correct"),
-        Verdict::Duplicates => (Key::VerdictDuplicates, "duplicates"),
-        Verdict::Losses => (Key::VerdictLosses, "losses"),
-        Verdict::DuplicatesAndLosses => (Key::VerdictBoth, "duplicates_and_losses"),
-        Verdict::Incomplete => (Key::VerdictIncomplete, "incomplete"),
-    }
 }
 
 /// The verdict and counters.
@@ -43,10 +32,10 @@ pub fn Counters(p: &CountersProps) -> Html {
             {
                 match &v.report {
                     Some(r) => {
-                        let (key, class) = verdict_key(r.verdict);
+                        let class = r.verdict.name();
                         html! {
                             <div class={classes!("verdict", class)} data-testid="verdict" data-verdict={class} role="status">
-                                <strong>{ t(l, key) }</strong>
+                                <strong>{ verdict_text(l, r.verdict) }</strong>
                                 <p data-testid="verdict-sentence">{ &v.sentence }</p>
                                 <p class="figures">
                                     { format!("{}: p50 {} ms · p95 {} ms · p99 {} ms · {}: {:.0}/s",

@@ -5,10 +5,10 @@ use yew::prelude::*;
 
 use super::{input_checked, input_value, select_value};
 use crate::i18n::{Key, Lang, t, tf};
-use crate::studio::UiEvent;
 use crate::studio::draft::{FieldError, ParseError};
 use crate::studio::fields::{Field, FieldKind, Label, ListBlock, Section, Target};
 use crate::studio::view::EditorView;
+use crate::studio::{EditEvent, UiEvent};
 
 /// Props of [`EditorPanel`].
 #[derive(Properties, PartialEq)]
@@ -41,13 +41,11 @@ fn error_text(l: Lang, e: &FieldError) -> String {
     }
 }
 
-/// Keeps what is being typed in the model, so a re-render does not undo it.
-pub(super) fn typing(cb: &Callback<UiEvent>, field: &str) -> Callback<InputEvent> {
+/// Keeps what is being typed in the model (as the event `make` builds from
+/// the text), so a re-render does not undo it.
+pub(super) fn typing(cb: &Callback<UiEvent>, make: impl Fn(String) -> UiEvent + 'static) -> Callback<InputEvent> {
     let cb = cb.clone();
-    let field = field.to_string();
-    Callback::from(move |e: InputEvent| {
-        cb.emit(UiEvent::Typing(field.clone(), e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
-    })
+    Callback::from(move |e: InputEvent| cb.emit(make(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())))
 }
 
 fn field_view(v: &EditorView, f: &Field, cb: &Callback<UiEvent>) -> Html {
@@ -58,7 +56,7 @@ fn field_view(v: &EditorView, f: &Field, cb: &Callback<UiEvent>) -> Html {
         let cb = cb.clone();
         let path = f.path.clone();
         let kind = f.kind.clone();
-        move |text: String| cb.emit(UiEvent::Edit { path: path.clone(), kind: kind.clone(), text })
+        move |text: String| cb.emit(UiEvent::Edit(EditEvent::Edit { path: path.clone(), kind: kind.clone(), text }))
     };
     let path = f.path.clone();
     let input = match &f.kind {
@@ -93,7 +91,8 @@ fn field_view(v: &EditorView, f: &Field, cb: &Callback<UiEvent>) -> Html {
         }
         FieldKind::Number { .. } | FieldKind::Integer { .. } | FieldKind::Text => {
             let on = Callback::from(move |e: Event| edit(input_value(&e)));
-            let typing = typing(cb, &f.path);
+            let field = f.path.clone();
+            let typing = typing(cb, move |text| EditEvent::Typing(field.clone(), text).into());
             let (mode, placeholder) = match f.kind {
                 FieldKind::Number { optional } | FieldKind::Integer { optional } => {
                     ("decimal", if optional { t(l, Key::NoneOrDefault) } else { "" })
@@ -124,7 +123,7 @@ fn list_view(v: &EditorView, list: &ListBlock, cb: &Callback<UiEvent>) -> Html {
     let add = {
         let cb = cb.clone();
         let (path, template) = (list.path.clone(), list.template.clone());
-        Callback::from(move |_| cb.emit(UiEvent::AddItem(path.clone(), template.clone())))
+        Callback::from(move |_| cb.emit(UiEvent::Edit(EditEvent::AddItem(path.clone(), template.clone()))))
     };
     html! {
         <fieldset class="list">
@@ -136,7 +135,7 @@ fn list_view(v: &EditorView, list: &ListBlock, cb: &Callback<UiEvent>) -> Html {
                     <div class="row">
                         { for row.iter().map(|f| field_view(v, f, cb)) }
                         <button class="icon" title={t(l, Key::Remove)} aria-label={t(l, Key::Remove)}
-                            onclick={Callback::from(move |_| cb2.emit(UiEvent::RemoveItem(path.clone(), i)))}>{ super::icons::close() }</button>
+                            onclick={Callback::from(move |_| cb2.emit(UiEvent::Edit(EditEvent::RemoveItem(path.clone(), i))))}>{ super::icons::close() }</button>
                     </div>
                 }
             }) }
@@ -149,7 +148,7 @@ fn section_view(v: &EditorView, s: &Section, cb: &Callback<UiEvent>) -> Html {
     let l = v.lang;
     let remove = s.target.list_item().map(|(list, i)| {
         let cb = cb.clone();
-        Callback::from(move |_| cb.emit(UiEvent::RemoveItem(list.to_string(), i)))
+        Callback::from(move |_| cb.emit(UiEvent::Edit(EditEvent::RemoveItem(list.to_string(), i))))
     });
     let focused = v.focus == Some(s.target);
     html! {
@@ -172,17 +171,9 @@ pub fn EditorPanel(p: &EditorProps) -> Html {
     let v = &p.view;
     let l = v.lang;
     let cb = &p.on_event;
-    // Bring the focused section into view.
-    use_effect_with(v.focus, |focus| {
-        if let Some(target) = focus
-            && let Some(el) = gloo::utils::document().get_element_by_id(&target.dom_id())
-        {
-            el.scroll_into_view();
-        }
-    });
     let add = |list: &'static str| {
         let cb = cb.clone();
-        Callback::from(move |_| cb.emit(UiEvent::AddGroup(list.to_string())))
+        Callback::from(move |_| cb.emit(UiEvent::Edit(EditEvent::AddGroup(list.to_string()))))
     };
     let of = |f: fn(&Target) -> bool| v.sections.iter().filter(move |s| f(&s.target));
     html! {
@@ -199,7 +190,7 @@ pub fn EditorPanel(p: &EditorProps) -> Html {
                     <button class="small" data-testid="add-link-override" onclick={{
                         let cb = cb.clone();
                         let (from, to) = (from.clone(), to.clone());
-                        Callback::from(move |_| cb.emit(UiEvent::AddLinkOverride(from.clone(), to.clone())))
+                        Callback::from(move |_| cb.emit(UiEvent::Edit(EditEvent::AddLinkOverride(from.clone(), to.clone()))))
                     }}>{ tf(l, Key::OverrideLink, &[from, to]) }</button>
                 </p>
             }

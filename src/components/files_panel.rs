@@ -5,20 +5,7 @@ use yew::prelude::*;
 
 use crate::i18n::{Key, t};
 use crate::studio::view::FilesView;
-use crate::studio::{BottomTab, UiEvent};
-
-/// What can be exported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Export {
-    /// The scenario as JSON.
-    Scenario,
-    /// The trace as JSON Lines (`false`) or CSV (`true`).
-    Trace(bool),
-    /// A diagram as SVG: the topology (`None`) or a bottom panel.
-    Svg(Option<BottomTab>),
-    /// A diagram as PNG, likewise.
-    Png(Option<BottomTab>),
-}
+use crate::studio::{Diagram, Export, LibraryEvent, UiEvent};
 
 /// Props of [`FilesPanel`].
 #[derive(Properties, PartialEq)]
@@ -29,8 +16,6 @@ pub struct FilesPanelProps {
     pub on_event: Callback<UiEvent>,
     /// Files chosen in the picker.
     pub on_files: Callback<web_sys::FileList>,
-    /// Export requests.
-    pub on_export: Callback<Export>,
 }
 
 /// The files panel.
@@ -50,8 +35,8 @@ pub fn FilesPanel(p: &FilesPanelProps) -> Html {
         })
     };
     let export = |x: Export| {
-        let cb = p.on_export.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(x))
+        let cb = p.on_event.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(x.into()))
     };
     let on_name = {
         let name = name.clone();
@@ -61,7 +46,7 @@ pub fn FilesPanel(p: &FilesPanelProps) -> Html {
         let (cb, name) = (p.on_event.clone(), name.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            cb.emit(UiEvent::SaveAs((*name).clone()));
+            cb.emit(UiEvent::Library(LibraryEvent::SaveAs((*name).clone())));
         })
     };
     html! {
@@ -79,7 +64,7 @@ pub fn FilesPanel(p: &FilesPanelProps) -> Html {
                 <span>{ t(l, Key::Trace) }</span>
                 <button data-testid="export-jsonl" disabled={!v.complete} onclick={export(Export::Trace(false))}>{ "JSON Lines" }</button>
                 <button data-testid="export-csv" disabled={!v.complete} onclick={export(Export::Trace(true))}>{ "CSV" }</button>
-                { for [(None, Key::Topology, "topology"), (Some(BottomTab::Sequence), Key::TabSequence, "sequence"), (Some(BottomTab::Charts), Key::TabCharts, "charts")]
+                { for [(Diagram::Topology, Key::Topology, "topology"), (Diagram::Sequence, Key::TabSequence, "sequence"), (Diagram::Charts, Key::TabCharts, "charts")]
                     .into_iter().map(|(which, key, id)| html! {
                         <>
                             <span>{ t(l, key) }</span>
@@ -102,8 +87,8 @@ pub fn FilesPanel(p: &FilesPanelProps) -> Html {
                         html! {
                             <li>
                                 <span>{ n }</span>
-                                <button class="small" onclick={Callback::from(move |_| a.emit(UiEvent::LoadSaved(i)))}>{ t(l, Key::Load) }</button>
-                                <button class="small" onclick={Callback::from(move |_| b.emit(UiEvent::DeleteSaved(i)))}>{ t(l, Key::Remove) }</button>
+                                <button class="small" onclick={Callback::from(move |_| a.emit(UiEvent::Library(LibraryEvent::LoadSaved(i))))}>{ t(l, Key::Load) }</button>
+                                <button class="small" onclick={Callback::from(move |_| b.emit(UiEvent::Library(LibraryEvent::DeleteSaved(i))))}>{ t(l, Key::Remove) }</button>
                             </li>
                         }
                     }) }

@@ -3,8 +3,8 @@
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
-use crate::studio::UiEvent;
 use crate::studio::view::LessonView;
+use crate::studio::{LessonEvent, UiEvent};
 
 /// Props of [`LessonPanel`].
 #[derive(Properties, PartialEq)]
@@ -31,7 +31,7 @@ pub fn LessonPanel(p: &LessonPanelProps) -> Html {
                 <h3>{ t(l, Key::Lessons) }</h3>
                 <ol class="lesson-list">
                     { for v.list.iter().map(|(id, title)| html! {
-                        <li><button class="link" data-lesson={id.clone()} onclick={emit(UiEvent::OpenLesson(Some(id.clone())))}>{ title }</button></li>
+                        <li><button class="link" data-lesson={id.clone()} onclick={emit(UiEvent::Lesson(LessonEvent::Open(Some(id.clone()))))}>{ title }</button></li>
                     }) }
                 </ol>
             </div>
@@ -41,20 +41,20 @@ pub fn LessonPanel(p: &LessonPanelProps) -> Html {
         let active = d.side == Some(after) && !d.comparing;
         html! {
             <button class={classes!("side", active.then_some("active"))} data-testid={if after { "lesson-after" } else { "lesson-before" }}
-                onclick={emit(UiEvent::LessonSide(after))}>
+                onclick={emit(UiEvent::Lesson(LessonEvent::Side(after)))}>
                 <small>{ t(l, if after { Key::After } else { Key::Before }) }</small>{ label.to_string() }
             </button>
         }
     };
     html! {
         <div class="panel-body lessons" data-testid="lesson">
-            <button class="link back" onclick={emit(UiEvent::OpenLesson(None))}>{ "← " }{ t(l, Key::AllLessons) }</button>
+            <button class="link back" onclick={emit(UiEvent::Lesson(LessonEvent::Open(None)))}>{ "← " }{ t(l, Key::AllLessons) }</button>
             <h3 data-testid="lesson-title">{ &d.title }</h3>
             <p>{ &d.explain }</p>
             <div class="sides">
                 { side_button(false, &d.before) }
                 { side_button(true, &d.after) }
-                <button class={classes!("side", d.comparing.then_some("active"))} data-testid="lesson-compare" onclick={emit(UiEvent::CompareLesson)}>
+                <button class={classes!("side", d.comparing.then_some("active"))} data-testid="lesson-compare" onclick={emit(UiEvent::Lesson(LessonEvent::Compare))}>
                     <small>{ t(l, Key::Compare) }</small>{ t(l, Key::SideBySide) }
                 </button>
             </div>

@@ -7,9 +7,9 @@ use yew::prelude::*;
 
 use super::{input_value, select_value};
 use crate::i18n::{Key, t};
-use crate::studio::UiEvent;
 use crate::studio::log::{KindFilter, LogFilter};
 use crate::studio::view::{LogView, kind_text};
+use crate::studio::{LogEvent, UiEvent};
 
 /// Height of one row, px (the CSS must agree).
 pub const ROW_HEIGHT: f64 = 24.0;
@@ -49,7 +49,7 @@ pub fn LogPanel(p: &LogPanelProps) -> Html {
             if let Some(el) = scroller.cast::<HtmlElement>() {
                 let row = (f64::from(el.scroll_top()) / ROW_HEIGHT) as usize;
                 if row.abs_diff(first) > 5 || row < first {
-                    cb.emit(UiEvent::LogScroll(row.saturating_sub(10)));
+                    cb.emit(UiEvent::Log(LogEvent::Scroll(row.saturating_sub(10))));
                 }
             }
         })
@@ -59,18 +59,21 @@ pub fn LogPanel(p: &LogPanelProps) -> Html {
         let cb = p.on_event.clone();
         Callback::from(move |e: Event| {
             let node = select_value(&e).parse().ok();
-            cb.emit(UiEvent::SetLogFilter(LogFilter { node, ..filter }))
+            cb.emit(UiEvent::Log(LogEvent::SetFilter(LogFilter { node, ..filter })))
         })
     };
     let on_kind = {
         let cb = p.on_event.clone();
         Callback::from(move |e: Event| {
-            cb.emit(UiEvent::SetLogFilter(LogFilter { kind: KindFilter::from_code(&select_value(&e)), ..filter }))
+            cb.emit(UiEvent::Log(LogEvent::SetFilter(LogFilter {
+                kind: KindFilter::from_code(&select_value(&e)),
+                ..filter
+            })))
         })
     };
     let on_msg = {
         let cb = p.on_event.clone();
-        Callback::from(move |e: Event| cb.emit(UiEvent::LogMsgText(input_value(&e))))
+        Callback::from(move |e: Event| cb.emit(UiEvent::Log(LogEvent::MsgText(input_value(&e)))))
     };
     let kind_code = v.filter.kind.code();
     html! {
@@ -86,7 +89,7 @@ pub fn LogPanel(p: &LogPanelProps) -> Html {
                 </label>
                 <label>{ t(l, Key::FilterMessage) }
                     <input data-testid="log-msg" type="text" inputmode="numeric" placeholder="#" size="6"
-                        value={v.msg_text.clone()} onchange={on_msg} oninput={super::editor::typing(&p.on_event, "log-msg")} />
+                        value={v.msg_text.clone()} onchange={on_msg} oninput={super::editor::typing(&p.on_event, |t| LogEvent::MsgTyping(t).into())} />
                 </label>
                 <label>{ t(l, Key::FilterKind) }
                     <select data-testid="log-kind" onchange={on_kind}>
@@ -109,7 +112,7 @@ pub fn LogPanel(p: &LogPanelProps) -> Html {
                             <div class={classes!("log-row", r.future.then_some("future"), r.now.then_some("now"),
                                     r.selected.then_some("selected"), r.fault.then_some("fault"))}
                                 style={format!("top:{}px", r.row as f64 * ROW_HEIGHT)} data-testid="log-row"
-                                onclick={Callback::from(move |_| cb.emit(UiEvent::LogRow(row)))}>
+                                onclick={Callback::from(move |_| cb.emit(UiEvent::Log(LogEvent::Row(row))))}>
                                 <span class="t">{ format!("{:.3}", r.time_ms) }</span>
                                 <span class={classes!("k", r.kind.name())}>{ &r.kind_text }</span>
                                 <span class="n">{ if r.peer.is_empty() { r.node.clone() } else { format!("{} → {}", r.node, r.peer) } }</span>

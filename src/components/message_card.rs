@@ -3,15 +3,15 @@
 use yew::prelude::*;
 
 use crate::i18n::{Key, Lang, t, tf};
-use crate::studio::UiEvent;
 use crate::studio::view::MessageView;
+use crate::studio::{PlaybackEvent, UiEvent};
 
 /// Props of [`MessageCard`].
 #[derive(Properties, PartialEq)]
 pub struct MessageCardProps {
     /// The message, if one is selected.
     pub view: Option<MessageView>,
-    /// Language.
+    /// UI language (for the empty card's hint).
     pub lang: Lang,
     /// Where actions go.
     pub on_event: Callback<UiEvent>,
@@ -49,7 +49,7 @@ pub fn MessageCard(p: &MessageCardProps) -> Html {
                     let index = r.index;
                     html! {
                         <li class={classes!(r.fault.then_some("fault"), r.future.then_some("future"))}
-                            onclick={Callback::from(move |_| cb.emit(UiEvent::SeekEvent(index)))}>
+                            onclick={Callback::from(move |_| cb.emit(UiEvent::Playback(PlaybackEvent::SeekEvent(index))))}>
                             <span class="t">{ format!("{:.3} ms", r.time_ms) }</span>
                             <span>{ &r.text }</span>
                         </li>

@@ -19,7 +19,7 @@ pub use canvas_view::{CanvasView, SequenceTools};
 pub use compare_panel::ComparePanel;
 pub use counters::{Counters, CountersProps};
 pub use editor::{EditorPanel, EditorProps};
-pub use files_panel::{Export, FilesPanel};
+pub use files_panel::FilesPanel;
 pub use lesson_panel::LessonPanel;
 pub use log_panel::{LogPanel, LogPanelProps};
 pub use message_card::MessageCard;

@@ -11,7 +11,7 @@ use crate::studio::view::NoticeView;
 pub struct NoticeProps {
     /// The notice, if any.
     pub view: Option<NoticeView>,
-    /// Language.
+    /// UI language of the close button's name.
     pub lang: Lang,
     /// Close it.
     pub on_dismiss: Callback<MouseEvent>,
@@ -39,7 +39,7 @@ pub fn NoticeBanner(p: &NoticeProps) -> Html {
 pub struct ShareProps {
     /// The link, if the dialog is open.
     pub url: Option<String>,
-    /// Language.
+    /// UI language of the close button's name.
     pub lang: Lang,
     /// Close it.
     pub on_close: Callback<MouseEvent>,
@@ -79,7 +79,7 @@ pub fn ShareDialog(p: &ShareProps) -> Html {
 /// Props of [`HelpOverlay`].
 #[derive(Properties, PartialEq)]
 pub struct HelpProps {
-    /// Language.
+    /// UI language of the close button's name.
     pub lang: Lang,
     /// Close it.
     pub on_close: Callback<MouseEvent>,

@@ -7,7 +7,7 @@ use crate::i18n::{Key, Lang, t};
 /// Props of [`Tabs`].
 #[derive(Properties, PartialEq)]
 pub struct TabsProps<T: PartialEq + Clone + 'static> {
-    /// Language.
+    /// UI language of the labels.
     pub lang: Lang,
     /// The selected tab.
     pub current: T,
@@ -17,7 +17,7 @@ pub struct TabsProps<T: PartialEq + Clone + 'static> {
     pub on_select: Callback<T>,
 }
 
-/// Tabs.
+/// A row of tabs; the selected one is marked for assistive technology too.
 #[component]
 pub fn Tabs<T: PartialEq + Clone + 'static>(p: &TabsProps<T>) -> Html {
     html! {

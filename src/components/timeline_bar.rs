@@ -4,8 +4,8 @@ use msgsim_sim::time;
 use yew::prelude::*;
 
 use crate::i18n::{Key, t, tf};
-use crate::studio::UiEvent;
 use crate::studio::view::TimeView;
+use crate::studio::{PlaybackEvent, UiEvent};
 
 /// Props of [`TimelineBar`].
 #[derive(Properties, PartialEq)]
@@ -30,7 +30,7 @@ pub fn TimelineBar(p: &TimelineBarProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let text = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
             if let Ok(ms) = text.parse::<f64>() {
-                cb.emit(UiEvent::Seek(time::ms(ms)));
+                cb.emit(UiEvent::Playback(PlaybackEvent::Seek(time::ms(ms))));
             }
         })
     };

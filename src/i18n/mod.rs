@@ -8,7 +8,7 @@ mod presets;
 mod problems;
 mod table;
 
-pub use presets::preset_text;
+pub use presets::{preset_names, preset_text};
 pub use problems::{problem_line, problem_message};
 pub use table::Key;
 
@@ -50,6 +50,22 @@ impl Lang {
             "zh" => Some(Lang::Zh),
             _ => None,
         }
+    }
+}
+
+/// `(id, text)` pairs for a menu, shared without copying.
+pub type Menu = std::rc::Rc<Vec<(String, String)>>;
+
+/// A menu per language, built on first use and kept (for texts derived from
+/// data, like preset names and lesson titles, which views ask for often).
+#[derive(Default)]
+pub struct MenuCache([std::cell::OnceCell<Menu>; 2]);
+
+impl MenuCache {
+    /// The menu in `lang`, built by `build` the first time.
+    pub fn get(&self, lang: Lang, build: impl FnOnce() -> Vec<(String, String)>) -> Menu {
+        let slot = Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0);
+        self.0[slot].get_or_init(|| std::rc::Rc::new(build())).clone()
     }
 }
 

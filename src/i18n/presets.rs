@@ -77,6 +77,22 @@ pub fn preset_text(lang: Lang, id: &str, en_name: &str, en_description: &str) ->
     }
 }
 
+/// `(id, name)` of every preset in `lang`, for the scenario menu: built once
+/// per language and shared (the toolbar renders often).
+pub fn preset_names(lang: Lang) -> super::Menu {
+    thread_local! {
+        static NAMES: super::MenuCache = super::MenuCache::default();
+    }
+    NAMES.with(|names| {
+        names.get(lang, || {
+            msgsim_sim::presets::all()
+                .iter()
+                .map(|p| (p.id.to_string(), preset_text(lang, p.id, &p.scenario.name, "").0))
+                .collect()
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,8 +3,6 @@
 //! that flips one key setting on the same seed. The tests run every pair and
 //! check the lesson's expectations, so a lesson always shows what it claims.
 
-use std::collections::BTreeMap;
-
 use msgsim_sim::{Report, Scenario, presets};
 use serde::Deserialize;
 use serde_json::Value;
@@ -64,11 +62,18 @@ pub struct Setup {
     /// Changes to the preset, by JSON path.
     #[serde(default)]
     pub patch: Patch,
+    /// The scenario, built on first use and kept.
+    #[serde(skip)]
+    built: std::sync::OnceLock<Result<Scenario, String>>,
 }
 
 impl Setup {
     /// The scenario of this setup.
     pub fn scenario(&self) -> Result<Scenario, String> {
+        self.built.get_or_init(|| self.build()).clone()
+    }
+
+    fn build(&self) -> Result<Scenario, String> {
         let base = presets::get(&self.preset).ok_or_else(|| format!("no preset {}", self.preset))?;
         path::apply(&base.scenario, &self.patch)
     }
@@ -110,6 +115,9 @@ pub struct Lesson {
     /// What the runs must show.
     #[serde(default)]
     pub expect: Expect,
+    /// What changes from before to after, computed on first use (see [`Lesson::changes`]).
+    #[serde(skip)]
+    changes: std::sync::OnceLock<Vec<(String, String, String)>>,
 }
 
 impl Lesson {
@@ -118,8 +126,12 @@ impl Lesson {
         if after { &self.after } else { &self.before }
     }
 
-    /// The changes from "before" to "after", as `path: value` lines.
-    pub fn key_changes(&self) -> Vec<(String, String)> {
+    /// What changes from "before" to "after": `(path, before, after)`.
+    pub fn changes(&self) -> &[(String, String, String)] {
+        self.changes.get_or_init(|| self.diff_setups())
+    }
+
+    fn diff_setups(&self) -> Vec<(String, String, String)> {
         let (Ok(a), Ok(b)) = (self.before.scenario(), self.after.scenario()) else { return Vec::new() };
         let (mut a, mut b) = (a.to_value(), b.to_value());
         // Names and descriptions differ between presets; they are not the lesson.
@@ -129,19 +141,31 @@ impl Lesson {
                 o.remove("description");
             }
         }
-        path::diff(&a, &b).into_iter().map(|(p, v)| (p, v.to_string())).collect()
+        path::diff(&a, &b)
+            .into_iter()
+            .map(|(p, now)| {
+                let was = path::get(&a, &p).map(|v| v.to_string()).unwrap_or_default();
+                (p, was, now.to_string())
+            })
+            .collect()
+    }
+
+    /// Reads a lesson file (its setups are built when first asked for).
+    fn load(json: &str) -> Result<Lesson, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
     }
 }
 
-/// Every lesson, in teaching order (a file that does not parse is skipped;
-/// the tests rule that out).
-pub fn all() -> Vec<Lesson> {
-    SOURCES.iter().filter_map(|(_, json)| serde_json::from_str(json).ok()).collect()
+/// Every lesson, in teaching order, read once and shared (a file that does
+/// not parse is skipped; the tests rule that out).
+pub fn all() -> &'static [Lesson] {
+    static ALL: std::sync::OnceLock<Vec<Lesson>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| SOURCES.iter().filter_map(|(_, json)| Lesson::load(json).ok()).collect())
 }
 
 /// The lesson called `id`.
-pub fn get(id: &str) -> Option<Lesson> {
-    all().into_iter().find(|l| l.id == id)
+pub fn get(id: &str) -> Option<&'static Lesson> {
+    all().iter().find(|l| l.id == id)
 }
 
 /// Checks a report against expectations; returns the failures.
@@ -169,14 +193,13 @@ pub fn check(report: &Report, before: Option<&Report>, expectations: &[Expectati
     failures
 }
 
-/// The lesson ids and titles, for menus.
-pub fn titles(lang: Lang) -> Vec<(String, String)> {
-    all().iter().map(|l| (l.id.clone(), l.title.get(lang).to_string())).collect()
-}
-
-/// Maps ids to lessons (for lookups that must not re-parse).
-pub fn by_id() -> BTreeMap<String, Lesson> {
-    all().into_iter().map(|l| (l.id.clone(), l)).collect()
+/// The lesson ids and titles in `lang`, for the list: built once per
+/// language and shared.
+pub fn titles(lang: Lang) -> crate::i18n::Menu {
+    thread_local! {
+        static TITLES: crate::i18n::MenuCache = crate::i18n::MenuCache::default();
+    }
+    TITLES.with(|t| t.get(lang, || all().iter().map(|l| (l.id.clone(), l.title.get(lang).to_string())).collect()))
 }
 
 #[cfg(test)]
@@ -187,14 +210,14 @@ mod tests {
     #[test]
     fn every_lesson_parses_and_has_both_languages() {
         for (file, json) in SOURCES {
-            let l: Lesson = serde_json::from_str(json).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let l = Lesson::load(json).unwrap_or_else(|e| panic!("{file}: {e}"));
             for t in [&l.title, &l.explain, &l.watch, &l.question, &l.before.label, &l.after.label] {
                 assert!(!t.en.trim().is_empty() && !t.zh.trim().is_empty(), "{file}: a text is missing");
                 assert!(!t.zh.is_ascii(), "{file}: '{}' is not Chinese", t.zh);
             }
         }
         assert_eq!(all().len(), SOURCES.len());
-        let ids: std::collections::BTreeSet<_> = all().into_iter().map(|l| l.id).collect();
+        let ids: std::collections::BTreeSet<_> = all().iter().map(|l| &l.id).collect();
         assert_eq!(ids.len(), SOURCES.len(), "ids are unique");
     }
 
@@ -211,7 +234,7 @@ mod tests {
             let mut failures = check(&before, None, &l.expect.before);
             failures.extend(check(&after, Some(&before), &l.expect.after));
             assert!(failures.is_empty(), "{}: {failures:?}", l.id);
-            assert!(!l.key_changes().is_empty(), "{}: before and after are the same", l.id);
+            assert!(!l.changes().is_empty(), "{}: before and after are the same", l.id);
         }
     }
 }

@@ -66,9 +66,9 @@ pub struct ChartsScene<'a> {
     pub time: Time,
     /// Latency distribution so far.
     pub histogram: &'a Histogram,
-    /// Colours.
+    /// Colours of the current theme.
     pub palette: Palette,
-    /// Words.
+    /// Titles and labels, translated.
     pub words: &'a ChartWords,
 }
 

@@ -102,7 +102,7 @@ mod tests {
 
     #[test]
     fn columns_and_hits() {
-        let s = msgsim_sim::presets::get("crash-before-ack").unwrap().scenario;
+        let s = msgsim_sim::presets::get("crash-before-ack").unwrap().scenario.clone();
         let t = Topology::new(&s);
         let l = Layout::new(&t, 1000.0, 600.0);
         let (p, q, c1, c2) = (l.center(0), l.center(1), l.center(2), l.center(3));

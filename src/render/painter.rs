@@ -46,11 +46,11 @@ pub enum Align {
 pub struct Text {
     /// Font size in px.
     pub size: f64,
-    /// Colour.
+    /// Fill colour of the glyphs.
     pub color: Color,
-    /// Alignment.
+    /// Which end of the text the point anchors.
     pub align: Align,
-    /// Bold.
+    /// Drawn in bold weight.
     pub bold: bool,
 }
 
@@ -122,7 +122,7 @@ pub fn arrowhead(from: (f64, f64), to: (f64, f64), size: f64) -> Option<[(f64, f
 
 /// A painter that records calls, for tests.
 #[cfg(test)]
-#[derive(Default, Debug)]
+#[derive(Default, Debug, PartialEq)]
 pub struct Recorder {
     /// Canvas size.
     pub size: (f64, f64),

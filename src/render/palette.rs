@@ -27,7 +27,7 @@ pub struct Palette {
     pub grid: Color,
     /// Node fill.
     pub node: Color,
-    /// Links.
+    /// Lines between nodes.
     pub link: Color,
     /// A message on its first attempt.
     pub message: Color,

@@ -26,11 +26,11 @@ pub struct SequenceScene<'a> {
     pub timeline: &'a Timeline,
     /// Events shown.
     pub cursor: usize,
-    /// Now.
+    /// The moment shown, µs (the bottom edge).
     pub time: Time,
     /// Length of the window shown, µs.
     pub span: Time,
-    /// Colours.
+    /// Colours of the current theme.
     pub palette: Palette,
     /// The selected message.
     pub selected: Option<MsgId>,
@@ -39,11 +39,11 @@ pub struct SequenceScene<'a> {
 /// One arrow.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Arrow {
-    /// Start.
+    /// Where it leaves the sender's lane.
     pub from: (f64, f64),
     /// End (where the packet is now, arrived, or vanished).
     pub to: (f64, f64),
-    /// Look.
+    /// How its packet looks (message, retry, copy, ack, nack).
     pub style: DotStyle,
     /// The message.
     pub msg: MsgId,

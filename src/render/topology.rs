@@ -105,7 +105,7 @@ pub enum MarkKind {
 pub struct Mark {
     /// What happened.
     pub kind: MarkKind,
-    /// Where.
+    /// Where it is drawn, CSS px.
     pub at: (f64, f64),
     /// Age in `[0, 1]`.
     pub age: f64,
@@ -162,7 +162,7 @@ pub struct TopologyScene<'a> {
     pub topology: &'a Topology,
     /// Their positions.
     pub layout: &'a Layout,
-    /// Colours.
+    /// Colours of the current theme.
     pub palette: Palette,
     /// The state at the shown moment.
     pub metrics: &'a Metrics,

@@ -3,7 +3,10 @@
 
 use msgsim_sim::{Report, Scenario, Verdict};
 
+use super::Cmd;
+use super::presentation::BottomTab;
 use super::run::Run;
+use super::session::Session;
 use crate::i18n::{Key, Lang, t};
 use crate::lessons::Text;
 
@@ -43,6 +46,30 @@ impl Reference {
     pub fn new(label: SideLabel, main_label: SideLabel, scenario: Scenario, seed: u64) -> Option<Self> {
         let run = Run::new(&scenario, seed).ok()?;
         Some(Reference { label, main_label, scenario, run })
+    }
+}
+
+/// Something the user did to compare mode.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CompareEvent {
+    /// Keep the current run as the reference and compare later changes with it.
+    Pin,
+    /// Leave compare mode.
+    Stop,
+}
+
+/// Handles one event: compare mode is the session's reference run.
+pub fn update(ev: CompareEvent, session: &mut Session) -> Vec<Cmd> {
+    match ev {
+        CompareEvent::Pin => {
+            let label = SideLabel::Key(Key::Pinned);
+            let main = SideLabel::Key(Key::Current);
+            vec![Cmd::Compare(Box::new((label, main, session.scenario.clone())))]
+        }
+        CompareEvent::Stop => {
+            session.reference = None;
+            vec![Cmd::LeaveTab(BottomTab::Compare)]
+        }
     }
 }
 
@@ -105,8 +132,8 @@ fn verdict_rank(v: Verdict) -> u8 {
     }
 }
 
-/// The comparison of `before` and `after`.
-pub fn rows(before: &Report, after: &Report) -> Vec<CompareRow> {
+/// The comparison of `before` and `after`, in `lang`.
+pub fn rows(before: &Report, after: &Report, lang: Lang) -> Vec<CompareRow> {
     let (a, b) = (serde_json::to_value(before).unwrap_or_default(), serde_json::to_value(after).unwrap_or_default());
     let mut out: Vec<CompareRow> = FIGURES
         .iter()
@@ -138,8 +165,8 @@ pub fn rows(before: &Report, after: &Report) -> Vec<CompareRow> {
         CompareRow {
             label: Key::Verdict,
             field: "verdict",
-            before: before.verdict.name().to_string(),
-            after: after.verdict.name().to_string(),
+            before: super::view::verdict_text(lang, before.verdict).to_string(),
+            after: super::view::verdict_text(lang, after.verdict).to_string(),
             change: match vb.cmp(&va) {
                 std::cmp::Ordering::Less => Change::Better,
                 std::cmp::Ordering::Greater => Change::Worse,
@@ -158,17 +185,19 @@ mod tests {
 
     #[test]
     fn idempotency_shows_as_better() {
-        let s = presets::get("acks-and-retries").unwrap().scenario;
+        let s = presets::get("acks-and-retries").unwrap().scenario.clone();
         let before = Simulation::new(&s, 1).unwrap().run();
         let mut s2 = s.clone();
         s2.consumers[0].idempotency.enabled = true;
         let after = Simulation::new(&s2, 1).unwrap().run();
-        let r = rows(&before, &after);
+        let r = rows(&before, &after, Lang::En);
         let dup = r.iter().find(|r| r.label == Key::DuplicateEffects).unwrap();
         assert!(before.duplicate_effects > 0);
         assert_eq!(dup.before, before.duplicate_effects.to_string());
         assert_eq!((dup.after.as_str(), dup.change), ("0", Change::Better));
         assert_eq!(r[0].change, Change::Better, "duplicates → correct");
+        let zh = rows(&before, &after, Lang::Zh);
+        assert!(!zh[0].before.is_ascii() && !zh[0].after.is_ascii(), "the verdicts are translated: {:?}", zh[0]);
         assert_eq!(r.iter().find(|r| r.label == Key::Produced).unwrap().change, Change::Same);
     }
 }

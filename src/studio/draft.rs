@@ -234,7 +234,7 @@ mod tests {
     use crate::studio::fields::FieldKind;
 
     fn draft() -> Draft {
-        Draft::new(msgsim_sim::presets::get("acks-and-retries").unwrap().scenario)
+        Draft::new(msgsim_sim::presets::get("acks-and-retries").unwrap().scenario.clone())
     }
 
     #[test]

@@ -1,8 +1,155 @@
-//! The student's own scenarios (kept in the browser's storage by the shell)
-//! and the files the app exports.
+//! The student's library: their saved scenarios (kept in the browser's
+//! storage by the shell), scenario files they open, share links, and the
+//! notices about any of these.
 
-use msgsim_sim::{Scenario, TraceEvent, trace};
+use msgsim_sim::{Problem, Scenario, time};
 use serde::{Deserialize, Serialize};
+
+use super::Cmd;
+use super::effect::{Effect, StorageKey};
+use super::load::Load;
+use super::share::{self, LinkError};
+
+/// Something the user (or the browser) did with the library.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LibraryEvent {
+    /// Open a share link (the URL fragment).
+    OpenLink(String),
+    /// A scenario file was read: `(file name, text)`.
+    Import(String, String),
+    /// Save the current scenario in the browser under a name.
+    SaveAs(String),
+    /// Load saved scenario `0`.
+    LoadSaved(usize),
+    /// Delete saved scenario `0`.
+    DeleteSaved(usize),
+    /// The saved list as read from storage (`None`: nothing stored yet).
+    Restore(Option<String>),
+    /// Storage refused a write.
+    StorageFailed,
+    /// Hide the notice.
+    DismissNotice,
+}
+
+/// A message for the user that belongs to no field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// A share link could not be opened (the default is shown instead).
+    BadLink(LinkError),
+    /// An imported file is not a valid scenario (nothing was changed).
+    ImportFailed {
+        /// The file.
+        name: String,
+        /// What is wrong with it.
+        problems: Vec<Problem>,
+    },
+    /// A file was imported.
+    Imported(String),
+    /// A scenario was saved in the browser.
+    Saved(String),
+    /// The browser's storage refused to save (full or disabled).
+    StorageFull,
+    /// The saved scenarios could not be read; they were left as they were
+    /// (and a copy kept under the backup key).
+    StorageUnreadable(StoreError),
+    /// Some saved scenarios are no longer valid and are not shown.
+    StorageSkipped(usize),
+}
+
+/// The saved scenarios and the notice shown about them (or about a link or file).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Library {
+    /// The student's saved scenarios.
+    pub saved: Vec<Saved>,
+    /// A message for the user.
+    pub notice: Option<Notice>,
+}
+
+impl Library {
+    /// Handles one event; `running` is the scenario shown (for "save as").
+    pub fn update(&mut self, ev: LibraryEvent, running: &Scenario) -> Vec<Cmd> {
+        match ev {
+            LibraryEvent::OpenLink(fragment) => return self.open_link(&fragment),
+            LibraryEvent::Import(name, text) => match Scenario::from_json(&text) {
+                Ok(s) => {
+                    self.notice = Some(Notice::Imported(name));
+                    return vec![Cmd::Load(Box::new(Load::custom(s)))];
+                }
+                Err(problems) => self.notice = Some(Notice::ImportFailed { name, problems }),
+            },
+            LibraryEvent::SaveAs(name) => {
+                let name = name.trim().to_string();
+                if name.is_empty() {
+                    return Vec::new();
+                }
+                let entry = Saved { name: name.clone(), scenario: running.clone() };
+                match self.saved.iter_mut().find(|s| s.name == name) {
+                    Some(s) => *s = entry,
+                    None => self.saved.push(entry),
+                }
+                self.notice = Some(Notice::Saved(name));
+                return vec![self.store()];
+            }
+            LibraryEvent::LoadSaved(i) => {
+                if let Some(s) = self.saved.get(i) {
+                    return vec![Cmd::Load(Box::new(Load::custom(s.scenario.clone())))];
+                }
+            }
+            LibraryEvent::DeleteSaved(i) => {
+                if i < self.saved.len() {
+                    self.saved.remove(i);
+                    return vec![self.store()];
+                }
+            }
+            LibraryEvent::Restore(raw) => match raw.as_deref().map(parse_saved) {
+                None => {}
+                Some(Ok((saved, skipped))) => {
+                    self.saved = saved;
+                    if skipped > 0 {
+                        self.notice = Some(Notice::StorageSkipped(skipped));
+                    }
+                }
+                Some(Err(e)) => {
+                    self.notice = Some(Notice::StorageUnreadable(e));
+                    // Keep a copy before anything can overwrite it.
+                    return vec![Cmd::Effect(Effect::BackUp(StorageKey::Saved))];
+                }
+            },
+            LibraryEvent::StorageFailed => self.notice = Some(Notice::StorageFull),
+            LibraryEvent::DismissNotice => self.notice = None,
+        }
+        Vec::new()
+    }
+
+    fn store(&self) -> Cmd {
+        Cmd::Effect(Effect::Store { key: StorageKey::Saved, value: saved_json(&self.saved) })
+    }
+
+    fn open_link(&mut self, fragment: &str) -> Vec<Cmd> {
+        if !share::is_link(fragment) {
+            return Vec::new();
+        }
+        let opened = share::decode(fragment).and_then(|link| Ok((share::scenario(&link)?, link)));
+        match opened {
+            Ok((scenario, link)) => {
+                let lesson = link.lesson.filter(|id| crate::lessons::get(id).is_some());
+                let load = Load {
+                    scenario,
+                    seed: link.seed,
+                    preset: link.patch.is_empty().then(|| link.preset.clone()),
+                    lesson: lesson.map(|id| (id, link.after.unwrap_or(false))),
+                    seek: link.time_ms.map(time::ms),
+                    base: link.preset,
+                };
+                vec![Cmd::Load(Box::new(load))]
+            }
+            Err(e) => {
+                self.notice = Some(Notice::BadLink(e));
+                Vec::new()
+            }
+        }
+    }
+}
 
 /// Storage format version of the saved-scenarios list.
 pub const STORE_VERSION: u32 = 1;
@@ -66,51 +213,15 @@ pub fn saved_json(saved: &[Saved]) -> String {
     serde_json::to_string(&store).unwrap_or_default()
 }
 
-/// A trace export as pieces of about a megabyte each (so a long trace never
-/// has to sit in one string).
-pub fn trace_chunks(events: &[TraceEvent], names: &[String], csv: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chunk = String::new();
-    if csv {
-        chunk.push_str(trace::CSV_HEADER);
-        chunk.push('\n');
-    }
-    for e in events {
-        let line = if csv { trace::csv_line(e, names) } else { trace::json_line(e, names) };
-        chunk.push_str(&line);
-        chunk.push('\n');
-        if chunk.len() > 1 << 20 {
-            out.push(std::mem::take(&mut chunk));
-        }
-    }
-    if !chunk.is_empty() {
-        out.push(chunk);
-    }
-    out
-}
-
-/// A file name: lowercase letters, digits and dashes.
-pub fn file_stem(name: &str, seed: u64) -> String {
-    let slug: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let slug = if slug.is_empty() { "scenario".to_string() } else { slug };
-    format!("msgsim-{slug}-seed{seed}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use msgsim_sim::{Simulation, presets};
+    use msgsim_sim::presets;
 
     #[test]
     fn saved_round_trip_and_damage() {
-        let saved = vec![Saved { name: "mine".into(), scenario: presets::get("poison-to-dlq").unwrap().scenario }];
+        let saved =
+            vec![Saved { name: "mine".into(), scenario: presets::get("poison-to-dlq").unwrap().scenario.clone() }];
         let (back, skipped) = parse_saved(&saved_json(&saved)).unwrap();
         assert_eq!((back, skipped), (saved, 0));
         assert_eq!(parse_saved("{not json"), Err(StoreError::Corrupt));
@@ -120,16 +231,18 @@ mod tests {
     }
 
     #[test]
-    fn trace_export_has_one_line_per_event() {
-        let s = presets::get("reliable-queue").unwrap().scenario;
-        let mut sim = Simulation::new(&s, 1).unwrap();
-        sim.run();
-        let names = sim.topology().names();
-        let csv: String = trace_chunks(sim.trace(), &names, true).concat();
-        assert_eq!(csv.lines().count(), sim.trace().len() + 1);
-        let jsonl: String = trace_chunks(sim.trace(), &names, false).concat();
-        assert_eq!(jsonl.lines().count(), sim.trace().len());
-        assert_eq!(file_stem("Acks and retries!", 7), "msgsim-acks-and-retries-seed7");
-        assert_eq!(file_stem("重试", 1), "msgsim-scenario-seed1");
+    fn saving_stores_and_a_damaged_list_is_backed_up() {
+        let running = presets::get("queue-full").unwrap().scenario.clone();
+        let mut lib = Library::default();
+        assert!(lib.update(LibraryEvent::SaveAs("   ".into()), &running).is_empty(), "no name, nothing saved");
+        let cmds = lib.update(LibraryEvent::SaveAs("  my overload ".into()), &running);
+        let [Cmd::Effect(Effect::Store { key: StorageKey::Saved, value })] = cmds.as_slice() else { panic!() };
+        let mut other = Library::default();
+        other.update(LibraryEvent::Restore(Some(value.clone())), &running);
+        assert_eq!(other.saved[0].name, "my overload");
+        let cmds = other.update(LibraryEvent::Restore(Some("{broken".into())), &running);
+        assert!(matches!(cmds.as_slice(), [Cmd::Effect(Effect::BackUp(StorageKey::Saved))]));
+        assert!(matches!(other.notice, Some(Notice::StorageUnreadable(StoreError::Corrupt))));
+        assert_eq!(other.saved.len(), 1, "the list in memory is kept");
     }
 }

@@ -1,6 +1,91 @@
-//! The event log's filter and its incrementally maintained list of matches.
+//! The event log: its filter, its incrementally maintained list of matches,
+//! and where it is scrolled.
 
-use msgsim_sim::{EventKind, MsgId, NodeId, TraceEvent};
+use msgsim_sim::{EventKind, MsgId, NO_MSG, NodeId, TraceEvent};
+
+use super::Cmd;
+use super::run::Run;
+
+/// Something the user did in the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LogEvent {
+    /// A new filter.
+    SetFilter(LogFilter),
+    /// Text being typed into the message-id field.
+    MsgTyping(String),
+    /// The message-id field's text, committed (`#17` or `17`).
+    MsgText(String),
+    /// The log scrolled to show row `0` first.
+    Scroll(usize),
+    /// Row `0` was clicked: show that moment and select its message.
+    Row(usize),
+}
+
+/// The event log's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogState {
+    /// The rows that pass the filter.
+    pub index: LogIndex,
+    /// First row shown when not following.
+    pub first: usize,
+    /// The message-id field's committed text.
+    pub msg_text: String,
+    /// What is being typed into it.
+    pub msg_typing: Option<String>,
+    /// Keep "now" in view while playing.
+    pub follow: bool,
+}
+
+impl Default for LogState {
+    fn default() -> Self {
+        LogState { index: LogIndex::default(), first: 0, msg_text: String::new(), msg_typing: None, follow: true }
+    }
+}
+
+/// Rows around "now" that count as still following it.
+const FOLLOW_ROWS: usize = 40;
+
+impl LogState {
+    /// Handles one event; `cursor` is the number of trace events shown.
+    pub fn update(&mut self, ev: LogEvent, run: &Run, cursor: usize) -> Vec<Cmd> {
+        match ev {
+            LogEvent::SetFilter(f) => {
+                self.index.set_filter(f);
+                self.index.update(run.trace());
+                self.follow = true;
+            }
+            LogEvent::MsgTyping(text) => self.msg_typing = Some(text),
+            LogEvent::MsgText(text) => {
+                self.msg_typing = None;
+                let msg = text.trim().trim_start_matches('#').parse::<MsgId>().ok();
+                self.msg_text = text;
+                self.index.set_filter(LogFilter { msg, ..self.index.filter });
+                self.index.update(run.trace());
+            }
+            LogEvent::Scroll(first) => {
+                self.first = first;
+                // Scrolling away from "now" stops following it.
+                let now = self.index.row_before(cursor).unwrap_or(0);
+                self.follow = now >= first && now < first + FOLLOW_ROWS;
+            }
+            LogEvent::Row(row) => {
+                let Some(i) = self.index.event_at(row) else { return Vec::new() };
+                let msg = run.trace()[i].msg;
+                let mut cmds = vec![Cmd::SeekEvent(i)];
+                if msg != NO_MSG {
+                    cmds.push(Cmd::Select(Some(msg)));
+                }
+                return cmds;
+            }
+        }
+        Vec::new()
+    }
+
+    /// A new run: the rows are found again as it is computed.
+    pub fn reset(&mut self) {
+        self.index.reset();
+    }
+}
 
 /// Groups of event kinds offered by the kind filter.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -163,6 +248,22 @@ impl LogIndex {
 mod tests {
     use super::*;
     use crate::testing::preset_run;
+
+    #[test]
+    fn a_row_click_shows_its_moment_and_message_and_scrolling_away_stops_following() {
+        let mut run =
+            Run::new(&msgsim_sim::presets::get("lossy-fire-and-forget").unwrap().scenario.clone(), 1).unwrap();
+        while run.compute(50_000) {}
+        let mut log = LogState::default();
+        log.index.update(run.trace());
+        let cmds = log.update(LogEvent::Row(5), &run, 0);
+        assert!(matches!(cmds.as_slice(), [Cmd::SeekEvent(5), Cmd::Select(Some(_))]));
+        log.update(LogEvent::Scroll(500), &run, 10);
+        assert!(!log.follow);
+        log.update(LogEvent::MsgText("#3".into()), &run, 10);
+        assert_eq!(log.index.filter.msg, Some(3));
+        assert!(log.msg_typing.is_none());
+    }
 
     #[test]
     fn filters_and_incremental_matches() {

@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn a_bad_patch_names_its_path() {
-        let s = msgsim_sim::presets::get("reliable-queue").unwrap().scenario;
+        let s = msgsim_sim::presets::get("reliable-queue").unwrap().scenario.clone();
         let bad = Patch::from([("consumers[7].count".to_string(), Value::from(2))]);
         assert!(apply(&s, &bad).unwrap_err().contains("consumers[7].count"));
         let invalid = Patch::from([("network.default.loss".to_string(), Value::from(3))]);

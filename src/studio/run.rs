@@ -1,6 +1,8 @@
 //! One simulation run as the UI sees it: the engine, computed a chunk at a
 //! time, and the timeline indexing its trace.
 
+use std::rc::Rc;
+
 use msgsim_sim::{Report, Scenario, Simulation, Time, Timeline, TraceEvent};
 
 /// Most trace events the UI records (≈ 150 MB); a longer run still completes
@@ -12,6 +14,7 @@ pub struct Run {
     sim: Simulation,
     timeline: Timeline,
     report: Option<Report>,
+    names: Rc<Vec<String>>,
 }
 
 impl Run {
@@ -19,7 +22,8 @@ impl Run {
     pub fn new(scenario: &Scenario, seed: u64) -> Result<Self, Vec<msgsim_sim::Problem>> {
         let sim = Simulation::new(scenario, seed)?.limit_trace(TRACE_CAP);
         let timeline = Timeline::new(sim.fresh_metrics());
-        Ok(Run { sim, timeline, report: None })
+        let names = Rc::new(sim.topology().names());
+        Ok(Run { sim, timeline, report: None, names })
     }
 
     /// Computes up to `max_events` more engine events; returns whether the run
@@ -56,6 +60,11 @@ impl Run {
     /// The timeline over the trace.
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
+    }
+
+    /// Node names, indexed by node id (shared, for views and exports).
+    pub fn names(&self) -> Rc<Vec<String>> {
+        self.names.clone()
     }
 
     /// The engine.

@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let mut s = presets::get("acks-and-retries").unwrap().scenario;
+        let mut s = presets::get("acks-and-retries").unwrap().scenario.clone();
         s.consumers[0].idempotency.enabled = true;
         s.producers[0].messages = 150;
         let mut link = link_to("acks-and-retries", &s, 77);
@@ -151,7 +151,7 @@ mod tests {
         assert_eq!(back.after, Some(true));
         assert_eq!(scenario(&back).unwrap(), s);
         // A preset as is needs no data at all.
-        let plain = encode(&link_to("reliable-queue", &presets::get("reliable-queue").unwrap().scenario, 1));
+        let plain = encode(&link_to("reliable-queue", &presets::get("reliable-queue").unwrap().scenario.clone(), 1));
         assert_eq!(plain, "v=1&p=reliable-queue&seed=1");
     }
 
@@ -164,7 +164,7 @@ mod tests {
         assert_eq!(decode("v=1&p=reliable-queue&seed=1&t=-3"), Err(LinkError::Damaged("t")));
         let bad = Link {
             patch: Patch::from([("network.default.loss".into(), serde_json::json!(7))]),
-            ..link_to("reliable-queue", &presets::get("reliable-queue").unwrap().scenario, 1)
+            ..link_to("reliable-queue", &presets::get("reliable-queue").unwrap().scenario.clone(), 1)
         };
         match scenario(&decode(&encode(&bad)).unwrap()) {
             Err(LinkError::Invalid(p)) => assert_eq!(p[0].path, "network.default.loss"),

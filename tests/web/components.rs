@@ -3,7 +3,7 @@
 
 use msgsim_web::components::{Counters, CountersProps, EditorPanel, EditorProps, LogPanel, LogPanelProps};
 use msgsim_web::studio::fields::FieldKind;
-use msgsim_web::studio::{Studio, UiEvent};
+use msgsim_web::studio::{EditEvent, PlaybackEvent, SessionEvent, Studio};
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::Callback;
 
@@ -11,7 +11,7 @@ use crate::support::{fresh_root, text, wait_for};
 
 fn computed(preset: &str) -> Studio {
     let mut s = Studio::new();
-    s.update(UiEvent::LoadPreset(preset.into()));
+    s.update(SessionEvent::LoadPreset(preset.into()).into());
     while s.compute(50_000) {}
     s
 }
@@ -29,11 +29,10 @@ async fn counters_show_the_verdict_and_its_sentence() {
 #[wasm_bindgen_test]
 async fn the_editor_shows_a_bad_value_beside_its_field() {
     let mut s = computed("acks-and-retries");
-    s.update(UiEvent::Edit {
-        path: "producers[0].send.timeout_ms".into(),
-        kind: FieldKind::number(),
-        text: "soon".into(),
-    });
+    s.update(
+        EditEvent::Edit { path: "producers[0].send.timeout_ms".into(), kind: FieldKind::number(), text: "soon".into() }
+            .into(),
+    );
     let root = fresh_root();
     let props = EditorProps { view: s.editor_view(), on_event: Callback::noop() };
     yew::Renderer::<EditorPanel>::with_root_and_props(root.clone(), props).render();
@@ -47,7 +46,7 @@ async fn the_editor_shows_a_bad_value_beside_its_field() {
 #[wasm_bindgen_test]
 async fn the_log_keeps_only_nearby_rows_in_the_dom() {
     let mut s = computed("slow-consumer");
-    s.update(UiEvent::Seek(s.run.horizon() / 2));
+    s.update(PlaybackEvent::Seek(s.session.run.horizon() / 2).into());
     let view = s.log_view();
     assert!(view.total > 3_000);
     let root = fresh_root();

@@ -205,7 +205,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 fn preset_scenario(name: &str) -> Result<Scenario, Failure> {
-    presets::get(name).map(|p| p.scenario).ok_or_else(|| {
+    presets::get(name).map(|p| p.scenario.clone()).ok_or_else(|| {
         invalid(format!("no preset named \"{name}\"; choose one of: {}", presets::ids().collect::<Vec<_>>().join(", ")))
     })
 }

@@ -71,25 +71,14 @@ impl Dist {
         }
     }
 
-    /// Whether two draws can differ (so a link with this latency can reorder).
-    pub fn varies(&self) -> bool {
-        match *self {
-            Dist::Constant { .. } => false,
-            Dist::Uniform { min_ms, max_ms } => max_ms > min_ms,
-            Dist::Normal { std_ms, .. } => std_ms > 0.0,
-            Dist::Exponential { mean_ms } => mean_ms > 0.0,
-            Dist::LogNormal { median_ms, sigma } => median_ms > 0.0 && sigma > 0.0,
-        }
-    }
-
     /// Problems with the parameters, as `(field, problem)` pairs.
     pub fn problems(&self) -> Vec<(&'static str, ProblemKind)> {
         let mut out = Vec::new();
         let mut check = |field: &'static str, v: f64| {
             if !v.is_finite() || v < 0.0 {
                 out.push((field, ProblemKind::Duration { positive: false, got: v }));
-            } else if v > MAX_DURATION_MS {
-                out.push((field, ProblemKind::TooLong { max_ms: MAX_DURATION_MS, got: v }));
+            } else if v > MAX_PARAMETER_MS {
+                out.push((field, ProblemKind::TooLong { max_ms: MAX_PARAMETER_MS, got: v }));
             }
         };
         match *self {
@@ -120,9 +109,11 @@ impl Dist {
     }
 }
 
-/// The largest duration parameter a scenario may use (one day), so that no
-/// sample can overflow simulated time.
-pub const MAX_DURATION_MS: f64 = 86_400_000.0;
+/// The largest value any duration *parameter* may take (a latency's mean, a
+/// timeout, a backoff cap): one day, so that no single sample can overflow
+/// simulated time. The length of a whole run has its own, larger limit
+/// ([`limits::MAX_RUN_MS`](crate::scenario::limits::MAX_RUN_MS)).
+pub const MAX_PARAMETER_MS: f64 = 86_400_000.0;
 
 #[cfg(test)]
 mod tests {

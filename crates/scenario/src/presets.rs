@@ -42,16 +42,21 @@ pub struct Preset {
     pub scenario: Scenario,
 }
 
-/// Every preset, in menu order.
-pub fn all() -> Vec<Preset> {
-    SOURCES.iter().filter_map(|(id, _)| get(id)).collect()
+/// Every preset, in menu order. Parsed once, on first use, and shared.
+pub fn all() -> &'static [Preset] {
+    static ALL: std::sync::OnceLock<Vec<Preset>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        // Presets are checked by the tests; a broken one is simply absent.
+        SOURCES
+            .iter()
+            .filter_map(|(id, json)| Scenario::from_json(json).ok().map(|scenario| Preset { id, scenario }))
+            .collect()
+    })
 }
 
 /// The preset called `id`.
-pub fn get(id: &str) -> Option<Preset> {
-    let (id, json) = SOURCES.iter().find(|(i, _)| *i == id)?;
-    // Presets are checked by the tests; a broken one is simply absent.
-    Scenario::from_json(json).ok().map(|scenario| Preset { id, scenario })
+pub fn get(id: &str) -> Option<&'static Preset> {
+    all().iter().find(|p| p.id == id)
 }
 
 /// The ids of every preset.

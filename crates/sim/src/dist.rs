@@ -7,7 +7,7 @@
 use crate::rng::SimRng;
 use crate::time::{self, Time};
 
-pub use msgsim_scenario::dist::{Dist, MAX_DURATION_MS};
+pub use msgsim_scenario::dist::{Dist, MAX_PARAMETER_MS};
 
 /// Draws durations from a [`Dist`].
 pub trait Draw {

@@ -8,9 +8,9 @@ use crate::trace::{Cause, MsgId, NodeId, PacketKind};
 pub struct Packet {
     /// What it is.
     pub kind: PacketKind,
-    /// Sender.
+    /// The node that sent it.
     pub from: NodeId,
-    /// Receiver.
+    /// The node it is for.
     pub to: NodeId,
     /// The message it carries or is about.
     pub msg: MsgId,
@@ -69,7 +69,7 @@ pub enum Event {
     Crash {
         /// Consumer index.
         consumer: u16,
-        /// Downtime.
+        /// How long it stays down, µs.
         down: Time,
     },
     /// A consumer restarts (if still in crash `epoch`).

@@ -390,6 +390,7 @@ impl Ledger {
     }
 
     /// A token of `msg` moves from one place to another.
+    #[cfg(test)]
     pub fn transfer(&mut self, msg: MsgId, from: Place, to: Place) {
         self.remove(msg, from);
         self.add(msg, to);

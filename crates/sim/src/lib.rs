@@ -47,7 +47,7 @@
 //! ```
 //! use msgsim_sim::{Scenario, SendMode, Simulation, Verdict};
 //!
-//! let mut s = msgsim_sim::presets::get("lossy-fire-and-forget").unwrap().scenario;
+//! let mut s = msgsim_sim::presets::get("lossy-fire-and-forget").unwrap().scenario.clone();
 //! let report = Simulation::new(&s, 7).unwrap().run();
 //! assert!(report.lost_in_transit > 0);
 //! assert_eq!(report.verdict, Verdict::Losses);

@@ -310,7 +310,7 @@ mod tests {
     /// means match a step-by-step sum of level × duration.
     #[test]
     fn integrals_match_a_step_by_step_reference() {
-        let scenario = crate::presets::get("reliable-queue").expect("preset").scenario;
+        let scenario = crate::presets::get("reliable-queue").expect("preset").scenario.clone();
         let topology = Topology::new(&scenario);
         let node_of = |kind| topology.nodes.iter().position(|n| n.kind == kind).expect("node");
         let (queue, consumer) = (node_of(NodeKind::Queue), node_of(NodeKind::Consumer));

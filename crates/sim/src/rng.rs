@@ -5,6 +5,17 @@
 //! function of the scenario and the seed. Xoshiro256++ is specified bit for bit,
 //! and every transcendental function goes through `libm` (the same code in
 //! native and wasm builds), so a seed gives the same run everywhere.
+//!
+//! ## Why the samplers are written here, not taken from `rand_distr`
+//!
+//! `rand_distr`'s floating-point distributions are not promised to be
+//! portable: the rand project allows value-breaking changes to them in minor
+//! releases (its book, "Reproducibility"), and they call `f64::ln`/`exp`,
+//! which are the platform's maths library and may round differently
+//! natively and in WebAssembly. A trace must not change when a dependency is
+//! bumped or the page is opened instead of the CLI, so the few samplers the
+//! engine needs (uniform, exponential by ziggurat, normal, log-normal) are
+//! here, over `libm`, and pinned by the golden trace hashes.
 
 use std::sync::OnceLock;
 

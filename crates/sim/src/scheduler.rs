@@ -210,11 +210,6 @@ impl<E: Copy> Scheduler<E> {
         }
     }
 
-    /// Time of the earliest event (same as [`peek_time`](Self::peek_time)).
-    pub fn min_time(&self) -> Option<Time> {
-        self.peek_time()
-    }
-
     /// Number of pending events.
     pub fn len(&self) -> usize {
         self.in_wheel + self.far.len()
@@ -262,7 +257,7 @@ mod tests {
         s.push(5, 'c');
         s.push(1, 'd');
         s.push(3, 'e');
-        assert_eq!(s.min_time(), Some(1));
+        assert_eq!(s.peek_time(), Some(1));
         let order: Vec<char> = std::iter::from_fn(|| s.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ['b', 'd', 'e', 'a', 'c']);
         assert_eq!(s.peek_time(), None);
@@ -354,7 +349,7 @@ mod tests {
                     }
                 }
                 prop_assert_eq!(s.len(), reference.len());
-                prop_assert_eq!(s.min_time(), reference.iter().map(|r| r.0).min());
+                prop_assert_eq!(s.peek_time(), reference.iter().map(|r| r.0).min());
             }
         }
     }

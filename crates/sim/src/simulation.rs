@@ -304,7 +304,7 @@ impl Simulation {
 
     /// Time of the next event, if any.
     pub fn next_time(&self) -> Option<Time> {
-        self.ctx.scheduler.min_time()
+        self.ctx.scheduler.peek_time()
     }
 
     /// Engine events executed so far.

@@ -249,16 +249,4 @@ impl Timeline {
     pub fn fate(&self, tx: u32) -> Fate {
         self.fate.get(tx as usize).copied().unwrap_or(Fate::Unknown)
     }
-
-    /// Approximate heap bytes held by the index (for the benchmarks).
-    pub fn memory_bytes(&self) -> usize {
-        let cps: usize = self
-            .checkpoints
-            .iter()
-            .map(|c| std::mem::size_of::<Checkpoint>() + c.open.capacity() * 4 + c.metrics.depth.len() * 16)
-            .sum();
-        cps + (self.open_pos.capacity() + self.send_index.capacity() + self.open.capacity()) * 4
-            + self.fate.capacity()
-            + self.samples.capacity() * std::mem::size_of::<Sample>()
-    }
 }

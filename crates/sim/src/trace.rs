@@ -186,7 +186,7 @@ pub struct TraceEvent {
     pub kind: EventKind,
     /// What travelled, for link events.
     pub packet: PacketKind,
-    /// Why.
+    /// Why it happened, where the kind has several reasons.
     pub cause: Cause,
 }
 
@@ -208,11 +208,6 @@ impl TraceEvent {
             packet: PacketKind::None,
             cause: Cause::None,
         }
-    }
-
-    /// Whether the record is about message `msg`.
-    pub fn is_about(&self, msg: MsgId) -> bool {
-        self.msg == msg
     }
 }
 

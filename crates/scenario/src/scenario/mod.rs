@@ -23,6 +23,19 @@ use crate::dist::Dist;
 pub use problem::{Problem, ProblemKind, num as problem_number};
 pub use validate::limits;
 
+thread_local! {
+    /// Scenario texts parsed so far on this thread (see [`parse_count`]).
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many scenario texts this thread has parsed: a debug counter, so the
+/// web UI's tests can show that drawing a frame or rendering a view parses
+/// nothing (presets and lessons are parsed once and shared). Per thread, so
+/// tests running side by side do not count each other's work.
+pub fn parse_count() -> usize {
+    PARSES.with(std::cell::Cell::get)
+}
+
 /// The scenario format version this build reads and writes.
 pub const SCENARIO_VERSION: u32 = 1;
 
@@ -488,6 +501,7 @@ impl Scenario {
     /// Reads scenario text without validating it. (Every scenario is read
     /// through here, so the deserializing code exists once in the program.)
     fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
+        PARSES.with(|n| n.set(n.get() + 1));
         let json = |path: String, detail: String| Problem::new(path, ProblemKind::Json { detail });
         // Syntax first, then the tagged objects (whose problems need their
         // field's path), then everything else, located by its position.

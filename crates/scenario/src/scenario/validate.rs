@@ -7,7 +7,7 @@ use super::{
     Arrival, Backoff, ConsumerSpec, LinkOverride, LinkSpec, ProducerSpec, QueueSpec, SCENARIO_VERSION, Scenario,
     SendMode, Window,
 };
-use crate::dist::{Dist, MAX_DURATION_MS};
+use crate::dist::{Dist, MAX_PARAMETER_MS};
 
 /// Bounds that keep any accepted scenario from exhausting memory or running
 /// forever.
@@ -19,7 +19,7 @@ pub mod limits {
     /// Most nodes (producer, queue and consumer instances) in all.
     pub const MAX_NODES: u32 = 256;
     /// Longest simulated run, in ms (about 11.6 days).
-    pub const MAX_DURATION_MS: f64 = 1.0e9;
+    pub const MAX_RUN_MS: f64 = 1.0e9;
     /// Most engine events in one run.
     pub const MAX_EVENTS: u64 = 500_000_000;
     /// Most distinct keys per producer.
@@ -73,8 +73,8 @@ impl Checker {
     fn duration(&mut self, path: String, v: f64, positive: bool) {
         if !v.is_finite() || v < 0.0 || (positive && v == 0.0) {
             self.push(path, K::Duration { positive, got: v });
-        } else if v > MAX_DURATION_MS {
-            self.push(path, K::TooLong { max_ms: MAX_DURATION_MS, got: v });
+        } else if v > MAX_PARAMETER_MS {
+            self.push(path, K::TooLong { max_ms: MAX_PARAMETER_MS, got: v });
         }
     }
 
@@ -250,8 +250,8 @@ impl Scenario {
         } else if self.version != SCENARIO_VERSION {
             c.push("version", K::Version { got: self.version });
         }
-        if !self.duration_ms.is_finite() || self.duration_ms <= 0.0 || self.duration_ms > limits::MAX_DURATION_MS {
-            c.push("duration_ms", K::PositiveAtMost { max: limits::MAX_DURATION_MS, got: self.duration_ms });
+        if !self.duration_ms.is_finite() || self.duration_ms <= 0.0 || self.duration_ms > limits::MAX_RUN_MS {
+            c.push("duration_ms", K::PositiveAtMost { max: limits::MAX_RUN_MS, got: self.duration_ms });
         }
         if self.max_events == 0 || self.max_events > limits::MAX_EVENTS {
             c.push("max_events", K::Between { lo: 1.0, hi: limits::MAX_EVENTS as f64, got: self.max_events as f64 });

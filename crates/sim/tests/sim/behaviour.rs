@@ -110,7 +110,7 @@ fn idempotency_store_absorbs_duplicates_unless_it_forgets_too_soon() {
 
 #[test]
 fn sync_mode_blocks_the_caller_one_request_at_a_time() {
-    let s = presets::get("sync-call").unwrap().scenario;
+    let s = presets::get("sync-call").unwrap().scenario.clone();
     let sim = run(&s, 6);
     let mut outstanding = 0i32;
     for e in sim.trace() {
@@ -127,7 +127,7 @@ fn sync_mode_blocks_the_caller_one_request_at_a_time() {
 
 #[test]
 fn max_in_flight_bounds_unconfirmed_messages() {
-    let mut s = presets::get("backpressure").unwrap().scenario;
+    let mut s = presets::get("backpressure").unwrap().scenario.clone();
     s.producers[0].max_in_flight = Some(3);
     let sim = run(&s, 7);
     let mut outstanding = 0i32;
@@ -199,7 +199,7 @@ fn queue_overflow_rejects_or_evicts() {
 
 #[test]
 fn limits_stop_the_run_and_the_verdict_says_incomplete() {
-    let s = presets::get("slow-consumer").unwrap().scenario;
+    let s = presets::get("slow-consumer").unwrap().scenario.clone();
     let mut sim = Simulation::new(&s, 1).unwrap();
     sim.stop_at(time::ms(500.0));
     let r = sim.run();
@@ -268,7 +268,7 @@ fn events_are_in_time_order_and_reports_add_up() {
 
 #[test]
 fn scaling_messages_rounds_and_keeps_at_least_one() {
-    let mut s = presets::get("acks-and-retries").unwrap().scenario;
+    let mut s = presets::get("acks-and-retries").unwrap().scenario.clone();
     let n = s.producers[0].messages;
     s.scale_messages(0.5);
     assert_eq!(s.producers[0].messages, (f64::from(n) * 0.5).round() as u32);

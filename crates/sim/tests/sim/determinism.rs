@@ -26,7 +26,7 @@ fn other_seeds_give_other_traces() {
 
 #[test]
 fn stepping_equals_running_and_tracing_does_not_change_the_outcome() {
-    let s = presets::get("crash-before-ack").unwrap().scenario;
+    let s = presets::get("crash-before-ack").unwrap().scenario.clone();
     let whole = run(&s, 5);
     let mut stepped = Simulation::new(&s, 5).unwrap();
     let mut t = 0;
@@ -44,7 +44,7 @@ fn stepping_equals_running_and_tracing_does_not_change_the_outcome() {
 
 #[test]
 fn a_clone_mid_run_continues_identically() {
-    let s = presets::get("acks-and-retries").unwrap().scenario;
+    let s = presets::get("acks-and-retries").unwrap().scenario.clone();
     let mut a = Simulation::new(&s, 9).unwrap();
     a.run_events(500);
     let mut b = a.clone();

@@ -6,7 +6,7 @@ use msgsim_sim::*;
 use crate::support::run;
 
 fn big_run() -> Simulation {
-    let mut s = presets::get("crash-before-ack").unwrap().scenario;
+    let mut s = presets::get("crash-before-ack").unwrap().scenario.clone();
     s.producers[0].messages = 3_000; // ≈ 40k events: about ten checkpoints
     s.network.default.duplicate = 0.05;
     run(&s, 3)

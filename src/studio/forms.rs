@@ -1,0 +1,357 @@
+//! The editor's forms, as data: which fields each section shows, at which
+//! JSON path, with which label and input kind. Built from the current draft,
+//! so a distribution shows the parameters of its current kind.
+
+use serde_json::Value;
+
+use super::draft::Draft;
+use super::fields::{ARRIVAL_TEMPLATES, Choice, DIST_TEMPLATES, Field, FieldKind, Label, ListBlock, Section, Target};
+use crate::i18n::Key;
+
+fn field(path: String, label: Key, kind: FieldKind, unit: Option<&'static str>) -> Field {
+    Field { path, label, kind, unit }
+}
+
+fn num(path: String, label: Key, unit: Option<&'static str>) -> Field {
+    field(path, label, FieldKind::number(), unit)
+}
+
+fn int(path: String, label: Key) -> Field {
+    field(path, label, FieldKind::integer(), None)
+}
+
+fn opt_num(path: String, label: Key, unit: Option<&'static str>) -> Field {
+    field(path, label, FieldKind::Number { optional: true }, unit)
+}
+
+fn choice(path: String, label: Key, options: &[(&str, Key)]) -> Field {
+    let options = options.iter().map(|(v, k)| Choice { value: (*v).to_string(), label: Label::Key(*k) }).collect();
+    field(path, label, FieldKind::Choice(options), None)
+}
+
+fn names(options: impl Iterator<Item = String>, any: bool) -> FieldKind {
+    let mut v: Vec<Choice> = Vec::new();
+    if any {
+        v.push(Choice { value: "*".into(), label: Label::Key(Key::AnyGroup) });
+    }
+    v.extend(options.map(|n| Choice { value: n.clone(), label: Label::Text(n) }));
+    FieldKind::Choice(v)
+}
+
+/// The fields of a distribution at `path`: its kind and that kind's parameters.
+fn dist(draft: &Draft, path: &str, label: Key, out: &mut Vec<Field>) {
+    out.push(field(format!("{path}.kind"), label, FieldKind::Tagged { templates: DIST_TEMPLATES }, None));
+    let params: &[(&str, Key, Option<&'static str>)] = match draft.text(&format!("{path}.kind")).as_str() {
+        "constant" => &[("ms", Key::DurationValue, Some("ms"))],
+        "uniform" => &[("min_ms", Key::Minimum, Some("ms")), ("max_ms", Key::Maximum, Some("ms"))],
+        "normal" => &[("mean_ms", Key::Mean, Some("ms")), ("std_ms", Key::StdDev, Some("ms"))],
+        "exponential" => &[("mean_ms", Key::Mean, Some("ms"))],
+        "log_normal" => &[("median_ms", Key::Median, Some("ms")), ("sigma", Key::Sigma, None)],
+        _ => &[],
+    };
+    for (name, key, unit) in params {
+        out.push(num(format!("{path}.{name}"), *key, *unit));
+    }
+}
+
+fn link_fields(draft: &Draft, path: &str, out: &mut Vec<Field>, optional: bool) {
+    if optional && draft.value(&format!("{path}.latency")).is_none_or(|v| v.is_null()) {
+        out.push(field(
+            format!("{path}.latency.kind"),
+            Key::Latency,
+            FieldKind::Tagged { templates: DIST_TEMPLATES },
+            None,
+        ));
+    } else {
+        dist(draft, &format!("{path}.latency"), Key::Latency, out);
+    }
+    let prob = |p: String, k| if optional { opt_num(p, k, None) } else { num(p, k, None) };
+    out.push(prob(format!("{path}.loss"), Key::LossProbability));
+    out.push(prob(format!("{path}.duplicate"), Key::DuplicateProbability));
+}
+
+fn windows(draft: &Draft, path: &str, label: Key) -> ListBlock {
+    let n = draft.value(path).and_then(|v| v.as_array().map(Vec::len)).unwrap_or(0);
+    ListBlock {
+        path: path.to_string(),
+        label,
+        rows: (0..n)
+            .map(|i| {
+                vec![
+                    num(format!("{path}[{i}].from_ms"), Key::From, Some("ms")),
+                    num(format!("{path}[{i}].to_ms"), Key::To, Some("ms")),
+                ]
+            })
+            .collect(),
+        template: serde_json::json!({"from_ms": 500, "to_ms": 1500}),
+    }
+}
+
+/// Every section of the editor for the current draft.
+pub fn sections(draft: &Draft) -> Vec<Section> {
+    let s = draft.scenario();
+    let mut out = Vec::new();
+
+    out.push(Section {
+        target: Target::Run,
+        title: Key::SectionRun,
+        name: String::new(),
+        fields: vec![
+            field("name".into(), Key::Name, FieldKind::Text, None),
+            field("description".into(), Key::Description, FieldKind::Text, None),
+            int("seed".into(), Key::DefaultSeed),
+            num("duration_ms".into(), Key::Duration, Some("ms")),
+            int("max_events".into(), Key::MaxEvents),
+        ],
+        lists: vec![],
+    });
+
+    let mut net = Vec::new();
+    link_fields(draft, "network.default", &mut net, false);
+    out.push(Section {
+        target: Target::Network,
+        title: Key::SectionNetwork,
+        name: String::new(),
+        fields: net,
+        lists: vec![windows(draft, "network.default.outages", Key::Outages)],
+    });
+
+    let groups = || {
+        s.producers
+            .iter()
+            .map(|p| p.name.clone())
+            .chain(s.queues.iter().map(|q| q.name.clone()))
+            .chain(s.consumers.iter().map(|c| c.name.clone()))
+    };
+    for (i, l) in s.network.links.iter().enumerate() {
+        let path = format!("network.links[{i}]");
+        let mut f = vec![
+            field(format!("{path}.from"), Key::From, names(groups(), true), None),
+            field(format!("{path}.to"), Key::To, names(groups(), true), None),
+            field(format!("{path}.both_ways"), Key::BothWays, FieldKind::Bool, None),
+        ];
+        link_fields(draft, &path, &mut f, true);
+        let lists =
+            if l.outages.is_some() { vec![windows(draft, &format!("{path}.outages"), Key::Outages)] } else { vec![] };
+        out.push(Section {
+            target: Target::Link(i),
+            title: Key::SectionLink,
+            name: format!("{} → {}", l.from, l.to),
+            fields: f,
+            lists,
+        });
+    }
+
+    let queue_names = || s.queues.iter().map(|q| q.name.clone());
+    for (i, p) in s.producers.iter().enumerate() {
+        let path = format!("producers[{i}]");
+        let mut f = vec![
+            field(format!("{path}.name"), Key::Name, FieldKind::Text, None),
+            int(format!("{path}.count"), Key::Instances),
+            field(format!("{path}.to"), Key::SendsTo, names(queue_names(), false), None),
+            int(format!("{path}.messages"), Key::MessagesEach),
+            num(format!("{path}.start_ms"), Key::StartAt, Some("ms")),
+            field(
+                format!("{path}.arrival.kind"),
+                Key::Arrivals,
+                FieldKind::Tagged { templates: ARRIVAL_TEMPLATES },
+                None,
+            ),
+        ];
+        match draft.text(&format!("{path}.arrival.kind")).as_str() {
+            "fixed" => f.push(num(format!("{path}.arrival.interval_ms"), Key::Interval, Some("ms"))),
+            "poisson" => f.push(num(format!("{path}.arrival.rate_per_s"), Key::Rate, Some("/s"))),
+            "bursts" => {
+                f.push(int(format!("{path}.arrival.size"), Key::BurstSize));
+                f.push(num(format!("{path}.arrival.every_ms"), Key::Every, Some("ms")));
+            }
+            _ => {}
+        }
+        f.push(int(format!("{path}.keys"), Key::Keys));
+        f.push(choice(
+            format!("{path}.key_choice"),
+            Key::KeyChoice,
+            &[("round_robin", Key::RoundRobin), ("random", Key::Random)],
+        ));
+        f.push(choice(
+            format!("{path}.send.mode"),
+            Key::SendMode,
+            &[("fire_and_forget", Key::FireAndForget), ("confirm", Key::ConfirmMode), ("sync", Key::SyncMode)],
+        ));
+        if p.send.mode != msgsim_sim::SendMode::FireAndForget {
+            f.push(num(format!("{path}.send.timeout_ms"), Key::Timeout, Some("ms")));
+            f.push(int(format!("{path}.send.max_attempts"), Key::MaxAttempts));
+            f.push(choice(
+                format!("{path}.send.backoff.kind"),
+                Key::Backoff,
+                &[
+                    ("fixed", Key::BackoffFixed),
+                    ("exponential", Key::BackoffExponential),
+                    ("exponential_jitter", Key::BackoffJitter),
+                ],
+            ));
+            f.push(num(format!("{path}.send.backoff.base_ms"), Key::BackoffBase, Some("ms")));
+            f.push(num(format!("{path}.send.backoff.multiplier"), Key::BackoffMultiplier, Some("×")));
+            f.push(num(format!("{path}.send.backoff.max_ms"), Key::BackoffCap, Some("ms")));
+            f.push(field(format!("{path}.max_in_flight"), Key::MaxInFlight, FieldKind::optional_integer(), None));
+        }
+        f.push(num(format!("{path}.poison_rate"), Key::PoisonRate, None));
+        out.push(Section {
+            target: Target::Producer(i),
+            title: Key::SectionProducer,
+            name: p.name.clone(),
+            fields: f,
+            lists: vec![],
+        });
+    }
+
+    for (i, q) in s.queues.iter().enumerate() {
+        let path = format!("queues[{i}]");
+        out.push(Section {
+            target: Target::Queue(i),
+            title: Key::SectionQueue,
+            name: q.name.clone(),
+            fields: vec![
+                field(format!("{path}.name"), Key::Name, FieldKind::Text, None),
+                field(format!("{path}.capacity"), Key::Capacity, FieldKind::optional_integer(), None),
+                choice(
+                    format!("{path}.overflow"),
+                    Key::Overflow,
+                    &[("reject", Key::OverflowReject), ("drop_oldest", Key::OverflowDropOldest)],
+                ),
+                choice(format!("{path}.ack"), Key::AckMode, &[("manual", Key::AckManual), ("auto", Key::AckAuto)]),
+                int(format!("{path}.prefetch"), Key::Prefetch),
+                opt_num(format!("{path}.ack_timeout_ms"), Key::AckTimeout, Some("ms")),
+                field(format!("{path}.max_deliveries"), Key::MaxDeliveries, FieldKind::optional_integer(), None),
+            ],
+            lists: vec![],
+        });
+    }
+
+    for (i, c) in s.consumers.iter().enumerate() {
+        let path = format!("consumers[{i}]");
+        let mut f = vec![
+            field(format!("{path}.name"), Key::Name, FieldKind::Text, None),
+            int(format!("{path}.count"), Key::Instances),
+            field(format!("{path}.from"), Key::ReadsFrom, names(queue_names(), false), None),
+            int(format!("{path}.concurrency"), Key::Concurrency),
+        ];
+        dist(draft, &format!("{path}.processing"), Key::ProcessingTime, &mut f);
+        f.push(num(format!("{path}.crash.probability"), Key::CrashProbability, None));
+        f.push(choice(
+            format!("{path}.crash.point"),
+            Key::CrashPoint,
+            &[("before_effect", Key::CrashBeforeEffect), ("after_effect", Key::CrashAfterEffect)],
+        ));
+        f.push(num(format!("{path}.crash.restart_ms"), Key::RestartAfter, Some("ms")));
+        f.push(field(format!("{path}.idempotency.enabled"), Key::Idempotency, FieldKind::Bool, None));
+        if c.idempotency.enabled {
+            f.push(field(
+                format!("{path}.idempotency.capacity"),
+                Key::DedupCapacity,
+                FieldKind::optional_integer(),
+                None,
+            ));
+            f.push(opt_num(format!("{path}.idempotency.ttl_ms"), Key::DedupTtl, Some("ms")));
+        }
+        let sched = format!("{path}.crash.schedule");
+        let planned = ListBlock {
+            path: sched.clone(),
+            label: Key::PlannedCrashes,
+            rows: (0..c.crash.schedule.len())
+                .map(|j| {
+                    vec![
+                        field(format!("{sched}[{j}].instance"), Key::Instance, FieldKind::optional_integer(), None),
+                        num(format!("{sched}[{j}].at_ms"), Key::At, Some("ms")),
+                        num(format!("{sched}[{j}].down_ms"), Key::DownFor, Some("ms")),
+                    ]
+                })
+                .collect(),
+            template: serde_json::json!({"at_ms": 500, "down_ms": 1000}),
+        };
+        out.push(Section {
+            target: Target::Consumer(i),
+            title: Key::SectionConsumer,
+            name: c.name.clone(),
+            fields: f,
+            lists: vec![planned],
+        });
+    }
+    out
+}
+
+/// Every field path the editor shows (to tell which problems have no field).
+pub fn shown_paths(sections: &[Section]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in sections {
+        out.extend(s.fields.iter().map(|f| f.path.clone()));
+        for l in &s.lists {
+            out.push(l.path.clone());
+            out.extend(l.rows.iter().flatten().map(|f| f.path.clone()));
+        }
+    }
+    out
+}
+
+/// JSON of a new group of each kind, with a fresh name.
+pub fn new_group(draft: &Draft, list: &str) -> Value {
+    let s = draft.scenario();
+    let queue = s.queues.first().map(|q| q.name.clone()).unwrap_or_else(|| "queue".into());
+    match list {
+        "producers" => serde_json::json!({"name": draft.fresh_name("producer"), "to": queue}),
+        "queues" => serde_json::json!({"name": draft.fresh_name("queue")}),
+        "consumers" => {
+            // A queue nobody reads yet, if there is one.
+            let free = s
+                .queues
+                .iter()
+                .find(|q| s.consumers.iter().all(|c| c.from != q.name))
+                .map(|q| q.name.clone())
+                .unwrap_or(queue);
+            serde_json::json!({"name": draft.fresh_name("consumer"), "from": free})
+        }
+        _ => serde_json::json!({"from": "*", "to": "*"}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shown_field_exists_in_every_preset() {
+        for p in msgsim_sim::presets::all() {
+            let d = Draft::new(p.scenario.clone());
+            for path in shown_paths(&sections(&d)) {
+                // An optional link latency is null until set ("use the default").
+                let optional = path.starts_with("network.links[") && path.ends_with(".latency.kind");
+                assert!(d.value(&path).is_some() || optional, "{}: {path} has no value", p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn every_field_of_every_preset_round_trips_through_its_text() {
+        for p in msgsim_sim::presets::all() {
+            let mut d = Draft::new(p.scenario.clone());
+            for s in sections(&d.clone()) {
+                for f in &s.fields {
+                    let text = d.text(&f.path);
+                    d.edit(&f.path, &f.kind, &text);
+                }
+            }
+            assert_eq!(d.scenario(), &p.scenario, "{}", p.id);
+            assert!(d.is_runnable(), "{}", p.id);
+        }
+    }
+
+    #[test]
+    fn new_groups_are_valid() {
+        let mut d = Draft::new(msgsim_sim::presets::get("reliable-queue").unwrap().scenario.clone());
+        for list in ["producers", "queues", "consumers"] {
+            let g = new_group(&d, list);
+            assert!(d.push(list, g));
+        }
+        assert!(d.is_runnable(), "{:?}", d.problems());
+    }
+}

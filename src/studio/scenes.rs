@@ -1,0 +1,290 @@
+//! Drawing and hit-testing. Every picture is a pure function of the studio's
+//! state and the painter's size, and a click is hit-tested against the layout
+//! for the size the canvas has when clicked — nothing is remembered from the
+//! last draw, so exporting a picture at another size changes nothing on screen.
+
+use std::rc::Rc;
+
+use msgsim_sim::{Metrics, NodeId, NodeKind, Scenario, SendMode, Time};
+
+use super::Cmd;
+use super::Studio;
+use super::effect::Diagram;
+use super::run::Run;
+use crate::i18n::{Key, t};
+use crate::render::Painter;
+use crate::render::charts::{ChartWords, ChartsScene, Histogram};
+use crate::render::layout::Layout;
+use crate::render::palette::Palette;
+use crate::render::sequence::SequenceScene;
+use crate::render::topology::{Dot, Mark, TopologyScene, TopologyWords, dots, marks};
+
+/// A canvas the user can click.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Canvas {
+    /// The topology.
+    Topology,
+    /// The sequence diagram.
+    Sequence,
+}
+
+/// A click on a canvas: where, in CSS px, and the canvas's size then.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Click {
+    /// Which canvas.
+    pub canvas: Canvas,
+    /// Where, from its top-left corner.
+    pub at: (f64, f64),
+    /// Its size.
+    pub size: (f64, f64),
+}
+
+/// The topology's moving parts at the moment shown.
+pub struct TopologyFrame {
+    /// Packets in flight.
+    pub dots: Vec<Dot>,
+    /// Recent happenings, fading.
+    pub marks: Vec<Mark>,
+    /// Levels and counters at that moment.
+    pub metrics: Metrics,
+}
+
+/// Radius around a dot that counts as clicking it, px.
+const DOT_HIT: f64 = 8.0;
+/// Distance from a link that counts as clicking it, px.
+const LINK_HIT: f64 = 6.0;
+
+/// The links the topology of `run` (of `scenario`) draws: producer → queue →
+/// consumer, and producer → consumer for synchronous callers.
+pub fn links_of(run: &Run, scenario: &Scenario) -> Vec<(NodeId, NodeId)> {
+    let topo = run.sim().topology();
+    let sync: Vec<bool> = topo
+        .nodes
+        .iter()
+        .map(|n| {
+            n.kind == NodeKind::Producer
+                && scenario.producers.get(n.group).is_some_and(|p| p.send.mode == SendMode::Sync)
+        })
+        .collect();
+    crate::render::topology::links(topo, &sync)
+}
+
+impl Studio {
+    /// Draws `diagram` with `painter`, at the painter's size.
+    pub fn draw(&self, diagram: Diagram, painter: &mut dyn Painter) {
+        let s = &self.session;
+        match diagram {
+            Diagram::Topology => self.draw_topology_of(&s.run, &s.scenario, self.playback.clock.cursor, painter),
+            Diagram::Reference => {
+                if let Some(r) = &s.reference {
+                    let cursor = r.run.timeline().position_at(r.run.trace(), self.playback.clock.time);
+                    self.draw_topology_of(&r.run, &r.scenario, cursor, painter);
+                }
+            }
+            Diagram::Sequence => crate::render::sequence::draw(&self.sequence_scene(), painter),
+            Diagram::Charts => self.draw_charts(painter),
+        }
+    }
+
+    /// The colours of the current theme.
+    pub fn palette(&self) -> Palette {
+        Palette::of(self.present.theme)
+    }
+
+    /// The topology's layout on a canvas of `size` CSS px.
+    pub fn layout(&self, size: (f64, f64)) -> Layout {
+        Layout::new(self.session.run.sim().topology(), size.0.max(200.0), size.1.max(150.0))
+    }
+
+    /// Dots, marks and state of the main run's topology at the moment shown.
+    pub fn topology_frame(&self, layout: &Layout) -> TopologyFrame {
+        self.topology_frame_of(&self.session.run, self.playback.clock.cursor, layout)
+    }
+
+    fn topology_frame_of(&self, run: &Run, cursor: usize, layout: &Layout) -> TopologyFrame {
+        let trace = run.trace();
+        let tl = run.timeline();
+        let cursor = cursor.min(trace.len());
+        let clock = &self.playback.clock;
+        let open = tl.open_at(trace, cursor);
+        // Marks last about 0.7 s of wall-clock time at the current speed.
+        let window = ((0.7e6 * clock.speed) as Time).max(1);
+        let mut m = marks(trace, cursor, layout, clock.time, window, 3_000);
+        if self.present.reduced_motion {
+            m.iter_mut().for_each(|m| m.age = 0.0);
+        }
+        TopologyFrame {
+            dots: dots(trace, tl, &open, layout, clock.time),
+            marks: m,
+            metrics: tl.metrics_at(trace, cursor),
+        }
+    }
+
+    fn topology_words(&self) -> TopologyWords {
+        let l = self.present.lang;
+        TopologyWords {
+            kinds: [t(l, Key::Producer).into(), t(l, Key::Queue).into(), t(l, Key::Consumer).into()],
+            dead_letters: t(l, Key::DeadLetterShort).into(),
+            down: t(l, Key::Down).into(),
+            dedup: t(l, Key::DedupShort).into(),
+            legend: [
+                t(l, Key::LegendMessage).into(),
+                t(l, Key::LegendRetry).into(),
+                t(l, Key::LegendCopy).into(),
+                t(l, Key::LegendAck).into(),
+                t(l, Key::LegendNack).into(),
+                t(l, Key::LegendLost).into(),
+            ],
+        }
+    }
+
+    fn draw_topology_of(&self, run: &Run, scenario: &Scenario, cursor: usize, painter: &mut dyn Painter) {
+        let (w, h) = painter.size();
+        let layout = Layout::new(run.sim().topology(), w.max(200.0), h.max(150.0));
+        let frame = self.topology_frame_of(run, cursor, &layout);
+        let topo = run.sim().topology();
+        let capacity: Vec<Option<u32>> = topo
+            .nodes
+            .iter()
+            .map(|n| match n.kind {
+                NodeKind::Queue => scenario.queues.get(n.group).and_then(|q| q.capacity),
+                _ => None,
+            })
+            .collect();
+        let concurrency: Vec<u32> = topo
+            .nodes
+            .iter()
+            .map(|n| match n.kind {
+                NodeKind::Consumer => scenario.consumers.get(n.group).map_or(1, |c| c.concurrency),
+                _ => 0,
+            })
+            .collect();
+        let words = self.topology_words();
+        let links = links_of(run, scenario);
+        let scene = TopologyScene {
+            topology: topo,
+            layout: &layout,
+            palette: self.palette(),
+            metrics: &frame.metrics,
+            capacity: &capacity,
+            concurrency: &concurrency,
+            links: &links,
+            dots: &frame.dots,
+            marks: &frame.marks,
+            selected: self.selection.msg,
+            words: &words,
+        };
+        crate::render::topology::draw(&scene, painter);
+    }
+
+    /// The sequence diagram's scene.
+    pub fn sequence_scene(&self) -> SequenceScene<'_> {
+        let run = &self.session.run;
+        SequenceScene {
+            topology: run.sim().topology(),
+            trace: run.trace(),
+            timeline: run.timeline(),
+            cursor: self.playback.clock.cursor,
+            time: self.playback.clock.time,
+            span: self.present.sequence_span,
+            palette: self.palette(),
+            selected: self.selection.msg,
+        }
+    }
+
+    fn draw_charts(&self, painter: &mut dyn Painter) {
+        let l = self.present.lang;
+        let words = ChartWords {
+            titles: [
+                t(l, Key::ChartQueueDepth).into(),
+                t(l, Key::ChartInFlight).into(),
+                t(l, Key::ChartDeliveredRate).into(),
+                t(l, Key::ChartLostDup).into(),
+                t(l, Key::ChartApplied).into(),
+                t(l, Key::ChartLatency).into(),
+            ],
+            series: [t(l, Key::SeriesLost).into(), t(l, Key::SeriesDuplicateEffects).into()],
+            empty: t(l, Key::NoDataYet).into(),
+        };
+        let histogram = self.histogram();
+        let scene = ChartsScene {
+            samples: self.session.run.timeline().samples(),
+            horizon: self.session.horizon(),
+            time: self.playback.clock.time,
+            histogram: &histogram,
+            palette: self.palette(),
+            words: &words,
+        };
+        crate::render::charts::draw(&scene, painter);
+    }
+
+    /// Latencies of the messages applied by the moment shown.
+    fn applied_so_far(&self) -> usize {
+        let run = &self.session.run;
+        let m = run.timeline().metrics_at(run.trace(), self.playback.clock.cursor);
+        (m.counts.unique_effects as usize).min(run.sim().latencies().len())
+    }
+
+    /// The latency histogram at the moment shown: the cached one if it is
+    /// current, else computed afresh (nothing is stored).
+    fn histogram(&self) -> Rc<Histogram> {
+        let n = self.applied_so_far();
+        match &self.histogram {
+            (at, h) if *at == n => h.clone(),
+            _ => Rc::new(Histogram::of(&self.session.run.sim().latencies()[..n])),
+        }
+    }
+
+    /// Brings the cached latency histogram up to the moment shown (the frame
+    /// loop calls this a few times a second while the charts are visible: it
+    /// sorts the latencies so far).
+    pub fn refresh_histogram(&mut self) {
+        let n = self.applied_so_far();
+        if self.histogram.0 != n {
+            self.histogram = (n, Rc::new(Histogram::of(&self.session.run.sim().latencies()[..n])));
+        }
+    }
+
+    /// What a click on a canvas asks for: follow a message, edit a node's
+    /// group or a link's override, or clear the selection.
+    pub(super) fn click(&self, c: Click) -> Vec<Cmd> {
+        match c.canvas {
+            Canvas::Sequence => {
+                vec![Cmd::Select(crate::render::sequence::hit(&self.sequence_scene(), c.size, c.at))]
+            }
+            Canvas::Topology => self.click_topology(c.at, c.size),
+        }
+    }
+
+    fn click_topology(&self, (x, y): (f64, f64), size: (f64, f64)) -> Vec<Cmd> {
+        let layout = self.layout(size);
+        let distance = |p: (f64, f64)| ((p.0 - x).powi(2) + (p.1 - y).powi(2)).sqrt();
+        // A dot first: the nearest packet.
+        let frame = self.topology_frame(&layout);
+        let dot = frame
+            .dots
+            .iter()
+            .map(|d| (distance(d.at), d.msg))
+            .filter(|(d, _)| *d <= DOT_HIT)
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, msg)) = dot {
+            return vec![Cmd::Select(Some(msg))];
+        }
+        if let Some(node) = layout.node_at((x, y)) {
+            return vec![Cmd::FocusNode(node)];
+        }
+        let near = links_of(&self.session.run, &self.session.scenario)
+            .iter()
+            .flat_map(|&(a, b)| [(a, b), (b, a)])
+            .map(|(a, b)| {
+                let (from, to) = layout.link_ends(a, b);
+                (Layout::distance_to_segment((x, y), from, to), a, b)
+            })
+            .filter(|(d, _, _)| *d <= LINK_HIT)
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        match near {
+            Some((_, a, b)) => vec![Cmd::FocusLink(a, b)],
+            None => vec![Cmd::Select(None)],
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! The UI's behaviour, natively: the flows a student goes through, by concern.
+
+mod editing;
+mod library;
+mod playback;
+mod views;
+
+pub(super) use msgsim_sim::{EventKind, Verdict};
+
+pub(super) use super::fields::{FieldKind, Target};
+pub(super) use super::log::{KindFilter, LogFilter};
+pub(super) use super::*;
+pub(super) use crate::i18n::Lang;
+pub(super) use crate::render::painter::Recorder;
+pub(super) use crate::render::palette::Theme;
+
+/// The topology canvas size the click tests use.
+pub(super) const SIZE: (f64, f64) = (900.0, 480.0);
+
+pub(super) fn studio_with(preset: &str) -> Studio {
+    let mut s = Studio::new();
+    s.update(SessionEvent::LoadPreset(preset.into()).into());
+    while s.compute(50_000) {}
+    s
+}
+
+pub(super) fn draw(s: &Studio, diagram: Diagram, size: (f64, f64)) -> Recorder {
+    let mut r = Recorder { size, ..Default::default() };
+    s.draw(diagram, &mut r);
+    r
+}
+
+pub(super) fn edit(s: &mut Studio, path: &str, kind: FieldKind, text: &str) {
+    s.update(EditEvent::Edit { path: path.into(), kind, text: text.into() }.into());
+}
+
+pub(super) fn click(s: &mut Studio, at: (f64, f64)) {
+    s.update(Click { canvas: Canvas::Topology, at, size: SIZE }.into());
+}

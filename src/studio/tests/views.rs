@@ -1,0 +1,144 @@
+//! What the student sees and clicks: canvases, the log, exports, and the
+//! work a frame does.
+
+use super::*;
+
+#[test]
+fn clicking_a_dot_selects_its_message_and_shows_its_life() {
+    let mut s = studio_with("acks-and-retries");
+    // A moment with packets in flight.
+    let trace = s.session.run.trace().to_vec();
+    let send = trace.iter().find(|e| e.kind == EventKind::Send && e.time > 50_000).unwrap();
+    s.update(PlaybackEvent::Seek(send.time + (send.end - send.time) / 2).into());
+    let layout = s.layout(SIZE);
+    let frame = s.topology_frame(&layout);
+    let dot = frame.dots.iter().find(|d| d.msg == send.msg).expect("its dot is on screen");
+    click(&mut s, dot.at);
+    assert_eq!(s.selection.msg, Some(send.msg));
+    assert_eq!(s.present.side, SideTab::Message);
+    let card = s.message_view().expect("a card");
+    assert_eq!(card.msg, send.msg);
+    assert!(card.rows.iter().any(|r| r.text.contains("produce")));
+    assert!(card.outcome.is_some());
+    // Escape-equivalent clears it.
+    s.update(UiEvent::Select(None));
+    assert!(s.message_view().is_none());
+}
+
+#[test]
+fn clicking_a_node_opens_its_section_and_a_link_offers_an_override() {
+    let mut s = studio_with("reliable-queue");
+    let layout = s.layout(SIZE);
+    let effects = s.update(Click { canvas: Canvas::Topology, at: layout.center(1), size: SIZE }.into());
+    assert_eq!(s.editor.focus, Some(Target::Queue(0)));
+    assert_eq!(s.present.side, SideTab::Editor);
+    assert!(effects.contains(&Effect::Reveal("edit-queue-0".into())), "{effects:?}");
+    let (a, b) = layout.link_ends(0, 1);
+    click(&mut s, ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0));
+    assert_eq!(s.editor.suggested_link, Some(("orders".into(), "order-queue".into())));
+    s.update(EditEvent::AddLinkOverride("orders".into(), "order-queue".into()).into());
+    assert_eq!(s.editor.focus, Some(Target::Link(0)));
+    assert_eq!(s.session.scenario.network.links.len(), 1);
+}
+
+#[test]
+fn hit_testing_uses_the_size_clicked_not_the_size_drawn() {
+    let mut s = studio_with("reliable-queue");
+    // Drawn small (an export, a thumbnail): nothing is remembered.
+    draw(&s, Diagram::Topology, (300.0, 160.0));
+    let q = s.layout(SIZE).center(1);
+    click(&mut s, q);
+    assert_eq!(s.editor.focus, Some(Target::Queue(0)));
+}
+
+#[test]
+fn exporting_a_picture_leaves_the_screen_as_it_was() {
+    let mut s = studio_with("acks-and-retries");
+    s.update(PlaybackEvent::Seek(500_000).into());
+    let before = draw(&s, Diagram::Topology, SIZE);
+    let revision = s.revision();
+    for what in [Export::Svg(Diagram::Topology), Export::Svg(Diagram::Sequence), Export::Svg(Diagram::Charts)] {
+        let effects = s.update(what.into());
+        assert!(matches!(effects.as_slice(), [Effect::Download { mime: "image/svg+xml", .. }]), "{effects:?}");
+    }
+    assert_eq!(draw(&s, Diagram::Topology, SIZE), before, "the same picture on screen");
+    assert!(s.revision() > revision);
+    let png = s.update(Export::Png(Diagram::Charts).into());
+    assert!(matches!(png.as_slice(), [Effect::DownloadPng { diagram: Diagram::Charts, .. }]));
+}
+
+#[test]
+fn a_frame_while_playing_parses_nothing() {
+    let mut s = studio_with("acks-and-retries");
+    s.update(LessonEvent::Open(Some("idempotency".into())).into());
+    while s.compute(50_000) {}
+    s.update(PlaybackEvent::TogglePlay.into());
+    // Warm up: the first frame may build the per-language tables.
+    let frame = |s: &mut Studio| {
+        s.compute(4_000);
+        s.advance(16.0);
+        s.refresh_histogram();
+        for d in [Diagram::Topology, Diagram::Sequence, Diagram::Charts] {
+            draw(s, d, SIZE);
+        }
+        let _ = (s.controls_view(), s.time_view(), s.counters_view(), s.lesson_view(), s.log_view());
+        let _ = (s.editor_view(), s.files_view(), s.message_view(), s.notice_view(), s.compare_view());
+    };
+    frame(&mut s);
+    let parsed = msgsim_sim::scenario::parse_count();
+    for _ in 0..30 {
+        frame(&mut s);
+    }
+    assert_eq!(msgsim_sim::scenario::parse_count(), parsed, "no scenario text was parsed while playing");
+}
+
+#[test]
+fn the_log_filters_follows_and_selects() {
+    let mut s = studio_with("lossy-fire-and-forget");
+    s.update(PresentEvent::SetBottomTab(BottomTab::Log).into());
+    s.update(LogEvent::SetFilter(LogFilter { kind: KindFilter::Kind(EventKind::Lost), ..Default::default() }).into());
+    s.update(PlaybackEvent::Seek(s.session.run.horizon()).into());
+    let v = s.log_view();
+    assert_eq!(v.total as u64, s.session.run.final_report().unwrap().lost_in_transit);
+    assert!(v.rows.iter().all(|r| r.kind == EventKind::Lost));
+    let first = v.rows[0].clone();
+    s.update(LogEvent::Row(first.row).into());
+    assert_eq!(s.selection.msg, first.msg);
+    assert!(!s.playback.clock.playing);
+    let v = s.log_view();
+    assert!(v.rows.iter().any(|r| r.now && r.row == first.row));
+    s.update(LogEvent::MsgText("#3".into()).into());
+    assert!(s.log_view().rows.iter().all(|r| r.msg == Some(3)));
+}
+
+#[test]
+fn views_draw_without_panicking_at_any_moment() {
+    for p in msgsim_sim::presets::all() {
+        let mut s = studio_with(p.id);
+        let end = s.session.run.horizon();
+        for k in 0..=8 {
+            s.update(PlaybackEvent::Seek(end * k / 8).into());
+            draw(&s, Diagram::Topology, SIZE);
+            draw(&s, Diagram::Sequence, (700.0, 300.0));
+            s.refresh_histogram();
+            draw(&s, Diagram::Charts, (700.0, 300.0));
+            let _ = (s.log_view(), s.editor_view(), s.counters_view(), s.time_view());
+        }
+    }
+}
+
+#[test]
+fn exports_match_the_run() {
+    let mut s = studio_with("reliable-queue");
+    let Some(Effect::Download { name, parts, .. }) = s.update(Export::Trace(true).into()).pop() else { panic!() };
+    assert_eq!(name, "msgsim-a-reliable-queue-seed1-trace.csv");
+    assert_eq!(parts.concat().lines().count(), s.session.run.trace().len() + 1);
+    let Some(Effect::Download { name, parts, .. }) = s.update(Export::Svg(Diagram::Topology).into()).pop() else {
+        panic!()
+    };
+    assert!(name.ends_with("-topology.svg") && parts[0].contains("order-queue"));
+    let Some(Effect::Download { parts, .. }) = s.update(Export::Svg(Diagram::Charts).into()).pop() else { panic!() };
+    assert!(parts[0].contains("Queue depth"));
+    let Some(Effect::Download { name, parts, .. }) = s.update(Export::Scenario.into()).pop() else { panic!() };
+    assert!(name.ends_with(".json") && parts[0].contains("\"producers\""));
+}

@@ -1,0 +1,166 @@
+//! The event log's rows, and how an event reads in words.
+
+use std::rc::Rc;
+
+use msgsim_sim::{Cause, EventKind, MsgId, NO_MSG, NO_NODE, PacketKind, TraceEvent, time};
+
+use crate::i18n::{Key, Lang, t, tf};
+use crate::studio::Studio;
+use crate::studio::log::{KindFilter, LogFilter};
+
+/// Rows the log renders beyond the visible ones.
+pub const LOG_WINDOW: usize = 60;
+
+/// One row of the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogRow {
+    /// Row number (its position among the rows that pass the filter).
+    pub row: usize,
+    /// When, ms.
+    pub time_ms: f64,
+    /// What happened (its CSS class).
+    pub kind: EventKind,
+    /// What happened, translated.
+    pub kind_text: String,
+    /// The node where it happened (the sender, for a packet).
+    pub node: String,
+    /// The other end of a packet's link, or "".
+    pub peer: String,
+    /// The message it is about.
+    pub msg: Option<MsgId>,
+    /// Attempt, copy, packet and cause, in words.
+    pub detail: String,
+    /// It lies after the moment shown (drawn faint).
+    pub future: bool,
+    /// It is the last event shown.
+    pub now: bool,
+    /// It is about the selected message.
+    pub selected: bool,
+    /// Something went wrong or was repaired here.
+    pub fault: bool,
+}
+
+/// What the event log shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogView {
+    /// The rows near the scroll position (the log is virtualised).
+    pub rows: Vec<LogRow>,
+    /// The first of them.
+    pub first: usize,
+    /// Rows that pass the filter, in all (the scroll height).
+    pub total: usize,
+    /// The row of "now".
+    pub now_row: Option<usize>,
+    /// Keep "now" in view.
+    pub follow: bool,
+    /// The filter.
+    pub filter: LogFilter,
+    /// The message-id field's text.
+    pub msg_text: String,
+    /// Node names, for the node filter.
+    pub nodes: Rc<Vec<String>>,
+    /// UI language.
+    pub lang: Lang,
+}
+
+/// The translated name of an event kind.
+pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
+    use EventKind::*;
+    t(
+        lang,
+        match k {
+            Produce => Key::EvProduce,
+            Send => Key::EvSend,
+            Duplicate => Key::EvDuplicate,
+            Lost => Key::EvLost,
+            Arrive => Key::EvArrive,
+            Enqueue => Key::EvEnqueue,
+            Reject => Key::EvReject,
+            Evict => Key::EvEvict,
+            Requeue => Key::EvRequeue,
+            DeadLetter => Key::EvDeadLetter,
+            ProcessStart => Key::EvProcessStart,
+            Effect => Key::EvEffect,
+            DedupHit => Key::EvDedupHit,
+            ProcessFail => Key::EvProcessFail,
+            Confirm => Key::EvConfirm,
+            Nack => Key::EvNack,
+            Timeout => Key::EvTimeout,
+            Backoff => Key::EvBackoff,
+            GiveUp => Key::EvGiveUp,
+            Stale => Key::EvStale,
+            Discard => Key::EvDiscard,
+            Crash => Key::EvCrash,
+            Restart => Key::EvRestart,
+        },
+    )
+}
+
+/// Attempt, copy, packet and cause of an event, in words.
+pub fn detail(lang: Lang, e: &TraceEvent) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if e.packet != PacketKind::None {
+        parts.push(e.packet.name().to_string());
+    }
+    if e.attempt > 1 {
+        parts.push(tf(lang, Key::AttemptN, &[&e.attempt]));
+    }
+    if e.copy > 0 {
+        parts.push(tf(lang, Key::CopyN, &[&e.copy]));
+    }
+    if e.delivery > 1 {
+        parts.push(tf(lang, Key::DeliveryN, &[&e.delivery]));
+    }
+    if e.cause != Cause::None {
+        parts.push(e.cause.name().replace('_', " "));
+    }
+    parts.join(" · ")
+}
+
+impl Studio {
+    /// The log's view: the rows around the scroll position (or "now").
+    pub fn log_view(&self) -> LogView {
+        let log = &self.log;
+        let trace = self.session.run.trace();
+        let cursor = self.playback.clock.cursor;
+        let names = self.node_names();
+        let now_row = log.index.row_before(cursor);
+        let total = log.index.len();
+        let first = if log.follow { now_row.map_or(0, |r| r.saturating_sub(LOG_WINDOW / 3)) } else { log.first }
+            .min(total.saturating_sub(1));
+        let name =
+            |n: u16| if n == NO_NODE { String::new() } else { names.get(usize::from(n)).cloned().unwrap_or_default() };
+        let lang = self.present.lang;
+        let rows = (first..(first + LOG_WINDOW).min(total))
+            .filter_map(|row| {
+                let i = log.index.event_at(row)?;
+                let e = &trace[i];
+                Some(LogRow {
+                    row,
+                    time_ms: time::to_ms(e.time),
+                    kind: e.kind,
+                    kind_text: kind_text(lang, e.kind).to_string(),
+                    node: name(e.node),
+                    peer: name(e.peer),
+                    msg: (e.msg != NO_MSG).then_some(e.msg),
+                    detail: detail(lang, e),
+                    future: i >= cursor,
+                    now: Some(row) == now_row,
+                    selected: self.selection.msg.is_some_and(|m| m == e.msg),
+                    fault: KindFilter::Faults.accepts(e),
+                })
+            })
+            .collect();
+        LogView {
+            rows,
+            first,
+            total,
+            now_row,
+            follow: log.follow,
+            filter: log.index.filter,
+            msg_text: log.msg_typing.clone().unwrap_or_else(|| log.msg_text.clone()),
+            nodes: names,
+            lang,
+        }
+    }
+}
