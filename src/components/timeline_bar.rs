@@ -29,7 +29,7 @@ pub fn TimelineBar(p: &TimelineBarProps) -> Html {
         let cb = p.on_event.clone();
         Callback::from(move |e: InputEvent| {
             let text = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
-            if let Ok(ms) = text.parse::<f64>() {
+            if let Some(ms) = crate::i18n::parse_number(&text) {
                 cb.emit(UiEvent::Playback(PlaybackEvent::Seek(time::ms(ms))));
             }
         })

@@ -48,7 +48,7 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
     let on_speed = {
         let cb = p.on_event.clone();
         Callback::from(move |e: Event| {
-            if let Ok(s) = select_value(&e).parse() {
+            if let Some(s) = crate::i18n::parse_number(&select_value(&e)) {
                 cb.emit(UiEvent::Playback(PlaybackEvent::SetSpeed(s)))
             }
         })

@@ -53,6 +53,35 @@ impl Lang {
     }
 }
 
+/// A number as a person types it — `2.5`, ` 1e3 `, `.5`, `5.`, `+3`, `007` —
+/// if it is a finite one.
+///
+/// Read by the JSON parser the app already carries (made lenient where
+/// people are: a sign, leading zeros, a bare point) rather than by
+/// `str::parse::<f64>`, whose tables would add several kilobytes to the
+/// download.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let (sign, rest) = match t.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", t.strip_prefix('+').unwrap_or(t)),
+    };
+    let rest = rest.trim_start_matches('0');
+    let mut json = String::from(sign);
+    if rest.is_empty() || rest.starts_with(['.', 'e', 'E']) {
+        json.push('0');
+    }
+    json.push_str(rest);
+    if json.ends_with('.') {
+        json.push('0');
+    }
+    let json = json.replace(".e", ".0e").replace(".E", ".0E");
+    if t.is_empty() || json.contains(char::is_whitespace) {
+        return None;
+    }
+    serde_json::from_str::<f64>(&json).ok().filter(|x| x.is_finite())
+}
+
 /// `(id, text)` pairs for a menu, shared without copying.
 pub type Menu = std::rc::Rc<Vec<(String, String)>>;
 
@@ -105,6 +134,36 @@ mod tests {
         for &key in Key::ALL {
             let count = |s: &str| (0..10).filter(|i| s.contains(&format!("{{{i}}}"))).count();
             assert_eq!(count(t(Lang::En, key)), count(t(Lang::Zh, key)), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_people_type_them() {
+        for (text, want) in [
+            ("2.5", Some(2.5)),
+            (" 1e3 ", Some(1000.0)),
+            (".5", Some(0.5)),
+            ("5.", Some(5.0)),
+            ("+3", Some(3.0)),
+            ("-0.25", Some(-0.25)),
+            ("007", Some(7.0)),
+            ("0", Some(0.0)),
+            ("1.e2", Some(100.0)),
+            ("0.1", Some(0.1)),
+            ("1e400", None),
+            ("NaN", None),
+            ("inf", None),
+            ("", None),
+            ("fast", None),
+            ("1 2", None),
+            ("--1", None),
+            ("0x10", None),
+        ] {
+            assert_eq!(parse_number(text), want, "{text:?}");
+        }
+        // Exactly the value std reads, bit for bit.
+        for text in ["0.1", "123.456", "2.2250738585072014e-308", "1.7976931348623157e308", "3.14159265358979"] {
+            assert_eq!(parse_number(text).map(f64::to_bits), text.parse::<f64>().ok().map(f64::to_bits), "{text}");
         }
     }
 

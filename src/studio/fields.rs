@@ -74,9 +74,7 @@ impl FieldKind {
                 if t.is_empty() && *optional {
                     return Ok(Value::Null);
                 }
-                t.parse::<f64>()
-                    .ok()
-                    .filter(|x| x.is_finite())
+                crate::i18n::parse_number(t)
                     .and_then(|x| serde_json::Number::from_f64(x).map(Value::Number))
                     .ok_or(ParseError::Number)
             }

@@ -92,7 +92,7 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
     }
     let seed = get("seed").ok_or(LinkError::Damaged("seed"))?.parse().map_err(|_| LinkError::Damaged("seed"))?;
     let time_ms = match get("t") {
-        Some(t) => Some(t.parse::<f64>().ok().filter(|t| t.is_finite() && *t >= 0.0).ok_or(LinkError::Damaged("t"))?),
+        Some(t) => Some(crate::i18n::parse_number(t).filter(|t| *t >= 0.0).ok_or(LinkError::Damaged("t"))?),
         None => None,
     };
     let patch = match get("d") {
