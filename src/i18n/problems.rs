@@ -43,6 +43,23 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
         NoInstance { count, got } => format!("该组共有 {count} 个实例(从 0 开始编号),实际为 {got}"),
         TooManyMessages { total, max } => format!("总共将生产 {total} 条消息,上限为 {max}"),
         TooManyNodes { nodes, max } => format!("拓扑共有 {nodes} 个节点,上限为 {max}"),
+        BelowResolution { positive: true, got } => {
+            format!("至少为 0.001 毫秒(1 微秒,引擎的时间精度),实际为 {}", num(*got))
+        }
+        BelowResolution { positive: false, got } => {
+            format!("必须为 0 或至少 0.001 毫秒(1 微秒,引擎的时间精度),实际为 {}", num(*got))
+        }
+        TooManyEntries { max, got } => format!("共有 {got} 项,必须不超过 {max} 项"),
+        TooManyWindows { total, max } => format!("场景中共有 {total} 个中断时间窗,必须不超过 {max} 个"),
+        TextTooLong { max, got } => format!("共有 {got} 个字符,必须不超过 {max} 个"),
+        StartsAfterEnd { duration_ms } => {
+            format!("在运行结束(duration_ms 为 {})之后才开始:不会生产任何消息", num(*duration_ms))
+        }
+        ExpectedObject => "必须是 JSON 对象({…}),而不是数组".into(),
+        FileTooLarge { max_bytes } => format!("文件超过 {max_bytes} 字节;必须不超过 {max_bytes} 字节"),
+        OverMemoryBudget { needs_mb, budget_mb } => {
+            format!("本次运行至少需要 {needs_mb} MB 内存,超过了 {budget_mb} MB 的预算(减少消息数、键数或组数即可容纳)")
+        }
     }
 }
 
@@ -84,6 +101,15 @@ mod tests {
             ProblemKind::NoInstance { count: 1, got: 3 },
             ProblemKind::TooManyMessages { total: 9, max: 1 },
             ProblemKind::TooManyNodes { nodes: 9, max: 1 },
+            ProblemKind::BelowResolution { positive: true, got: 0.0001 },
+            ProblemKind::BelowResolution { positive: false, got: 0.0001 },
+            ProblemKind::TooManyEntries { max: 1, got: 2 },
+            ProblemKind::TooManyWindows { total: 2, max: 1 },
+            ProblemKind::TextTooLong { max: 1, got: 2 },
+            ProblemKind::StartsAfterEnd { duration_ms: 1.0 },
+            ProblemKind::ExpectedObject,
+            ProblemKind::FileTooLarge { max_bytes: 1 },
+            ProblemKind::OverMemoryBudget { needs_mb: 2, budget_mb: 1 },
         ];
         for k in kinds {
             let (en, zh) = (problem_message(Lang::En, &k), problem_message(Lang::Zh, &k));

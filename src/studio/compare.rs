@@ -128,7 +128,7 @@ fn verdict_rank(v: Verdict) -> u8 {
         Verdict::Correct => 0,
         Verdict::Duplicates | Verdict::Losses => 1,
         Verdict::DuplicatesAndLosses => 2,
-        Verdict::Incomplete => 3,
+        Verdict::Incomplete | Verdict::NoMessages => 3,
     }
 }
 

@@ -77,6 +77,8 @@ impl Dist {
         let mut check = |field: &'static str, v: f64| {
             if !v.is_finite() || v < 0.0 {
                 out.push((field, ProblemKind::Duration { positive: false, got: v }));
+            } else if v > 0.0 && v < crate::scenario::limits::MIN_DURATION_MS {
+                out.push((field, ProblemKind::BelowResolution { positive: false, got: v }));
             } else if v > MAX_PARAMETER_MS {
                 out.push((field, ProblemKind::TooLong { max_ms: MAX_PARAMETER_MS, got: v }));
             }

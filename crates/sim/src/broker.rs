@@ -27,8 +27,9 @@ struct Held {
 #[derive(Clone, Copy, Debug)]
 struct Unacked {
     held: Held,
-    /// Index into `subscribers`.
-    sub: usize,
+    /// Index into `subscribers` (u16, so the entry has one size on every
+    /// platform: memory accounting agrees natively and in the page).
+    sub: u16,
 }
 
 /// The queue's view of one consumer instance.
@@ -48,7 +49,8 @@ pub(crate) struct QueueBroker {
     manual_ack: bool,
     prefetch: u32,
     ack_timeout: Option<Time>,
-    max_deliveries: u16,
+    /// Dead-letter after this many deliveries; `None`: never.
+    max_deliveries: Option<u16>,
     ready: VecDeque<Held>,
     /// Deliveries awaiting their ack, by tag.
     unacked: AwaitingAck<Unacked>,
@@ -70,7 +72,7 @@ impl QueueBroker {
             manual_ack: spec.ack == AckMode::Manual,
             prefetch: if spec.prefetch == 0 { u32::MAX } else { spec.prefetch },
             ack_timeout: spec.ack_timeout_ms.map(time::ms),
-            max_deliveries: spec.max_deliveries.map_or(u16::MAX, |m| m.min(u32::from(u16::MAX)) as u16),
+            max_deliveries: spec.max_deliveries.map(|m| m.min(u32::from(u16::MAX)) as u16),
             ready: VecDeque::new(),
             unacked: AwaitingAck::new(1),
             subscribers: consumers.into_iter().map(|node| Subscriber { node, connected: true, unacked: 0 }).collect(),
@@ -88,6 +90,14 @@ impl QueueBroker {
     /// Ready (undelivered) messages.
     pub fn ready_len(&self) -> usize {
         self.ready.len()
+    }
+
+    /// Bytes this queue holds beyond its fixed size (see `memory.rs`).
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::vec_bytes::<Held>(self.ready.capacity())
+            + self.unacked.heap_bytes()
+            + self.timeouts.heap_bytes()
+            + crate::memory::vec_bytes::<MsgId>(self.dead_letters.capacity())
     }
 
     /// A publish, ack or nack arrived (the token is already off the link).
@@ -169,10 +179,10 @@ impl QueueBroker {
             p.delivery = held.deliveries;
             if self.manual_ack {
                 // The queue keeps its copy until the ack arrives.
-                p.tag = self.unacked.push(Unacked { held, sub: i });
+                p.tag = self.unacked.push(Unacked { held, sub: i as u16 });
                 self.subscribers[i].unacked += 1;
                 if let Some(t) = self.ack_timeout
-                    && let Some(at) = self.timeouts.add(ctx.now + t, p.tag)
+                    && let Some(at) = self.timeouts.add(ctx.now.saturating_add(t), p.tag)
                 {
                     ctx.scheduler.push(at, Event::QueueTimer(self.index));
                 }
@@ -186,7 +196,7 @@ impl QueueBroker {
 
     fn take_unacked(&mut self, tag: u32) -> Option<Unacked> {
         let u = self.unacked.take(tag)?;
-        self.subscribers[u.sub].unacked -= 1;
+        self.subscribers[usize::from(u.sub)].unacked -= 1;
         Some(u)
     }
 
@@ -229,7 +239,7 @@ impl QueueBroker {
     }
 
     fn requeue_or_dead_letter(&mut self, ctx: &mut Ctx, held: Held, cause: Cause) {
-        if held.deliveries >= self.max_deliveries {
+        if self.max_deliveries.is_some_and(|max| held.deliveries >= max) {
             ctx.ledger.remove(held.msg, Place::Queue);
             ctx.ledger.get_mut(held.msg).mark_dead_lettered();
             self.dead_letters.push(held.msg);
@@ -249,7 +259,7 @@ impl QueueBroker {
     pub fn on_disconnect(&mut self, ctx: &mut Ctx, consumer: NodeId) {
         let Some(i) = self.subscribers.iter().position(|s| s.node == consumer) else { return };
         self.subscribers[i].connected = false;
-        let tags = self.unacked.tags_where(|u| u.sub == i);
+        let tags = self.unacked.tags_where(|u| usize::from(u.sub) == i);
         // Newest first, so the oldest ends up at the head of the queue.
         for tag in tags.into_iter().rev() {
             if let Some(u) = self.take_unacked(tag) {

@@ -9,7 +9,7 @@ use crate::dedup::DedupStore;
 use crate::dist::{Dist, Draw};
 use crate::event::{Event, Packet};
 use crate::ledger::Place;
-use crate::scenario::{AckMode, ConsumerSpec, CrashPoint};
+use crate::scenario::{AckMode, ConsumerSpec, CrashPoint, QueueSpec};
 use crate::time::{self, Time};
 use crate::trace::{Cause, EventKind, NO_MSG, NodeId, PacketKind};
 
@@ -31,17 +31,34 @@ pub(crate) struct Consumer {
     slots: Vec<Option<Packet>>,
     free: Vec<u32>,
     buffer: VecDeque<Packet>,
+    /// Most deliveries held at once (processing plus buffered): the queue's
+    /// prefetch window when acks are manual and it is limited. The queue
+    /// stops delivering there, but after an ack timeout it counts the timed-out
+    /// delivery as settled while the consumer may still hold it: without this
+    /// bound, redeliveries would pile up in the buffer past any limit.
+    hold: usize,
+    /// Queue deliveries in hand now (requests from synchronous callers are
+    /// not deliveries: no prefetch window limits them).
+    deliveries: usize,
 }
 
 impl Consumer {
-    pub fn new(node: NodeId, index: u16, group: usize, queue_index: u16, ack: AckMode, spec: &ConsumerSpec) -> Self {
+    pub fn new(
+        node: NodeId,
+        index: u16,
+        group: usize,
+        queue_index: u16,
+        queue: &QueueSpec,
+        spec: &ConsumerSpec,
+    ) -> Self {
         let c = spec.concurrency.max(1);
+        let manual_ack = queue.ack == AckMode::Manual;
         Consumer {
             node,
             index,
             group,
             queue_index,
-            manual_ack: ack == AckMode::Manual,
+            manual_ack,
             processing: spec.processing.clone(),
             crash_probability: spec.crash.probability,
             crash_point: spec.crash.point,
@@ -51,12 +68,22 @@ impl Consumer {
             slots: vec![None; c as usize],
             free: (0..c).rev().collect(),
             buffer: VecDeque::new(),
+            hold: if manual_ack && queue.prefetch > 0 { queue.prefetch as usize } else { usize::MAX },
+            deliveries: 0,
         }
     }
 
     /// Message copies in hand: processing plus buffered.
     pub fn in_hand(&self) -> usize {
         self.slots.iter().filter(|s| s.is_some()).count() + self.buffer.len()
+    }
+
+    /// Bytes this consumer holds beyond its fixed size.
+    pub fn heap_bytes(&self) -> u64 {
+        use crate::memory::vec_bytes;
+        vec_bytes::<Option<Packet>>(self.slots.capacity())
+            + vec_bytes::<u32>(self.free.capacity())
+            + vec_bytes::<Packet>(self.buffer.capacity())
     }
 
     /// Slots processing now.
@@ -67,19 +94,33 @@ impl Consumer {
     /// A delivery or request arrived (its token is already off the link).
     pub fn on_packet(&mut self, ctx: &mut Ctx, p: Packet) {
         if !self.up {
-            ctx.ledger.note_loss(p.msg, Cause::NodeDown);
-            let mut e = ctx.packet_record(EventKind::Discard, &p);
-            e.node = self.node;
-            e.peer = p.from;
-            e.cause = Cause::NodeDown;
-            ctx.emit_rare(e);
+            self.refuse(ctx, &p, Cause::NodeDown);
             return;
+        }
+        if p.kind == PacketKind::Deliver {
+            if self.deliveries >= self.hold {
+                self.refuse(ctx, &p, Cause::BufferFull);
+                return;
+            }
+            self.deliveries += 1;
         }
         ctx.ledger.add(p.msg, Place::Consumer);
         match self.free.pop() {
             Some(slot) => self.start(ctx, slot, p),
             None => self.buffer.push_back(p),
         }
+    }
+
+    /// Drops an arriving packet (down, or holding a full window): the queue
+    /// still has it and will redeliver it after its ack timeout.
+    #[cold]
+    fn refuse(&mut self, ctx: &mut Ctx, p: &Packet, cause: Cause) {
+        ctx.ledger.note_loss(p.msg, cause);
+        let mut e = ctx.packet_record(EventKind::Discard, p);
+        e.node = self.node;
+        e.peer = p.from;
+        e.cause = cause;
+        ctx.emit_rare(e);
     }
 
     fn start(&mut self, ctx: &mut Ctx, slot: u32, p: Packet) {
@@ -90,7 +131,7 @@ impl Consumer {
         e.peer = p.from;
         e.packet = PacketKind::None;
         e.tx = 0;
-        e.end = ctx.now + d;
+        e.end = ctx.now.saturating_add(d);
         ctx.emit(e);
         ctx.schedule_in_inline(d, Event::ProcessDone { consumer: self.index, epoch: self.epoch, slot });
     }
@@ -141,6 +182,9 @@ impl Consumer {
             true
         };
         self.slots[slot as usize] = None;
+        if p.kind == PacketKind::Deliver {
+            self.deliveries -= 1;
+        }
         self.respond(ctx, &p, ok);
         ctx.ledger.remove(p.msg, Place::Consumer);
         match self.buffer.pop_front() {
@@ -178,11 +222,12 @@ impl Consumer {
         self.up = false;
         self.epoch = self.epoch.wrapping_add(1);
         let mut e = ctx.record(EventKind::Crash, self.node, NO_MSG);
-        e.end = ctx.now + down;
+        e.end = ctx.now.saturating_add(down);
         ctx.emit_rare(e);
         let in_hand: Vec<Packet> =
             self.slots.iter_mut().filter_map(Option::take).chain(self.buffer.drain(..)).collect();
         self.free = (0..self.slots.len() as u32).rev().collect();
+        self.deliveries = 0;
         for p in in_hand {
             ctx.ledger.destroy(p.msg, Place::Consumer, Cause::Crash);
             let mut e = self.job_record(ctx, EventKind::Discard, &p);

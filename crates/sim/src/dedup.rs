@@ -29,6 +29,12 @@ impl DedupStore {
         }
     }
 
+    /// Bytes held: the bitset and the eviction order.
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::vec_bytes::<u64>(self.present.capacity())
+            + crate::memory::vec_bytes::<(Time, MsgId)>(self.order.capacity())
+    }
+
     fn bounded(&self) -> bool {
         self.capacity.is_some() || self.ttl.is_some()
     }
@@ -62,7 +68,7 @@ impl DedupStore {
         }
         if let Some(ttl) = self.ttl {
             while let Some(&(at, old)) = self.order.front() {
-                if at + ttl > now {
+                if at.saturating_add(ttl) > now {
                     break;
                 }
                 self.order.pop_front();

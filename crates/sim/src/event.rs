@@ -1,6 +1,5 @@
 //! What the engine schedules: packets arriving, timers firing, nodes crashing.
 
-use crate::time::Time;
 use crate::trace::{Cause, MsgId, NodeId, PacketKind};
 
 /// One packet on a link.
@@ -65,12 +64,14 @@ pub enum Event {
     },
     /// A queue's earliest pending ack timeout is due.
     QueueTimer(u16),
-    /// A consumer crashes and stays down for `down` µs.
-    Crash {
-        /// Consumer index.
-        consumer: u16,
-        /// How long it stays down, µs.
-        down: Time,
+    /// Entry `entry` of consumer group `group`'s planned crashes is due (the
+    /// next entry is scheduled when this one runs: a long schedule is never
+    /// all in the scheduler at once).
+    PlannedCrash {
+        /// Consumer group index.
+        group: u16,
+        /// Entry in the group's plan, in time order.
+        entry: u32,
     },
     /// A consumer restarts (if still in crash `epoch`).
     Restart {

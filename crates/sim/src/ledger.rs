@@ -62,9 +62,10 @@ pub enum MsgStatus {
 
 /// Everything known about one message.
 ///
-/// A million-message run keeps a million of these, so a record is 32 bytes:
+/// A million-message run keeps a million of these, so a record is 40 bytes:
 /// the key and the small facts (phase, flags, last loss) share one word, read
-/// and written through the accessors.
+/// and written through the accessors. Token counts are 32-bit: a message
+/// redelivered or duplicated tens of thousands of times must not wrap them.
 #[derive(Clone, Debug)]
 pub struct MsgRecord {
     /// When it was produced.
@@ -80,11 +81,11 @@ pub struct MsgRecord {
     /// Copy numbers handed out so far (the original is copy 0).
     pub copies: u16,
     /// Tokens on links.
-    pub on_link: u16,
+    pub on_link: u32,
     /// Tokens held by queues.
-    pub in_queue: u16,
+    pub in_queue: u32,
     /// Tokens in consumers' hands.
-    pub at_consumer: u16,
+    pub at_consumer: u32,
     packed: Packed,
 }
 
@@ -209,7 +210,7 @@ impl MsgRecord {
 
     /// Tokens anywhere.
     pub fn tokens(&self) -> u32 {
-        u32::from(self.on_link) + u32::from(self.in_queue) + u32::from(self.at_consumer)
+        self.on_link.saturating_add(self.in_queue).saturating_add(self.at_consumer)
     }
 
     /// Where the message stands.
@@ -347,6 +348,12 @@ impl Ledger {
         &self.msgs
     }
 
+    /// Bytes held: the records and the per-key sequence numbers.
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::vec_bytes::<MsgRecord>(self.msgs.capacity())
+            + crate::memory::vec_bytes::<u32>(self.next_key_seq.capacity() + self.applied_key_seq.capacity())
+    }
+
     /// Number of messages produced.
     pub fn len(&self) -> usize {
         self.msgs.len()
@@ -365,7 +372,7 @@ impl Ledger {
         c
     }
 
-    fn slot(&mut self, msg: MsgId, place: Place) -> (&mut u16, &mut u64) {
+    fn slot(&mut self, msg: MsgId, place: Place) -> (&mut u32, &mut u64) {
         let r = &mut self.msgs[msg as usize];
         match place {
             Place::Link => (&mut r.on_link, &mut self.on_link),
@@ -486,8 +493,8 @@ mod tests {
 
     #[test]
     fn a_record_stays_small() {
-        // A million-message run keeps a million of these (32 MB).
-        assert_eq!(std::mem::size_of::<MsgRecord>(), 32);
+        // A million-message run keeps a million of these (40 MB).
+        assert_eq!(std::mem::size_of::<MsgRecord>(), 40);
     }
 
     #[test]
@@ -511,7 +518,7 @@ mod tests {
         r.mark_dead_lettered();
         r.set_phase(ProducerPhase::Done);
         assert!(r.rejected() && r.dead_lettered() && r.poison());
-        assert_eq!((r.key(), r.phase(), r.last_loss()), (key, ProducerPhase::Done, Some(Cause::QueueFull)));
+        assert_eq!((r.key(), r.phase(), r.last_loss()), (key, ProducerPhase::Done, Cause::ALL.last().copied()));
     }
 
     #[test]

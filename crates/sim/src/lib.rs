@@ -79,6 +79,7 @@ mod dedup;
 pub mod dist;
 mod event;
 pub mod ledger;
+pub mod memory;
 pub mod metrics;
 pub mod network;
 mod producer;

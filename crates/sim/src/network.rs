@@ -25,13 +25,15 @@ impl Fate {
 }
 
 fn one_copy(link: &Link, now: Time, rng: &mut SimRng) -> Fate {
+    // A latency so long it would pass the end of time arrives "never": the
+    // time saturates, beyond any run's horizon.
     let latency = link.latency.draw(rng);
     if link.is_down(now) {
-        Fate::Lost(now + latency / 2, Cause::Outage)
+        Fate::Lost(now.saturating_add(latency / 2), Cause::Outage)
     } else if rng.chance(link.loss) {
-        Fate::Lost(now + latency / 2, Cause::Loss)
+        Fate::Lost(now.saturating_add(latency / 2), Cause::Loss)
     } else {
-        Fate::Arrives(now + latency)
+        Fate::Arrives(now.saturating_add(latency))
     }
 }
 
@@ -48,9 +50,12 @@ pub fn transmit(link: &Link, now: Time, rng: &mut SimRng) -> (Fate, Option<Fate>
 mod tests {
     use super::*;
     use crate::dist::Dist;
+    use crate::scenario::Window;
+    use crate::topology::Outages;
 
     fn link(loss: f64, duplicate: f64) -> Link {
-        Link { latency: Dist::constant(2.0), loss, duplicate, outages: vec![(10_000, 20_000)] }
+        let outages = Outages::new(&[Window { from_ms: 10.0, to_ms: 20.0 }]);
+        Link { latency: Dist::constant(2.0), loss, duplicate, outages }
     }
 
     #[test]

@@ -69,13 +69,22 @@ impl Producer {
         }
     }
 
+    /// Bytes this producer holds beyond its fixed size.
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::vec_bytes::<MsgId>(self.backlog.capacity())
+            + self.timeouts.heap_bytes()
+            + crate::memory::vec_bytes::<NodeId>(self.sync_targets.capacity())
+    }
+
     /// Schedules the first arrival, if there are messages to make.
     pub fn start(&self, ctx: &mut Ctx) {
         if self.remaining == 0 {
             return;
         }
         let first = match self.arrival {
-            Arrival::Poisson { rate_per_s } => self.start + time::ms(ctx.rng.exponential(1_000.0 / rate_per_s)),
+            Arrival::Poisson { rate_per_s } => {
+                self.start.saturating_add(time::ms(ctx.rng.exponential(1_000.0 / rate_per_s)))
+            }
             _ => self.start,
         };
         ctx.scheduler.push(first, Event::Produce(self.index));
@@ -141,7 +150,7 @@ impl Producer {
             r.set_phase(ProducerPhase::Done);
         } else {
             r.set_phase(ProducerPhase::AwaitConfirm);
-            if let Some(at) = self.timeouts.add(ctx.now + self.timeout, (msg, attempt)) {
+            if let Some(at) = self.timeouts.add(ctx.now.saturating_add(self.timeout), (msg, attempt)) {
                 ctx.scheduler.push(at, Event::ProducerTimer(self.index));
             }
         }
@@ -220,7 +229,7 @@ impl Producer {
             ctx.ledger.get_mut(msg).set_phase(ProducerPhase::Backoff);
             let mut e = ctx.record(EventKind::Backoff, self.node, msg);
             e.attempt = attempts;
-            e.end = ctx.now + delay;
+            e.end = ctx.now.saturating_add(delay);
             ctx.emit_rare(e);
             ctx.schedule_in(delay, Event::RetryDue { producer: self.index, msg });
         } else {

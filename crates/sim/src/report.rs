@@ -18,9 +18,11 @@ pub enum Verdict {
     Losses,
     /// Both.
     DuplicatesAndLosses,
-    /// The run was cut short (time or event limit, or a report taken mid-run)
-    /// with messages still on their way.
+    /// The run was cut short (time, event or memory limit, or a report taken
+    /// mid-run) with messages still on their way.
     Incomplete,
+    /// No message was produced: there is nothing to judge.
+    NoMessages,
 }
 
 impl Verdict {
@@ -32,6 +34,7 @@ impl Verdict {
             Verdict::Losses => "losses",
             Verdict::DuplicatesAndLosses => "duplicates_and_losses",
             Verdict::Incomplete => "incomplete",
+            Verdict::NoMessages => "no_messages",
         }
     }
 }
@@ -46,6 +49,9 @@ pub enum StopReason {
     TimeLimit,
     /// The scenario's event limit.
     EventLimit,
+    /// The run's memory budget: what it holds grew past it (see
+    /// `Simulation::with_memory_budget`).
+    MemoryLimit,
 }
 
 /// Latency percentiles in ms (nearest-rank method).
@@ -171,7 +177,10 @@ fn round3(x: f64) -> f64 {
 /// The verdict for a run's counts. A run that `finished` (nothing left to
 /// happen) is never incomplete: a message still unsettled then is stuck for
 /// good (e.g. awaiting an ack that will never come) and counts as never applied.
-pub fn verdict(duplicate_effects: u64, never_applied: u64, unsettled: u64, finished: bool) -> Verdict {
+pub fn verdict(produced: u64, duplicate_effects: u64, never_applied: u64, unsettled: u64, finished: bool) -> Verdict {
+    if produced == 0 && finished {
+        return Verdict::NoMessages;
+    }
     match (!finished && unsettled > 0, duplicate_effects > 0, never_applied > 0) {
         (true, _, _) => Verdict::Incomplete,
         (false, false, false) => Verdict::Correct,
@@ -237,6 +246,7 @@ impl Report {
             stopped: i.stopped,
             seed: i.seed,
             verdict: verdict(
+                c.produced,
                 c.duplicate_effects,
                 never_applied,
                 i.status.unsettled(),
@@ -261,12 +271,15 @@ mod tests {
 
     #[test]
     fn verdicts() {
-        assert_eq!(verdict(0, 0, 0, true), Verdict::Correct);
-        assert_eq!(verdict(1, 0, 0, true), Verdict::Duplicates);
-        assert_eq!(verdict(0, 1, 0, true), Verdict::Losses);
-        assert_eq!(verdict(1, 1, 0, true), Verdict::DuplicatesAndLosses);
-        assert_eq!(verdict(0, 1, 3, false), Verdict::Incomplete);
+        assert_eq!(verdict(5, 0, 0, 0, true), Verdict::Correct);
+        assert_eq!(verdict(5, 1, 0, 0, true), Verdict::Duplicates);
+        assert_eq!(verdict(5, 0, 1, 0, true), Verdict::Losses);
+        assert_eq!(verdict(5, 1, 1, 0, true), Verdict::DuplicatesAndLosses);
+        assert_eq!(verdict(5, 0, 1, 3, false), Verdict::Incomplete);
         // Finished with a message stuck in a queue: it is lost, not pending.
-        assert_eq!(verdict(0, 1, 1, true), Verdict::Losses);
+        assert_eq!(verdict(5, 0, 1, 1, true), Verdict::Losses);
+        // Nothing produced is not "correct".
+        assert_eq!(verdict(0, 0, 0, 0, true), Verdict::NoMessages);
+        assert_eq!(verdict(0, 0, 0, 0, false), Verdict::Correct, "a report taken before the first message");
     }
 }

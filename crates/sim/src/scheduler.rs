@@ -210,6 +210,12 @@ impl<E: Copy> Scheduler<E> {
         }
     }
 
+    /// Bytes held beyond the fixed wheel: the slab and the far heap.
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::vec_bytes::<Slot<E>>(self.slots.capacity())
+            + crate::memory::vec_bytes::<u128>(self.far.capacity())
+    }
+
     /// Number of pending events.
     pub fn len(&self) -> usize {
         self.in_wheel + self.far.len()

@@ -7,6 +7,7 @@ use crate::context::Ctx;
 use crate::dedup::DedupStore;
 use crate::event::Event;
 use crate::ledger::{Ledger, StatusCounts};
+use crate::memory;
 use crate::metrics::{Latencies, Metrics};
 use crate::producer::Producer;
 use crate::report::{Report, ReportInputs, StopReason};
@@ -15,6 +16,17 @@ use crate::scenario::{Problem, Scenario};
 use crate::time::{self, Time};
 use crate::topology::{NodeKind, Topology};
 use crate::trace::{EventKind, TraceEvent};
+
+/// A consumer group's planned crashes, in time order (ties in file order).
+#[derive(Clone, Debug)]
+struct CrashPlan {
+    /// Index of the group's first consumer instance.
+    first: u16,
+    /// Instances in the group.
+    count: u32,
+    /// `(at, only this instance, down for)`.
+    entries: Vec<(Time, Option<u32>, Time)>,
+}
 
 /// One run of a scenario with one seed.
 ///
@@ -28,20 +40,30 @@ pub struct Simulation {
     queues: Vec<QueueBroker>,
     consumers: Vec<Consumer>,
     stores: Vec<DedupStore>,
+    /// Each consumer group's planned crashes in time order, and its first instance.
+    crash_plans: Vec<CrashPlan>,
     seed: u64,
     /// Processing slots per node (for fresh metrics).
     concurrency: Vec<u32>,
     deadline: Time,
     max_events: u64,
+    /// The next event count at which to look up from the loop: the event
+    /// limit, or the next memory check if sooner (one comparison per event
+    /// covers both).
+    look_up_at: u64,
     events: u64,
     max_pending: usize,
     stopped: Option<StopReason>,
+    /// Most bytes the run may hold (see `memory.rs`).
+    budget: u64,
 }
 
 impl Simulation {
-    /// Validates `scenario` and prepares a run with `seed`. Tracing is on.
+    /// Validates `scenario` and prepares a run with `seed`, within the default
+    /// memory budget ([`memory::DEFAULT_BUDGET`]). Tracing is on.
     pub fn new(scenario: &Scenario, seed: u64) -> Result<Self, Vec<Problem>> {
         scenario.validate()?;
+        memory::check(scenario, 0, memory::DEFAULT_BUDGET)?;
         let topology = Topology::new(scenario);
         let mut concurrency = vec![0u32; topology.nodes.len()];
         let mut producers = Vec::new();
@@ -62,14 +84,13 @@ impl Simulation {
                 NodeKind::Consumer => {
                     let spec = &scenario.consumers[node.group];
                     let queue = &topology.nodes[usize::from(node.queue)];
-                    let ack = scenario.queues[queue.group].ack;
                     concurrency[usize::from(id)] = spec.concurrency;
                     consumers.push(Consumer::new(
                         id,
                         consumers.len() as u16,
                         node.group,
                         queue.index as u16,
-                        ack,
+                        &scenario.queues[queue.group],
                         spec,
                     ));
                 }
@@ -84,17 +105,17 @@ impl Simulation {
         for p in &producers {
             p.start(&mut ctx);
         }
-        let mut first_consumer = 0usize;
-        for spec in &scenario.consumers {
-            for s in &spec.crash.schedule {
-                for i in 0..spec.count {
-                    if s.instance.is_none_or(|only| only == i) {
-                        let consumer = (first_consumer + i as usize) as u16;
-                        ctx.scheduler.push(time::ms(s.at_ms), Event::Crash { consumer, down: time::ms(s.down_ms) });
-                    }
-                }
+        let mut crash_plans = Vec::with_capacity(scenario.consumers.len());
+        let mut first = 0u16;
+        for (g, spec) in scenario.consumers.iter().enumerate() {
+            let mut entries: Vec<(Time, Option<u32>, Time)> =
+                spec.crash.schedule.iter().map(|s| (time::ms(s.at_ms), s.instance, time::ms(s.down_ms))).collect();
+            entries.sort_by_key(|e| e.0);
+            if let Some(&(at, _, _)) = entries.first() {
+                ctx.scheduler.push(at, Event::PlannedCrash { group: g as u16, entry: 0 });
             }
-            first_consumer += spec.count as usize;
+            crash_plans.push(CrashPlan { first, count: spec.count, entries });
+            first += spec.count as u16;
         }
         Ok(Simulation {
             ctx,
@@ -102,14 +123,47 @@ impl Simulation {
             queues,
             consumers,
             stores: scenario.consumers.iter().map(|c| DedupStore::new(&c.idempotency)).collect(),
+            crash_plans,
             seed,
             concurrency,
             deadline: time::ms(scenario.duration_ms),
             max_events: scenario.max_events,
+            look_up_at: scenario.max_events.min(memory::CHECK_EVERY),
             events: 0,
             max_pending: 0,
             stopped: None,
+            budget: memory::DEFAULT_BUDGET,
         })
+    }
+
+    /// Gives the run a memory budget of `bytes` (the page's is smaller than
+    /// the CLI's). Refused, with the estimate, if what the scenario needs
+    /// whatever happens — its trace included, if capped with
+    /// [`limit_trace`](Self::limit_trace) first — does not fit; otherwise the
+    /// run stops with [`StopReason::MemoryLimit`] if what it holds outgrows it.
+    pub fn with_memory_budget(mut self, scenario: &Scenario, bytes: u64) -> Result<Self, Vec<Problem>> {
+        let trace = match &self.ctx.trace {
+            Some(_) if self.ctx.trace_limit != usize::MAX => self.ctx.trace_limit as u64,
+            _ => 0,
+        };
+        memory::check(scenario, trace, bytes)?;
+        self.budget = bytes;
+        Ok(self)
+    }
+
+    /// Bytes the run holds now, by the counts `memory.rs` describes.
+    pub fn memory_bytes(&self) -> u64 {
+        use crate::memory::vec_bytes;
+        let c = &self.ctx;
+        let trace = c.trace.as_ref().map_or(0, |t| vec_bytes::<TraceEvent>(t.capacity()));
+        c.ledger.heap_bytes()
+            + vec_bytes::<Time>(c.latencies.samples.capacity())
+            + c.scheduler.heap_bytes()
+            + trace
+            + self.producers.iter().map(Producer::heap_bytes).sum::<u64>()
+            + self.queues.iter().map(QueueBroker::heap_bytes).sum::<u64>()
+            + self.consumers.iter().map(Consumer::heap_bytes).sum::<u64>()
+            + self.stores.iter().map(DedupStore::heap_bytes).sum::<u64>()
     }
 
     /// Turns tracing off (for big batch runs); the report is unaffected.
@@ -149,7 +203,7 @@ impl Simulation {
         if self.stopped.is_some() {
             return false;
         }
-        if self.events < self.max_events {
+        if self.events < self.look_up_at || self.look_up() {
             // The usual case, with one look at the scheduler.
             let pending = self.ctx.scheduler.len();
             if let Some((t, event)) = self.ctx.scheduler.pop_due(self.deadline) {
@@ -172,8 +226,27 @@ impl Simulation {
         }
     }
 
+    /// Every [`memory::CHECK_EVERY`] events, and at the event limit: whether
+    /// the run may go on. Past its memory budget it stops here.
+    #[cold]
+    #[inline(never)]
+    fn look_up(&mut self) -> bool {
+        if self.events >= self.max_events {
+            return false;
+        }
+        if self.memory_bytes() > self.budget {
+            self.stopped = Some(StopReason::MemoryLimit);
+            return false;
+        }
+        self.look_up_at = self.max_events.min(self.events + memory::CHECK_EVERY);
+        true
+    }
+
     /// No event can run: records why (nothing left, or a limit reached).
     fn stop(&mut self) -> bool {
+        if self.stopped.is_some() {
+            return false; // already stopped (its memory budget)
+        }
         let Some(t) = self.ctx.scheduler.peek_time() else {
             self.stopped = Some(StopReason::Finished);
             return false;
@@ -215,7 +288,18 @@ impl Simulation {
                 c.on_done(ctx, epoch, slot, &mut self.stores[c.group]);
             }
             Event::QueueTimer(i) => self.queues[usize::from(i)].on_timer(ctx),
-            Event::Crash { consumer, down } => self.consumers[usize::from(consumer)].on_crash(ctx, down),
+            Event::PlannedCrash { group, entry } => {
+                let plan = &self.crash_plans[usize::from(group)];
+                let Some(&(_, only, down)) = plan.entries.get(entry as usize) else { return };
+                for i in 0..plan.count {
+                    if only.is_none_or(|o| o == i) {
+                        self.consumers[usize::from(plan.first) + i as usize].on_crash(ctx, down);
+                    }
+                }
+                if let Some(&(at, _, _)) = plan.entries.get(entry as usize + 1) {
+                    ctx.scheduler.push(at, Event::PlannedCrash { group, entry: entry + 1 });
+                }
+            }
             Event::Restart { consumer, epoch } => self.consumers[usize::from(consumer)].on_restart(ctx, epoch),
             Event::Disconnect { queue, consumer } => self.queues[usize::from(queue)].on_disconnect(ctx, consumer),
             Event::Connect { queue, consumer } => self.queues[usize::from(queue)].on_connect(ctx, consumer),
@@ -269,6 +353,12 @@ impl Simulation {
     /// order their first effects happened.
     pub fn latencies(&self) -> &[Time] {
         &self.ctx.latencies.samples
+    }
+
+    /// Takes the records traced since the last call, for a caller that writes
+    /// the trace out as the run goes (so it never sits in memory whole).
+    pub fn drain_trace(&mut self) -> impl Iterator<Item = TraceEvent> + '_ {
+        self.ctx.trace.iter_mut().flat_map(|t| t.drain(..))
     }
 
     /// The trace so far (empty when tracing is off).

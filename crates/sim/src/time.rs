@@ -15,8 +15,9 @@ pub const MICROS_PER_MS: u64 = 1_000;
 pub const MICROS_PER_SEC: u64 = 1_000_000;
 
 /// Converts milliseconds (as written in a scenario) to [`Time`], rounding to the
-/// nearest microsecond. Negative and non-finite inputs become 0; validation
-/// rejects them before they get here.
+/// nearest microsecond. Negative inputs and NaN become 0 (validation rejects
+/// them before they get here); a duration too long for [`Time`] — a sample far
+/// in a distribution's tail — saturates at [`Time::MAX`], "never".
 pub fn ms(ms: f64) -> Time {
     // Below this many ms the µs value is under 2^63, where the signed
     // conversion is exact and one instruction shorter on x86 than the
@@ -28,8 +29,8 @@ pub fn ms(ms: f64) -> Time {
     // are the whole check in the usual case: both are false for NaN.
     if ms > 0.0 && ms < SIGNED_OK {
         (ms * MICROS_PER_MS as f64 + 0.5) as i64 as Time
-    } else if ms >= SIGNED_OK && ms.is_finite() {
-        // The cast saturates at u64::MAX.
+    } else if ms >= SIGNED_OK {
+        // The cast saturates at u64::MAX (infinity too).
         (ms * MICROS_PER_MS as f64 + 0.5) as Time
     } else {
         0
@@ -52,7 +53,7 @@ mod tests {
         assert_eq!(ms(0.0006), 1);
         assert_eq!(ms(-3.0), 0);
         assert_eq!(ms(f64::NAN), 0);
-        assert_eq!(ms(f64::INFINITY), 0);
+        assert_eq!(ms(f64::INFINITY), u64::MAX);
         assert_eq!(ms(1.0e16), 10_000_000_000_000_000_000);
         assert_eq!(ms(1.0e300), u64::MAX);
         assert_eq!(to_ms(2_500), 2.5);

@@ -67,6 +67,11 @@ impl<T: Copy> Timers<T> {
         next
     }
 
+    /// Bytes held by the deadlines.
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::vec_bytes::<(Time, T)>(self.queue.capacity())
+    }
+
     /// Deadlines held (live or not).
     #[cfg(test)]
     pub fn len(&self) -> usize {

@@ -2,11 +2,12 @@
 //! pair that talks.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::dist::Dist;
-use crate::scenario::{LinkSpec, Scenario};
+use crate::scenario::{Scenario, Window};
 use crate::time::{self, Time};
 use crate::trace::NodeId;
 
@@ -39,6 +40,47 @@ pub struct Node {
     pub queue: NodeId,
 }
 
+/// A link's outage windows as an interval index: sorted, overlapping windows
+/// merged, shared (not copied) by every link that has them. Asking whether a
+/// moment is in an outage is a binary search, whatever the number of windows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outages(Arc<[(Time, Time)]>);
+
+impl Outages {
+    /// The index of `windows` (milliseconds, half-open `[from, to)`).
+    pub fn new(windows: &[Window]) -> Self {
+        let mut w: Vec<(Time, Time)> =
+            windows.iter().map(|w| (time::ms(w.from_ms), time::ms(w.to_ms))).filter(|(a, b)| a < b).collect();
+        w.sort_unstable();
+        let mut merged: Vec<(Time, Time)> = Vec::with_capacity(w.len());
+        for (a, b) in w {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        Outages(merged.into())
+    }
+
+    /// Whether `t` falls in a window. (The search is out of line: most links
+    /// have no outages, and every packet asks.)
+    #[inline]
+    pub fn contains(&self, t: Time) -> bool {
+        !self.0.is_empty() && self.search(t)
+    }
+
+    #[inline(never)]
+    fn search(&self, t: Time) -> bool {
+        let after = self.0.partition_point(|&(a, _)| a <= t);
+        after > 0 && t < self.0[after - 1].1
+    }
+
+    /// The merged windows, in order.
+    pub fn windows(&self) -> &[(Time, Time)] {
+        &self.0
+    }
+}
+
 /// A link with its parameters in engine units.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
@@ -48,23 +90,15 @@ pub struct Link {
     pub loss: f64,
     /// Duplication probability.
     pub duplicate: f64,
-    /// Outage windows `[from, to)` in µs.
-    pub outages: Vec<(Time, Time)>,
+    /// Outage windows.
+    pub outages: Outages,
 }
 
 impl Link {
-    fn from_spec(s: &LinkSpec) -> Self {
-        Link {
-            latency: s.latency.clone(),
-            loss: s.loss,
-            duplicate: s.duplicate,
-            outages: s.outages.iter().map(|w| (time::ms(w.from_ms), time::ms(w.to_ms))).collect(),
-        }
-    }
-
     /// Whether `t` falls in an outage window.
+    #[inline]
     pub fn is_down(&self, t: Time) -> bool {
-        self.outages.iter().any(|&(a, b)| a <= t && t < b)
+        self.outages.contains(t)
     }
 }
 
@@ -134,26 +168,7 @@ impl Topology {
             }
         }
 
-        // Resolve one link per distinct (from group, to group) pair.
-        let n = nodes.len();
-        let mut links = vec![Link::from_spec(&s.network.default)];
-        let mut link_of = vec![0u16; n * n];
-        let mut resolved: BTreeMap<(&str, &str), u16> = BTreeMap::new();
-        for from in 0..n {
-            for to in 0..n {
-                let pair = (groups[from], groups[to]);
-                let id = *resolved.entry(pair).or_insert_with(|| {
-                    let spec = resolve(s, pair.0, pair.1);
-                    if spec == s.network.default {
-                        0
-                    } else {
-                        links.push(Link::from_spec(&spec));
-                        (links.len() - 1) as u16
-                    }
-                });
-                link_of[from * n + to] = id;
-            }
-        }
+        let (links, link_of) = resolve_links(s, &groups);
         Topology { nodes, links, link_of }
     }
 
@@ -179,36 +194,140 @@ impl Topology {
     }
 }
 
-/// The link spec from group `from` to group `to`: the default with every
-/// matching override applied in order.
-fn resolve(s: &Scenario, from: &str, to: &str) -> LinkSpec {
-    let mut spec = s.network.default.clone();
-    let matches = |pat: &str, name: &str| pat == "*" || pat == name;
-    for o in &s.network.links {
-        let forward = matches(&o.from, from) && matches(&o.to, to);
-        let backward = o.both_ways && matches(&o.from, to) && matches(&o.to, from);
-        if forward || backward {
-            if let Some(l) = &o.latency {
-                spec.latency = l.clone();
+/// One link per distinct *set of matching overrides*, and the link of every
+/// ordered node pair. Overrides are matched per group pair with integer
+/// compares (a scenario has at most 64 overrides, so the set is a `u64`
+/// mask), each distinct set is resolved once, and outage windows are indexed
+/// once per override and shared: the work and memory grow with the groups and
+/// the windows, never with their product.
+fn resolve_links(s: &Scenario, groups: &[&str]) -> (Vec<Link>, Vec<u16>) {
+    let group_names: Vec<&str> = {
+        let mut g: Vec<&str> = groups.to_vec();
+        g.sort_unstable();
+        g.dedup();
+        g
+    };
+    let index = |name: &str| group_names.binary_search(&name).ok();
+    // Each override's ends as group indices (None: "*"), and its windows, indexed once.
+    let ends: Vec<(Option<usize>, Option<usize>)> = s
+        .network
+        .links
+        .iter()
+        .map(|o| (if o.from == "*" { None } else { index(&o.from) }, if o.to == "*" { None } else { index(&o.to) }))
+        .collect();
+    let outages: Vec<Option<Outages>> =
+        s.network.links.iter().map(|o| o.outages.as_deref().map(Outages::new)).collect();
+    let default = Link {
+        latency: s.network.default.latency.clone(),
+        loss: s.network.default.loss,
+        duplicate: s.network.default.duplicate,
+        outages: Outages::new(&s.network.default.outages),
+    };
+    let matches = |pat: Option<usize>, g: usize| pat.is_none_or(|p| p == g);
+    let g = group_names.len();
+    let mut pair_link = vec![0u16; g * g];
+    let mut links = vec![default.clone()];
+    let mut by_mask: BTreeMap<u64, u16> = BTreeMap::from([(0, 0)]);
+    for from in 0..g {
+        for to in 0..g {
+            let mut mask = 0u64;
+            for (i, o) in s.network.links.iter().enumerate().take(64) {
+                let (a, b) = ends[i];
+                let forward = matches(a, from) && matches(b, to);
+                let backward = o.both_ways && matches(a, to) && matches(b, from);
+                if forward || backward {
+                    mask |= 1 << i;
+                }
             }
-            if let Some(p) = o.loss {
-                spec.loss = p;
-            }
-            if let Some(p) = o.duplicate {
-                spec.duplicate = p;
-            }
-            if let Some(w) = &o.outages {
-                spec.outages = w.clone();
-            }
+            pair_link[from * g + to] = *by_mask.entry(mask).or_insert_with(|| {
+                let mut link = default.clone();
+                for (i, o) in s.network.links.iter().enumerate().take(64) {
+                    if mask & (1 << i) == 0 {
+                        continue;
+                    }
+                    if let Some(l) = &o.latency {
+                        link.latency = l.clone();
+                    }
+                    if let Some(p) = o.loss {
+                        link.loss = p;
+                    }
+                    if let Some(p) = o.duplicate {
+                        link.duplicate = p;
+                    }
+                    if let Some(w) = &outages[i] {
+                        link.outages = w.clone();
+                    }
+                }
+                if link == default {
+                    0
+                } else {
+                    links.push(link);
+                    (links.len() - 1) as u16
+                }
+            });
         }
     }
-    spec
+    let group_of: Vec<usize> = groups.iter().map(|name| index(name).unwrap_or(0)).collect();
+    let n = groups.len();
+    let mut link_of = vec![0u16; n * n];
+    for from in 0..n {
+        for to in 0..n {
+            link_of[from * n + to] = pair_link[group_of[from] * g + group_of[to]];
+        }
+    }
+    (links, link_of)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scenario::{ConsumerSpec, LinkOverride, ProducerSpec, QueueSpec};
+
+    #[test]
+    fn outage_windows_are_merged_and_searched() {
+        let w = |from_ms, to_ms| Window { from_ms, to_ms };
+        let o = Outages::new(&[w(5.0, 6.0), w(1.0, 2.0), w(1.5, 3.0), w(3.0, 4.0), w(8.0, 8.0)]);
+        assert_eq!(
+            o.windows(),
+            &[(1_000, 4_000), (5_000, 6_000)],
+            "sorted, touching and overlapping merged, empty dropped"
+        );
+        for (t, down) in
+            [(0, false), (999, false), (1_000, true), (3_999, true), (4_000, false), (5_500, true), (6_000, false)]
+        {
+            assert_eq!(o.contains(t), down, "at {t}");
+        }
+        assert!(!Outages::default().contains(0));
+    }
+
+    #[test]
+    fn many_windows_on_every_pair_are_stored_once() {
+        // One `*` → `*` override with 10,000 windows over 60 groups: every pair
+        // shares the override's one index (before, each pair had a copy).
+        let windows: Vec<Window> =
+            (0..10_000).map(|i| Window { from_ms: f64::from(i) * 10.0, to_ms: f64::from(i) * 10.0 + 5.0 }).collect();
+        let s = Scenario {
+            producers: (0..20).map(|i| ProducerSpec { name: format!("p{i}"), ..Default::default() }).collect(),
+            queues: (0..20).map(|i| QueueSpec { name: format!("q{i}"), ..Default::default() }).collect(),
+            consumers: (0..20)
+                .map(|i| ConsumerSpec { name: format!("c{i}"), from: format!("q{i}"), ..Default::default() })
+                .collect(),
+            network: crate::scenario::Network {
+                links: vec![LinkOverride {
+                    from: "*".into(),
+                    to: "*".into(),
+                    outages: Some(windows),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let t = Topology::new(&s);
+        assert_eq!(t.links.len(), 2, "the default and one resolved link");
+        assert!(t.link(0, 25).is_down(50_001) && !t.link(0, 25).is_down(55_000));
+        assert!(Arc::ptr_eq(&t.link(3, 4).outages.0, &t.link(40, 2).outages.0));
+    }
 
     #[test]
     fn instances_and_overrides() {

@@ -155,6 +155,9 @@ named_enum! {
         Failed = "failed",
         /// The queue was full.
         QueueFull = "queue_full",
+        /// The consumer already held its whole prefetch window (a redelivery
+        /// of something it still had, after an ack timeout): it was refused.
+        BufferFull = "buffer_full",
     }
 }
 

@@ -50,6 +50,7 @@ pub fn verdict_text(lang: Lang, v: Verdict) -> &'static str {
             Verdict::Losses => Key::VerdictLosses,
             Verdict::DuplicatesAndLosses => Key::VerdictBoth,
             Verdict::Incomplete => Key::VerdictIncomplete,
+            Verdict::NoMessages => Key::VerdictNoMessages,
         },
     )
 }
@@ -82,6 +83,7 @@ pub fn verdict_sentence(lang: Lang, r: &Report) -> String {
             tf(lang, Key::SentenceBoth, &[&r.duplicate_effects, &r.never_applied, &r.produced, &lost_parts()])
         }
         Verdict::Incomplete => tf(lang, Key::SentenceIncomplete, &[&r.status.unsettled(), &r.sim_time_ms]),
+        Verdict::NoMessages => t(lang, Key::SentenceNoMessages).to_string(),
     }
 }
 

@@ -13,6 +13,7 @@
 
 mod locate;
 mod problem;
+mod shape;
 mod tagged;
 mod validate;
 
@@ -503,10 +504,21 @@ impl Scenario {
     fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
         PARSES.with(|n| n.set(n.get() + 1));
         let json = |path: String, detail: String| Problem::new(path, ProblemKind::Json { detail });
-        // Syntax first, then the tagged objects (whose problems need their
-        // field's path), then everything else, located by its position.
+        // A byte-order mark (some editors write one) is not part of the JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.len() > validate::limits::MAX_FILE_BYTES {
+            let max_bytes = validate::limits::MAX_FILE_BYTES as u64;
+            return Err(vec![Problem::new("", ProblemKind::FileTooLarge { max_bytes })]);
+        }
+        // Syntax first, then the shape (objects where objects belong), then
+        // the tagged objects (whose problems need their field's path), then
+        // everything else, located by its position.
         let doc: serde_json::Value =
             serde_json::from_str(text).map_err(|e| vec![json(String::new(), validate::explain_serde_error(&e))])?;
+        let arrays = shape::arrays_for_objects(&doc);
+        if !arrays.is_empty() {
+            return Err(arrays.into_iter().map(|path| Problem::new(path, ProblemKind::ExpectedObject)).collect());
+        }
         let tagged = tagged::problems(&doc);
         if !tagged.is_empty() {
             return Err(tagged.into_iter().map(|(path, why)| json(path, why)).collect());

@@ -140,6 +140,54 @@ pub enum ProblemKind {
         /// The limit.
         max: u64,
     },
+    /// A non-zero duration shorter than the engine's 1 µs resolution (it would
+    /// round to 0).
+    BelowResolution {
+        /// Whether 0 is refused too.
+        positive: bool,
+        /// The value found.
+        got: f64,
+    },
+    /// A list with more entries than allowed.
+    TooManyEntries {
+        /// Most entries allowed.
+        max: u64,
+        /// Entries found.
+        got: u64,
+    },
+    /// More outage windows in all than allowed.
+    TooManyWindows {
+        /// Windows in all.
+        total: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// A text (name, description) longer than allowed.
+    TextTooLong {
+        /// Most characters allowed.
+        max: u64,
+        /// Characters found.
+        got: u64,
+    },
+    /// A producer that starts after the run has ended.
+    StartsAfterEnd {
+        /// The run's length, ms.
+        duration_ms: f64,
+    },
+    /// An array where an object (`{…}`) belongs, the document's root included.
+    ExpectedObject,
+    /// A file larger than allowed (it is not read further).
+    FileTooLarge {
+        /// Largest allowed, bytes.
+        max_bytes: u64,
+    },
+    /// The run would need more memory than its budget allows.
+    OverMemoryBudget {
+        /// What the run needs at least, MB.
+        needs_mb: u64,
+        /// The budget, MB.
+        budget_mb: u64,
+    },
 }
 
 /// A number as problem messages show it: whole numbers without a decimal
@@ -194,6 +242,23 @@ impl ProblemKind {
             }
             TooManyMessages { total, max } => format!("produce {total} messages in all; the limit is {max}"),
             TooManyNodes { nodes, max } => format!("the topology has {nodes} nodes; the limit is {max}"),
+            BelowResolution { positive: true, got } => {
+                format!("must be at least 0.001 ms (1 µs, the engine's resolution), got {}", num(*got))
+            }
+            BelowResolution { positive: false, got } => {
+                format!("must be 0 or at least 0.001 ms (1 µs, the engine's resolution), got {}", num(*got))
+            }
+            TooManyEntries { max, got } => format!("has {got} entries; must be ≤ {max}"),
+            TooManyWindows { total, max } => format!("the scenario has {total} outage windows in all; must be ≤ {max}"),
+            TextTooLong { max, got } => format!("has {got} characters; must be ≤ {max}"),
+            StartsAfterEnd { duration_ms } => {
+                format!("starts after the run ends (duration_ms is {}): it would produce nothing", num(*duration_ms))
+            }
+            ExpectedObject => "must be a JSON object ({…}), not an array".into(),
+            FileTooLarge { max_bytes } => format!("the file is larger than {max_bytes} bytes; must be ≤ {max_bytes}"),
+            OverMemoryBudget { needs_mb, budget_mb } => format!(
+                "this run needs at least {needs_mb} MB, more than its {budget_mb} MB budget (fewer messages, keys or groups will fit)"
+            ),
         }
     }
 }

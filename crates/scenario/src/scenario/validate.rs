@@ -32,6 +32,38 @@ pub mod limits {
     pub const MAX_CAPACITY: u32 = 10_000_000;
     /// Longest group name, in characters.
     pub const MAX_NAME_LEN: usize = 40;
+    /// Longest scenario name or description, in characters.
+    pub const MAX_TEXT_LEN: usize = 2_000;
+    /// Most link overrides (each is one bit of a resolved link's key).
+    pub const MAX_LINK_OVERRIDES: usize = 64;
+    /// Most outage windows in one list.
+    pub const MAX_WINDOWS: usize = 1_000;
+    /// Most outage windows in the whole scenario (each is indexed once,
+    /// whatever the number of links it covers).
+    pub const MAX_TOTAL_WINDOWS: usize = 10_000;
+    /// Most planned crashes per consumer group (expanded one at a time).
+    pub const MAX_PLANNED_CRASHES: usize = 1_000;
+    /// Largest scenario file, in bytes (read no further than this).
+    pub const MAX_FILE_BYTES: usize = 2 << 20;
+    /// Shortest non-zero duration, in ms: the engine's 1 µs resolution;
+    /// anything shorter would round to 0 (a 0 ms ack timeout redelivers in a
+    /// loop within one instant).
+    pub const MIN_DURATION_MS: f64 = 0.001;
+}
+
+/// Names listed as the ones that exist, at most (a problem stays one line).
+const KNOWN_SHOWN: usize = 12;
+
+/// A name as a problem quotes it: at most [`limits::MAX_NAME_LEN`] characters
+/// (a 10 MB name is not echoed back whole).
+fn short(name: &str) -> String {
+    if name.chars().count() <= limits::MAX_NAME_LEN {
+        name.to_string()
+    } else {
+        let mut s: String = name.chars().take(limits::MAX_NAME_LEN - 1).collect();
+        s.push('…');
+        s
+    }
 }
 
 /// Turns a serde_json error into a sentence without the type-system jargon
@@ -42,6 +74,19 @@ pub(super) fn explain_serde_error(e: &serde_json::Error) -> String {
         (serde_json::error::Category::Data, Some(i)) => msg[..i].to_string(),
         _ => msg,
     };
+    // "invalid value: integer `-5`, expected u32": say the bound instead.
+    for (ty, max) in [("u32", u64::from(u32::MAX)), ("u64", u64::MAX)] {
+        if let Some(n) = msg
+            .strip_prefix("invalid value: integer `")
+            .and_then(|rest| rest.strip_suffix(&format!("`, expected {ty}")))
+        {
+            return if n.starts_with('-') {
+                format!("must be a whole number ≥ 0, got {n}")
+            } else {
+                format!("must be a whole number ≤ {max}, got {n}")
+            };
+        }
+    }
     let msg = msg.replace("invalid type: ", "wrong type: ").replace("expected f64", "expected a number");
     let msg = msg
         .replace("expected u32", "expected a whole number ≥ 0")
@@ -69,12 +114,30 @@ impl Checker {
         }
     }
 
-    /// A duration in ms: finite, ≥ 0 (or > 0 when `positive`), at most a day.
+    /// A duration in ms: finite, ≥ 0 (or > 0 when `positive`), 0 or at least
+    /// 1 µs, at most a day.
     fn duration(&mut self, path: String, v: f64, positive: bool) {
         if !v.is_finite() || v < 0.0 || (positive && v == 0.0) {
             self.push(path, K::Duration { positive, got: v });
+        } else if v > 0.0 && v < limits::MIN_DURATION_MS {
+            self.push(path, K::BelowResolution { positive, got: v });
         } else if v > MAX_PARAMETER_MS {
             self.push(path, K::TooLong { max_ms: MAX_PARAMETER_MS, got: v });
+        }
+    }
+
+    /// A list with at most `max` entries.
+    fn at_most(&mut self, path: impl Into<String>, len: usize, max: usize) {
+        if len > max {
+            self.push(path, K::TooManyEntries { max: max as u64, got: len as u64 });
+        }
+    }
+
+    /// A free text of at most [`limits::MAX_TEXT_LEN`] characters.
+    fn text(&mut self, path: &str, text: &str) {
+        let n = text.chars().count();
+        if n > limits::MAX_TEXT_LEN {
+            self.push(path, K::TextTooLong { max: limits::MAX_TEXT_LEN as u64, got: n as u64 });
         }
     }
 
@@ -91,7 +154,8 @@ impl Checker {
     }
 
     fn windows(&mut self, path: &str, ws: &[Window]) {
-        for (i, w) in ws.iter().enumerate() {
+        self.at_most(path, ws.len(), limits::MAX_WINDOWS);
+        for (i, w) in ws.iter().enumerate().take(limits::MAX_WINDOWS) {
             let p = format!("{path}[{i}]");
             if !w.from_ms.is_finite() || w.from_ms < 0.0 {
                 self.push(format!("{p}.from_ms"), K::Duration { positive: false, got: w.from_ms });
@@ -115,8 +179,8 @@ impl Checker {
     fn link_override(&mut self, path: &str, o: &LinkOverride, groups: &BTreeSet<&str>) {
         for (field, name) in [("from", &o.from), ("to", &o.to)] {
             if name != "*" && !groups.contains(name.as_str()) {
-                let known = groups.iter().map(|g| g.to_string()).collect();
-                self.push(format!("{path}.{field}"), K::NoGroup { name: name.to_string(), known });
+                let known = groups.iter().take(KNOWN_SHOWN).map(|g| short(g)).collect();
+                self.push(format!("{path}.{field}"), K::NoGroup { name: short(name), known });
             }
         }
         if let Some(d) = &o.latency {
@@ -141,22 +205,32 @@ impl Checker {
         } else if name == "*" {
             self.push(path, K::Reserved);
         } else if !seen.insert(name.to_string()) {
-            self.push(path, K::NameTaken { name: name.to_string() });
+            self.push(path, K::NameTaken { name: short(name) });
         }
     }
 
     fn queue_ref(&mut self, path: String, name: &str, queues: &BTreeSet<&str>) {
         if !queues.contains(name) {
-            let known = queues.iter().map(|q| q.to_string()).collect();
-            self.push(path, K::NoQueue { name: name.to_string(), known });
+            let known = queues.iter().take(KNOWN_SHOWN).map(|q| short(q)).collect();
+            self.push(path, K::NoQueue { name: short(name), known });
         }
     }
 
-    fn producer(&mut self, i: usize, p: &ProducerSpec, queues: &BTreeSet<&str>, consumed: &BTreeSet<&str>) {
+    fn producer(
+        &mut self,
+        i: usize,
+        p: &ProducerSpec,
+        s: &Scenario,
+        queues: &BTreeSet<&str>,
+        consumed: &BTreeSet<&str>,
+    ) {
         let path = format!("producers[{i}]");
         self.range_u32(format!("{path}.count"), p.count, 1, limits::MAX_GROUP_COUNT);
         self.queue_ref(format!("{path}.to"), &p.to, queues);
         self.duration(format!("{path}.start_ms"), p.start_ms, false);
+        if p.messages > 0 && p.start_ms.is_finite() && s.duration_ms.is_finite() && p.start_ms >= s.duration_ms {
+            self.push(format!("{path}.start_ms"), K::StartsAfterEnd { duration_ms: s.duration_ms });
+        }
         match p.arrival {
             Arrival::Fixed { interval_ms } => self.duration(format!("{path}.arrival.interval_ms"), interval_ms, false),
             Arrival::Poisson { rate_per_s } => {
@@ -177,7 +251,7 @@ impl Checker {
         self.range_u32(format!("{path}.send.max_attempts"), send.max_attempts, 1, limits::MAX_ATTEMPTS);
         self.backoff(&format!("{path}.send.backoff"), &send.backoff);
         if send.mode == SendMode::Sync && queues.contains(p.to.as_str()) && !consumed.contains(p.to.as_str()) {
-            self.push(format!("{path}.send.mode"), K::SyncNoConsumer { queue: p.to.clone() });
+            self.push(format!("{path}.send.mode"), K::SyncNoConsumer { queue: short(&p.to) });
         }
         if let Some(m) = p.max_in_flight {
             self.range_u32(format!("{path}.max_in_flight"), m, 1, limits::MAX_CAPACITY);
@@ -221,7 +295,8 @@ impl Checker {
         self.dist(&format!("{path}.processing"), &c.processing);
         self.probability(format!("{path}.crash.probability"), c.crash.probability);
         self.duration(format!("{path}.crash.restart_ms"), c.crash.restart_ms, false);
-        for (j, s) in c.crash.schedule.iter().enumerate() {
+        self.at_most(format!("{path}.crash.schedule"), c.crash.schedule.len(), limits::MAX_PLANNED_CRASHES);
+        for (j, s) in c.crash.schedule.iter().enumerate().take(limits::MAX_PLANNED_CRASHES) {
             let sp = format!("{path}.crash.schedule[{j}]");
             if let Some(inst) = s.instance
                 && inst >= c.count
@@ -257,6 +332,8 @@ impl Scenario {
             c.push("max_events", K::Between { lo: 1.0, hi: limits::MAX_EVENTS as f64, got: self.max_events as f64 });
         }
 
+        c.text("name", &self.name);
+        c.text("description", &self.description);
         let mut seen = BTreeSet::new();
         for (i, p) in self.producers.iter().enumerate() {
             c.name(format!("producers[{i}].name"), &p.name, &mut seen);
@@ -288,11 +365,17 @@ impl Scenario {
             .collect();
 
         c.link("network.default", &self.network.default);
-        for (i, o) in self.network.links.iter().enumerate() {
+        c.at_most("network.links", self.network.links.len(), limits::MAX_LINK_OVERRIDES);
+        for (i, o) in self.network.links.iter().enumerate().take(limits::MAX_LINK_OVERRIDES) {
             c.link_override(&format!("network.links[{i}]"), o, &groups);
         }
+        let windows = self.network.default.outages.len()
+            + self.network.links.iter().map(|o| o.outages.as_ref().map_or(0, Vec::len)).sum::<usize>();
+        if windows > limits::MAX_TOTAL_WINDOWS {
+            c.push("network", K::TooManyWindows { total: windows as u64, max: limits::MAX_TOTAL_WINDOWS as u64 });
+        }
         for (i, p) in self.producers.iter().enumerate() {
-            c.producer(i, p, &queues, &consumed);
+            c.producer(i, p, self, &queues, &consumed);
         }
         for (i, q) in self.queues.iter().enumerate() {
             c.queue(i, q);
@@ -301,10 +384,7 @@ impl Scenario {
         for (i, g) in self.consumers.iter().enumerate() {
             c.consumer(i, g, &queues);
             if let Some(first) = reader.insert(g.from.as_str(), g.name.as_str()) {
-                c.push(
-                    format!("consumers[{i}].from"),
-                    K::QueueTaken { queue: g.from.clone(), group: first.to_string() },
-                );
+                c.push(format!("consumers[{i}].from"), K::QueueTaken { queue: short(&g.from), group: short(first) });
             }
         }
 
@@ -415,5 +495,58 @@ mod tests {
         assert_eq!(e[0].path, "consumers[0].processing.kind");
         let e = Scenario::from_json(r#"{"version":1,"#).unwrap_err();
         assert!(e[0].message.contains("ends too early"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn hostile_files_get_clear_messages() {
+        let one = |json: &str| {
+            let e = Scenario::from_json(json).unwrap_err();
+            (e[0].path.clone(), e[0].message.clone())
+        };
+        assert_eq!(one("[]"), ("".into(), "must be a JSON object ({…}), not an array".into()));
+        let (path, msg) = one(r#"{"producers":[{"messages":4294967296}]}"#);
+        assert_eq!(
+            (path.as_str(), msg.as_str()),
+            ("producers[0].messages", "must be a whole number ≤ 4294967295, got 4294967296")
+        );
+        let (path, msg) = one(r#"{"producers":[{"count":-5}]}"#);
+        assert_eq!((path.as_str(), msg.as_str()), ("producers[0].count", "must be a whole number ≥ 0, got -5"));
+        // A byte-order mark is not an error.
+        let bom = format!("\u{feff}{}", crate::presets::SOURCES[0].1);
+        assert!(Scenario::from_json(&bom).is_ok());
+        let huge = format!("{{\"name\":\"{}\"}}", "x".repeat(limits::MAX_FILE_BYTES));
+        assert!(one(&huge).1.contains("larger than"));
+    }
+
+    #[test]
+    fn limits_and_resolution() {
+        let mut s = minimal();
+        s.queues[0].ack_timeout_ms = Some(0.0001);
+        s.network.default.latency = Dist::constant(0.0004);
+        s.producers[0].start_ms = 5_000_000.0;
+        s.duration_ms = 1_000.0;
+        s.network.default.outages = vec![Window { from_ms: 1.0, to_ms: 2.0 }; limits::MAX_WINDOWS + 1];
+        s.description = "d".repeat(limits::MAX_TEXT_LEN + 1);
+        let p = s.validate().unwrap_err();
+        let at = |path: &str| p.iter().find(|p| p.path == path).map(|p| p.message.clone()).unwrap_or_default();
+        assert!(at("queues[0].ack_timeout_ms").contains("at least 0.001 ms"), "{p:?}");
+        assert!(at("network.default.latency.ms").contains("0 or at least 0.001 ms"));
+        assert!(at("producers[0].start_ms").contains("after the run ends"));
+        assert!(at("network.default.outages").contains("must be ≤ 1000"));
+        assert!(at("description").contains("must be ≤ 2000"));
+        let names: Vec<String> = p.iter().map(|p| p.message.clone()).collect();
+        assert!(names.iter().all(|m| m.chars().count() < 200), "messages stay short");
+    }
+
+    #[test]
+    fn long_names_are_not_echoed_whole() {
+        let mut s = minimal();
+        s.producers[0].to = "q".repeat(100_000);
+        let p = s.validate().unwrap_err();
+        assert!(
+            p.iter().all(|p| p.message.chars().count() < 200),
+            "{:?}",
+            p[0].message.chars().take(80).collect::<String>()
+        );
     }
 }

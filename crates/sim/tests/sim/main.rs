@@ -3,6 +3,7 @@
 mod behaviour;
 mod determinism;
 mod golden;
+mod limits;
 mod properties;
 mod queueing;
 mod support;
