@@ -4,14 +4,15 @@
 //! trace and report here and in the browser.
 
 use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
 
 use clap::{Parser, Subcommand};
-use msgsim_sim::{Scenario, Simulation, presets, time, trace};
+use msgsim_sim::scenario::limits;
+use msgsim_sim::{Problem, ProblemKind, Scenario, Simulation, presets, time, trace};
 
 #[derive(Parser)]
 #[command(
@@ -25,7 +26,8 @@ use msgsim_sim::{Scenario, Simulation, presets, time, trace};
         msgsim run my-scenario.json --until 2000 --trace run.jsonl\n  \
         msgsim validate my-scenario.json\n  \
         msgsim schema > scenario.schema.json\n\n\
-        Exit codes: 0 success, 1 I/O failure writing output, 2 invalid input."
+        Exit codes: 0 success, 1 failure writing output (a full disk, a closed pipe),\n  \
+        2 invalid input (a file that cannot be read, or every problem named with its JSON path)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -46,7 +48,7 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
         /// Stop at this simulated time, in milliseconds.
-        #[arg(long, value_name = "MS")]
+        #[arg(long, value_name = "MS", allow_hyphen_values = true)]
         until: Option<f64>,
         /// Write the trace to this file: `.jsonl` for JSON Lines, `.csv` for CSV.
         #[arg(long, value_name = "PATH")]
@@ -117,24 +119,33 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 (None, Some(name)) => preset_scenario(&name)?,
                 (None, None) => return Err(invalid("give a scenario FILE or --preset NAME")),
             };
-            let format = trace.as_deref().map(trace_format).transpose()?;
+            if let Some(ms) = until
+                && (!ms.is_finite() || ms < 0.0)
+            {
+                return Err(invalid(format!("--until must be a number of milliseconds ≥ 0, got {ms}")));
+            }
+            // The trace file is opened before the run: a bad path fails now,
+            // not after minutes of simulation.
+            let mut sink = trace.as_deref().map(TraceSink::create).transpose()?;
             let seed = seed.unwrap_or(scenario.seed);
             let mut sim = Simulation::new(&scenario, seed).map_err(|p| invalid(problems_text("scenario", &p)))?;
-            if trace.is_none() {
+            if sink.is_none() {
                 sim = sim.without_trace();
             }
             if let Some(ms) = until {
-                if !ms.is_finite() || ms < 0.0 {
-                    return Err(invalid(format!("--until must be a number of milliseconds ≥ 0, got {ms}")));
-                }
                 sim.stop_at(time::ms(ms));
             }
-            let report = sim.run();
-            if let (Some(path), Some(format)) = (trace, format) {
-                write_trace(&sim, &path, format)?;
+            // The trace goes to its file as the run goes: it never sits in memory whole.
+            let names = sim.topology().names();
+            while sim.run_events(1 << 16) > 0 {
+                if let Some(sink) = &mut sink {
+                    sink.write(sim.drain_trace(), &names)?;
+                }
             }
-            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
-            Ok(())
+            if let Some(sink) = sink {
+                sink.finish()?;
+            }
+            print(&serde_json::to_string_pretty(&sim.report()).unwrap_or_default())
         }
         Command::Bench { file, preset, seed, repeat, scale, json } => {
             let mut scenario = match (file, preset) {
@@ -150,25 +161,31 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let seed = seed.unwrap_or(scenario.seed);
             let r = bench::bench(&scenario, seed, repeat).map_err(|p| invalid(problems_text("scenario", &p)))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+                print(&serde_json::to_string_pretty(&r).unwrap_or_default())
             } else {
-                println!("scenario            {}", r.scenario);
-                println!("messages            {}", r.messages);
-                println!("engine events       {}", r.events);
-                println!("best wall time      {:.3} s (of {repeat})", r.seconds);
-                println!("first run           {:.3} s (with fresh memory from the OS)", r.first_seconds);
-                println!("events per second   {:.2} million", r.events_per_second / 1e6);
-                println!("messages per second {:.2} million", r.messages_per_second / 1e6);
-                println!("pending events      {} at most × {} bytes", r.max_pending_events, r.bytes_per_pending_event);
-                println!("peak memory (RSS)   {:.1} MB", r.peak_rss_bytes as f64 / 1e6);
-                println!("verdict             {}", r.report.verdict.name());
+                print(
+                    &[
+                        format!("scenario            {}", r.scenario),
+                        format!("messages            {}", r.messages),
+                        format!("engine events       {}", r.events),
+                        format!("best wall time      {:.3} s (of {repeat})", r.seconds),
+                        format!("first run           {:.3} s (with fresh memory from the OS)", r.first_seconds),
+                        format!("events per second   {:.2} million", r.events_per_second / 1e6),
+                        format!("messages per second {:.2} million", r.messages_per_second / 1e6),
+                        format!(
+                            "pending events      {} at most × {} bytes",
+                            r.max_pending_events, r.bytes_per_pending_event
+                        ),
+                        format!("peak memory (RSS)   {:.1} MB", r.peak_rss_bytes as f64 / 1e6),
+                        format!("verdict             {}", r.report.verdict.name()),
+                    ]
+                    .join("\n"),
+                )
             }
-            Ok(())
         }
         Command::Presets { json, show } => {
             if let Some(name) = show {
-                println!("{}", preset_scenario(&name)?.to_json());
-                return Ok(());
+                return print(&preset_scenario(&name)?.to_json());
             }
             let all = presets::all();
             if json {
@@ -176,30 +193,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .iter()
                     .map(|p| serde_json::json!({"id": p.id, "name": p.scenario.name, "description": p.scenario.description}))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+                print(&serde_json::to_string_pretty(&list).unwrap_or_default())
             } else {
-                for p in all {
-                    println!("{:<26} {}", p.id, p.scenario.description);
-                }
+                let lines: Vec<String> =
+                    all.iter().map(|p| format!("{:<26} {}", p.id, p.scenario.description)).collect();
+                print(&lines.join("\n"))
             }
-            Ok(())
         }
         Command::Schema => {
             let schema = schemars::schema_for!(Scenario);
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
-            Ok(())
+            print(&serde_json::to_string_pretty(&schema).unwrap_or_default())
         }
         Command::Validate { file } => {
             let s = load(&file)?;
-            println!(
+            print(&format!(
                 "{}: valid ({} producers, {} queues, {} consumer groups, {} messages)",
                 file.display(),
                 s.producers.len(),
                 s.queues.len(),
                 s.consumers.len(),
                 s.total_messages()
-            );
-            Ok(())
+            ))
         }
     }
 }
@@ -210,48 +224,85 @@ fn preset_scenario(name: &str) -> Result<Scenario, Failure> {
     })
 }
 
-fn load(path: &Path) -> Result<Scenario, Failure> {
-    let text = fs::read_to_string(path).map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?;
-    Scenario::from_json(&text).map_err(|p| invalid(problems_text(&path.display().to_string(), &p)))
+/// Writes `text` and a newline to standard output; a closed pipe or a full
+/// disk is a failure (exit 1) with a message, not a panic.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").and_then(|()| out.flush()).map_err(|e| Failure(format!("cannot write the output: {e}"), 1))
 }
+
+/// Reads a scenario file: no more than the largest scenario allowed (so
+/// `/dev/zero` or a huge file is refused at once), then parses it.
+fn load(path: &Path) -> Result<Scenario, Failure> {
+    let io = |e: std::io::Error| invalid(format!("cannot read {}: {e}", path.display()));
+    let file = fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+    let shown = path.display().to_string();
+    if bytes.len() > limits::MAX_FILE_BYTES {
+        let kind = ProblemKind::FileTooLarge { max_bytes: limits::MAX_FILE_BYTES as u64 };
+        return Err(invalid(problems_text(&shown, &[Problem::new("", kind)])));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|e| invalid(format!("{shown} is not UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to())))?;
+    Scenario::from_json(&text).map_err(|p| invalid(problems_text(&shown, &p)))
+}
+
+/// Problems listed at most this many; the rest are counted.
+const PROBLEMS_SHOWN: usize = 50;
 
 fn problems_text(what: &str, problems: &[msgsim_sim::Problem]) -> String {
     let mut s =
         format!("{what} is not valid ({} problem{}):", problems.len(), if problems.len() == 1 { "" } else { "s" });
-    for p in problems {
+    for p in problems.iter().take(PROBLEMS_SHOWN) {
         s.push_str("\n  ");
         s.push_str(&p.to_string());
+    }
+    if problems.len() > PROBLEMS_SHOWN {
+        s.push_str(&format!("\n  … and {} more", problems.len() - PROBLEMS_SHOWN));
     }
     s
 }
 
-#[derive(Clone, Copy)]
-enum TraceFormat {
-    JsonLines,
-    Csv,
+/// Where the trace goes, as the run goes.
+struct TraceSink {
+    path: PathBuf,
+    csv: bool,
+    out: BufWriter<fs::File>,
 }
 
-fn trace_format(path: &Path) -> Result<TraceFormat, Failure> {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("jsonl") => Ok(TraceFormat::JsonLines),
-        Some("csv") => Ok(TraceFormat::Csv),
-        _ => Err(invalid(format!("--trace {}: the file name must end in .jsonl or .csv", path.display()))),
-    }
-}
-
-fn write_trace(sim: &Simulation, path: &Path, format: TraceFormat) -> Result<(), Failure> {
-    let io = |e: std::io::Error| Failure(format!("cannot write {}: {e}", path.display()), 1);
-    let mut out = BufWriter::new(fs::File::create(path).map_err(io)?);
-    let names = sim.topology().names();
-    if let TraceFormat::Csv = format {
-        writeln!(out, "{}", trace::CSV_HEADER).map_err(io)?;
-    }
-    for e in sim.trace() {
-        let line = match format {
-            TraceFormat::JsonLines => trace::json_line(e, &names),
-            TraceFormat::Csv => trace::csv_line(e, &names),
+impl TraceSink {
+    /// Opens the trace file (its name must end in `.csv` or `.jsonl`).
+    fn create(path: &Path) -> Result<Self, Failure> {
+        let csv = match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl") => false,
+            Some("csv") => true,
+            _ => return Err(invalid(format!("--trace {}: the file name must end in .jsonl or .csv", path.display()))),
         };
-        writeln!(out, "{line}").map_err(io)?;
+        let file = fs::File::create(path).map_err(|e| Failure(format!("cannot write {}: {e}", path.display()), 1))?;
+        let mut sink = TraceSink { path: path.to_path_buf(), csv, out: BufWriter::new(file) };
+        if csv {
+            let header = trace::CSV_HEADER;
+            writeln!(sink.out, "{header}").map_err(|e| sink.failure(e))?;
+        }
+        Ok(sink)
     }
-    out.flush().map_err(io)
+
+    fn failure(&self, e: std::io::Error) -> Failure {
+        Failure(format!("cannot write {}: {e}", self.path.display()), 1)
+    }
+
+    fn write(&mut self, events: impl Iterator<Item = msgsim_sim::TraceEvent>, names: &[String]) -> Result<(), Failure> {
+        for e in events {
+            let line = if self.csv { trace::csv_line(&e, names) } else { trace::json_line(&e, names) };
+            if let Err(err) = writeln!(self.out, "{line}") {
+                return Err(self.failure(err));
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(), Failure> {
+        self.out.flush().map_err(|e| self.failure(e))
+    }
 }

@@ -149,3 +149,110 @@ fn bench_rejects_a_bad_scale() {
         assert!(stderr(&o).contains("--scale must be in (0, 1]"), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn hostile_input_gets_a_clear_message_and_exit_2() {
+    for (contents, want) in [
+        ("[1, 2]", "must be a JSON object"),
+        (
+            "\u{feff}{\"producers\":[{\"messages\":4294967296}]}",
+            "producers[0].messages: must be a whole number ≤ 4294967295",
+        ),
+        (r#"{"producers":[{"count":-3}]}"#, "must be a whole number ≥ 0, got -3"),
+        (
+            r#"{"duration_ms":100,"producers":[{"start_ms":500}],"queues":[{}],"consumers":[{}]}"#,
+            "starts after the run ends",
+        ),
+        (r#"{"producers":[{}],"queues":[{"ack_timeout_ms":0.0001}],"consumers":[{}]}"#, "at least 0.001 ms"),
+    ] {
+        let path = temp("hostile.json", contents);
+        let o = msgsim(&["validate", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{contents}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{contents}: {}", stderr(&o));
+    }
+    let o = msgsim(&["run", "--preset", "reliable-queue", "--until", "-5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--until must be a number of milliseconds ≥ 0, got -5"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_huge_or_endless_file_is_not_read_whole() {
+    let o = msgsim(&["validate", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("larger than 2097152 bytes"), "{}", stderr(&o));
+}
+
+#[test]
+fn problems_are_capped_and_names_shortened() {
+    // 300 bad windows and a 100,000-character queue reference.
+    let windows: Vec<String> = (0..300).map(|_| r#"{"from_ms":5,"to_ms":1}"#.to_string()).collect();
+    let json = format!(
+        r#"{{"network":{{"default":{{"outages":[{}]}}}},"producers":[{{"to":"{}"}}],"queues":[{{}}],"consumers":[{{}}]}}"#,
+        windows.join(","),
+        "q".repeat(100_000)
+    );
+    let o = msgsim(&["validate", temp("many.json", &json).to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("(301 problems)"), "{}", &err[..200.min(err.len())]);
+    assert!(err.contains("… and 251 more"));
+    assert!(err.len() < 10_000, "{} bytes of problems", err.len());
+}
+
+#[test]
+fn a_bad_trace_path_fails_before_the_run() {
+    let o = msgsim(&["run", "--preset", "slow-consumer", "--trace", "/no/such/dir/t.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot write /no/such/dir/t.csv"));
+    assert!(stdout(&o).is_empty(), "no report: the run never started");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_exit_1_with_a_message() {
+    let o = Command::new(env!("CARGO_BIN_EXE_msgsim"))
+        .args(["run", "--preset", "reliable-queue"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot write the output"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_closed_pipe_is_exit_1_not_a_panic() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_msgsim"))
+        .args(["schema"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then close our end before the (large) schema is written.
+    let mut out = child.stdout.take().unwrap();
+    let mut byte = [0u8; 1];
+    out.read_exact(&mut byte).unwrap();
+    drop(out);
+    let o = child.wait_with_output().unwrap();
+    let code = o.status.code();
+    assert!(code == Some(0) || code == Some(1), "exit {code:?}: {}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_trace_is_streamed_in_order() {
+    let dir = std::env::temp_dir().join(format!("msgsim-cli-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("big.csv");
+    let scenario = temp(
+        "big.json",
+        r#"{"producers":[{"to":"q","messages":20000,"arrival":{"kind":"fixed","interval_ms":1}}],
+            "queues":[{"name":"q"}],"consumers":[{"from":"q","processing":{"kind":"constant","ms":0.5}}]}"#,
+    );
+    let o = msgsim(&["run", scenario.to_str().unwrap(), "--trace", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let times: Vec<f64> = text.lines().skip(1).map(|l| l.split(',').next().unwrap().parse().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order across chunks");
+    assert!(times.len() > 65_536, "{} records: more than one chunk", times.len());
+}
