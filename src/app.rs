@@ -136,7 +136,7 @@ fn perform(studio: &Rc<RefCell<Studio>>, reveals: &RefCell<Vec<String>>, effects
                     perform(studio, reveals, more);
                 }
             }
-            Effect::BackUp(key) => platform::back_up(key.name()),
+            Effect::SetAside(key) => platform::set_aside(key.name()),
             Effect::Download { name, mime, parts } => {
                 platform::download(&name, &parts, mime);
             }

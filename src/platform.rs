@@ -24,11 +24,14 @@ pub fn store(key: &str, value: &str) -> bool {
     storage().is_some_and(|s| s.set_item(key, value).is_ok())
 }
 
-/// Copies the value of `key` under `key.backup` (before replacing something
-/// unreadable, so nothing is lost).
-pub fn back_up(key: &str) {
-    if let Some(v) = load(key) {
-        let _ = store(&format!("{key}.backup"), &v);
+/// Moves the value of `key` to `key.backup` (something unreadable: kept, and
+/// out of the way). If the copy cannot be made, the original stays.
+pub fn set_aside(key: &str) {
+    if let Some(v) = load(key)
+        && store(&format!("{key}.backup"), &v)
+        && let Some(s) = storage()
+    {
+        let _ = s.remove_item(key);
     }
 }
 

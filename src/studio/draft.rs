@@ -60,7 +60,7 @@ fn value_text(v: &Value) -> String {
 impl Draft {
     /// A draft of `scenario`.
     pub fn new(scenario: Scenario) -> Self {
-        let problems = scenario.validate().err().unwrap_or_default();
+        let problems = problems_of(&scenario);
         let doc = scenario.to_value();
         Draft { scenario, doc, raw: BTreeMap::new(), problems }
     }
@@ -154,7 +154,7 @@ impl Draft {
     fn set_doc(&mut self, doc: Value) -> bool {
         match Scenario::parse_value(doc) {
             Ok(s) => {
-                self.problems = s.validate().err().unwrap_or_default();
+                self.problems = problems_of(&s);
                 self.doc = s.to_value();
                 self.scenario = s;
                 true
@@ -202,6 +202,12 @@ impl Draft {
         }
         (2..).map(|i| format!("{base}-{i}")).find(|n| !taken(n)).unwrap_or_else(|| base.to_string())
     }
+}
+
+/// What keeps `s` from running in the page: its validation problems, or a
+/// memory budget it does not fit.
+fn problems_of(s: &Scenario) -> Vec<Problem> {
+    s.validate().and_then(|()| super::run::fits(s)).err().unwrap_or_default()
 }
 
 /// After renaming group `from` to `to`, points every reference at the new name.

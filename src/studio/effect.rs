@@ -50,9 +50,9 @@ pub enum Effect {
         /// The JSON to keep.
         value: String,
     },
-    /// Copy what is stored under `key` to `key.backup` (before something
-    /// unreadable there can be overwritten).
-    BackUp(StorageKey),
+    /// Move what is stored under `key` to `key.backup` (it is unreadable:
+    /// kept for the student, out of the way of the next page load).
+    SetAside(StorageKey),
     /// Offer a file for download, its text in pieces (a long trace never has
     /// to sit in one string).
     Download {

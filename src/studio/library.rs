@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Cmd;
 use super::effect::{Effect, StorageKey};
 use super::load::Load;
+use super::run::fits;
 use super::share::{self, LinkError};
 
 /// Something the user (or the browser) did with the library.
@@ -70,7 +71,7 @@ impl Library {
     pub fn update(&mut self, ev: LibraryEvent, running: &Scenario) -> Vec<Cmd> {
         match ev {
             LibraryEvent::OpenLink(fragment) => return self.open_link(&fragment),
-            LibraryEvent::Import(name, text) => match Scenario::from_json(&text) {
+            LibraryEvent::Import(name, text) => match Scenario::from_json(&text).and_then(|s| fits(&s).map(|()| s)) {
                 Ok(s) => {
                     self.notice = Some(Notice::Imported(name));
                     return vec![Cmd::Load(Box::new(Load::custom(s)))];
@@ -110,9 +111,14 @@ impl Library {
                     }
                 }
                 Some(Err(e)) => {
+                    let unreadable = !matches!(e, StoreError::Newer(_));
                     self.notice = Some(Notice::StorageUnreadable(e));
-                    // Keep a copy before anything can overwrite it.
-                    return vec![Cmd::Effect(Effect::BackUp(StorageKey::Saved))];
+                    // Damaged or too large: moved aside, so the next page load
+                    // does not stumble on it again and nothing overwrites it.
+                    // (A newer msgsim's list is left where that msgsim looks.)
+                    if unreadable {
+                        return vec![Cmd::Effect(Effect::SetAside(StorageKey::Saved))];
+                    }
                 }
             },
             LibraryEvent::StorageFailed => self.notice = Some(Notice::StorageFull),
@@ -154,6 +160,10 @@ impl Library {
 /// Storage format version of the saved-scenarios list.
 pub const STORE_VERSION: u32 = 1;
 
+/// The largest saved list read, in bytes (browsers keep about 5 MB per site);
+/// a larger one is set aside unread.
+pub const MAX_SAVED_BYTES: usize = 4 << 20;
+
 /// A scenario saved under a name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Saved {
@@ -182,11 +192,16 @@ pub enum StoreError {
     Corrupt,
     /// Written by a newer msgsim.
     Newer(u32),
+    /// Larger than [`MAX_SAVED_BYTES`].
+    TooLarge,
 }
 
 /// Reads the stored list. Entries that are no longer valid scenarios are
 /// left out and counted.
 pub fn parse_saved(raw: &str) -> Result<(Vec<Saved>, usize), StoreError> {
+    if raw.len() > MAX_SAVED_BYTES {
+        return Err(StoreError::TooLarge);
+    }
     let store: Store = serde_json::from_str(raw).map_err(|_| StoreError::Corrupt)?;
     if store.version > STORE_VERSION {
         return Err(StoreError::Newer(store.version));
@@ -196,7 +211,7 @@ pub fn parse_saved(raw: &str) -> Result<(Vec<Saved>, usize), StoreError> {
         .scenarios
         .into_iter()
         .filter_map(|s| {
-            let scenario = Scenario::from_value(s.scenario).ok()?;
+            let scenario = Scenario::from_value(s.scenario).ok().filter(|s| fits(s).is_ok())?;
             Some(Saved { name: s.name, scenario })
         })
         .collect();
@@ -241,7 +256,9 @@ mod tests {
         other.update(LibraryEvent::Restore(Some(value.clone())), &running);
         assert_eq!(other.saved[0].name, "my overload");
         let cmds = other.update(LibraryEvent::Restore(Some("{broken".into())), &running);
-        assert!(matches!(cmds.as_slice(), [Cmd::Effect(Effect::BackUp(StorageKey::Saved))]));
+        assert!(matches!(cmds.as_slice(), [Cmd::Effect(Effect::SetAside(StorageKey::Saved))]));
+        let huge = format!("{{\"version\":1,\"scenarios\":[],\"pad\":\"{}\"}}", "x".repeat(MAX_SAVED_BYTES));
+        assert_eq!(parse_saved(&huge).err(), Some(StoreError::TooLarge));
         assert!(matches!(other.notice, Some(Notice::StorageUnreadable(StoreError::Corrupt))));
         assert_eq!(other.saved.len(), 1, "the list in memory is kept");
     }

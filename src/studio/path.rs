@@ -1,5 +1,11 @@
 //! JSON paths like `producers[0].arrival.rate_per_s`: the names validation
 //! reports problems at, form fields edit, lessons patch and share links diff.
+//!
+//! A path only ever addresses what is already in the document (a scenario's
+//! JSON has every field, `null` for the unset ones), is at most
+//! [`MAX_DEPTH`] steps long, and is read without recursion: a crafted link
+//! cannot build objects at any depth or make serializing them overflow the
+//! stack.
 
 use std::collections::BTreeMap;
 
@@ -11,39 +17,44 @@ enum Seg {
     Index(usize),
 }
 
-fn segments(path: &str) -> Vec<Seg> {
+/// The deepest path a scenario has (`consumers[0].crash.schedule[0].at_ms` is 5 steps).
+pub const MAX_DEPTH: usize = 8;
+
+/// The steps of `path`, or `None` if it is malformed or deeper than [`MAX_DEPTH`].
+fn segments(path: &str) -> Option<Vec<Seg>> {
     let mut out = Vec::new();
+    if path.is_empty() {
+        return Some(out);
+    }
     for part in path.split('.') {
-        let (name, rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
+        let (name, rest) = part.split_once('[').map_or((part, None), |(n, r)| (n, Some(r)));
         if !name.is_empty() {
             out.push(Seg::Key(name.to_string()));
         }
-        for idx in rest.split('[') {
-            if let Ok(i) = idx.trim_end_matches(']').parse() {
-                out.push(Seg::Index(i));
+        if let Some(rest) = rest {
+            for idx in rest.split('[') {
+                out.push(Seg::Index(idx.strip_suffix(']')?.parse().ok()?));
             }
         }
+        if out.len() > MAX_DEPTH {
+            return None;
+        }
     }
-    out
+    Some(out)
 }
 
 /// The value at `path`.
 pub fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    segments(path).iter().try_fold(v, |v, s| match s {
+    segments(path)?.iter().try_fold(v, |v, s| match s {
         Seg::Key(k) => v.get(k),
         Seg::Index(i) => v.get(i),
     })
 }
 
-/// The value at `path`, creating missing object members (not array items).
+/// The value at `path`, if it exists (nothing is created).
 pub fn get_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
-    segments(path).iter().try_fold(v, |v, s| match s {
-        Seg::Key(k) => {
-            if v.is_null() {
-                *v = Value::Object(Default::default());
-            }
-            v.as_object_mut().map(|o| o.entry(k.clone()).or_insert(Value::Null))
-        }
+    segments(path)?.iter().try_fold(v, |v, s| match s {
+        Seg::Key(k) => v.get_mut(k),
         Seg::Index(i) => v.get_mut(i),
     })
 }
@@ -115,6 +126,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn paths_address_only_what_exists_and_only_so_deep() {
+        let mut doc = msgsim_sim::presets::get("reliable-queue").unwrap().scenario.to_value();
+        assert!(get_mut(&mut doc, "producers[0].messages").is_some());
+        assert!(get_mut(&mut doc, "producers[0].colour").is_none(), "no new members");
+        assert!(get_mut(&mut doc, "producers[7].messages").is_none(), "no new items");
+        assert!(get_mut(&mut doc, "producers[x].messages").is_none(), "malformed");
+        assert!(get_mut(&mut doc, "producers[0.messages").is_none(), "malformed");
+        let deep = vec!["a"; 10_000].join(".");
+        assert!(get_mut(&mut doc, &deep).is_none(), "too deep");
+        assert!(get(&doc, &deep).is_none());
+        assert_eq!(doc, msgsim_sim::presets::get("reliable-queue").unwrap().scenario.to_value(), "untouched");
     }
 
     #[test]

@@ -9,6 +9,16 @@ use msgsim_sim::{Report, Scenario, Simulation, Time, Timeline, TraceEvent};
 /// and reports, but can only be watched up to here.
 pub const TRACE_CAP: usize = 3_000_000;
 
+/// What a run in the page may hold: 1 GiB (WebAssembly memory ends at 4 GiB,
+/// and a classroom laptop has other tabs open). The trace, capped, counts.
+pub const PAGE_BUDGET: u64 = 1 << 30;
+
+/// Whether `scenario` fits the page's budget; if not, the problem says what
+/// it needs.
+pub fn fits(scenario: &Scenario) -> Result<(), Vec<msgsim_sim::Problem>> {
+    msgsim_sim::memory::check(scenario, TRACE_CAP as u64, PAGE_BUDGET)
+}
+
 /// A run being computed or computed.
 pub struct Run {
     sim: Simulation,
@@ -20,7 +30,7 @@ pub struct Run {
 impl Run {
     /// A run of a valid scenario with `seed`.
     pub fn new(scenario: &Scenario, seed: u64) -> Result<Self, Vec<msgsim_sim::Problem>> {
-        let sim = Simulation::new(scenario, seed)?.limit_trace(TRACE_CAP);
+        let sim = Simulation::new(scenario, seed)?.limit_trace(TRACE_CAP).with_memory_budget(scenario, PAGE_BUDGET)?;
         let timeline = Timeline::new(sim.fresh_metrics());
         let names = Rc::new(sim.topology().names());
         Ok(Run { sim, timeline, report: None, names })

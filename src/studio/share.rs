@@ -15,6 +15,10 @@ use super::path::{self, Patch};
 /// The link format this build writes and reads.
 pub const LINK_VERSION: u32 = 1;
 
+/// The longest fragment read, in bytes: a link is refused before any decoding
+/// if it is longer (a scenario's changes from a preset take a few hundred).
+pub const MAX_LINK_BYTES: usize = 64 << 10;
+
 /// What a link describes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
@@ -39,6 +43,8 @@ pub enum LinkError {
     FutureVersion(u32),
     /// Cut short or garbled; names the part.
     Damaged(&'static str),
+    /// Longer than [`MAX_LINK_BYTES`]: not read at all.
+    TooLong,
     /// Names a preset this build does not have.
     UnknownPreset(String),
     /// Decodes, but the scenario is not valid.
@@ -77,6 +83,9 @@ pub fn is_link(fragment: &str) -> bool {
 
 /// Decodes a fragment (with or without `#`).
 pub fn decode(fragment: &str) -> Result<Link, LinkError> {
+    if fragment.len() > MAX_LINK_BYTES {
+        return Err(LinkError::TooLong);
+    }
     let ps = params(fragment);
     let get = |k: &str| ps.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
     let version: u32 = get("v").ok_or(LinkError::Damaged("v"))?.parse().map_err(|_| LinkError::Damaged("v"))?;
@@ -115,7 +124,9 @@ pub fn scenario(link: &Link) -> Result<Scenario, LinkError> {
     for (p, v) in &link.patch {
         *path::get_mut(&mut doc, p).ok_or(LinkError::Damaged("d"))? = v.clone();
     }
-    Scenario::from_value(doc).map_err(LinkError::Invalid)
+    let s = Scenario::from_value(doc).map_err(LinkError::Invalid)?;
+    super::run::fits(&s).map_err(LinkError::Invalid)?;
+    Ok(s)
 }
 
 /// A link to `scenario` at `seed`, as changes from preset `base`.
@@ -169,6 +180,16 @@ mod tests {
         match scenario(&decode(&encode(&bad)).unwrap()) {
             Err(LinkError::Invalid(p)) => assert_eq!(p[0].path, "network.default.loss"),
             other => panic!("{other:?}"),
+        }
+        let long = format!("v=1&p=reliable-queue&seed=1&d={}", "A".repeat(MAX_LINK_BYTES));
+        assert_eq!(decode(&long), Err(LinkError::TooLong));
+        // A patch may only change fields that exist, at bounded depth.
+        for path in ["producers[0].colour", "producers[9].messages", "a.a.a.a.a.a.a.a.a.a.a"] {
+            let bad = Link {
+                patch: Patch::from([(path.to_string(), serde_json::json!({"x": 1}))]),
+                ..link_to("reliable-queue", &presets::get("reliable-queue").unwrap().scenario, 1)
+            };
+            assert_eq!(scenario(&decode(&encode(&bad)).unwrap()), Err(LinkError::Damaged("d")), "{path}");
         }
         assert!(!is_link(""));
         assert!(!is_link("#section-2"));

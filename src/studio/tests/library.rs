@@ -78,7 +78,7 @@ fn saved_scenarios_and_preferences_round_trip_through_effects() {
     assert_eq!(t.session.scenario, s.session.scenario);
     let effects = t.update(LibraryEvent::Restore(Some("{broken".into())).into());
     assert!(t.notice_view().unwrap().bad);
-    assert!(effects.contains(&Effect::BackUp(StorageKey::Saved)), "a damaged list is kept aside");
+    assert!(effects.contains(&Effect::SetAside(StorageKey::Saved)), "a damaged list is set aside");
     s.update(PresentEvent::SetLang(Lang::Zh).into());
     let effects = s.update(PresentEvent::SetTheme(Theme::Dark).into());
     let Some(Effect::Store { key: StorageKey::Prefs, value: prefs }) = effects.first() else { panic!("{effects:?}") };

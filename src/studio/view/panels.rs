@@ -230,6 +230,7 @@ impl Studio {
                 lines: vec![match e {
                     LinkError::FutureVersion(v) => tf(l, Key::LinkNewer, &[v]),
                     LinkError::Damaged(part) => tf(l, Key::LinkDamaged, &[part]),
+                    LinkError::TooLong => tf(l, Key::LinkTooLong, &[&crate::studio::share::MAX_LINK_BYTES]),
                     LinkError::UnknownPreset(p) => tf(l, Key::LinkUnknownPreset, &[p]),
                     LinkError::Invalid(ps) => problems(ps).join("; "),
                 }],
@@ -246,6 +247,7 @@ impl Studio {
                 lines: vec![match e {
                     StoreError::Corrupt => t(l, Key::StorageCorrupt).to_string(),
                     StoreError::Newer(v) => tf(l, Key::StorageNewer, &[v]),
+                    StoreError::TooLarge => tf(l, Key::StorageTooLarge, &[&crate::studio::library::MAX_SAVED_BYTES]),
                 }],
                 bad: true,
             },
