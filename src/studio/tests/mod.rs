@@ -1,6 +1,8 @@
 //! The UI's behaviour, natively: the flows a student goes through, by concern.
 
 mod editing;
+#[cfg(not(target_arch = "wasm32"))]
+mod fuzz;
 mod library;
 mod playback;
 mod views;

@@ -256,3 +256,68 @@ fn the_trace_is_streamed_in_order() {
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order across chunks");
     assert!(times.len() > 65_536, "{} records: more than one chunk", times.len());
 }
+
+/// Fuzzing the command line: random argument lists from its vocabulary and
+/// beyond. Every run ends (the scenarios are small), with exit 0, 1 or 2 and
+/// never a panic. `scripts/fuzz.sh` runs more cases (`MSGSIM_FUZZ_SECONDS`).
+#[test]
+fn any_arguments_end_in_0_1_or_2_without_a_panic() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let small = temp(
+        "small.json",
+        r#"{"producers":[{"to":"q","messages":50}],"queues":[{"name":"q"}],"consumers":[{"from":"q"}]}"#,
+    );
+    let small = small.to_str().unwrap().to_string();
+    let word = prop_oneof![
+        Just("run".to_string()),
+        Just("validate".to_string()),
+        Just("presets".to_string()),
+        Just("schema".to_string()),
+        Just("bench".to_string()),
+        Just("--preset".to_string()),
+        Just("reliable-queue".to_string()),
+        Just("--seed".to_string()),
+        Just("--until".to_string()),
+        Just("--trace".to_string()),
+        Just("--json".to_string()),
+        Just("--show".to_string()),
+        Just("--scale=0.001".to_string()),
+        Just("--repeat=1".to_string()),
+        Just("/dev/null".to_string()),
+        Just("/dev/zero".to_string()),
+        Just(small.clone()),
+        Just(std::env::temp_dir().join("fuzz.csv").to_string_lossy().into_owned()),
+        Just("-5".to_string()),
+        Just("1e309".to_string()),
+        Just("NaN".to_string()),
+        Just("18446744073709551616".to_string()),
+        "[ -~]{0,12}",
+    ];
+    let seconds: u64 = std::env::var("MSGSIM_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let args = proptest::collection::vec(word, 0..6);
+    for pass in 0u32.. {
+        let config = Config { cases: 40, failure_persistence: None, ..Config::default() };
+        let mut seed = [0u8; 32];
+        seed[..4].copy_from_slice(&pass.to_le_bytes());
+        let rng = proptest::test_runner::TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &seed);
+        TestRunner::new_with_rng(config, rng)
+            .run(&args, |args| {
+                // A bench of the full standard scenario would only be slow, not wrong.
+                if args.iter().any(|a| a == "bench") && !args.iter().any(|a| a.starts_with("--scale")) {
+                    return Ok(());
+                }
+                let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+                let o = msgsim(&refs);
+                let code = o.status.code();
+                prop_assert!(matches!(code, Some(0..=2)), "{args:?}: exit {code:?}\n{}", stderr(&o));
+                prop_assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        if std::time::Instant::now() >= deadline {
+            break;
+        }
+    }
+}

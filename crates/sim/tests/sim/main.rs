@@ -2,6 +2,7 @@
 
 mod behaviour;
 mod determinism;
+mod fuzz;
 mod golden;
 mod limits;
 mod properties;

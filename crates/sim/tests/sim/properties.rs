@@ -5,19 +5,25 @@
 use msgsim_sim::*;
 use proptest::prelude::*;
 
+/// A duration in ms from `range`, snapped to 0 below the engine's 1 µs
+/// resolution (validation refuses a non-zero duration shorter than that).
+fn ms(range: std::ops::Range<f64>) -> impl Strategy<Value = f64> {
+    range.prop_map(|x| if x < scenario::limits::MIN_DURATION_MS { 0.0 } else { x })
+}
+
 fn dist() -> impl Strategy<Value = Dist> {
     prop_oneof![
-        (0.0..20.0f64).prop_map(|ms| Dist::Constant { ms }),
-        (0.0..10.0f64, 0.0..20.0f64).prop_map(|(a, w)| Dist::Uniform { min_ms: a, max_ms: a + w }),
-        (0.0..20.0f64, 0.0..10.0f64).prop_map(|(m, s)| Dist::Normal { mean_ms: m, std_ms: s }),
-        (0.0..20.0f64).prop_map(|m| Dist::Exponential { mean_ms: m }),
+        ms(0.0..20.0).prop_map(|ms| Dist::Constant { ms }),
+        (ms(0.0..10.0), ms(0.0..20.0)).prop_map(|(a, w)| Dist::Uniform { min_ms: a, max_ms: a + w }),
+        (ms(0.0..20.0), ms(0.0..10.0)).prop_map(|(m, s)| Dist::Normal { mean_ms: m, std_ms: s }),
+        ms(0.0..20.0).prop_map(|m| Dist::Exponential { mean_ms: m }),
         (0.1..10.0f64, 0.0..1.5f64).prop_map(|(m, s)| Dist::LogNormal { median_ms: m, sigma: s }),
     ]
 }
 
 fn arrival() -> impl Strategy<Value = Arrival> {
     prop_oneof![
-        (0.0..20.0f64).prop_map(|interval_ms| Arrival::Fixed { interval_ms }),
+        ms(0.0..20.0).prop_map(|interval_ms| Arrival::Fixed { interval_ms }),
         (10.0..2_000.0f64).prop_map(|rate_per_s| Arrival::Poisson { rate_per_s }),
         (1..8u32, 1.0..50.0f64).prop_map(|(size, every_ms)| Arrival::Bursts { size, every_ms }),
     ]
@@ -26,7 +32,7 @@ fn arrival() -> impl Strategy<Value = Arrival> {
 fn backoff() -> impl Strategy<Value = Backoff> {
     (
         prop_oneof![Just(BackoffKind::Fixed), Just(BackoffKind::Exponential), Just(BackoffKind::ExponentialJitter)],
-        0.0..30.0f64,
+        ms(0.0..30.0),
         1.0..3.0f64,
     )
         .prop_map(|(kind, base_ms, multiplier)| Backoff { kind, base_ms, multiplier, max_ms: base_ms * 8.0 })
@@ -43,7 +49,7 @@ fn send() -> impl Strategy<Value = SendSpec> {
 }
 
 fn link() -> impl Strategy<Value = LinkSpec> {
-    (dist(), 0.0..0.3f64, 0.0..0.3f64, proptest::option::of((0.0..200.0f64, 1.0..100.0f64))).prop_map(
+    (dist(), 0.0..0.3f64, 0.0..0.3f64, proptest::option::of((ms(0.0..200.0), 1.0..100.0f64))).prop_map(
         |(latency, loss, duplicate, outage)| LinkSpec {
             latency,
             loss,
@@ -109,8 +115,8 @@ fn consumer() -> impl Strategy<Value = ConsumerSpec> {
         dist(),
         prop_oneof![Just(0.0), 0.0..0.2f64],
         any::<bool>(),
-        0.0..50.0f64,
-        proptest::option::of((0.0..200.0f64, 0.0..100.0f64)),
+        ms(0.0..50.0),
+        proptest::option::of((ms(0.0..200.0), ms(0.0..100.0))),
         (any::<bool>(), proptest::option::of(1..10u32), proptest::option::of(1.0..100.0f64)),
     )
         .prop_map(|(count, concurrency, processing, p, before, restart_ms, planned, (dedup, cap, ttl))| {
