@@ -59,8 +59,9 @@ export async function launch() {
 }
 
 /**
- * Opens the app in a new page and fails on any page error, console error, or
- * request that leaves the local server (the app must work offline).
+ * Opens the app in a new page and fails on any page error, console error,
+ * Content-Security-Policy violation, or request that leaves the local server
+ * (the app must work offline).
  */
 export async function openApp(browser, baseUrl, { path = '', viewport = { width: 1280, height: 720 }, locale = 'en-US', context: given } = {}) {
   const context = given ?? await browser.newContext({ viewport, locale });
@@ -68,6 +69,12 @@ export async function openApp(browser, baseUrl, { path = '', viewport = { width:
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  await page.exposeFunction('__msgsimCspViolation', (v) => problems.push(`CSP violation: ${v}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__msgsimCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
   page.on('request', (r) => {
     if (!r.url().startsWith(baseUrl) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) {
       problems.push(`network request outside the app: ${r.url()}`);

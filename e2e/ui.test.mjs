@@ -181,3 +181,28 @@ test('charts, dark theme and a projector-sized screen', async () => {
   await screenshot(page, 'charts-dark-1080p');
   assert.deepEqual(problems, []);
 });
+
+test('a strict Content-Security-Policy: no inline script or style runs, and a violation is caught', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  const csp = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/);
+  assert.equal(await page.locator('script:not([src])').count(), 0, 'no inline script in the page');
+  assert.deepEqual(problems, [], 'the app itself violates nothing');
+  // The log positions its rows without inline styles.
+  await page.getByRole('tab', { name: 'Event log' }).click();
+  await page.getByTestId('log-row').first().waitFor();
+  assert.deepEqual(problems, []);
+  // An injected inline script is refused, and the harness notices.
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = 1';
+    document.body.appendChild(s);
+  });
+  await page.waitForFunction(() => true);
+  assert.equal(await page.evaluate(() => window.__injected), undefined);
+  await page.waitForTimeout(0);
+  assert.ok(problems.some((p) => p.includes('CSP violation') || p.includes('Content Security Policy')), problems.join('\n'));
+});

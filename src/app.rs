@@ -317,6 +317,8 @@ pub fn App() -> Html {
         bottom_tabs.push((BottomTab::Compare, Key::TabCompare));
     }
     let compare_view = s.compare_view();
+    let counters = s.counters_view();
+    let topology_label = counters.summary.clone();
 
     html! {
         <div class={classes!("app", s.present.large_text.then_some("large"))} ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
@@ -340,7 +342,7 @@ pub fn App() -> Html {
                                     <span class="tag after">{ t(lang, Key::After) }</span>{ &cv.after }
                                 </figcaption>
                             }
-                            <CanvasView node_ref={refs[0].clone()} class="topology" label={t(lang, Key::TopologyView)}
+                            <CanvasView node_ref={refs[0].clone()} class="topology" label={topology_label}
                                 on_click={click(Canvas::Topology)} testid="topology" />
                         </figure>
                     </div>
@@ -372,7 +374,7 @@ pub fn App() -> Html {
                     </div>
                 </section>
                 <aside class="side">
-                    <Counters view={s.counters_view()} />
+                    <Counters view={counters} />
                     <Tabs<SideTab> lang={lang} current={side}
                         items={vec![(SideTab::Lesson, Key::TabLesson), (SideTab::Message, Key::TabMessage), (SideTab::Editor, Key::TabEditor), (SideTab::Files, Key::TabFiles)]}
                         on_select={{ let d = dispatch.clone(); Callback::from(move |x| d.emit(PresentEvent::SetSideTab(x).into())) }} />

@@ -19,7 +19,7 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
     let v = &p.view;
     let l = v.lang;
     html! {
-        <div class="panel-body compare" data-testid="compare">
+        <div class="panel-body compare" data-testid="compare" tabindex="0" role="region" aria-label={t(l, Key::TabCompare)}>
             {
                 match &v.rows {
                     None => html! { <p class="muted">{ t(l, Key::Computing) }</p> },

@@ -52,7 +52,7 @@ pub fn Counters(p: &CountersProps) -> Html {
                     },
                 }
             }
-            <h3 class="counters-title">{ t(l, Key::SoFar) }</h3>
+            <h2 class="counters-title">{ t(l, Key::SoFar) }</h2>
             <dl class="counters" data-testid="counters">
                 { cell(Key::Produced, format!("{} / {}", c.produced, v.total), "c-produced", false) }
                 { cell(Key::Sent, c.sent.to_string(), "c-sent", false) }

@@ -154,7 +154,7 @@ fn section_view(v: &EditorView, s: &Section, cb: &Callback<UiEvent>) -> Html {
     html! {
         <section id={s.target.dom_id()} class={classes!("form-section", focused.then_some("focused"))}>
             <header>
-                <h4>{ tf(l, s.title, &[&s.name]) }</h4>
+                <h3>{ tf(l, s.title, &[&s.name]) }</h3>
                 if let Some(on) = remove {
                     <button class="icon" title={t(l, Key::Remove)} aria-label={t(l, Key::Remove)} onclick={on}>{ super::icons::trash() }</button>
                 }
@@ -196,13 +196,13 @@ pub fn EditorPanel(p: &EditorProps) -> Html {
             }
             { for of(|t| matches!(t, Target::Link(_))).map(|s| section_view(v, s, cb)) }
             <button class="small" onclick={add("network.links")}>{ "+ " }{ t(l, Key::AddLinkOverride) }</button>
-            <h3>{ t(l, Key::Producers) }</h3>
+            <h2>{ t(l, Key::Producers) }</h2>
             { for of(|t| matches!(t, Target::Producer(_))).map(|s| section_view(v, s, cb)) }
             <button class="small" onclick={add("producers")}>{ "+ " }{ t(l, Key::AddProducer) }</button>
-            <h3>{ t(l, Key::Queues) }</h3>
+            <h2>{ t(l, Key::Queues) }</h2>
             { for of(|t| matches!(t, Target::Queue(_))).map(|s| section_view(v, s, cb)) }
             <button class="small" onclick={add("queues")}>{ "+ " }{ t(l, Key::AddQueue) }</button>
-            <h3>{ t(l, Key::Consumers) }</h3>
+            <h2>{ t(l, Key::Consumers) }</h2>
             { for of(|t| matches!(t, Target::Consumer(_))).map(|s| section_view(v, s, cb)) }
             <button class="small" onclick={add("consumers")}>{ "+ " }{ t(l, Key::AddConsumer) }</button>
         </div>

@@ -51,12 +51,12 @@ pub fn FilesPanel(p: &FilesPanelProps) -> Html {
     };
     html! {
         <div class="panel-body files" data-testid="files">
-            <h3>{ t(l, Key::OpenScenario) }</h3>
+            <h2>{ t(l, Key::OpenScenario) }</h2>
             <label class="file-drop">
                 <input type="file" accept=".json,application/json" data-testid="import" onchange={on_pick} />
                 <span>{ t(l, Key::OpenOrDrop) }</span>
             </label>
-            <h3>{ t(l, Key::Export) }</h3>
+            <h2>{ t(l, Key::Export) }</h2>
             <div class="export-grid">
                 <span>{ t(l, Key::TabEditor) }</span>
                 <button data-testid="export-scenario" onclick={export(Export::Scenario)}>{ "JSON" }</button>
@@ -73,7 +73,7 @@ pub fn FilesPanel(p: &FilesPanelProps) -> Html {
                         </>
                     }) }
             </div>
-            <h3>{ t(l, Key::MyScenarios) }</h3>
+            <h2>{ t(l, Key::MyScenarios) }</h2>
             <form class="save-as" onsubmit={save}>
                 <input type="text" data-testid="save-name" placeholder={t(l, Key::SaveName)} value={(*name).clone()} oninput={on_name} />
                 <button type="submit" data-testid="save">{ t(l, Key::Save) }</button>

@@ -28,7 +28,7 @@ pub fn LessonPanel(p: &LessonPanelProps) -> Html {
         return html! {
             <div class="panel-body lessons" data-testid="lessons">
                 <p class="intro" data-testid="intro">{ t(l, Key::Intro) }</p>
-                <h3>{ t(l, Key::Lessons) }</h3>
+                <h2>{ t(l, Key::Lessons) }</h2>
                 <ol class="lesson-list">
                     { for v.list.iter().map(|(id, title)| html! {
                         <li><button class="link" data-lesson={id.clone()} onclick={emit(UiEvent::Lesson(LessonEvent::Open(Some(id.clone()))))}>{ title }</button></li>
@@ -49,7 +49,7 @@ pub fn LessonPanel(p: &LessonPanelProps) -> Html {
     html! {
         <div class="panel-body lessons" data-testid="lesson">
             <button class="link back" onclick={emit(UiEvent::Lesson(LessonEvent::Open(None)))}>{ "← " }{ t(l, Key::AllLessons) }</button>
-            <h3 data-testid="lesson-title">{ &d.title }</h3>
+            <h2 data-testid="lesson-title">{ &d.title }</h2>
             <p>{ &d.explain }</p>
             <div class="sides">
                 { side_button(false, &d.before) }

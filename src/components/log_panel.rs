@@ -2,6 +2,7 @@
 //! the DOM), tied to the clock and the selection.
 
 use msgsim_sim::EventKind;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -29,6 +30,26 @@ pub fn LogPanel(p: &LogPanelProps) -> Html {
     let v = &p.view;
     let l = v.lang;
     let scroller = use_node_ref();
+    let spacer = use_node_ref();
+
+    // Sizes and positions are set through the style object after each render,
+    // not as style attributes: the page's Content-Security-Policy allows no
+    // inline styles.
+    {
+        let (spacer, total) = (spacer.clone(), v.total);
+        use_effect(move || {
+            if let Some(el) = spacer.cast::<HtmlElement>() {
+                let _ = el.style().set_property("height", &format!("{}px", total as f64 * ROW_HEIGHT));
+                let rows = el.children();
+                for i in 0..rows.length() {
+                    let Some(row) = rows.item(i).and_then(|r| r.dyn_into::<HtmlElement>().ok()) else { continue };
+                    if let Some(n) = row.get_attribute("data-row").and_then(|n| n.parse::<u32>().ok()) {
+                        let _ = row.style().set_property("top", &format!("{}px", f64::from(n) * ROW_HEIGHT));
+                    }
+                }
+            }
+        });
+    }
 
     // Keep "now" in view while following.
     {
@@ -103,22 +124,23 @@ pub fn LogPanel(p: &LogPanelProps) -> Html {
                 </label>
                 <span class="muted" data-testid="log-total">{ format!("{} {}", v.total, t(l, Key::Rows)) }</span>
             </div>
-            <div class="log-scroll" ref={scroller} onscroll={on_scroll} data-testid="log">
-                <div class="log-spacer" style={format!("height:{}px", v.total as f64 * ROW_HEIGHT)}>
+            <div class="log-scroll" ref={scroller} onscroll={on_scroll} data-testid="log" tabindex="0" role="region"
+                aria-label={t(l, Key::TabLog)}>
+                <div class="log-spacer" ref={spacer}>
                     { for v.rows.iter().map(|r| {
                         let cb = p.on_event.clone();
                         let row = r.row;
                         html! {
-                            <div class={classes!("log-row", r.future.then_some("future"), r.now.then_some("now"),
+                            <button type="button" class={classes!("log-row", r.future.then_some("future"), r.now.then_some("now"),
                                     r.selected.then_some("selected"), r.fault.then_some("fault"))}
-                                style={format!("top:{}px", r.row as f64 * ROW_HEIGHT)} data-testid="log-row"
+                                data-row={r.row.to_string()} data-testid="log-row"
                                 onclick={Callback::from(move |_| cb.emit(UiEvent::Log(LogEvent::Row(row))))}>
                                 <span class="t">{ format!("{:.3}", r.time_ms) }</span>
                                 <span class={classes!("k", r.kind.name())}>{ &r.kind_text }</span>
                                 <span class="n">{ if r.peer.is_empty() { r.node.clone() } else { format!("{} → {}", r.node, r.peer) } }</span>
                                 <span class="m">{ r.msg.map(|m| format!("#{m}")).unwrap_or_default() }</span>
                                 <span class="d">{ &r.detail }</span>
-                            </div>
+                            </button>
                         }
                     }) }
                 </div>

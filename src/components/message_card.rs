@@ -36,7 +36,7 @@ pub fn MessageCard(p: &MessageCardProps) -> Html {
     html! {
         <div class="panel-body card" data-testid="message-card">
             <header>
-                <h3 data-testid="message-title">{ tf(l, Key::MessageTitle, &[&v.msg]) }</h3>
+                <h2 data-testid="message-title">{ tf(l, Key::MessageTitle, &[&v.msg]) }</h2>
                 <span class="muted">{ tf(l, Key::KeyIs, &[&v.key]) }</span>
                 <button class="icon" onclick={clear} title={t(l, Key::ClearSelection)} aria-label={t(l, Key::ClearSelection)}>{ super::icons::close() }</button>
             </header>
@@ -48,10 +48,11 @@ pub fn MessageCard(p: &MessageCardProps) -> Html {
                     let cb = p.on_event.clone();
                     let index = r.index;
                     html! {
-                        <li class={classes!(r.fault.then_some("fault"), r.future.then_some("future"))}
-                            onclick={Callback::from(move |_| cb.emit(UiEvent::Playback(PlaybackEvent::SeekEvent(index))))}>
-                            <span class="t">{ format!("{:.3} ms", r.time_ms) }</span>
-                            <span>{ &r.text }</span>
+                        <li class={classes!(r.fault.then_some("fault"), r.future.then_some("future"))}>
+                            <button type="button" onclick={Callback::from(move |_| cb.emit(UiEvent::Playback(PlaybackEvent::SeekEvent(index))))}>
+                                <span class="t">{ format!("{:.3} ms", r.time_ms) }</span>
+                                <span>{ &r.text }</span>
+                            </button>
                         </li>
                     }
                 }) }

@@ -22,7 +22,8 @@ pub struct NoticeProps {
 pub fn NoticeBanner(p: &NoticeProps) -> Html {
     let Some(v) = &p.view else { return html! {} };
     html! {
-        <div class={classes!("notice-banner", v.bad.then_some("bad"))} role={if v.bad { "alert" } else { "status" }} data-testid="notice">
+        <section class={classes!("notice-banner", v.bad.then_some("bad"))} role={if v.bad { "alert" } else { "status" }}
+            aria-label={v.title.clone()} data-testid="notice">
             <div>
                 <strong>{ &v.title }</strong>
                 if !v.lines.is_empty() {
@@ -30,7 +31,7 @@ pub fn NoticeBanner(p: &NoticeProps) -> Html {
                 }
             </div>
             <button class="icon" onclick={p.on_dismiss.clone()} aria-label={t(p.lang, Key::Close)} title={t(p.lang, Key::Close)}>{ super::icons::close() }</button>
-        </div>
+        </section>
     }
 }
 
@@ -63,9 +64,9 @@ pub fn ShareDialog(p: &ShareProps) -> Html {
     html! {
         <div class="modal" role="dialog" aria-modal="true" aria-label={t(l, Key::ShareLink)}>
             <div class="modal-box">
-                <h3>{ t(l, Key::ShareLink) }</h3>
+                <h2>{ t(l, Key::ShareLink) }</h2>
                 <p class="muted">{ t(l, Key::ShareHelp) }</p>
-                <input type="text" readonly=true value={url.clone()} data-testid="share-url"
+                <input type="text" readonly=true value={url.clone()} data-testid="share-url" aria-label={t(l, Key::ShareLink)}
                     onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().select())} />
                 <div class="modal-actions">
                     <button class="primary" onclick={copy}>{ if *copied { t(l, Key::Copied) } else { t(l, Key::CopyLink) } }</button>
@@ -102,7 +103,7 @@ pub fn HelpOverlay(p: &HelpProps) -> Html {
     html! {
         <div class="modal" role="dialog" aria-modal="true" aria-label={t(l, Key::Shortcuts)} data-testid="shortcuts">
             <div class="modal-box">
-                <h3>{ t(l, Key::Shortcuts) }</h3>
+                <h2>{ t(l, Key::Shortcuts) }</h2>
                 <table class="keys">
                     { for rows.iter().map(|(k, what)| html! { <tr><td><kbd>{ *k }</kbd></td><td>{ t(l, *what) }</td></tr> }) }
                 </table>

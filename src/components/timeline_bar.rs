@@ -35,7 +35,7 @@ pub fn TimelineBar(p: &TimelineBarProps) -> Html {
         })
     };
     html! {
-        <div class="timeline">
+        <section class="timeline" aria-label={t(l, Key::Timeline)}>
             <input type="range" data-testid="timeline" min="0" max={ms_text(v.horizon.max(1))} step="0.001"
                 value={ms_text(v.time)} oninput={seek} aria-label={t(l, Key::Timeline)} />
             <span class="clock" data-testid="clock">
@@ -48,6 +48,6 @@ pub fn TimelineBar(p: &TimelineBarProps) -> Html {
             if v.truncated {
                 <span class="badge warn">{ t(l, Key::TraceTruncated) }</span>
             }
-        </div>
+        </section>
     }
 }

@@ -119,7 +119,7 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
             <button data-testid="share" onclick={p.on_share.clone()} title={t(l, Key::ShareLink)}>{ t(l, Key::Share) }</button>
             <div class="spacer" />
             <button class={classes!("icon", v.large_text.then_some("active"))} data-testid="large-text"
-                onclick={emit(UiEvent::Present(PresentEvent::SetLargeText(!v.large_text)))} title={t(l, Key::LargeText)} aria-label={t(l, Key::LargeText)}
+                onclick={emit(UiEvent::Present(PresentEvent::SetLargeText(!v.large_text)))} title={t(l, Key::LargeText)} aria-label={format!("A+ {}", t(l, Key::LargeText))}
                 aria-pressed={v.large_text.to_string()}>{ "A+" }</button>
             <button class="icon" onclick={p.on_fullscreen.clone()} title={t(l, Key::Fullscreen)} aria-label={t(l, Key::Fullscreen)}>{ super::icons::fullscreen() }</button>
             <button class="icon" data-testid="help" onclick={emit(UiEvent::Present(PresentEvent::ShowHelp(true)))} title={t(l, Key::Shortcuts)} aria-label={t(l, Key::Shortcuts)}>{ "?" }</button>

@@ -28,6 +28,7 @@ texts! {
         "msgsim makes messaging between services visible: producers, brokers and consumers over links that delay, lose, duplicate and reorder messages — and the acks, retries, idempotency keys and dead-letter queues that keep the business outcome correct. Every run is deterministic: the same scenario and seed give the same result on every machine.",
         "msgsim 让服务之间的消息通信一目了然:生产者、消息代理和消费者之间的链路会延迟、丢失、重复和乱序投递消息;确认、重试、幂等键和死信队列则保证业务结果正确。每次运行都是确定的:相同的场景和种子在任何机器上都得到相同的结果。"
     ),
+    TopologySummary => ("Topology at {0} ms: {1} messages on links, {2} waiting in queues, {3} of {4} processing slots busy, {5} nodes down.", "拓扑({0} 毫秒):链路上有 {1} 条消息,队列中有 {2} 条在等待,{4} 个处理槽中 {3} 个忙碌,{5} 个节点宕机。"),
     TopologyView => ("Topology: services and the messages between them", "拓扑:服务以及它们之间的消息"),
     Scenario => ("Scenario", "场景"),
     CustomScenario => ("Custom scenario", "自定义场景"),

@@ -142,3 +142,38 @@ fn exports_match_the_run() {
     let Some(Effect::Download { name, parts, .. }) = s.update(Export::Scenario.into()).pop() else { panic!() };
     assert!(name.ends_with(".json") && parts[0].contains("\"producers\""));
 }
+
+#[test]
+fn hostile_names_survive_every_export_escaped() {
+    let nasty = "<script>\"&x\n'";
+    let mut s = studio_with("reliable-queue");
+    edit(&mut s, "queues[0].name", FieldKind::Text, nasty);
+    assert_eq!(s.session.scenario.queues[0].name, nasty, "the name runs");
+    while s.compute(50_000) {}
+    let text = |e: Option<Effect>| match e {
+        Some(Effect::Download { parts, .. }) => parts.concat(),
+        other => panic!("{other:?}"),
+    };
+    // SVG: text only, escaped; nothing that runs or loads.
+    for d in [Diagram::Topology, Diagram::Sequence, Diagram::Charts] {
+        let svg = text(s.update(Export::Svg(d).into()).pop());
+        assert!(!svg.contains("<script") && !svg.contains("javascript:"), "{d:?}");
+        assert!(!svg.contains("<foreignObject") && !svg.contains("href"), "{d:?}");
+        let attributes = svg.split('<').flat_map(|tag| tag.split_whitespace().skip(1).map(str::to_string).collect::<Vec<_>>());
+        assert!(attributes.filter(|a| a.to_ascii_lowercase().starts_with("on")).count() == 0, "{d:?}: an event handler");
+        if d == Diagram::Topology {
+            assert!(svg.contains("&lt;script&gt;&quot;&amp;x"), "the name is there, escaped");
+        }
+    }
+    // CSV: one quoted field, quotes doubled; the newline stays inside it.
+    let csv = text(s.update(Export::Trace(true).into()).pop());
+    assert!(csv.contains("\"<script>\"\"&x\n'\""), "quoted and doubled");
+    // JSON Lines and the scenario: JSON strings, read back exactly.
+    let jsonl = text(s.update(Export::Trace(false).into()).pop());
+    let peer = jsonl.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).find_map(|v| {
+        v.get("peer").and_then(|p| p.as_str()).filter(|p| p.starts_with("<script")).map(str::to_string)
+    });
+    assert_eq!(peer.as_deref(), Some(nasty));
+    let json = text(s.update(Export::Scenario.into()).pop());
+    assert_eq!(msgsim_sim::Scenario::from_json(&json).map(|s| s.queues[0].name.clone()), Ok(nasty.to_string()));
+}

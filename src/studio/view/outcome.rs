@@ -23,6 +23,9 @@ pub struct CountersView {
     pub report: Option<Rc<Report>>,
     /// One plain sentence saying why the verdict is what it is.
     pub sentence: String,
+    /// The topology picture in words, at the moment shown (the canvas's text
+    /// alternative).
+    pub summary: String,
     /// UI language.
     pub lang: Lang,
 }
@@ -98,7 +101,15 @@ impl Studio {
             Some(r) => verdict_sentence(lang, r),
             None => t(lang, Key::Computing).to_string(),
         };
+        let down = m.up.iter().filter(|up| !**up).count();
+        let now = msgsim_sim::time::to_ms(self.playback.clock.time);
+        let summary = tf(
+            lang,
+            Key::TopologySummary,
+            &[&now, &m.messages_in_flight, &m.total_depth, &m.total_busy, &m.slots, &down],
+        );
         CountersView {
+            summary,
             counts: m.counts,
             in_flight: m.messages_in_flight,
             queue_depth: m.total_depth,
