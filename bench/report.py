@@ -45,6 +45,8 @@ def main():
     d = Path(sys.argv[1])
     machine = sys.argv[2] if len(sys.argv) > 2 else "unknown machine"
     native, simpy, browser = load(d, "native.json"), load(d, "simpy.json"), load(d, "browser.json")
+    lossy = load(d, "lossy.json")
+    l_eps = lossy["events_per_second"]
     size_total = next(line for line in (d / "size.txt").read_text().splitlines() if line.startswith("total"))
     gzip_bytes = int(size_total.split()[-3])
 
@@ -60,6 +62,7 @@ def main():
     # or the sizes are too small to judge it (smoke mode).
     rows = [
         ("native engine, standard scenario", f"{n_eps / 1e6:.2f} M events/s; {native['messages_per_second'] / 1e6:.2f} M messages/s; {msgs:,} messages in {native['seconds']:.3f} s (first run {native.get('first_seconds', native['seconds']):.3f} s)", "≥ 10 M events/s", n_eps >= 10e6),
+        ("native engine, lossy scenario (5M messages, 1% loss, 1 h ack timeout)", f"{l_eps / 1e6:.2f} M events/s; {lossy['messages']:,} messages in {lossy['seconds']:.3f} s; peak RSS {lossy['peak_rss_bytes'] / 1e6:.0f} MB", "≥ 10 M events/s", l_eps >= 10e6),
         ("memory per pending event", f"{native['bytes_per_pending_event']} bytes (at most {native['max_pending_events']} pending)", "≤ 64 bytes", native["bytes_per_pending_event"] <= 64),
         ("peak memory (RSS)", f"{native['peak_rss_bytes'] / 1e6:.0f} MB", "", None),
         ("SimPy model, same scenario", f"{simpy_mps:,.0f} messages/s; {simpy['seconds']:.2f} s", "", None),

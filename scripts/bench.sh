@@ -32,6 +32,7 @@ say "native engine (cargo --profile bench)"
 logged bench-build cargo build --profile bench -p msgsim-cli --locked
 native="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/msgsim"
 "$native" bench --scale "$scale" --repeat 3 --json > "$out/native.json"
+"$native" bench bench/lossy.json --scale "$scale" --repeat 3 --json > "$out/lossy.json"
 
 say "SimPy model"
 "$MSGSIM_ROOT/.tools/venv/bin/python" bench/simpy_model.py bench/standard.json --scale "$scale" --repeat 3 > "$out/simpy.json"

@@ -54,7 +54,7 @@ impl Palette {
             Theme::Light => Palette {
                 background: Color::hex(0xfbfcfe),
                 ink: Color::hex(0x1e293b),
-                muted: Color::hex(0x64748b),
+                muted: Color::hex(0x52606f),
                 grid: Color::hex(0xe2e8f0),
                 node: Color::hex(0xffffff),
                 link: Color::hex(0xa7b3c4),
