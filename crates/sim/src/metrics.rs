@@ -69,6 +69,10 @@ pub struct Metrics {
     pub depth: Vec<u32>,
     /// Busy processing slots per node (non-zero only for consumers).
     pub busy: Vec<u32>,
+    /// Messages held at a node, waiting: at a producer, produced but not yet
+    /// sent (its backlog); at a consumer, delivered but waiting for a free
+    /// slot (its prefetch buffer). Queues keep theirs in `depth`.
+    pub waiting: Vec<u32>,
     /// Whether each node is up (consumers crash; others never do).
     pub up: Vec<bool>,
     /// Ready messages over all queues.
@@ -83,6 +87,11 @@ pub struct Metrics {
     pub total_busy: u64,
     /// Processing slots over all consumers (concurrency × instances).
     pub slots: u64,
+    /// Most retries that reached a broker within one 10 ms window (windows
+    /// aligned on the run's start): how much retries arrive in waves.
+    pub retry_peak_10ms: u32,
+    /// The current 10 ms window and the retries that reached brokers in it.
+    retry_window: (Time, u32),
     // Time integrals of the levels, kept as `level × now − stamps`: `stamps`
     // adds the time of every unit added to the level and subtracts the time
     // of every unit taken away, so each unit counts from its arrival to its
@@ -112,6 +121,7 @@ impl Metrics {
             messages_in_flight: 0,
             depth: vec![0; n],
             busy: vec![0; n],
+            waiting: vec![0; n],
             up: vec![true; n],
             total_depth: 0,
             max_total_depth: 0,
@@ -119,6 +129,8 @@ impl Metrics {
             dead_letters: vec![0; n],
             total_busy: 0,
             slots,
+            retry_peak_10ms: 0,
+            retry_window: (0, 0),
             depth_stamps: 0,
             busy_stamps: 0,
             node_depth_stamps: vec![0; n],
@@ -167,7 +179,10 @@ impl Metrics {
         let node = usize::from(e.node);
         let carries = e.packet.carries_message();
         match e.kind {
-            EventKind::Produce => c.produced += 1,
+            EventKind::Produce => {
+                c.produced += 1;
+                self.waiting[node] += 1;
+            }
             EventKind::Send | EventKind::Duplicate => {
                 self.packets_in_flight += 1;
                 self.messages_in_flight += u64::from(carries);
@@ -176,6 +191,9 @@ impl Metrics {
                 } else if matches!(e.packet, PacketKind::Publish | PacketKind::Request) {
                     c.sent += 1;
                     c.retries += u64::from(e.attempt > 1);
+                    if e.attempt <= 1 {
+                        self.waiting[node] = self.waiting[node].saturating_sub(1);
+                    }
                 } else if e.packet == PacketKind::Deliver {
                     c.redeliveries += u64::from(e.delivery > 1);
                     // A delivery leaves the ready queue (auto-ack too).
@@ -193,6 +211,9 @@ impl Metrics {
                     }
                 } else if matches!(e.packet, PacketKind::Deliver | PacketKind::Request) {
                     c.delivered += 1;
+                    self.waiting[node] += 1;
+                } else if e.is_retry_arrival() {
+                    self.retry_arrived(e.time);
                 }
             }
             EventKind::Enqueue | EventKind::Requeue => self.change_depth(node, true),
@@ -206,6 +227,7 @@ impl Metrics {
                 self.dead_letters[node] += 1;
             }
             EventKind::ProcessStart => {
+                self.waiting[node] = self.waiting[node].saturating_sub(1);
                 self.busy[node] += 1;
                 self.total_busy += 1;
                 self.busy_stamps = self.busy_stamps.wrapping_add(u128::from(self.now));
@@ -229,9 +251,17 @@ impl Metrics {
             EventKind::ProcessFail => self.free_slot(node),
             EventKind::Timeout => c.timeouts += 1,
             EventKind::GiveUp => c.gave_up += 1,
-            EventKind::Discard => c.discarded += 1,
+            EventKind::Discard => {
+                c.discarded += 1;
+                // Refused on arrival (down, or a full window); a crash's
+                // discards were cleared by the crash.
+                if matches!(e.cause, Cause::NodeDown | Cause::BufferFull) {
+                    self.waiting[node] = self.waiting[node].saturating_sub(1);
+                }
+            }
             EventKind::Crash => {
                 c.crashes += 1;
+                self.waiting[node] = 0;
                 let lost = u64::from(self.busy[node]);
                 self.busy_stamps = self.busy_stamps.wrapping_sub(area(lost, self.now));
                 self.total_busy -= lost;
@@ -242,6 +272,18 @@ impl Metrics {
             EventKind::Confirm | EventKind::Nack | EventKind::Backoff | EventKind::Stale => {}
         }
         debug_assert!(e.node == NO_NODE || node < self.depth.len());
+    }
+
+    /// A retry reached a broker at `t`: counts it in its 10 ms window.
+    #[inline(never)]
+    fn retry_arrived(&mut self, t: Time) {
+        let window = t / RETRY_WINDOW;
+        if self.retry_window.0 == window {
+            self.retry_window.1 += 1;
+        } else {
+            self.retry_window = (window, 1);
+        }
+        self.retry_peak_10ms = self.retry_peak_10ms.max(self.retry_window.1);
     }
 
     /// Time-weighted mean of the total queue depth over `[0, now]`.
@@ -268,6 +310,9 @@ impl Metrics {
         integral(self.total_busy, self.now, self.busy_stamps) as f64 / (self.slots as f64 * self.now as f64)
     }
 }
+
+/// The window of [`Metrics::retry_peak_10ms`], µs.
+pub const RETRY_WINDOW: Time = 10_000;
 
 /// The time integral of a level over `[0, now]`, from its stamps (see
 /// [`Metrics`]' fields).

@@ -146,6 +146,9 @@ pub struct Report {
     pub control_lost: u64,
     /// Consumer crashes.
     pub crashes: u64,
+    /// Most producer retries that reached a broker within one 10 ms window:
+    /// retries that arrive in synchronised waves make this high.
+    pub retry_peak_10ms: u64,
     /// Produce → first effect, in ms.
     pub latency: LatencyStats,
     /// Messages applied per simulated second.
@@ -224,6 +227,7 @@ impl Report {
             ordering_violations: c.ordering_violations,
             control_lost: c.control_lost,
             crashes: c.crashes,
+            retry_peak_10ms: u64::from(m.retry_peak_10ms),
             latency: LatencyStats::of(&i.latencies.samples),
             throughput: if sim_time == 0 {
                 0.0

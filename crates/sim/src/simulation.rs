@@ -108,9 +108,15 @@ impl Simulation {
         let mut crash_plans = Vec::with_capacity(scenario.consumers.len());
         let mut first = 0u16;
         for (g, spec) in scenario.consumers.iter().enumerate() {
-            let mut entries: Vec<(Time, Option<u32>, Time)> =
-                spec.crash.schedule.iter().map(|s| (time::ms(s.at_ms), s.instance, time::ms(s.down_ms))).collect();
-            entries.sort_by_key(|e| e.0);
+            // By time, ties in the order written (an unstable sort on (time,
+            // position): a stable sort would add its own code to the download).
+            let mut order: Vec<(Time, usize)> =
+                spec.crash.schedule.iter().enumerate().map(|(i, s)| (time::ms(s.at_ms), i)).collect();
+            order.sort_unstable();
+            let entries: Vec<(Time, Option<u32>, Time)> = order
+                .iter()
+                .map(|&(at, i)| (at, spec.crash.schedule[i].instance, time::ms(spec.crash.schedule[i].down_ms)))
+                .collect();
             if let Some(&(at, _, _)) = entries.first() {
                 ctx.scheduler.push(at, Event::PlannedCrash { group: g as u16, entry: 0 });
             }

@@ -7,7 +7,7 @@
 //! the few events after the nearest checkpoint. It also keeps a compact time
 //! series for charts.
 
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, RETRY_WINDOW};
 use crate::time::Time;
 use crate::trace::{EventKind, TraceEvent};
 
@@ -75,6 +75,10 @@ pub struct Timeline {
     indexed: usize,
     samples: Vec<Sample>,
     sample_width: Time,
+    /// Retries that reached brokers per 10 ms window: `(window, count)` for
+    /// every window with at least one, in time order (sparse, so a long run
+    /// with few retries costs little).
+    retry_windows: Vec<(u64, u32)>,
 }
 
 impl Timeline {
@@ -91,6 +95,7 @@ impl Timeline {
             indexed: 0,
             samples: Vec::new(),
             sample_width: 1_000,
+            retry_windows: Vec::new(),
         }
     }
 
@@ -128,6 +133,13 @@ impl Timeline {
                     self.open.push(i as u32);
                 }
                 EventKind::Arrive | EventKind::Lost => {
+                    if e.is_retry_arrival() {
+                        let w = e.time / RETRY_WINDOW;
+                        match self.retry_windows.last_mut() {
+                            Some((last, n)) if *last == w => *n += 1,
+                            _ => self.retry_windows.push((w, 1)),
+                        }
+                    }
                     if let Some(f) = self.fate.get_mut(e.tx as usize) {
                         *f = if e.kind == EventKind::Lost { Fate::Lost } else { Fate::Arrived };
                     }
@@ -187,6 +199,12 @@ impl Timeline {
             }
             self.samples = merged;
         }
+    }
+
+    /// Retries that reached brokers per [`RETRY_WINDOW`]: `(window index,
+    /// count)` for each window that had any, in time order.
+    pub fn retry_windows(&self) -> &[(u64, u32)] {
+        &self.retry_windows
     }
 
     /// The chart series: at most [`MAX_SAMPLES`] points, in time order.

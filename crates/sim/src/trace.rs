@@ -212,6 +212,12 @@ impl TraceEvent {
             cause: Cause::None,
         }
     }
+
+    /// A producer's retry (attempt 2 or later) reaching its broker.
+    #[inline]
+    pub fn is_retry_arrival(&self) -> bool {
+        self.kind == EventKind::Arrive && self.packet == PacketKind::Publish && self.attempt > 1
+    }
 }
 
 /// FNV-1a, 64 bit: a tiny, fully specified hash, so the same trace hashes the

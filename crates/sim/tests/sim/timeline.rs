@@ -96,3 +96,59 @@ fn queries_past_the_end_clamp_instead_of_panicking() {
     assert_eq!(tl.open_at(short, 10_000).len(), tl.open_at(trace, 100).len());
     assert_eq!(tl.metrics_at(trace, usize::MAX), *tl.head());
 }
+
+#[test]
+fn retry_windows_count_every_retry_reaching_a_broker_and_peak_as_the_report_says() {
+    for preset in ["retry-storm", "backoff-with-jitter", "acks-and-retries"] {
+        let s = presets::get(preset).unwrap().scenario.clone();
+        let sim = run(&s, s.seed);
+        let mut tl = Timeline::new(sim.fresh_metrics());
+        tl.extend(sim.trace());
+        let w = tl.retry_windows();
+        let arrivals = sim.trace().iter().filter(|e| e.is_retry_arrival()).count();
+        assert!(arrivals > 0, "{preset} retries");
+        assert_eq!(w.iter().map(|x| x.1 as usize).sum::<usize>(), arrivals, "{preset}");
+        assert!(w.windows(2).all(|p| p[0].0 < p[1].0), "{preset}: one entry per window, in order");
+        assert_eq!(w.iter().map(|x| u64::from(x.1)).max(), Some(sim.report().retry_peak_10ms), "{preset}");
+    }
+}
+
+/// `waiting` follows what producers and consumers hold: a consumer never
+/// holds more than its prefetch window (waiting plus busy), bursts do wait in
+/// its buffer, a producer's window holds back its backlog, and a run that
+/// settles ends with nothing waiting.
+#[test]
+fn waiting_counts_consumer_buffers_and_producer_backlogs() {
+    for (preset, waits_at) in [
+        ("async-queue", NodeKind::Consumer),
+        ("backpressure", NodeKind::Producer),
+        ("crash-before-ack", NodeKind::Consumer),
+    ] {
+        let s = presets::get(preset).unwrap().scenario.clone();
+        let sim = run(&s, s.seed);
+        let topo = sim.topology();
+        let mut m = sim.fresh_metrics();
+        let mut most = 0;
+        for e in sim.trace() {
+            m.apply(e);
+            for (i, n) in topo.nodes.iter().enumerate() {
+                if n.kind == NodeKind::Consumer {
+                    let q = &s.queues[topo.nodes[usize::from(n.queue)].group];
+                    if q.ack == AckMode::Manual && q.prefetch > 0 {
+                        assert!(
+                            m.waiting[i] + m.busy[i] <= q.prefetch,
+                            "{preset}: node {i} holds more than its window"
+                        );
+                    }
+                }
+                if n.kind == waits_at {
+                    most = most.max(m.waiting[i]);
+                }
+            }
+        }
+        assert!(most > 1, "{preset}: something waits at a {waits_at:?}");
+        if sim.report().status.unsettled() == 0 {
+            assert!(m.waiting.iter().all(|&w| w == 0), "{preset}: {:?}", m.waiting);
+        }
+    }
+}
