@@ -49,7 +49,8 @@ async function auditViews(page, tabs) {
   await page.getByTestId('files').waitFor();
   await check('files');
   await page.getByRole('tab', { name: tabs.lessons }).click();
-  await page.getByTestId('lesson-compare').click();
+  await page.getByTestId('lesson-compare-0').click();
+  await page.getByTestId('reveal-outcome').click();
   await page.locator('div[data-testid=compare] table').waitFor();
   await check('comparison');
   await page.getByTestId('help').click();
@@ -65,7 +66,7 @@ async function auditViews(page, tabs) {
 
 const TABS = {
   en: { log: 'Event log', charts: 'Charts', scenario: 'Scenario', files: 'Files', lessons: 'Lessons' },
-  zh: { log: '事件日志', charts: '图表', scenario: '场景', files: '文件', lessons: '课程' },
+  zh: { log: '事件日志', charts: '图表', scenario: '场景', files: '文件', lessons: '课时' },
 };
 
 for (const theme of ['light', 'dark']) {

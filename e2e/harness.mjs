@@ -104,6 +104,12 @@ export async function waitForVerdict(page) {
   return page.getByTestId('verdict').getAttribute('data-verdict');
 }
 
+/** In a lesson (predict first): presses Reveal, then waits for the verdict. */
+export async function revealVerdict(page) {
+  await page.getByTestId('reveal-outcome').click();
+  return waitForVerdict(page);
+}
+
 /** Moves the timeline to `ms` as a user dragging the slider would. */
 export async function seek(page, ms) {
   await page.getByTestId('timeline').evaluate((el, v) => {

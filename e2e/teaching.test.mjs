@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serveDist, launch, openApp, screenshot, waitForVerdict, seek, clockMs, downloadText, nativeTraceCsv, nativeReport,
+  serveDist, launch, openApp, screenshot, waitForVerdict, revealVerdict, seek, clockMs, downloadText, nativeTraceCsv,
+  nativeReport,
 } from './harness.mjs';
 
 let server, chrome;
@@ -12,15 +13,23 @@ after(async () => { await chrome?.close(); await server?.close(); });
 
 const tab = (page, name) => page.getByRole('tab', { name }).click();
 
-test('a lesson flips its setting; side by side shows the difference', async () => {
+test('a lesson hides its outcome until Reveal, flips its setting; side by side shows both verdicts', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url);
   await waitForVerdict(page);
   await page.locator('[data-lesson=idempotency]').click();
-  assert.equal(await waitForVerdict(page), 'duplicates');
   assert.match(await page.getByTestId('lesson-question').textContent(), /Question for the class/);
-  await page.getByTestId('lesson-after').click();
-  assert.equal(await waitForVerdict(page), 'correct');
-  await page.getByTestId('lesson-compare').click();
+  // Predict first: no verdict, percentiles or takeaway before the end; the counters so far stay.
+  assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'hidden');
+  assert.equal(await page.getByTestId('lesson-takeaway').count(), 0);
+  assert.ok(await page.getByTestId('c-produced').isVisible());
+  assert.equal(await revealVerdict(page), 'duplicates');
+  await page.getByTestId('lesson-takeaway').waitFor();
+  await page.getByTestId('lesson-side-1').click();
+  assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'hidden', 'another setup: predict again');
+  assert.equal(await revealVerdict(page), 'correct');
+  await page.getByTestId('lesson-compare-0').click();
+  await page.getByTestId('compare-hidden').waitFor();
+  await page.getByTestId('reveal-outcome').click();
   const row = page.locator('[data-testid=compare] tr[data-row=duplicate_effects]');
   await row.waitFor();
   assert.equal(await row.getAttribute('class'), 'better');
@@ -28,8 +37,46 @@ test('a lesson flips its setting; side by side shows the difference', async () =
   assert.ok(before > 0);
   assert.deepEqual(await row.locator('td').allTextContents(), [String(before), '→', '0']);
   assert.ok(await page.getByTestId('topology-reference').isVisible(), 'both runs are drawn');
+  assert.deepEqual(await page.getByTestId('pane-verdict').evaluateAll((els) => els.map((e) => e.dataset.verdict)), ['duplicates', 'correct']);
   await seek(page, 500);
   await screenshot(page, 'lesson-compare');
+  assert.deepEqual(problems, []);
+});
+
+test('a lesson plays to its end and the outcome appears; the setting turns hiding off', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  await page.locator('[data-lesson=lossy-link]').click();
+  assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'hidden');
+  await page.getByTestId('speed').selectOption('10000');
+  await page.getByTestId('play').click();
+  // The first setup is the healthy link: at its end, its verdict appears on its own.
+  await page.waitForSelector('[data-testid=verdict][data-verdict=correct]');
+  await page.getByTestId('lesson-takeaway').waitFor();
+  await page.getByTestId('predict-first').uncheck();
+  await page.getByTestId('lesson-side-1').click();
+  assert.notEqual(await waitForVerdict(page), 'hidden', 'free exploration shows the outcome at once');
+  assert.deepEqual(problems, []);
+});
+
+test('jump buttons go to each loss and back; step back undoes a step', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  await page.locator('[data-lesson=crash-before-ack]').click();
+  assert.equal(await page.getByTestId('jump-kind').inputValue(), 'crash', 'the lesson opens on its moment');
+  await page.getByTestId('jump-next').click();
+  const first = await page.getByTestId('event-count').textContent();
+  await page.getByTestId('jump-next').click();
+  const second = await page.getByTestId('event-count').textContent();
+  assert.notEqual(first, second);
+  await page.keyboard.press('[');
+  assert.equal(await page.getByTestId('event-count').textContent(), first);
+  await page.keyboard.press('ArrowLeft');
+  assert.notEqual(await page.getByTestId('event-count').textContent(), first);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByTestId('event-count').textContent(), first);
+  // Marks over the timeline: the crashes so far (the rest is hidden until the end).
+  assert.ok(await page.locator('[data-testid=timeline-marks] rect.crash').count() >= 1);
   assert.deepEqual(problems, []);
 });
 
@@ -54,7 +101,7 @@ test('switching language mid-run keeps the run, and the choice is remembered', a
 test('a first visit follows the browser language', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url, { locale: 'zh-CN' });
   await page.waitForFunction(() => document.querySelector('[data-testid=play]').textContent.includes('播放'));
-  assert.equal(await page.getByRole('tab', { name: '课程' }).count(), 1);
+  assert.equal(await page.getByRole('tab', { name: '课时' }).count(), 1);
   assert.deepEqual(problems, []);
 });
 
@@ -62,7 +109,7 @@ test('a share link opened in a fresh page reproduces the exact run and report', 
   const { page, problems } = await openApp(chrome.browser, server.url);
   await waitForVerdict(page);
   await page.locator('[data-lesson=crash-before-ack]').click();
-  await waitForVerdict(page);
+  await revealVerdict(page);
   await tab(page, 'Scenario');
   const msgs = page.locator('[data-path="producers[0].messages"]');
   await msgs.fill('150');
@@ -82,7 +129,8 @@ test('a share link opened in a fresh page reproduces the exact run and report', 
   };
 
   const fresh = await openApp(chrome.browser, server.url, { path: url.slice(url.indexOf('#')) });
-  await waitForVerdict(fresh.page);
+  assert.equal(await fresh.page.getByTestId('verdict').getAttribute('data-verdict'), 'hidden', 'a lesson link: predict first');
+  await revealVerdict(fresh.page);
   await fresh.page.waitForFunction(() => document.querySelector('[data-testid=clock]').textContent.startsWith('700.000'));
   assert.equal(await fresh.page.getByTestId('verdict').getAttribute('data-verdict'), want.verdict);
   assert.equal(await fresh.page.getByTestId('verdict-sentence').textContent(), want.sentence);
@@ -161,8 +209,47 @@ test('exports: the trace is byte-for-byte the native CLI trace; scenario, SVG an
   assert.match(svg, /order-queue/);
   const png = (await get('export-sequence-png')).bytes;
   assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  const slide = await get('export-slide-png');
+  assert.equal(slide.name, 'msgsim-acks-and-retries-seed1-slide.png');
+  assert.deepEqual([...slide.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a slide is a PNG');
+  // 1920×1080 at twice the resolution: the PNG header's width and height.
+  assert.deepEqual([slide.bytes.readUInt32BE(16), slide.bytes.readUInt32BE(20)], [3840, 2160]);
   assert.deepEqual(problems, []);
 });
+
+test('the share dialog shows a QR code, warns about a local address, and Esc closes it from its field', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  await page.getByTestId('share').click();
+  await page.getByTestId('share-qr').waitFor();
+  const box = await page.getByTestId('share-qr').boundingBox();
+  assert.ok(box.width >= 300 && Math.abs(box.width - box.height) < 2, `large and square: ${box.width}×${box.height}`);
+  assert.ok(await page.getByTestId('share-local').isVisible(), 'served at 127.0.0.1: students cannot reach it');
+  await page.getByTestId('share-url').focus();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('share-url').waitFor({ state: 'detached' });
+  assert.deepEqual(problems, []);
+});
+
+test('clicking a link opens its own form; the first value creates its override', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await page.getByTestId('preset').selectOption('reliable-queue');
+  await waitForVerdict(page);
+  // The link from the producer (left column, 13% of the width) to the queue
+  // (middle): one node each, so both sit half-way down the area under the
+  // column headings (26 px) and above the legend (22 px).
+  const canvas = page.getByTestId('topology');
+  const b = await canvas.boundingBox();
+  await canvas.click({ position: { x: b.width * 0.31, y: 26 + (b.height - 48) / 2 } });
+  await page.getByTestId('new-link-note').waitFor();
+  const loss = page.locator('[data-path="network.links[0].loss"]');
+  await loss.fill('0.5');
+  await loss.press('Enter');
+  await page.locator('#edit-link-0').waitFor();
+  await page.waitForSelector('[data-testid=verdict][data-verdict=losses]');
+  assert.deepEqual(problems, []);
+});
+
 
 test('a saved scenario survives a reload', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url);

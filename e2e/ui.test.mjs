@@ -113,7 +113,7 @@ test('the event log is virtualised and a row click selects its message', async (
   const inDom = await page.getByTestId('log-row').count();
   assert.ok(inDom <= 80, `only the visible rows are in the DOM (${inDom} of ${total})`);
   await page.getByTestId('log-kind').selectOption('effect');
-  await page.waitForFunction(() => document.querySelector('[data-testid=log-total]').textContent.startsWith('400 '));
+  await page.waitForFunction(() => document.querySelector('[data-testid=log-total]').textContent.startsWith('1000 '));
   await page.getByTestId('log-row').first().click();
   await page.getByTestId('message-title').waitFor();
   await screenshot(page, 'event-log');

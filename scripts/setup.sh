@@ -99,6 +99,12 @@ ensure_browser() {
     apt_install "Chromium" chromium chromium-driver
 }
 
+# Chinese glyphs, so the layout tests measure Chinese text as it really renders.
+ensure_cjk_fonts() {
+    if [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1; then return; fi
+    apt_install "Chinese fonts" fonts-noto-cjk
+}
+
 setup_web() {
     ensure_toolchain
     ensure_npm_tools
@@ -109,6 +115,7 @@ setup_web() {
 setup_test() {
     setup_web
     ensure_browser
+    ensure_cjk_fonts
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

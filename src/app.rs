@@ -13,16 +13,16 @@ use web_sys::{HtmlCanvasElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::{
-    CanvasView, ComparePanel, Counters, EditorPanel, FilesPanel, HelpOverlay, LessonPanel, LogPanel, MessageCard,
-    NoticeBanner, SequenceTools, ShareDialog, Tabs, TimelineBar, Toolbar,
+    CanvasView, ComparePanel, Counters, EditorPanel, FilesPanel, HelpOverlay, LessonPanel, LessonQuestion, LogPanel,
+    MarkTools, MessageCard, NoticeBanner, SequenceTools, ShareDialog, Tabs, TimelineBar, Toolbar,
 };
 use crate::i18n::{Key, t};
 use crate::platform;
 use crate::render::canvas::CanvasPainter;
 use crate::render::palette::Theme;
 use crate::studio::{
-    BottomTab, Canvas, Diagram, Effect, LibraryEvent, PlaybackEvent, PresentEvent, SideTab, Startup, StorageKey,
-    Studio, UiEvent,
+    BottomTab, Canvas, Diagram, Effect, LessonEvent, LibraryEvent, PlaybackEvent, PresentEvent, SideTab, Startup,
+    StorageKey, Studio, UiEvent,
 };
 
 /// Wall-clock budget for computing the run in one frame, ms.
@@ -31,8 +31,6 @@ const COMPUTE_BUDGET_MS: f64 = 8.0;
 const COMPUTE_SLICE: u64 = 4_000;
 /// While playing, the DOM (counters, log, slider) re-renders at most this often, ms.
 const DOM_INTERVAL_MS: f64 = 100.0;
-/// Text scale of the canvases in large-text mode.
-const LARGE_TEXT: f64 = 1.35;
 
 fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
@@ -81,7 +79,7 @@ impl Loop {
                 s.refresh_histogram();
                 lp.last_histogram = now;
             }
-            let scale = if s.present.large_text { LARGE_TEXT } else { 1.0 };
+            let scale = s.present.text_scale();
             paint(&lp.refs[0], scale, |p| s.draw(Diagram::Topology, p));
             if s.session.reference.is_some() {
                 paint(&lp.refs[3], scale, |p| s.draw(Diagram::Reference, p));
@@ -117,7 +115,7 @@ fn typing_in_a_field() -> bool {
 /// and offers it as a PNG.
 fn download_png(studio: &Studio, name: &str, diagram: Diagram, size: (f64, f64)) {
     let Some(c) = platform::offscreen_canvas(size, 2.0) else { return };
-    let Some(mut p) = CanvasPainter::with_size(&c, size, 2.0, 1.0) else { return };
+    let Some(mut p) = CanvasPainter::with_size(&c, size, 2.0, studio.present.text_scale()) else { return };
     studio.draw(diagram, &mut p);
     if let Ok(url) = c.to_data_url_with_type("image/png") {
         platform::download_url(name, &url);
@@ -171,6 +169,9 @@ fn shortcut(key: &str, s: &Studio) -> Option<UiEvent> {
     Some(match key {
         " " => PlaybackEvent::TogglePlay.into(),
         "ArrowRight" => PlaybackEvent::Step.into(),
+        "ArrowLeft" => PlaybackEvent::StepBack.into(),
+        "[" => PlaybackEvent::Jump(false).into(),
+        "]" => PlaybackEvent::Jump(true).into(),
         "+" | "=" => PlaybackEvent::ShiftSpeed(true).into(),
         "-" | "_" => PlaybackEvent::ShiftSpeed(false).into(),
         "Home" => PlaybackEvent::Restart.into(),
@@ -252,7 +253,9 @@ pub fn App() -> Html {
             let options = EventListenerOptions::enable_prevent_default();
             let listener = EventListener::new_with_options(&gloo::utils::window(), "keydown", options, move |e| {
                 let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                if typing_in_a_field() || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                // Esc closes a dialog even from the field inside it (the share link).
+                let closes_dialog = e.key() == "Escape" && studio.borrow().present.dialog_open();
+                if !closes_dialog && (typing_in_a_field() || e.ctrl_key() || e.meta_key() || e.alt_key()) {
                     return;
                 }
                 let Some(ev) = shortcut(&e.key(), &studio.borrow()) else { return };
@@ -318,6 +321,7 @@ pub fn App() -> Html {
     }
     let compare_view = s.compare_view();
     let counters = s.counters_view();
+    let lesson_view = s.lesson_view();
     let topology_label = counters.summary.clone();
 
     html! {
@@ -331,7 +335,10 @@ pub fn App() -> Html {
                     <div class={classes!("stage-top", comparing.then_some("split"))}>
                         if let Some(cv) = &compare_view {
                             <figure class="side-view">
-                                <figcaption><span class="tag before">{ t(lang, Key::Before) }</span>{ &cv.before }</figcaption>
+                                <figcaption>
+                                    <span class="tag before">{ t(lang, Key::Before) }</span>{ &cv.before }
+                                    { verdict_badge(cv.before_verdict) }
+                                </figcaption>
                                 <CanvasView node_ref={refs[3].clone()} class="topology" label={cv.before.clone()}
                                     on_click={Callback::noop()} testid="topology-reference" />
                             </figure>
@@ -340,6 +347,7 @@ pub fn App() -> Html {
                             if let Some(cv) = &compare_view {
                                 <figcaption>
                                     <span class="tag after">{ t(lang, Key::After) }</span>{ &cv.after }
+                                    { verdict_badge(cv.after_verdict) }
                                 </figcaption>
                             }
                             <CanvasView node_ref={refs[0].clone()} class="topology" label={topology_label}
@@ -347,13 +355,18 @@ pub fn App() -> Html {
                         </figure>
                     </div>
                     <div class="bottom">
-                        <Tabs<BottomTab> lang={lang} current={bottom} items={bottom_tabs}
-                            on_select={{ let d = dispatch.clone(); Callback::from(move |b| d.emit(PresentEvent::SetBottomTab(b).into())) }} />
+                        <div class="tab-row">
+                            <Tabs<BottomTab> lang={lang} current={bottom} items={bottom_tabs}
+                                on_select={{ let d = dispatch.clone(); Callback::from(move |b| d.emit(PresentEvent::SetBottomTab(b).into())) }} />
+                            <MarkTools lang={lang} ids={s.present.show_ids} by_key={s.present.colour_by_key} on_event={dispatch.clone()} />
+                            if bottom == BottomTab::Sequence {
+                                <SequenceTools lang={lang} on_zoom_in={on(PresentEvent::ZoomSequence(true).into())} on_zoom_out={on(PresentEvent::ZoomSequence(false).into())} />
+                            }
+                        </div>
                         {
                             match bottom {
                                 BottomTab::Sequence => html! {
                                     <div class="panel-body sequence-body">
-                                        <SequenceTools lang={lang} on_zoom_in={on(PresentEvent::ZoomSequence(true).into())} on_zoom_out={on(PresentEvent::ZoomSequence(false).into())} />
                                         <CanvasView node_ref={refs[1].clone()} class="sequence" label={t(lang, Key::TabSequence)}
                                             on_click={click(Canvas::Sequence)} testid="sequence" />
                                     </div>
@@ -374,13 +387,20 @@ pub fn App() -> Html {
                     </div>
                 </section>
                 <aside class="side">
-                    <Counters view={counters} />
+                    if let Some(d) = &lesson_view.open {
+                        <LessonQuestion detail={d.clone()} lang={lang} />
+                    }
+                    <Counters view={counters} on_reveal={on(LessonEvent::Reveal.into())} />
                     <Tabs<SideTab> lang={lang} current={side}
                         items={vec![(SideTab::Lesson, Key::TabLesson), (SideTab::Message, Key::TabMessage), (SideTab::Editor, Key::TabEditor), (SideTab::Files, Key::TabFiles)]}
                         on_select={{ let d = dispatch.clone(); Callback::from(move |x| d.emit(PresentEvent::SetSideTab(x).into())) }} />
                     {
                         match side {
-                            SideTab::Lesson => html! { <LessonPanel view={s.lesson_view()} on_event={dispatch.clone()} /> },
+                            SideTab::Lesson => {
+                                // Keyed by lesson: a newly opened lesson starts scrolled to its top.
+                                let key = lesson_view.open.as_ref().map_or_else(String::new, |d| d.id.clone());
+                                html! { <LessonPanel {key} view={lesson_view.clone()} on_event={dispatch.clone()} /> }
+                            }
                             SideTab::Message => html! { <MessageCard view={s.message_view()} lang={lang} on_event={dispatch.clone()} /> },
                             SideTab::Editor => html! { <EditorPanel view={s.editor_view()} on_event={dispatch.clone()} /> },
                             SideTab::Files => html! {
@@ -395,5 +415,15 @@ pub fn App() -> Html {
                 <HelpOverlay lang={lang} on_close={on(PresentEvent::ShowHelp(false).into())} />
             }
         </div>
+    }
+}
+
+/// A run's verdict beside its pane's caption (compare mode).
+fn verdict_badge(v: Option<(&'static str, &'static str)>) -> Html {
+    match v {
+        Some((class, text)) => {
+            html! { <span class={classes!("badge", class)} data-testid="pane-verdict" data-verdict={class}>{ text }</span> }
+        }
+        None => html! {},
     }
 }

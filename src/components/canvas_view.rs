@@ -52,13 +52,51 @@ pub struct SequenceToolsProps {
     pub on_zoom_out: Callback<MouseEvent>,
 }
 
-/// Zoom buttons over the sequence diagram.
+/// Zoom buttons for the sequence diagram (beside its tab).
 #[component]
 pub fn SequenceTools(p: &SequenceToolsProps) -> Html {
     html! {
-        <div class="overlay-tools">
+        <div class="tab-tools" role="group" aria-label={t(p.lang, Key::TabSequence)}>
             <button class="icon" title={t(p.lang, Key::ZoomIn)} aria-label={t(p.lang, Key::ZoomIn)} onclick={p.on_zoom_in.clone()}>{ super::icons::plus() }</button>
             <button class="icon" title={t(p.lang, Key::ZoomOut)} aria-label={t(p.lang, Key::ZoomOut)} onclick={p.on_zoom_out.clone()}>{ super::icons::minus() }</button>
+        </div>
+    }
+}
+
+/// Props of [`MarkTools`].
+#[derive(Properties, PartialEq)]
+pub struct MarkToolsProps {
+    /// UI language.
+    pub lang: Lang,
+    /// Ids are shown.
+    pub ids: bool,
+    /// Colours are by key.
+    pub by_key: bool,
+    /// Where the changes go.
+    pub on_event: Callback<crate::studio::UiEvent>,
+}
+
+/// How the diagrams mark messages: their ids, colours by business key.
+#[component]
+pub fn MarkTools(p: &MarkToolsProps) -> Html {
+    use crate::studio::{PresentEvent, UiEvent};
+    let toggle = |make: fn(bool) -> PresentEvent| {
+        let cb = p.on_event.clone();
+        Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
+            cb.emit(UiEvent::Present(make(on)));
+        })
+    };
+    html! {
+        <div class="tab-tools marks-tools">
+            <label title={t(p.lang, Key::ShowIdsHelp)}>
+                <input type="checkbox" data-testid="show-ids" checked={p.ids} onchange={toggle(PresentEvent::SetShowIds)} />
+                { t(p.lang, Key::ShowIds) }
+            </label>
+            <label title={t(p.lang, Key::ColourByKeyHelp)}>
+                <input type="checkbox" data-testid="colour-by-key" checked={p.by_key} onchange={toggle(PresentEvent::SetColourByKey)} />
+                { t(p.lang, Key::ColourByKey) }
+            </label>
         </div>
     }
 }

@@ -22,6 +22,7 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
         <div class="panel-body compare" data-testid="compare" tabindex="0" role="region" aria-label={t(l, Key::TabCompare)}>
             {
                 match &v.rows {
+                    None if v.hidden => html! { <p class="muted" data-testid="compare-hidden">{ t(l, Key::HiddenUntilEnd) }</p> },
                     None => html! { <p class="muted">{ t(l, Key::Computing) }</p> },
                     Some(rows) => html! {
                         <table>

@@ -185,15 +185,12 @@ pub fn EditorPanel(p: &EditorProps) -> Html {
             }
             { for v.general.iter().map(|g| html! { <p class="field-error" role="alert">{ crate::i18n::problem_line(l, g) }</p> }) }
             { for of(|t| matches!(t, Target::Run | Target::Network)).map(|s| section_view(v, s, cb)) }
-            if let Some((from, to)) = &v.suggested_link {
-                <p class="notice">
-                    <button class="small" data-testid="add-link-override" onclick={{
-                        let cb = cb.clone();
-                        let (from, to) = (from.clone(), to.clone());
-                        Callback::from(move |_| cb.emit(UiEvent::Edit(EditEvent::AddLinkOverride(from.clone(), to.clone()))))
-                    }}>{ tf(l, Key::OverrideLink, &[from, to]) }</button>
-                </p>
-            }
+            { for of(|t| matches!(t, Target::NewLink)).map(|s| html! {
+                <>
+                    <p class="notice" data-testid="new-link-note">{ t(l, Key::NewLinkNote) }</p>
+                    { section_view(v, s, cb) }
+                </>
+            }) }
             { for of(|t| matches!(t, Target::Link(_))).map(|s| section_view(v, s, cb)) }
             <button class="small" onclick={add("network.links")}>{ "+ " }{ t(l, Key::AddLinkOverride) }</button>
             <h2>{ t(l, Key::Producers) }</h2>

@@ -72,6 +72,9 @@ pub fn FilesPanel(p: &FilesPanelProps) -> Html {
                             <button data-testid={format!("export-{id}-png")} onclick={export(Export::Png(which))}>{ "PNG" }</button>
                         </>
                     }) }
+                <span>{ t(l, Key::Slide) }</span>
+                <span></span>
+                <button data-testid="export-slide-png" onclick={export(Export::Png(Diagram::Slide))}>{ "PNG" }</button>
             </div>
             <h2>{ t(l, Key::MyScenarios) }</h2>
             <form class="save-as" onsubmit={save}>

@@ -24,6 +24,22 @@ pub fn pause() -> Html {
 pub fn step() -> Html {
     icon(html! { <><path d="M3 3v10l7-5z" fill="currentColor" stroke="none" /><path d="M12.5 3v10" /></> })
 }
+/// Back one step (the step icon, mirrored).
+pub fn step_back() -> Html {
+    icon(html! { <><path d="M13 3v10L6 8z" fill="currentColor" stroke="none" /><path d="M3.5 3v10" /></> })
+}
+/// Jump to the next (`true`) or previous moment: a double arrowhead and a bar.
+pub fn jump(forward: bool) -> Html {
+    if forward {
+        icon(
+            html! { <><path d="M2 3v10l5-5zM7.5 3v10l5-5z" fill="currentColor" stroke="none" /><path d="M14 3v10" /></> },
+        )
+    } else {
+        icon(
+            html! { <><path d="M14 3v10L9 8zM8.5 3v10l-5-5z" fill="currentColor" stroke="none" /><path d="M2 3v10" /></> },
+        )
+    }
+}
 /// ↺
 pub fn restart() -> Html {
     icon(html! { <><path d="M3 8a5 5 0 1 0 1.6-3.7" /><path d="M3 2.5v3h3" /></> })

@@ -1,10 +1,12 @@
-//! The lesson panel: the list of lessons, or one lesson with its before/after.
+//! The lesson panel: the list of lessons, or one lesson — its setups, the
+//! answer once revealed, what to watch and what changes; and the lesson's
+//! question, shown above the counters.
 
 use yew::prelude::*;
 
-use crate::i18n::{Key, t};
-use crate::studio::view::LessonView;
-use crate::studio::{LessonEvent, UiEvent};
+use crate::i18n::{Key, t, tf};
+use crate::studio::view::{LessonDetail, LessonView};
+use crate::studio::{LessonEvent, PresentEvent, UiEvent};
 
 /// Props of [`LessonPanel`].
 #[derive(Properties, PartialEq)]
@@ -37,37 +39,99 @@ pub fn LessonPanel(p: &LessonPanelProps) -> Html {
             </div>
         };
     };
-    let side_button = |after: bool, label: &str| {
-        let active = d.side == Some(after) && !d.comparing;
-        html! {
-            <button class={classes!("side", active.then_some("active"))} data-testid={if after { "lesson-after" } else { "lesson-before" }}
-                onclick={emit(UiEvent::Lesson(LessonEvent::Side(after)))}>
-                <small>{ t(l, if after { Key::After } else { Key::Before }) }</small>{ label.to_string() }
-            </button>
-        }
+    let predict = {
+        let cb = p.on_event.clone();
+        Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
+            cb.emit(UiEvent::Present(PresentEvent::SetPredictFirst(on)));
+        })
     };
     html! {
         <div class="panel-body lessons" data-testid="lesson">
             <button class="link back" onclick={emit(UiEvent::Lesson(LessonEvent::Open(None)))}>{ "← " }{ t(l, Key::AllLessons) }</button>
-            <h2 data-testid="lesson-title">{ &d.title }</h2>
+            { setup_buttons(d, l, &emit) }
+            {
+                match &d.takeaway {
+                    Some(text) => html! {
+                        <div class="callout takeaway" data-testid="lesson-takeaway"><strong>{ t(l, Key::Takeaway) }</strong><p>{ text }</p></div>
+                    },
+                    None => html! {},
+                }
+            }
             <p>{ &d.explain }</p>
-            <div class="sides">
-                { side_button(false, &d.before) }
-                { side_button(true, &d.after) }
-                <button class={classes!("side", d.comparing.then_some("active"))} data-testid="lesson-compare" onclick={emit(UiEvent::Lesson(LessonEvent::Compare))}>
-                    <small>{ t(l, Key::Compare) }</small>{ t(l, Key::SideBySide) }
-                </button>
-            </div>
-            <div class="changes">
-                <strong>{ t(l, Key::TheChange) }</strong>
-                <ul>
-                    { for d.changes.iter().map(|(path, before, after)| html! {
-                        <li><code>{ path }</code>{ ": " }<span class="was">{ before }</span>{ " → " }<span class="now">{ after }</span></li>
-                    }) }
-                </ul>
-            </div>
             <div class="callout watch"><strong>{ t(l, Key::WhatToWatch) }</strong><p>{ &d.watch }</p></div>
-            <div class="callout question" data-testid="lesson-question"><strong>{ t(l, Key::QuestionForClass) }</strong><p>{ &d.question }</p></div>
+            <div class="changes" data-testid="lesson-changes">
+                <strong>{ t(l, Key::TheChange) }</strong>
+                { for d.changes.iter().map(|g| html! {
+                    <>
+                        if d.changes.len() > 1 { <p class="pair">{ format!("{} → {}", g.from, g.to) }</p> }
+                        <ul>
+                            { for g.rows.iter().map(|r| html! {
+                                <li><span class="what">{ &r.what }</span>{ ": " }<span class="was">{ &r.was }</span>{ " → " }<span class="now">{ &r.now }</span></li>
+                            }) }
+                        </ul>
+                    </>
+                }) }
+            </div>
+            <label class="predict-first">
+                <input type="checkbox" data-testid="predict-first" checked={d.predict_first} onchange={predict} />
+                { t(l, Key::PredictFirst) }
+            </label>
+        </div>
+    }
+}
+
+/// Props of [`LessonQuestion`].
+#[derive(Properties, PartialEq)]
+pub struct LessonQuestionProps {
+    /// The open lesson.
+    pub detail: LessonDetail,
+    /// UI language.
+    pub lang: crate::i18n::Lang,
+}
+
+/// The open lesson's title and question, above the counters: on screen
+/// whatever panel is open, so the class keeps the question in view.
+#[component]
+pub fn LessonQuestion(p: &LessonQuestionProps) -> Html {
+    html! {
+        <section class="lesson-question" data-testid="lesson-question" aria-label={t(p.lang, Key::QuestionForClass)}>
+            <h2 data-testid="lesson-title">{ &p.detail.title }</h2>
+            <p><strong>{ t(p.lang, Key::QuestionForClass) }{ " · " }</strong>{ &p.detail.question }</p>
+        </section>
+    }
+}
+
+/// A button per setup, and one per neighbouring pair to show side by side.
+fn setup_buttons(d: &LessonDetail, l: crate::i18n::Lang, emit: &dyn Fn(UiEvent) -> Callback<MouseEvent>) -> Html {
+    let n = d.setups.len();
+    let small = |i: usize| match (i, n) {
+        (0, 2) => t(l, Key::Before).to_string(),
+        (1, 2) => t(l, Key::After).to_string(),
+        _ => tf(l, Key::RunN, &[&(i + 1)]),
+    };
+    html! {
+        <div class="sides">
+            { for d.setups.iter().enumerate().map(|(i, label)| {
+                let active = d.side == Some(i) && d.comparing.is_none();
+                html! {
+                    <button class={classes!("side", active.then_some("active"))} data-testid={format!("lesson-side-{i}")}
+                        aria-pressed={active.to_string()} onclick={emit(UiEvent::Lesson(LessonEvent::Side(i)))}>
+                        <small>{ small(i) }</small>{ label.clone() }
+                    </button>
+                }
+            }) }
+            { for (0..n.saturating_sub(1)).map(|i| {
+                let active = d.comparing == Some(i);
+                let main = if n == 2 { t(l, Key::SideBySide).to_string() } else { format!("{} ↔ {}", i + 1, i + 2) };
+                html! {
+                    <button class={classes!("side", "pair", active.then_some("active"))} data-testid={format!("lesson-compare-{i}")}
+                        aria-pressed={active.to_string()} title={tf(l, Key::SideBySideOf, &[&d.setups[i], &d.setups[i + 1]])}
+                        onclick={emit(UiEvent::Lesson(LessonEvent::Compare(i)))}>
+                        <small>{ t(l, Key::Compare) }</small>{ main }
+                    </button>
+                }
+            }) }
         </div>
     }
 }

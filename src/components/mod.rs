@@ -15,12 +15,12 @@ mod tabs;
 mod timeline_bar;
 mod toolbar;
 
-pub use canvas_view::{CanvasView, SequenceTools};
+pub use canvas_view::{CanvasView, MarkTools, SequenceTools};
 pub use compare_panel::ComparePanel;
 pub use counters::{Counters, CountersProps};
 pub use editor::{EditorPanel, EditorProps};
 pub use files_panel::FilesPanel;
-pub use lesson_panel::LessonPanel;
+pub use lesson_panel::{LessonPanel, LessonQuestion};
 pub use log_panel::{LogPanel, LogPanelProps};
 pub use message_card::MessageCard;
 pub use overlays::{HelpOverlay, NoticeBanner, ShareDialog};

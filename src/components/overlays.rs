@@ -46,7 +46,8 @@ pub struct ShareProps {
     pub on_close: Callback<MouseEvent>,
 }
 
-/// The share link, ready to copy.
+/// The share link, ready to copy, and as a QR code large enough to scan
+/// off a projector.
 #[component]
 pub fn ShareDialog(p: &ShareProps) -> Html {
     let copied = use_state(|| false);
@@ -61,11 +62,29 @@ pub fn ShareDialog(p: &ShareProps) -> Html {
         })
     };
     let l = p.lang;
+    let qr = crate::studio::qr::Qr::of(url);
+    let qr_view = match &qr {
+        Some(q) => {
+            let side = q.size + 8;
+            html! {
+                <svg class="qr" data-testid="share-qr" viewBox={format!("0 0 {side} {side}")} role="img" aria-label={t(l, Key::QrLabel)}
+                    shape-rendering="crispEdges">
+                    <rect width={side.to_string()} height={side.to_string()} class="qr-light" />
+                    <path d={q.path(4)} class="qr-dark" />
+                </svg>
+            }
+        }
+        None => html! { <p class="muted" data-testid="share-qr-too-long">{ t(l, Key::QrTooLong) }</p> },
+    };
     html! {
         <div class="modal" role="dialog" aria-modal="true" aria-label={t(l, Key::ShareLink)}>
-            <div class="modal-box">
+            <div class="modal-box share-box">
                 <h2>{ t(l, Key::ShareLink) }</h2>
                 <p class="muted">{ t(l, Key::ShareHelp) }</p>
+                { qr_view }
+                if crate::studio::qr::is_local(url) {
+                    <p class="notice" data-testid="share-local">{ t(l, Key::ShareLocal) }</p>
+                }
                 <input type="text" readonly=true value={url.clone()} data-testid="share-url" aria-label={t(l, Key::ShareLink)}
                     onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().select())} />
                 <div class="modal-actions">
@@ -93,6 +112,8 @@ pub fn HelpOverlay(p: &HelpProps) -> Html {
     let rows = [
         ("Space", Key::ShortcutPlay),
         ("→", Key::ShortcutStep),
+        ("←", Key::ShortcutStepBack),
+        ("[ / ]", Key::ShortcutJump),
         ("+ / −", Key::ShortcutSpeed),
         ("Home", Key::ShortcutRestart),
         ("Esc", Key::ShortcutEscape),

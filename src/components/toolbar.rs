@@ -90,6 +90,7 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
                     title={format!("{} (Space)", t(l, if v.playing { Key::Pause } else { Key::Play }))}>
                     { if v.playing { super::icons::pause() } else { super::icons::play() } }{ t(l, if v.playing { Key::Pause } else { Key::Play }) }
                 </button>
+                <button data-testid="step-back" onclick={emit(UiEvent::Playback(PlaybackEvent::StepBack))} title={format!("{} (←)", t(l, Key::StepBackShort))} aria-label={t(l, Key::StepBackShort)}>{ super::icons::step_back() }</button>
                 <button data-testid="step" onclick={emit(UiEvent::Playback(PlaybackEvent::Step))} title={format!("{} (→)", t(l, Key::Step))} aria-label={t(l, Key::Step)}>{ super::icons::step() }<span class="label">{ t(l, Key::Step) }</span></button>
                 <button data-testid="restart" onclick={emit(UiEvent::Playback(PlaybackEvent::Restart))} title={format!("{} (Home)", t(l, Key::Restart))} aria-label={t(l, Key::Restart)}>{ super::icons::restart() }<span class="label">{ t(l, Key::Restart) }</span></button>
             </div>

@@ -167,6 +167,38 @@ mod tests {
         }
     }
 
+    /// Half-width punctuation beside a Chinese character, if any.
+    fn half_width_in_chinese(s: &str) -> Option<String> {
+        // A Chinese character or CJK punctuation; full-width brackets may hold
+        // a key name like `?`.
+        let cjk = |c: Option<char>| {
+            c.is_some_and(|c| matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff01}'..='\u{ff07}' | '\u{ff0a}'..='\u{ffef}'))
+        };
+        let chars: Vec<char> = s.chars().collect();
+        chars.iter().enumerate().find_map(|(i, &c)| {
+            let near = cjk(i.checked_sub(1).map(|j| chars[j])) || cjk(chars.get(i + 1).copied());
+            (",;:?!()".contains(c) && near)
+                .then(|| chars[i.saturating_sub(6)..(i + 6).min(chars.len())].iter().collect())
+        })
+    }
+
+    /// Chinese text uses full-width punctuation (，；：？！（）) beside Chinese
+    /// characters: every UI string, preset text, problem message and lesson.
+    #[test]
+    fn chinese_punctuation_is_full_width() {
+        let mut zh: Vec<String> = Key::ALL.iter().map(|&k| t(Lang::Zh, k).to_string()).collect();
+        for p in msgsim_sim::presets::all() {
+            let (n, d) = preset_text(Lang::Zh, p.id, "", "");
+            zh.extend([n, d]);
+        }
+        zh.extend(problems::tests::every_kind().iter().map(|k| problem_message(Lang::Zh, k)));
+        for l in crate::lessons::all() {
+            zh.extend(l.texts().into_iter().map(|t| t.zh.clone()));
+        }
+        let bad: Vec<String> = zh.iter().filter_map(|s| half_width_in_chinese(s)).collect();
+        assert!(bad.is_empty(), "half-width punctuation in Chinese: {bad:?}");
+    }
+
     #[test]
     fn browser_tags() {
         assert_eq!(Lang::from_tag("zh-CN"), Some(Lang::Zh));

@@ -11,54 +11,58 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
         return kind.english();
     }
     match kind {
-        Json { detail } => format!("JSON 无法解析:{detail}"),
-        Version { got } => format!("必须为 {},实际为 {got}", msgsim_sim::SCENARIO_VERSION),
+        Json { detail } => format!("JSON 无法解析：{detail}"),
+        Version { got } => format!("必须为 {}，实际为 {got}", msgsim_sim::SCENARIO_VERSION),
         NewerVersion { got } => format!(
-            "该场景由更新版本的 msgsim 创建(格式版本 {got});本版本只能读取版本 {}",
+            "该场景由更新版本的 msgsim 创建（格式版本 {got}）；本版本只能读取版本 {}",
             msgsim_sim::SCENARIO_VERSION
         ),
-        Probability { got } => format!("必须是 0 到 1 之间的概率,实际为 {}", num(*got)),
+        Probability { got } => format!("必须是 0 到 1 之间的概率，实际为 {}", num(*got)),
         Duration { positive, got } => {
-            format!("必须是{}的毫秒数,实际为 {}", if *positive { "大于 0" } else { "不小于 0" }, num(*got))
+            format!("必须是{}的毫秒数，实际为 {}", if *positive { "大于 0" } else { "不小于 0" }, num(*got))
         }
-        TooLong { max_ms, got } => format!("最多 {} 毫秒,实际为 {}", num(*max_ms), num(*got)),
-        Between { lo, hi, got } => format!("必须在 {} 到 {} 之间,实际为 {}", num(*lo), num(*hi), num(*got)),
-        PositiveAtMost { max, got } => format!("必须大于 0 且不超过 {},实际为 {}", num(*max), num(*got)),
-        AtLeastField { other, bound, got } => format!("必须不小于 {other}({}),实际为 {}", num(*bound), num(*got)),
-        GreaterThanField { other, bound, got } => format!("必须大于 {other}({}),实际为 {}", num(*bound), num(*got)),
+        TooLong { max_ms, got } => format!("最多 {} 毫秒，实际为 {}", num(*max_ms), num(*got)),
+        Between { lo, hi, got } => format!("必须在 {} 到 {} 之间，实际为 {}", num(*lo), num(*hi), num(*got)),
+        PositiveAtMost { max, got } => format!("必须大于 0 且不超过 {}，实际为 {}", num(*max), num(*got)),
+        AtLeastField { other, bound, got } => format!("必须不小于 {other}（{}），实际为 {}", num(*bound), num(*got)),
+        GreaterThanField { other, bound, got } => format!("必须大于 {other}（{}），实际为 {}", num(*bound), num(*got)),
         Empty => "不能为空".into(),
         NameTooLong { max } => format!("最多 {max} 个字符"),
         Reserved => "“*” 保留给链路覆盖使用".into(),
         NameTaken { name } => format!("“{name}” 已被其他生产者、队列或消费者组使用"),
-        NoQueue { name, known } if known.is_empty() => format!("没有名为 “{name}” 的队列(尚未定义任何队列)"),
-        NoQueue { name, known } => format!("没有名为 “{name}” 的队列(现有队列:{})", known.join("、")),
+        NoQueue { name, known } if known.is_empty() => format!("没有名为 “{name}” 的队列（尚未定义任何队列）"),
+        NoQueue { name, known } => format!("没有名为 “{name}” 的队列（现有队列：{}）", known.join("、")),
         NoGroup { name, known } => {
-            format!("没有名为 “{name}” 的生产者、队列或消费者组(可选:{} 或 “*”)", known.join("、"))
+            format!("没有名为 “{name}” 的生产者、队列或消费者组（可选：{} 或 “*”）", known.join("、"))
         }
         NeedsOne => "至少需要一项".into(),
-        SyncNoConsumer { queue } => format!("同步调用会直接调用 “{queue}” 的消费者,但没有消费者组读取该队列"),
+        SyncNoConsumer { queue } => format!("同步调用会直接调用 “{queue}” 的消费者，但没有消费者组读取该队列"),
         QueueTaken { queue, group } => {
-            format!("队列 “{queue}” 已由消费者组 “{group}” 读取;同一队列的竞争消费者应属于同一组(请增加该组的实例数)")
+            format!(
+                "队列 “{queue}” 已由消费者组 “{group}” 读取；同一队列的竞争消费者应属于同一组（请增加该组的实例数）"
+            )
         }
-        NoInstance { count, got } => format!("该组共有 {count} 个实例(从 0 开始编号),实际为 {got}"),
-        TooManyMessages { total, max } => format!("总共将生产 {total} 条消息,上限为 {max}"),
-        TooManyNodes { nodes, max } => format!("拓扑共有 {nodes} 个节点,上限为 {max}"),
+        NoInstance { count, got } => format!("该组共有 {count} 个实例（从 0 开始编号），实际为 {got}"),
+        TooManyMessages { total, max } => format!("总共将生产 {total} 条消息，上限为 {max}"),
+        TooManyNodes { nodes, max } => format!("拓扑共有 {nodes} 个节点，上限为 {max}"),
         BelowResolution { positive: true, got } => {
-            format!("至少为 0.001 毫秒(1 微秒,引擎的时间精度),实际为 {}", num(*got))
+            format!("至少为 0.001 毫秒（1 微秒，引擎的时间精度），实际为 {}", num(*got))
         }
         BelowResolution { positive: false, got } => {
-            format!("必须为 0 或至少 0.001 毫秒(1 微秒,引擎的时间精度),实际为 {}", num(*got))
+            format!("必须为 0 或至少 0.001 毫秒（1 微秒，引擎的时间精度），实际为 {}", num(*got))
         }
-        TooManyEntries { max, got } => format!("共有 {got} 项,必须不超过 {max} 项"),
-        TooManyWindows { total, max } => format!("场景中共有 {total} 个中断时间窗,必须不超过 {max} 个"),
-        TextTooLong { max, got } => format!("共有 {got} 个字符,必须不超过 {max} 个"),
+        TooManyEntries { max, got } => format!("共有 {got} 项，必须不超过 {max} 项"),
+        TooManyWindows { total, max } => format!("场景中共有 {total} 个中断时间窗，必须不超过 {max} 个"),
+        TextTooLong { max, got } => format!("共有 {got} 个字符，必须不超过 {max} 个"),
         StartsAfterEnd { duration_ms } => {
-            format!("在运行结束(duration_ms 为 {})之后才开始:不会生产任何消息", num(*duration_ms))
+            format!("在运行结束（duration_ms 为 {}）之后才开始：不会生产任何消息", num(*duration_ms))
         }
-        ExpectedObject => "必须是 JSON 对象({…}),而不是数组".into(),
-        FileTooLarge { max_bytes } => format!("文件超过 {max_bytes} 字节;必须不超过 {max_bytes} 字节"),
+        ExpectedObject => "必须是 JSON 对象（{…}），而不是数组".into(),
+        FileTooLarge { max_bytes } => format!("文件超过 {max_bytes} 字节；必须不超过 {max_bytes} 字节"),
         OverMemoryBudget { needs_mb, budget_mb } => {
-            format!("本次运行至少需要 {needs_mb} MB 内存,超过了 {budget_mb} MB 的预算(减少消息数、键数或组数即可容纳)")
+            format!(
+                "本次运行至少需要 {needs_mb} MB 内存，超过了 {budget_mb} MB 的预算（减少消息数、键数或组数即可容纳）"
+            )
         }
     }
 }
@@ -70,14 +74,13 @@ pub fn problem_line(lang: Lang, p: &Problem) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    /// Every kind has a Chinese message that differs from the English one.
-    #[test]
-    fn every_kind_is_translated() {
+    /// One problem of every kind.
+    pub(crate) fn every_kind() -> Vec<ProblemKind> {
         let s = |x: &str| x.to_string();
-        let kinds = vec![
+        vec![
             ProblemKind::Json { detail: s("x") },
             ProblemKind::Version { got: 0 },
             ProblemKind::NewerVersion { got: 9 },
@@ -110,8 +113,13 @@ mod tests {
             ProblemKind::ExpectedObject,
             ProblemKind::FileTooLarge { max_bytes: 1 },
             ProblemKind::OverMemoryBudget { needs_mb: 2, budget_mb: 1 },
-        ];
-        for k in kinds {
+        ]
+    }
+
+    /// Every kind has a Chinese message that differs from the English one.
+    #[test]
+    fn every_kind_is_translated() {
+        for k in every_kind() {
             let (en, zh) = (problem_message(Lang::En, &k), problem_message(Lang::Zh, &k));
             assert!(!zh.is_empty() && zh != en, "{k:?}");
             assert!(!zh.is_ascii(), "{k:?} has no Chinese: {zh}");

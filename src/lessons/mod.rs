@@ -1,9 +1,14 @@
 //! Lessons: data files (`data/*.json`), each a short explanation, what to
-//! watch, a question for the class, and a "before / after" pair of setups
-//! that flips one key setting on the same seed. The tests run every pair and
-//! check the lesson's expectations, so a lesson always shows what it claims.
+//! watch, a question for the class, and two or three setups ("before",
+//! optionally "between", "after") that change one key setting on the same
+//! seed. The tests run every setup and check the lesson's expectations, and
+//! every number its texts state is either a setting of its scenarios or a
+//! declared figure checked against the runs: a lesson never tells a class
+//! something its own runs contradict.
 
-use msgsim_sim::{Report, Scenario, presets};
+use std::sync::OnceLock;
+
+use msgsim_sim::{Scenario, presets};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -12,9 +17,13 @@ use crate::studio::path::{self, Patch};
 
 macro_rules! lesson_sources {
     ($($file:literal),* $(,)?) => {
-        /// `(file, JSON)` of every lesson, in teaching order.
-        // Minified into OUT_DIR by build.rs.
+        /// `(file, JSON)` of every lesson, in teaching order: minified into
+        /// OUT_DIR by build.rs, without the expectations and figures only the
+        /// tests read — they read the source files.
+        #[cfg(not(test))]
         const SOURCES: &[(&str, &str)] = &[$(($file, include_str!(concat!(env!("OUT_DIR"), "/", $file))),)*];
+        #[cfg(test)]
+        const SOURCES: &[(&str, &str)] = &[$(($file, include_str!(concat!("data/", $file))),)*];
     };
 }
 
@@ -51,7 +60,7 @@ impl Text {
     }
 }
 
-/// One side of a lesson: a preset, changed by a patch.
+/// One setup of a lesson: a preset, changed by a patch.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Setup {
@@ -64,7 +73,7 @@ pub struct Setup {
     pub patch: Patch,
     /// The scenario, built on first use and kept.
     #[serde(skip)]
-    built: std::sync::OnceLock<Result<Scenario, String>>,
+    built: OnceLock<Result<Scenario, String>>,
 }
 
 impl Setup {
@@ -80,23 +89,70 @@ impl Setup {
 }
 
 /// A check on a report: `(field path, "=" | "<" | ">", value or "before")`.
+#[cfg(test)]
 pub type Expectation = (String, String, Value);
 
-/// What each side of a lesson must show (checked by the tests).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+/// A number a lesson's texts state that is not a setting of its scenarios:
+/// a figure of one of its runs (checked by the tests), or a value to try.
+#[cfg(test)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Expect {
-    /// Checks on the "before" run.
+pub struct Figure {
+    /// The number as the texts write it.
+    pub value: f64,
+    /// Which run it is a figure of (`before`, `between`, `after`), if any.
     #[serde(default)]
-    pub before: Vec<Expectation>,
-    /// Checks on the "after" run (a value of `"before"` compares with it).
+    pub side: Option<String>,
+    /// The report field it is, if it is one.
     #[serde(default)]
-    pub after: Vec<Expectation>,
+    pub field: Option<String>,
+    /// How far the run may be from `value` (absolute).
+    #[serde(default)]
+    pub tolerance: f64,
+    /// Why it is stated, when it is not a figure (`"a value to try"`).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What a lesson file holds.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LessonFile {
+    id: String,
+    title: Text,
+    explain: Text,
+    watch: Text,
+    question: Text,
+    takeaway: Text,
+    before: Setup,
+    #[serde(default)]
+    between: Option<Setup>,
+    after: Setup,
+    #[cfg(test)]
+    #[serde(default)]
+    expect: ExpectFile,
+    #[cfg(test)]
+    #[serde(default)]
+    figures: Vec<Figure>,
+    speed: f64,
+    moment: String,
+}
+
+#[cfg(test)]
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectFile {
+    #[serde(default)]
+    before: Vec<Expectation>,
+    #[serde(default)]
+    between: Vec<Expectation>,
+    #[serde(default)]
+    after: Vec<Expectation>,
 }
 
 /// A lesson.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "LessonFile")]
 pub struct Lesson {
     /// Stable id (in share links).
     pub id: String,
@@ -108,31 +164,94 @@ pub struct Lesson {
     pub watch: Text,
     /// A question for the class.
     pub question: Text,
-    /// The setup before the change.
-    pub before: Setup,
-    /// The setup after the change.
-    pub after: Setup,
-    /// What the runs must show.
-    #[serde(default)]
-    pub expect: Expect,
-    /// What changes from before to after, computed on first use (see [`Lesson::changes`]).
-    #[serde(skip)]
-    changes: std::sync::OnceLock<Vec<(String, String, String)>>,
+    /// The answer, shown once the outcome is revealed.
+    pub takeaway: Text,
+    /// Its setups, in order: before, (between,) after.
+    pub setups: Vec<Setup>,
+    /// What each setup's run must show (a value `"before"` compares with the first run).
+    #[cfg(test)]
+    pub expect: Vec<Vec<Expectation>>,
+    /// Numbers its texts state that are not settings.
+    #[cfg(test)]
+    pub figures: Vec<Figure>,
+    /// The playback speed it opens at, so its key moment comes within about
+    /// 20 seconds (the tests check).
+    pub speed: f64,
+    /// The kind of trace event that is its key moment (`lost`, `dead_letter`,
+    /// `effect:duplicate`…), as the log's kind filter names it.
+    pub moment: String,
+    /// What changes between consecutive setups, computed on first use.
+    changes: OnceLock<Vec<Vec<(String, Value, Value)>>>,
+}
+
+impl From<LessonFile> for Lesson {
+    fn from(f: LessonFile) -> Self {
+        let mut setups = vec![f.before];
+        setups.extend(f.between);
+        setups.push(f.after);
+        #[cfg(test)]
+        let expect = {
+            let e = f.expect;
+            let between = (setups.len() == 3).then_some(e.between);
+            std::iter::once(e.before).chain(between).chain([e.after]).collect()
+        };
+        Lesson {
+            id: f.id,
+            title: f.title,
+            explain: f.explain,
+            watch: f.watch,
+            question: f.question,
+            takeaway: f.takeaway,
+            setups,
+            #[cfg(test)]
+            expect,
+            #[cfg(test)]
+            figures: f.figures,
+            speed: f.speed,
+            moment: f.moment,
+            changes: OnceLock::new(),
+        }
+    }
+}
+
+/// The name of setup `i` of `n` in share links and lesson files.
+pub fn side_name(i: usize, n: usize) -> &'static str {
+    match i {
+        0 => "before",
+        i if i + 1 >= n => "after",
+        _ => "between",
+    }
 }
 
 impl Lesson {
-    /// The lesson's side: `false` before, `true` after.
-    pub fn setup(&self, after: bool) -> &Setup {
-        if after { &self.after } else { &self.before }
+    /// Every text of the lesson (for the language checks).
+    pub fn texts(&self) -> Vec<&Text> {
+        let mut v = vec![&self.title, &self.explain, &self.watch, &self.question, &self.takeaway];
+        v.extend(self.setups.iter().map(|s| &s.label));
+        v
     }
 
-    /// What changes from "before" to "after": `(path, before, after)`.
-    pub fn changes(&self) -> &[(String, String, String)] {
-        self.changes.get_or_init(|| self.diff_setups())
+    /// Setup `i` (the last one if `i` is beyond it).
+    pub fn setup(&self, i: usize) -> &Setup {
+        &self.setups[i.min(self.setups.len() - 1)]
     }
 
-    fn diff_setups(&self) -> Vec<(String, String, String)> {
-        let (Ok(a), Ok(b)) = (self.before.scenario(), self.after.scenario()) else { return Vec::new() };
+    /// The index of the setup a share link names (`before`, `between`, `after`).
+    pub fn side_of(&self, name: &str) -> Option<usize> {
+        (0..self.setups.len()).find(|&i| side_name(i, self.setups.len()) == name)
+    }
+
+    /// What changes from setup `i` to setup `i + 1`: `(path, was, now)` for
+    /// every setting that differs (leaf by leaf).
+    pub fn changes(&self, i: usize) -> &[(String, Value, Value)] {
+        self.changes
+            .get_or_init(|| (0..self.setups.len() - 1).map(|i| self.diff(i, i + 1)).collect())
+            .get(i)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn diff(&self, i: usize, j: usize) -> Vec<(String, Value, Value)> {
+        let (Ok(a), Ok(b)) = (self.setups[i].scenario(), self.setups[j].scenario()) else { return Vec::new() };
         let (mut a, mut b) = (a.to_value(), b.to_value());
         // Names and descriptions differ between presets; they are not the lesson.
         for v in [&mut a, &mut b] {
@@ -141,26 +260,53 @@ impl Lesson {
                 o.remove("description");
             }
         }
-        path::diff(&a, &b)
-            .into_iter()
-            .map(|(p, now)| {
-                let was = path::get(&a, &p).map(|v| v.to_string()).unwrap_or_default();
-                (p, was, now.to_string())
-            })
-            .collect()
+        let mut out = Vec::new();
+        leaves("", &a, &b, &mut out);
+        out
     }
+}
 
-    /// Reads a lesson file (its setups are built when first asked for).
-    fn load(json: &str) -> Result<Lesson, String> {
-        serde_json::from_str(json).map_err(|e| e.to_string())
+/// Every leaf that differs between `a` and `b`, under `path`.
+fn leaves(path: &str, a: &Value, b: &Value, out: &mut Vec<(String, Value, Value)>) {
+    let child = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            // Both maps iterate in key order: merge them.
+            let (mut a, mut b) = (x.keys().peekable(), y.keys().peekable());
+            let mut keys = Vec::new();
+            loop {
+                let k = match (a.peek(), b.peek()) {
+                    (Some(p), Some(q)) if p < q => a.next(),
+                    (Some(p), Some(q)) if q < p => b.next(),
+                    (Some(_), Some(_)) => {
+                        b.next();
+                        a.next()
+                    }
+                    (Some(_), None) => a.next(),
+                    (None, _) => b.next(),
+                };
+                let Some(k) = k else { break };
+                keys.push(k);
+            }
+            for k in keys {
+                leaves(&child(k), x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null), out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                leaves(&format!("{path}[{i}]"), p, q, out);
+            }
+        }
+        _ if a != b => out.push((path.to_string(), a.clone(), b.clone())),
+        _ => {}
     }
 }
 
 /// Every lesson, in teaching order, read once and shared (a file that does
 /// not parse is skipped; the tests rule that out).
 pub fn all() -> &'static [Lesson] {
-    static ALL: std::sync::OnceLock<Vec<Lesson>> = std::sync::OnceLock::new();
-    ALL.get_or_init(|| SOURCES.iter().filter_map(|(_, json)| Lesson::load(json).ok()).collect())
+    static ALL: OnceLock<Vec<Lesson>> = OnceLock::new();
+    ALL.get_or_init(|| SOURCES.iter().filter_map(|(_, json)| serde_json::from_str(json).ok()).collect())
 }
 
 /// The lesson called `id`.
@@ -169,9 +315,14 @@ pub fn get(id: &str) -> Option<&'static Lesson> {
 }
 
 /// Checks a report against expectations; returns the failures.
-pub fn check(report: &Report, before: Option<&Report>, expectations: &[Expectation]) -> Vec<String> {
+#[cfg(test)]
+pub fn check(
+    report: &msgsim_sim::Report,
+    first: Option<&msgsim_sim::Report>,
+    expectations: &[Expectation],
+) -> Vec<String> {
     let r = serde_json::to_value(report).unwrap_or_default();
-    let b = before.map(|b| serde_json::to_value(b).unwrap_or_default());
+    let b = first.map(|b| serde_json::to_value(b).unwrap_or_default());
     let mut failures = Vec::new();
     for (field, op, want) in expectations {
         let got = path::get(&r, field).cloned().unwrap_or(Value::Null);
@@ -203,38 +354,4 @@ pub fn titles(lang: Lang) -> crate::i18n::Menu {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use msgsim_sim::Simulation;
-
-    #[test]
-    fn every_lesson_parses_and_has_both_languages() {
-        for (file, json) in SOURCES {
-            let l = Lesson::load(json).unwrap_or_else(|e| panic!("{file}: {e}"));
-            for t in [&l.title, &l.explain, &l.watch, &l.question, &l.before.label, &l.after.label] {
-                assert!(!t.en.trim().is_empty() && !t.zh.trim().is_empty(), "{file}: a text is missing");
-                assert!(!t.zh.is_ascii(), "{file}: '{}' is not Chinese", t.zh);
-            }
-        }
-        assert_eq!(all().len(), SOURCES.len());
-        let ids: std::collections::BTreeSet<_> = all().iter().map(|l| &l.id).collect();
-        assert_eq!(ids.len(), SOURCES.len(), "ids are unique");
-    }
-
-    /// Each lesson's before/after runs (at the preset's seed) show what the
-    /// lesson says they show.
-    #[test]
-    fn every_lesson_shows_what_it_claims() {
-        for l in all() {
-            let run = |s: &Setup| {
-                let scenario = s.scenario().unwrap_or_else(|e| panic!("{}: {e}", l.id));
-                Simulation::new(&scenario, scenario.seed).unwrap().without_trace().run()
-            };
-            let (before, after) = (run(&l.before), run(&l.after));
-            let mut failures = check(&before, None, &l.expect.before);
-            failures.extend(check(&after, Some(&before), &l.expect.after));
-            assert!(failures.is_empty(), "{}: {failures:?}", l.id);
-            assert!(!l.changes().is_empty(), "{}: before and after are the same", l.id);
-        }
-    }
-}
+mod tests;

@@ -47,11 +47,13 @@ impl Histogram {
 /// Translated chart titles and labels.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChartWords {
-    /// Queue depth, in flight, delivered per second, lost & duplicate effects,
-    /// applied, latency.
+    /// Waiting and in flight, delivered per second, lost & duplicate
+    /// effects, applied, retries per 10 ms, latency.
     pub titles: [String; 6],
-    /// "lost", "duplicate effects".
-    pub series: [String; 2],
+    /// "lost", "duplicate effects", "in queues", "on links".
+    pub series: [String; 4],
+    /// "peak {0}".
+    pub peak: String,
     /// "no data yet".
     pub empty: String,
 }
@@ -66,6 +68,13 @@ pub struct ChartsScene<'a> {
     pub time: Time,
     /// Latency distribution so far.
     pub histogram: &'a Histogram,
+    /// Retries that reached brokers per 10 ms: `(window, count)`, sparse.
+    pub retry_windows: &'a [(u64, u32)],
+    /// Draw the rest of the run faintly (off while a lesson's outcome is
+    /// hidden: the class predicts first).
+    pub future: bool,
+    /// Text is drawn this many times larger.
+    pub text_scale: f64,
     /// Colours of the current theme.
     pub palette: Palette,
     /// Titles and labels, translated.
@@ -77,18 +86,23 @@ struct Panel {
     y: f64,
     w: f64,
     h: f64,
+    /// Text scale: the margins grow with the labels in them.
+    scale: f64,
 }
 
 impl Panel {
+    /// The plot area: room for the title above, the axis labels left and below.
     fn inner(&self) -> (f64, f64, f64, f64) {
-        (self.x + 40.0, self.y + 22.0, self.w - 50.0, self.h - 36.0)
+        let k = self.scale;
+        (self.x + 40.0 * k, self.y + 22.0 * k, self.w - 50.0 * k, self.h - 36.0 * k)
     }
 }
 
-fn panels(size: (f64, f64)) -> Vec<Panel> {
-    let (cols, rows) = if size.0 > 900.0 { (3, 2) } else { (2, 3) };
+/// The six panels of a canvas of `size`.
+fn panels(size: (f64, f64), text_scale: f64) -> Vec<Panel> {
+    let (cols, rows) = if size.0 > 600.0 * text_scale { (3, 2) } else { (2, 3) };
     let (w, h) = (size.0 / cols as f64, size.1 / rows as f64);
-    (0..6).map(|i| Panel { x: (i % cols) as f64 * w, y: (i / cols) as f64 * h, w, h }).collect()
+    (0..6).map(|i| Panel { x: (i % cols) as f64 * w, y: (i / cols) as f64 * h, w, h, scale: text_scale }).collect()
 }
 
 fn nice_max(v: f64) -> f64 {
@@ -114,7 +128,7 @@ pub fn draw(s: &ChartsScene<'_>, p: &mut dyn Painter) {
     let pal = &s.palette;
     let size = p.size();
     p.clear(pal.background);
-    let ps = panels(size);
+    let ps = panels(size, s.text_scale);
     // Rate over a window of about 1/40 of the series, so it reads as a trend.
     let k = (s.samples.len() / 40).max(1);
     let rate: Vec<(Time, f64)> = (k..s.samples.len())
@@ -126,33 +140,90 @@ pub fn draw(s: &ChartsScene<'_>, p: &mut dyn Painter) {
         .collect();
     let series =
         |f: &dyn Fn(&Sample) -> u64| -> Vec<(Time, f64)> { s.samples.iter().map(|x| (x.time, f(x) as f64)).collect() };
-    line_chart(s, p, &ps[0], &s.words.titles[0], &[(series(&|x| x.queue_depth), pal.message)]);
-    line_chart(s, p, &ps[1], &s.words.titles[1], &[(series(&|x| x.in_flight), pal.message)]);
-    line_chart(s, p, &ps[2], &s.words.titles[2], &[(rate, pal.ok)]);
+    let w = &s.words;
     line_chart(
         s,
         p,
-        &ps[3],
-        &s.words.titles[3],
+        &ps[0],
+        &w.titles[0],
+        &[(series(&|x| x.queue_depth), pal.message), (series(&|x| x.in_flight), pal.retry)],
+    );
+    legend(s, p, &ps[0], &[(&w.series[2], pal.message), (&w.series[3], pal.retry)]);
+    line_chart(s, p, &ps[1], &w.titles[1], &[(rate, pal.ok)]);
+    line_chart(
+        s,
+        p,
+        &ps[2],
+        &w.titles[2],
         &[(series(&|x| x.lost), pal.bad), (series(&|x| x.duplicate_effects), pal.copy)],
     );
-    // Legend of the two-series chart.
-    let (x, y, _, _) = ps[3].inner();
-    let t = Text { size: 10.0, color: pal.muted, align: Align::Left, bold: false };
-    p.line((x + 6.0, y + 6.0), (x + 18.0, y + 6.0), pal.bad, 2.0, false);
-    p.text((x + 22.0, y + 6.0), &s.words.series[0], t);
-    p.line((x + 6.0, y + 20.0), (x + 18.0, y + 20.0), pal.copy, 2.0, false);
-    p.text((x + 22.0, y + 20.0), &s.words.series[1], t);
-    line_chart(s, p, &ps[4], &s.words.titles[4], &[(series(&|x| x.applied), pal.ok)]);
+    legend(s, p, &ps[2], &[(&w.series[0], pal.bad), (&w.series[1], pal.copy)]);
+    line_chart(s, p, &ps[3], &w.titles[3], &[(series(&|x| x.applied), pal.ok)]);
+    retry_waves(s, p, &ps[4]);
     histogram(s, p, &ps[5]);
+}
+
+/// Names of a panel's lines, top left inside it.
+fn legend(s: &ChartsScene<'_>, p: &mut dyn Painter, panel: &Panel, items: &[(&String, super::Color)]) {
+    let (x, y, w, _) = panel.inner();
+    let t = Text { size: 10.0, color: s.palette.muted, align: Align::Left, bold: false };
+    for (i, (name, color)) in items.iter().enumerate() {
+        let row = y + 6.0 + 14.0 * s.text_scale * i as f64;
+        p.line((x + 6.0, row), (x + 18.0, row), *color, 2.0, false);
+        p.text((x + 22.0, row), &super::painter::fit(name, w - 24.0, 10.0 * s.text_scale), t);
+    }
+}
+
+/// Retries reaching brokers per 10 ms window, as spikes (the tallest in each
+/// pixel column), with the peak so far: synchronised retries stand out as
+/// tall spikes, jittered ones as a low spread.
+fn retry_waves(s: &ChartsScene<'_>, p: &mut dyn Painter, panel: &Panel) {
+    let (x, y, w, h) = panel.inner();
+    let horizon = s.horizon.max(1) as f64;
+    let window = msgsim_sim::metrics::RETRY_WINDOW;
+    let now = s.retry_windows.partition_point(|&(i, _)| i * window <= s.time);
+    let shown = if s.future { s.retry_windows } else { &s.retry_windows[..now] };
+    let top = shown.iter().map(|&(_, n)| n).max().unwrap_or(0);
+    let ymax = nice_max(f64::from(top));
+    frame(s, p, panel, &s.words.titles[4], ymax, &format_time(s.horizon));
+    if shown.is_empty() {
+        let t = Text { size: 11.0, color: s.palette.muted, align: Align::Center, bold: false };
+        p.text((x + w / 2.0, y + h / 2.0), &s.words.empty, t);
+        return;
+    }
+    let columns = w.max(1.0) as usize + 1;
+    let mut tallest = vec![(0u32, false); columns];
+    for (j, &(i, n)) in shown.iter().enumerate() {
+        let col = (((i * window) as f64 / horizon).min(1.0) * w) as usize;
+        let c = &mut tallest[col.min(columns - 1)];
+        if n > c.0 {
+            *c = (n, j < now);
+        }
+    }
+    for (col, &(n, past)) in tallest.iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
+        let color = if past { s.palette.retry } else { s.palette.retry.alpha(0.25) };
+        let px = x + col as f64 + 0.5;
+        p.line((px, y + h), (px, y + h - f64::from(n) / ymax * h), color, 1.0, false);
+    }
+    let peak = s.retry_windows[..now].iter().max_by_key(|&&(i, n)| (n, std::cmp::Reverse(i)));
+    if let Some(&(i, n)) = peak {
+        let label = s.words.peak.replace("{0}", &n.to_string());
+        let t = Text { size: 10.0, color: s.palette.ink, align: Align::Right, bold: true };
+        p.text((x + w - 4.0, y + 6.0), &format!("{label} @ {}", format_time(i * window)), t);
+    }
+    let cx = x + (s.time as f64 / horizon).min(1.0) * w;
+    p.line((cx, y), (cx, y + h), s.palette.ink.alpha(0.4), 1.0, true);
 }
 
 fn frame(s: &ChartsScene<'_>, p: &mut dyn Painter, panel: &Panel, title: &str, ymax: f64, xmax_label: &str) {
     let pal = &s.palette;
     let (x, y, w, h) = panel.inner();
     p.text(
-        (panel.x + 10.0, panel.y + 11.0),
-        title,
+        (panel.x + 10.0, panel.y + 11.0 * s.text_scale),
+        &super::painter::fit(title, panel.w - 16.0, 12.0 * s.text_scale),
         Text { size: 12.0, color: pal.ink, align: Align::Left, bold: true },
     );
     p.line((x, y + h), (x + w, y + h), pal.muted, 1.0, false);
@@ -160,7 +231,7 @@ fn frame(s: &ChartsScene<'_>, p: &mut dyn Painter, panel: &Panel, title: &str, y
     let t = Text { size: 10.0, color: pal.muted, align: Align::Right, bold: false };
     p.text((x - 4.0, y + 4.0), &label_number(ymax), t);
     p.text((x - 4.0, y + h), "0", t);
-    p.text((x + w, y + h + 10.0), xmax_label, Text { align: Align::Right, ..t });
+    p.text((x + w, y + h + 7.0 * panel.scale), xmax_label, Text { align: Align::Right, ..t });
 }
 
 fn line_chart(
@@ -172,7 +243,9 @@ fn line_chart(
 ) {
     let (x, y, w, h) = panel.inner();
     let horizon = s.horizon.max(1) as f64;
-    let ymax = nice_max(lines.iter().flat_map(|(l, _)| l.iter().map(|v| v.1)).fold(0.0, f64::max));
+    // While the future is hidden, the scale is the past's too.
+    let visible = |l: &[(Time, f64)]| if s.future { l.len() } else { l.partition_point(|v| v.0 <= s.time) };
+    let ymax = nice_max(lines.iter().flat_map(|(l, _)| l[..visible(l)].iter().map(|v| v.1)).fold(0.0, f64::max));
     frame(s, p, panel, title, ymax, &format_time(s.horizon));
     if lines.iter().all(|(l, _)| l.is_empty()) {
         let t = Text { size: 11.0, color: s.palette.muted, align: Align::Center, bold: false };
@@ -183,8 +256,10 @@ fn line_chart(
     for (line, color) in lines {
         let split = line.partition_point(|v| v.0 <= s.time);
         let past: Vec<(f64, f64)> = line[..split].iter().map(|&v| at(v)).collect();
-        let future: Vec<(f64, f64)> = line[split.saturating_sub(1)..].iter().map(|&v| at(v)).collect();
-        p.polyline(&future, color.alpha(0.25), 1.5);
+        if s.future {
+            let future: Vec<(f64, f64)> = line[split.saturating_sub(1)..].iter().map(|&v| at(v)).collect();
+            p.polyline(&future, color.alpha(0.25), 1.5);
+        }
         p.polyline(&past, *color, 2.0);
     }
     let cx = x + (s.time as f64 / horizon).min(1.0) * w;
@@ -216,10 +291,14 @@ fn histogram(s: &ChartsScene<'_>, p: &mut dyn Painter, panel: &Panel) {
         );
     }
     let t = Text { size: 10.0, color: pal.ink, align: Align::Center, bold: true };
-    for (label, v, row) in [("p50", hist.p50, 0.0), ("p95", hist.p95, 12.0), ("p99", hist.p99, 24.0)] {
+    for (label, v, row) in [("p50", hist.p50, 0.0), ("p95", hist.p95, 1.0), ("p99", hist.p99, 2.0)] {
         let px = x + (v as f64 / xmax.max(1) as f64).min(1.0) * w;
         p.line((px, y), (px, y + h), pal.retry, 1.5, true);
-        p.text((px, y + 8.0 + row), &format!("{label} {}", format_time(v)), t);
+        // Kept inside the plot, one row each.
+        let text = format!("{label} {}", format_time(v));
+        let half = super::painter::text_width(&text, 10.0 * s.text_scale) / 2.0;
+        let cx = px.clamp(x + half, (x + w - half).max(x + half));
+        p.text((cx, y + 8.0 * s.text_scale + row * 13.0 * s.text_scale), &text, t);
     }
 }
 

@@ -12,14 +12,22 @@ pub struct Layout {
     pub half: (f64, f64),
     /// Canvas size the layout is for.
     pub size: (f64, f64),
+    /// Free height under each node's box before the next one in its column
+    /// (or the legend), for what the node holds (a buffer, a backlog).
+    pub below: Vec<f64>,
+    /// Text scale the boxes were sized for.
+    pub text_scale: f64,
+    /// Where the column headings go (the middle of their line).
+    pub heading_y: f64,
 }
 
 /// Fractions of the width for the three columns.
 const COLUMNS: [f64; 3] = [0.13, 0.5, 0.87];
 
 impl Layout {
-    /// Lays out `topology` in a `width` × `height` canvas.
-    pub fn new(topology: &Topology, width: f64, height: f64) -> Self {
+    /// Lays out `topology` in a `width` × `height` canvas, with text
+    /// `text_scale` times the normal size.
+    pub fn new(topology: &Topology, width: f64, height: f64, text_scale: f64) -> Self {
         let column = |k: NodeKind| match k {
             NodeKind::Producer => 0,
             NodeKind::Queue => 1,
@@ -30,13 +38,22 @@ impl Layout {
             counts[column(n.kind)] += 1;
         }
         let rows = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
-        let top = 28.0;
-        let usable = (height - top - 24.0).max(40.0);
-        let half_h = (usable / rows * 0.32).clamp(7.0, (height * 0.06).clamp(30.0, 44.0));
+        // Column headings, then the boxes.
+        let heading_y = 4.0 + 8.0 * text_scale;
+        let top = heading_y + 8.0 * text_scale + 6.0;
+        // The legend's band at the bottom.
+        let usable = (height - top - 22.0 * text_scale).max(40.0);
+        let slot = usable / rows;
+        // Tall enough for a name and a second line when there is room.
+        let two_lines = 19.0 * text_scale;
+        let half_h =
+            (slot * 0.32).max(two_lines.min(slot * 0.4)).clamp(7.0, (height * 0.06).clamp(30.0, 44.0).max(two_lines));
         // Wide enough for the longest name, but never wider than the gap
-        // between columns allows.
-        let label = topology.nodes.iter().map(|n| super::topology::text_width(&n.name, 13.0)).fold(0.0, f64::max);
-        let half_w = (width * 0.07).max(label / 2.0 + 8.0).clamp(26.0, 96.0).min(width * 0.12);
+        // between columns allows (a longer name is shortened).
+        let label =
+            topology.nodes.iter().map(|n| super::painter::text_width(&n.name, 14.0 * text_scale)).fold(0.0, f64::max);
+        let half_w = (width * 0.07).max(label / 2.0 + 8.0).clamp(26.0, 140.0).min(width * 0.12);
+        let below = topology.nodes.iter().map(|n| usable / counts[column(n.kind)] as f64 - 2.0 * half_h).collect();
         let mut seen = [0usize; 3];
         let centers = topology
             .nodes
@@ -49,7 +66,7 @@ impl Layout {
                 (width * COLUMNS[c], top + slot * (i + 0.5))
             })
             .collect();
-        Layout { centers, half: (half_w, half_h), size: (width, height) }
+        Layout { centers, half: (half_w, half_h), size: (width, height), below, text_scale, heading_y }
     }
 
     /// Centre of node `id`.
@@ -104,7 +121,7 @@ mod tests {
     fn columns_and_hits() {
         let s = msgsim_sim::presets::get("crash-before-ack").unwrap().scenario.clone();
         let t = Topology::new(&s);
-        let l = Layout::new(&t, 1000.0, 600.0);
+        let l = Layout::new(&t, 1000.0, 600.0, 1.0);
         let (p, q, c1, c2) = (l.center(0), l.center(1), l.center(2), l.center(3));
         assert!(p.0 < q.0 && q.0 < c1.0);
         assert_eq!(c1.0, c2.0);

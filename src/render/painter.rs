@@ -100,6 +100,109 @@ pub trait Painter {
     fn flush(&mut self) {}
 }
 
+/// A painter drawing into a rectangle of another: coordinates are shifted
+/// by `at`, and the size it reports is the rectangle's (a diagram placed on
+/// a slide draws as if on its own canvas).
+pub struct Inset<'a> {
+    /// Where the drawing really goes.
+    pub inner: &'a mut dyn Painter,
+    /// The rectangle's top left corner in `inner`.
+    pub at: (f64, f64),
+    /// The rectangle's size.
+    pub size: (f64, f64),
+}
+
+impl Inset<'_> {
+    fn p(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        (x + self.at.0, y + self.at.1)
+    }
+}
+
+impl Painter for Inset<'_> {
+    fn size(&self) -> (f64, f64) {
+        self.size
+    }
+    fn clear(&mut self, color: Color) {
+        self.inner.rect(self.at, self.size, 0.0, Some(color), None);
+    }
+    fn line(&mut self, from: (f64, f64), to: (f64, f64), color: Color, width: f64, dashed: bool) {
+        let (a, b) = (self.p(from), self.p(to));
+        self.inner.line(a, b, color, width, dashed);
+    }
+    fn segments(&mut self, lines: &[Segment], color: Color, width: f64, dashed: bool) {
+        let moved: Vec<Segment> = lines.iter().map(|&(a, b)| (self.p(a), self.p(b))).collect();
+        self.inner.segments(&moved, color, width, dashed);
+    }
+    fn triangles(&mut self, tris: &[[(f64, f64); 3]], fill: Color) {
+        let moved: Vec<[(f64, f64); 3]> = tris.iter().map(|t| t.map(|q| self.p(q))).collect();
+        self.inner.triangles(&moved, fill);
+    }
+    fn polyline(&mut self, points: &[(f64, f64)], color: Color, width: f64) {
+        let moved: Vec<(f64, f64)> = points.iter().map(|&q| self.p(q)).collect();
+        self.inner.polyline(&moved, color, width);
+    }
+    fn polygon(&mut self, points: &[(f64, f64)], fill: Color) {
+        let moved: Vec<(f64, f64)> = points.iter().map(|&q| self.p(q)).collect();
+        self.inner.polygon(&moved, fill);
+    }
+    fn rect(
+        &mut self,
+        at: (f64, f64),
+        size: (f64, f64),
+        radius: f64,
+        fill: Option<Color>,
+        stroke: Option<(Color, f64)>,
+    ) {
+        let at = self.p(at);
+        self.inner.rect(at, size, radius, fill, stroke);
+    }
+    fn circle(&mut self, at: (f64, f64), r: f64, fill: Option<Color>, stroke: Option<(Color, f64)>) {
+        let at = self.p(at);
+        self.inner.circle(at, r, fill, stroke);
+    }
+    fn dots(&mut self, centers: &[(f64, f64)], r: f64, color: Color) {
+        let moved: Vec<(f64, f64)> = centers.iter().map(|&q| self.p(q)).collect();
+        self.inner.dots(&moved, r, color);
+    }
+    fn squares(&mut self, centers: &[(f64, f64)], side: f64, color: Color) {
+        let moved: Vec<(f64, f64)> = centers.iter().map(|&q| self.p(q)).collect();
+        self.inner.squares(&moved, side, color);
+    }
+    fn text(&mut self, at: (f64, f64), text: &str, style: Text) {
+        let at = self.p(at);
+        self.inner.text(at, text, style);
+    }
+    fn flush(&mut self) {
+        self.inner.flush();
+    }
+}
+
+/// A generous estimate of a text's width at font size `size` px (CJK
+/// characters are about a square; Latin letters and digits about 0.62 em).
+/// Layouts use it so labels fit whatever the font.
+pub fn text_width(s: &str, size: f64) -> f64 {
+    s.chars().map(|c| if c.is_ascii() { size * 0.62 } else { size * 1.05 }).sum()
+}
+
+/// `s`, shortened with an ellipsis to fit `width` px at font size `size`.
+pub fn fit(s: &str, width: f64, size: f64) -> String {
+    if text_width(s, size) <= width {
+        return s.to_string();
+    }
+    let budget = width - text_width("…", size);
+    let mut used = 0.0;
+    let mut out = String::new();
+    for c in s.chars() {
+        used += text_width(c.encode_utf8(&mut [0; 4]), size);
+        if used > budget {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// Draws an ✕ centred at `at`.
 pub fn cross(p: &mut dyn Painter, at: (f64, f64), size: f64, color: Color, width: f64) {
     let (x, y) = at;
@@ -132,6 +235,11 @@ pub struct Recorder {
     pub texts: Vec<String>,
     /// Total dots and squares drawn.
     pub points: usize,
+    /// How much larger text is drawn (as the canvas painter's text scale; 0 means 1).
+    pub text_scale: f64,
+    /// The box of every text drawn, by the [`text_width`] estimate:
+    /// `(text, left, top, right, bottom)`.
+    pub boxes: Vec<(String, f64, f64, f64, f64)>,
 }
 
 #[cfg(test)]
@@ -165,7 +273,16 @@ impl Painter for Recorder {
         self.points += centers.len();
         self.calls.push(format!("squares {} {}", centers.len(), color.css()));
     }
-    fn text(&mut self, at: (f64, f64), text: &str, _: Text) {
+    fn text(&mut self, at: (f64, f64), text: &str, style: Text) {
+        let size = style.size * if self.text_scale > 0.0 { self.text_scale } else { 1.0 };
+        let w = text_width(text, size);
+        let left = match style.align {
+            Align::Left => at.0,
+            Align::Center => at.0 - w / 2.0,
+            Align::Right => at.0 - w,
+        };
+        // The baseline's middle is at `at.1` (canvas textBaseline "middle").
+        self.boxes.push((text.to_string(), left, at.1 - size / 2.0, left + w, at.1 + size / 2.0));
         self.texts.push(text.to_string());
         self.calls.push(format!("text {at:?} {text}"));
     }
@@ -174,6 +291,14 @@ impl Painter for Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fitting_shortens_with_an_ellipsis() {
+        assert_eq!(fit("inventory", 200.0, 12.0), "inventory");
+        let short = fit("inventory-service-east", 60.0, 12.0);
+        assert!(short.ends_with('…') && text_width(&short, 12.0) <= 60.0, "{short}");
+        assert!(text_width("库存服务", 12.0) > text_width("abcd", 12.0), "CJK is wider");
+    }
 
     #[test]
     fn css_colours() {

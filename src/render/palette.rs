@@ -1,6 +1,7 @@
 //! Colours: the Okabe–Ito palette (distinguishable with any colour vision),
-//! on light and dark backgrounds. Shape always doubles colour: messages are
-//! circles, acks squares, losses crosses.
+//! on light and dark backgrounds, with a true red for what went wrong (the
+//! lessons call it red). Shape always doubles colour: messages are circles,
+//! acks squares, losses crosses, rejections a barred circle.
 
 use super::painter::Color;
 
@@ -45,6 +46,15 @@ pub struct Palette {
     pub highlight: Color,
     /// Dead letters.
     pub dead: Color,
+    /// One colour per business key (key mod 8), when colouring by key.
+    pub keys: [Color; 8],
+}
+
+impl Palette {
+    /// The colour of business key `key`.
+    pub fn key(&self, key: u32) -> Color {
+        self.keys[key as usize % self.keys.len()]
+    }
 }
 
 impl Palette {
@@ -62,10 +72,20 @@ impl Palette {
                 retry: Color::hex(0xe69f00),
                 copy: Color::hex(0xcc79a7),
                 ok: Color::hex(0x009e73),
-                bad: Color::hex(0xd55e00),
-                dedup: Color::hex(0xb8a800),
+                bad: Color::hex(0xc8102e),
+                dedup: Color::hex(0x8a6d00),
                 highlight: Color::hex(0x000000),
                 dead: Color::hex(0x4b5563),
+                keys: [
+                    Color::hex(0x0072b2),
+                    Color::hex(0xe69f00),
+                    Color::hex(0x009e73),
+                    Color::hex(0xcc79a7),
+                    Color::hex(0x56b4e9),
+                    Color::hex(0xd55e00),
+                    Color::hex(0x8a6d00),
+                    Color::hex(0x1e293b),
+                ],
             },
             Theme::Dark => Palette {
                 background: Color::hex(0x0f172a),
@@ -78,10 +98,20 @@ impl Palette {
                 retry: Color::hex(0xe69f00),
                 copy: Color::hex(0xcc79a7),
                 ok: Color::hex(0x009e73),
-                bad: Color::hex(0xd55e00),
+                bad: Color::hex(0xff5a5f),
                 dedup: Color::hex(0xf0e442),
                 highlight: Color::hex(0xffffff),
                 dead: Color::hex(0x9ca3af),
+                keys: [
+                    Color::hex(0x56b4e9),
+                    Color::hex(0xe69f00),
+                    Color::hex(0x009e73),
+                    Color::hex(0xcc79a7),
+                    Color::hex(0x0072b2),
+                    Color::hex(0xd55e00),
+                    Color::hex(0xf0e442),
+                    Color::hex(0xe2e8f0),
+                ],
             },
         }
     }

@@ -4,17 +4,19 @@
 use msgsim_sim::timeline::{Fate, Timeline};
 use msgsim_sim::{Cause, EventKind, MsgId, NodeId, Time, Topology, TraceEvent, time};
 
-use super::painter::{Align, Color, Painter, Text, arrowhead, cross};
+use super::Look;
+use super::painter::{Align, Color, Painter, Text, arrowhead, cross, fit, text_width};
 use super::palette::Palette;
-use super::topology::DotStyle;
+use super::topology::{DotStyle, barred};
 
 /// Most arrows drawn (the newest).
 pub const MAX_ARROWS: usize = 800;
 
-/// Space for lane names at the top and the time axis on the left.
+/// Space under the lane names, and at the bottom.
 const TOP: f64 = 34.0;
-const LEFT: f64 = 56.0;
 const BOTTOM: f64 = 8.0;
+/// Font size of the time axis and lane names (before the text scale).
+const AXIS_TEXT: f64 = 11.0;
 
 /// Everything the diagram shows.
 pub struct SequenceScene<'a> {
@@ -34,6 +36,8 @@ pub struct SequenceScene<'a> {
     pub palette: Palette,
     /// The selected message.
     pub selected: Option<MsgId>,
+    /// Text size and message marking.
+    pub look: Look,
 }
 
 /// One arrow.
@@ -47,6 +51,8 @@ pub struct Arrow {
     pub style: DotStyle,
     /// The message.
     pub msg: MsgId,
+    /// Its business key.
+    pub key: u32,
     /// Made by a duplicating link.
     pub copy: bool,
     /// Vanished at `to`.
@@ -56,6 +62,10 @@ pub struct Arrow {
 }
 
 struct Geometry {
+    /// Width of the time axis: its widest label fits.
+    left: f64,
+    /// Height of the lane names' band.
+    top: f64,
     lane_w: f64,
     height: f64,
     t0: Time,
@@ -65,18 +75,25 @@ struct Geometry {
 impl Geometry {
     fn new(s: &SequenceScene<'_>, size: (f64, f64)) -> Self {
         let lanes = s.topology.nodes.len().max(1) as f64;
+        let (t0, span) = (s.time.saturating_sub(s.span), s.span.max(1));
+        let scale = s.look.text_scale;
+        let widest = (0..=4).map(|k| text_width(&format_ms(t0 + span * k / 4), AXIS_TEXT * scale)).fold(0.0, f64::max);
+        let left = widest + 10.0;
+        let top = TOP - 11.0 + 11.0 * scale;
         Geometry {
-            lane_w: (size.0 - LEFT) / lanes,
-            height: (size.1 - TOP - BOTTOM).max(10.0),
-            t0: s.time.saturating_sub(s.span),
-            span: s.span.max(1),
+            left,
+            top,
+            lane_w: (size.0 - left).max(10.0) / lanes,
+            height: (size.1 - top - BOTTOM).max(10.0),
+            t0,
+            span,
         }
     }
     fn x(&self, node: NodeId) -> f64 {
-        LEFT + (f64::from(node) + 0.5) * self.lane_w
+        self.left + (f64::from(node) + 0.5) * self.lane_w
     }
     fn y(&self, t: Time) -> f64 {
-        TOP + (t.saturating_sub(self.t0) as f64 / self.span as f64).clamp(0.0, 1.0) * self.height
+        self.top + (t.saturating_sub(self.t0) as f64 / self.span as f64).clamp(0.0, 1.0) * self.height
     }
 }
 
@@ -110,6 +127,7 @@ pub fn arrows(s: &SequenceScene<'_>, size: (f64, f64), limit: usize) -> Vec<Arro
                 to: (x0 + (x1 - x0) * reach * f, g.y(e.end.min(s.time))),
                 style: DotStyle::of(e),
                 msg: e.msg,
+                key: e.key,
                 copy: e.kind == EventKind::Duplicate || e.copy > 0,
                 lost: lost && done,
                 arrived: !lost && done,
@@ -134,21 +152,23 @@ pub fn draw(s: &SequenceScene<'_>, p: &mut dyn Painter) {
     let size = p.size();
     p.clear(pal.background);
     let g = Geometry::new(s, size);
-    let small = Text { size: 11.0, color: pal.muted, align: Align::Right, bold: false };
+    let scale = s.look.text_scale;
+    let small = Text { size: AXIS_TEXT, color: pal.muted, align: Align::Right, bold: false };
 
-    // Time axis: five ticks.
+    // Time axis: five ticks (the top and bottom labels kept inside the canvas).
+    let half = AXIS_TEXT * scale / 2.0 + 1.0;
     for k in 0..=4 {
         let t = g.t0 + g.span * k / 4;
         let y = g.y(t);
-        p.line((LEFT - 4.0, y), (size.0, y), pal.grid, 1.0, false);
-        p.text((LEFT - 6.0, y), &format_ms(t), small);
+        p.line((g.left - 4.0, y), (size.0, y), pal.grid, 1.0, false);
+        p.text((g.left - 6.0, y.clamp(half, size.1 - half)), &format_ms(t), small);
     }
     // Lanes.
+    let label = Text { size: AXIS_TEXT, color: pal.ink, align: Align::Center, bold: true };
     for (i, n) in s.topology.nodes.iter().enumerate() {
         let x = g.x(i as NodeId);
-        p.line((x, TOP), (x, TOP + g.height), pal.link, 1.0, false);
-        let label = Text { size: 11.0, color: pal.ink, align: Align::Center, bold: true };
-        p.text((x, 14.0), &fit(&n.name, g.lane_w), label);
+        p.line((x, g.top), (x, g.top + g.height), pal.link, 1.0, false);
+        p.text((x, g.top / 2.0 - 3.0), &fit(&n.name, g.lane_w - 4.0, AXIS_TEXT * scale), label);
     }
     let trace = &s.trace[..s.cursor.min(s.trace.len())];
     let start = s.timeline.position_at(trace, g.t0.saturating_sub(1)).min(trace.len());
@@ -173,10 +193,18 @@ pub fn draw(s: &SequenceScene<'_>, p: &mut dyn Painter) {
                 cross(p, (x, y), 5.0, pal.bad, 2.0);
             }
             EventKind::Effect => {
-                let c = if e.cause == Cause::Duplicate { pal.bad } else { pal.ok };
                 let r = if Some(e.msg) == s.selected { 6.0 } else { 4.0 };
-                p.circle((x, y), r, Some(c), None);
+                match e.cause {
+                    Cause::Duplicate => p.circle((x, y), r + 1.0, Some(pal.bad), Some((pal.ink, 1.0))),
+                    // Order broken: a ring that stands out on the lane.
+                    Cause::OutOfOrder => {
+                        p.circle((x, y), r, Some(pal.ok), None);
+                        p.circle((x, y), r + 4.0, None, Some((pal.copy, 2.5)));
+                    }
+                    _ => p.circle((x, y), r, Some(pal.ok), None),
+                }
             }
+            EventKind::Reject | EventKind::Evict => barred(p, (x, y), 4.5, pal.bad),
             EventKind::DedupHit => p.circle((x, y), 4.5, None, Some((pal.dedup, 2.0))),
             EventKind::DeadLetter => p.rect((x - 4.0, y - 4.0), (8.0, 8.0), 1.0, Some(pal.dead), None),
             EventKind::Timeout => p.circle((x, y), 3.5, None, Some((pal.retry, 1.5))),
@@ -194,23 +222,50 @@ pub fn draw(s: &SequenceScene<'_>, p: &mut dyn Painter) {
         all.extend(arrows(s, size, usize::MAX).into_iter().filter(|a| a.msg == sel));
     }
     let dim = s.selected.is_some();
-    for style in [DotStyle::Message, DotStyle::Retry, DotStyle::Copy, DotStyle::Ack, DotStyle::Negative] {
+    let colour = |a: &Arrow| arrow_color(pal, s.look, a);
+    // One batch per look: colour (by style, or by key) and dashing.
+    let mut looks: Vec<(DotStyle, Color, bool)> = Vec::new();
+    for style in DotStyle::ALL {
         for copy in [false, true] {
-            let batch: Vec<&Arrow> =
-                all.iter().filter(|a| a.style == style && a.copy == copy && Some(a.msg) != s.selected).collect();
-            draw_arrows(p, pal, &batch, style, copy, dim, false);
+            for a in all.iter().filter(|a| a.style == style && a.copy == copy) {
+                let l = (style, colour(a), copy);
+                if !looks.contains(&l) {
+                    looks.push(l);
+                }
+            }
         }
     }
-    for style in [DotStyle::Message, DotStyle::Retry, DotStyle::Copy, DotStyle::Ack, DotStyle::Negative] {
-        let batch: Vec<&Arrow> = all.iter().filter(|a| a.style == style && Some(a.msg) == s.selected).collect();
-        draw_arrows(p, pal, &batch, style, false, false, true);
+    for &(style, color, copy) in &looks {
+        let batch: Vec<&Arrow> = all
+            .iter()
+            .filter(|a| a.style == style && a.copy == copy && colour(a) == color && Some(a.msg) != s.selected)
+            .collect();
+        draw_arrows(p, pal, &batch, style, color, copy, dim, false);
+    }
+    for &(style, color, _) in &looks {
+        let batch: Vec<&Arrow> =
+            all.iter().filter(|a| a.style == style && colour(a) == color && Some(a.msg) == s.selected).collect();
+        draw_arrows(p, pal, &batch, style, color, false, false, true);
+    }
+    // Ids at the heads of message arrows, while few enough to read.
+    if s.look.ids {
+        let carrying: Vec<&Arrow> =
+            all.iter().filter(|a| !matches!(a.style, DotStyle::Ack | DotStyle::Negative)).collect();
+        if carrying.len() <= super::topology::MAX_ID_LABELS {
+            let t = Text { size: 9.0, color: pal.ink, align: Align::Left, bold: false };
+            for a in carrying {
+                p.text((a.to.0 + 4.0, a.to.1 - 6.0), &format!("#{}", a.msg), t);
+            }
+        }
     }
     // "Now".
-    p.line((LEFT, TOP + g.height), (size.0, TOP + g.height), pal.ink.alpha(0.5), 1.0, true);
+    p.line((g.left, g.top + g.height), (size.0, g.top + g.height), pal.ink.alpha(0.5), 1.0, true);
 }
 
-fn style_color(pal: &Palette, style: DotStyle) -> Color {
-    match style {
+/// An arrow's colour: by its look, or by its message's key.
+fn arrow_color(pal: &Palette, look: Look, a: &Arrow) -> Color {
+    match a.style {
+        DotStyle::Message | DotStyle::Retry | DotStyle::Copy if look.by_key => pal.key(a.key),
         DotStyle::Message => pal.message,
         DotStyle::Retry => pal.retry,
         DotStyle::Copy => pal.copy,
@@ -221,11 +276,13 @@ fn style_color(pal: &Palette, style: DotStyle) -> Color {
 
 /// Draws arrows of one look: lines, then heads (arrived), crosses (lost) or
 /// tips (still travelling).
+#[allow(clippy::too_many_arguments)]
 fn draw_arrows(
     p: &mut dyn Painter,
     pal: &Palette,
     arrows: &[&Arrow],
     style: DotStyle,
+    base: Color,
     dashed: bool,
     dim: bool,
     selected: bool,
@@ -233,7 +290,6 @@ fn draw_arrows(
     if arrows.is_empty() {
         return;
     }
-    let base = style_color(pal, style);
     let color = if dim { base.alpha(0.3) } else { base };
     let width = if selected {
         3.0
@@ -261,16 +317,6 @@ fn format_ms(t: Time) -> String {
     if ms >= 10_000.0 { format!("{:.1} s", ms / 1_000.0) } else { format!("{ms:.1} ms") }
 }
 
-/// Shortens a lane name to fit its lane.
-fn fit(name: &str, width: f64) -> String {
-    let max = ((width / 6.5) as usize).max(3);
-    if name.chars().count() <= max {
-        name.to_string()
-    } else {
-        name.chars().take(max.saturating_sub(1)).chain(std::iter::once('…')).collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +340,7 @@ mod tests {
             span: 50_000,
             palette: Palette::of(Theme::Dark),
             selected: None,
+            look: Look::default(),
         };
         let size = (800.0, 400.0);
         let arrows = arrows(&scene, size, 1_000);

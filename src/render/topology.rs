@@ -3,8 +3,9 @@
 use msgsim_sim::timeline::{Fate, Timeline};
 use msgsim_sim::{Cause, EventKind, Metrics, MsgId, NodeId, NodeKind, PacketKind, Time, Topology, TraceEvent};
 
+use super::Look;
 use super::layout::Layout;
-use super::painter::{Align, Color, Painter, Text, cross};
+use super::painter::{Align, Color, Painter, Text, cross, fit, text_width};
 use super::palette::Palette;
 
 /// How a dot looks.
@@ -44,12 +45,19 @@ impl DotStyle {
         }
     }
 
+    /// The colour of a packet of this style about business key `key`.
+    fn color_of(self, p: &Palette, look: Look, key: u32) -> Color {
+        if look.by_key && !self.is_square() { p.key(key) } else { self.color(p) }
+    }
+
     /// Message-carrying styles are circles; acks and nacks squares.
     fn is_square(self) -> bool {
         matches!(self, DotStyle::Ack | DotStyle::Negative)
     }
 
-    const ALL: [DotStyle; 5] = [DotStyle::Message, DotStyle::Retry, DotStyle::Copy, DotStyle::Ack, DotStyle::Negative];
+    /// Every style, in drawing order.
+    pub const ALL: [DotStyle; 5] =
+        [DotStyle::Message, DotStyle::Retry, DotStyle::Copy, DotStyle::Ack, DotStyle::Negative];
 }
 
 /// A packet on its way.
@@ -61,6 +69,8 @@ pub struct Dot {
     pub style: DotStyle,
     /// The message it carries or answers.
     pub msg: MsgId,
+    /// The message's business key.
+    pub key: u32,
     /// Trace index of its send.
     pub send: u32,
 }
@@ -74,7 +84,7 @@ pub fn dots(trace: &[TraceEvent], timeline: &Timeline, open: &[u32], layout: &La
             let f = (t.saturating_sub(e.time) as f64 / span).clamp(0.0, 1.0);
             // A packet that will be lost dies half-way along: its `end` is the loss point.
             let f = if timeline.fate(e.tx) == Fate::Lost { f * 0.5 } else { f };
-            Dot { at: layout.along(e.node, e.peer, f), style: DotStyle::of(e), msg: e.msg, send: i }
+            Dot { at: layout.along(e.node, e.peer, f), style: DotStyle::of(e), msg: e.msg, key: e.key, send: i }
         })
         .collect()
 }
@@ -94,6 +104,8 @@ pub enum MarkKind {
     DuplicateEffect,
     /// A message went to the dead-letter queue.
     DeadLetter,
+    /// An effect applied after a later message with the same key: order broken.
+    OutOfOrder,
     /// A full queue refused a message.
     Reject,
     /// A wait timed out.
@@ -128,6 +140,7 @@ pub fn marks(trace: &[TraceEvent], cursor: usize, layout: &Layout, t: Time, wind
             EventKind::Duplicate => Some((MarkKind::Split, layout.along(e.node, e.peer, 0.0))),
             EventKind::DedupHit => Some((MarkKind::Dedup, node)),
             EventKind::Effect if e.cause == Cause::Duplicate => Some((MarkKind::DuplicateEffect, node)),
+            EventKind::Effect if e.cause == Cause::OutOfOrder => Some((MarkKind::OutOfOrder, node)),
             EventKind::Effect => Some((MarkKind::Effect, node)),
             EventKind::DeadLetter => Some((MarkKind::DeadLetter, node)),
             EventKind::Reject | EventKind::Evict => Some((MarkKind::Reject, node)),
@@ -144,16 +157,22 @@ pub fn marks(trace: &[TraceEvent], cursor: usize, layout: &Layout, t: Time, wind
 /// Words drawn on the canvas, already translated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopologyWords {
-    /// "producer", "queue", "consumer".
-    pub kinds: [String; 3],
+    /// Column headings: "producers", "queues", "consumers".
+    pub columns: [String; 3],
     /// Label of the dead-letter tray.
     pub dead_letters: String,
     /// Shown on a crashed consumer.
     pub down: String,
     /// Shown on a dedup hit.
     pub dedup: String,
-    /// Legend entries: message, retry, copy, ack, nack, lost.
-    pub legend: [String; 6],
+    /// Shown where an effect broke the key order.
+    pub out_of_order: String,
+    /// "buffer {0}" under a consumer: deliveries waiting for a slot.
+    pub buffer: String,
+    /// "to send {0}" under a producer: its backlog.
+    pub backlog: String,
+    /// Legend entries: message, retry, copy, ack, nack, lost, rejected.
+    pub legend: [String; 7],
 }
 
 /// Everything the topology view draws.
@@ -170,6 +189,8 @@ pub struct TopologyScene<'a> {
     pub capacity: &'a [Option<u32>],
     /// Processing slots per node.
     pub concurrency: &'a [u32],
+    /// Prefetch window per consumer node (0: unlimited).
+    pub prefetch: &'a [u32],
     /// Links to draw, one per connected pair.
     pub links: &'a [(NodeId, NodeId)],
     /// Packets in flight.
@@ -180,6 +201,8 @@ pub struct TopologyScene<'a> {
     pub selected: Option<MsgId>,
     /// Translated words.
     pub words: &'a TopologyWords,
+    /// Text size and message marking.
+    pub look: Look,
 }
 
 /// Draws the topology.
@@ -193,6 +216,7 @@ pub fn draw(s: &TopologyScene<'_>, p: &mut dyn Painter) {
             p.line(from, to, pal.link, 1.5, false);
         }
     }
+    draw_headings(s, p);
     for (i, node) in s.topology.nodes.iter().enumerate() {
         draw_node(s, p, i, node.kind, &node.name);
     }
@@ -205,6 +229,7 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
     let pal = &s.palette;
     let (cx, cy) = s.layout.centers[i];
     let (hw, hh) = s.layout.half;
+    let scale = s.look.text_scale;
     let up = s.metrics.up.get(i).copied().unwrap_or(true);
     let fill = if up { pal.node } else { pal.bad.alpha(0.18) };
     let stroke = if up { pal.ink } else { pal.bad };
@@ -213,11 +238,23 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
         NodeKind::Queue => 3.0,
     };
     p.rect((cx - hw, cy - hh), (2.0 * hw, 2.0 * hh), radius, Some(fill), Some((stroke, 1.5)));
-    let small = Text { size: (hh * 0.55).clamp(9.0, 12.0), color: pal.muted, align: Align::Center, bold: false };
-    let label = Text { size: (hh * 0.7).clamp(10.0, 14.0), color: pal.ink, align: Align::Center, bold: true };
+    // Font sizes before scaling; a second line only where the box has room for it.
+    let label_size = (hh * 0.7 / scale).clamp(10.0, 14.0);
+    let small_size = (hh * 0.55 / scale).clamp(9.0, 12.0);
+    let two_lines = hh * 2.0 >= (label_size + small_size) * scale * 1.25;
+    let small = Text { size: small_size, color: pal.muted, align: Align::Center, bold: false };
+    let label = Text { size: label_size, color: pal.ink, align: Align::Center, bold: true };
+    let inner = 2.0 * hw - 8.0;
+    let name = fit(name, inner, label_size * scale);
+    let name_y = if two_lines && kind != NodeKind::Producer { cy - hh * 0.3 } else { cy };
+    let second_y = cy + hh * 0.45;
+    p.text((cx, name_y), &name, label);
     match kind {
         NodeKind::Producer => {
-            p.text((cx, cy), name, label);
+            let backlog = s.metrics.waiting.get(i).copied().unwrap_or(0);
+            if backlog > 0 {
+                under(s, p, i, &s.words.backlog.replace("{0}", &backlog.to_string()), None, pal.retry);
+            }
         }
         NodeKind::Queue => {
             let depth = s.metrics.depth[i];
@@ -236,29 +273,24 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
                 Some(color.alpha(0.35)),
                 None,
             );
-            p.text((cx, cy - hh * 0.25), name, label);
-            let depth_text = match cap {
-                Some(c) => format!("{depth}/{c}"),
-                None => depth.to_string(),
-            };
-            p.text((cx, cy + hh * 0.45), &depth_text, Text { color: pal.ink, ..small });
+            if two_lines {
+                let depth_text = match cap {
+                    Some(c) => format!("{depth}/{c}"),
+                    None => depth.to_string(),
+                };
+                p.text((cx, second_y), &depth_text, Text { color: pal.ink, ..small });
+            }
             let dead = s.metrics.dead_letters[i];
             if dead > 0 || s.marks.iter().any(|m| m.kind == MarkKind::DeadLetter) {
-                let tray = (cx - hw * 0.6, cy + hh + 6.0);
-                p.rect(tray, (hw * 1.2, 16.0), 3.0, Some(pal.dead.alpha(0.15)), Some((pal.dead, 1.0)));
-                p.text(
-                    (cx, tray.1 + 8.0),
-                    &format!("{} {dead}", s.words.dead_letters),
-                    Text { color: pal.dead, ..small },
-                );
+                under(s, p, i, &format!("{} {dead}", s.words.dead_letters), None, pal.dead);
             }
         }
         NodeKind::Consumer => {
-            p.text((cx, cy - hh * 0.25), name, label);
             let slots = s.concurrency.get(i).copied().unwrap_or(1);
             let busy = s.metrics.busy[i];
-            if !up {
-                p.text((cx, cy + hh * 0.45), &s.words.down, Text { color: pal.bad, bold: true, ..small });
+            if !two_lines {
+            } else if !up {
+                p.text((cx, second_y), &s.words.down, Text { color: pal.bad, bold: true, ..small });
             } else if slots <= 8 {
                 let side = (hh * 0.35).clamp(4.0, 9.0);
                 let gap = side * 0.5;
@@ -267,7 +299,7 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
                     let x = cx - total / 2.0 + f64::from(k) * (side + gap);
                     let filled = k < busy;
                     p.rect(
-                        (x, cy + hh * 0.45 - side / 2.0),
+                        (x, second_y - side / 2.0),
                         (side, side),
                         1.5,
                         filled.then_some(pal.message),
@@ -275,12 +307,61 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
                     );
                 }
             } else {
-                p.text((cx, cy + hh * 0.45), &format!("{busy}/{slots}"), Text { color: pal.ink, ..small });
+                p.text((cx, second_y), &format!("{busy}/{slots}"), Text { color: pal.ink, ..small });
+            }
+            let waiting = s.metrics.waiting.get(i).copied().unwrap_or(0);
+            let window = s.prefetch.get(i).copied().unwrap_or(0);
+            if waiting > 0 || window > 0 {
+                let count = if window > 0 { format!("{waiting}/{window}") } else { waiting.to_string() };
+                let fullness = if window > 0 { f64::from(waiting) / f64::from(window) } else { 0.0 };
+                under(s, p, i, &s.words.buffer.replace("{0}", &count), Some(fullness), pal.message);
             }
         }
     }
-    let kind_word = &s.words.kinds[kind as usize];
-    p.text((cx, cy - hh - 7.0), kind_word, Text { color: pal.muted, ..small });
+}
+
+/// A heading over each column that has nodes.
+fn draw_headings(s: &TopologyScene<'_>, p: &mut dyn Painter) {
+    let t = Text { size: 11.0, color: s.palette.muted, align: Align::Center, bold: true };
+    let width = s.layout.size.0 * 0.3;
+    for (k, kind) in [NodeKind::Producer, NodeKind::Queue, NodeKind::Consumer].into_iter().enumerate() {
+        if let Some(i) = s.topology.nodes.iter().position(|n| n.kind == kind) {
+            let x = s.layout.centers[i].0;
+            p.text((x, s.layout.heading_y), &fit(&s.words.columns[k], width, 11.0 * s.look.text_scale), t);
+        }
+    }
+}
+
+/// A line under a node's box (what it holds), with a fullness bar, if the
+/// layout leaves room for it.
+fn under(s: &TopologyScene<'_>, p: &mut dyn Painter, node: usize, text: &str, bar: Option<f64>, color: Color) {
+    let (cx, cy) = s.layout.centers[node];
+    let (hw, hh) = s.layout.half;
+    let scale = s.look.text_scale;
+    let size = 10.0;
+    // Room for the line above the box below.
+    if s.layout.below.get(node).copied().unwrap_or(0.0) < size * scale * 1.2 + 6.0 {
+        return;
+    }
+    let y = cy + hh + 3.0 + size * scale * 0.6;
+    if let Some(f) = bar {
+        p.rect(
+            (cx - hw, y - size * scale * 0.6),
+            (2.0 * hw, size * scale * 1.2),
+            3.0,
+            Some(s.palette.node),
+            Some((color, 1.0)),
+        );
+        p.rect(
+            (cx - hw + 1.0, y - size * scale * 0.6 + 1.0),
+            ((2.0 * hw - 2.0) * f.clamp(0.0, 1.0), size * scale * 1.2 - 2.0),
+            2.0,
+            Some(color.alpha(0.3)),
+            None,
+        );
+    }
+    let t = Text { size, color: s.palette.ink, align: Align::Center, bold: false };
+    p.text((cx, y), &fit(text, 2.0 * hw - 4.0, size * scale), t);
 }
 
 fn draw_dots(s: &TopologyScene<'_>, p: &mut dyn Painter) {
@@ -290,10 +371,27 @@ fn draw_dots(s: &TopologyScene<'_>, p: &mut dyn Painter) {
     let r = if many { 2.0 } else { (s.layout.half.1 * 0.17).clamp(3.5, 6.5) };
     let dim = s.selected.is_some();
     let mut batch: Vec<(f64, f64)> = Vec::with_capacity(s.dots.len());
+    // One batch per colour: by style, or by key when colouring by key.
+    let mut colours: Vec<(DotStyle, Color)> = Vec::new();
     for style in DotStyle::ALL {
+        for d in s.dots.iter().filter(|d| d.style == style) {
+            let c = (style, style.color_of(pal, s.look, d.key));
+            if !colours.contains(&c) {
+                colours.push(c);
+            }
+        }
+    }
+    for (style, color) in colours {
         batch.clear();
-        batch.extend(s.dots.iter().filter(|d| d.style == style && Some(d.msg) != s.selected).map(|d| d.at));
-        let color = if dim { style.color(pal).alpha(0.35) } else { style.color(pal) };
+        batch.extend(
+            s.dots
+                .iter()
+                .filter(|d| {
+                    d.style == style && d.style.color_of(pal, s.look, d.key) == color && Some(d.msg) != s.selected
+                })
+                .map(|d| d.at),
+        );
+        let color = if dim { color.alpha(0.35) } else { color };
         if style.is_square() {
             p.squares(&batch, r * 1.5, color);
         } else {
@@ -303,10 +401,23 @@ fn draw_dots(s: &TopologyScene<'_>, p: &mut dyn Painter) {
     p.flush();
     if let Some(sel) = s.selected {
         for d in s.dots.iter().filter(|d| d.msg == sel) {
-            p.circle(d.at, 7.5, Some(d.style.color(pal)), Some((pal.highlight, 2.5)));
+            p.circle(d.at, 7.5, Some(d.style.color_of(pal, s.look, d.key)), Some((pal.highlight, 2.5)));
+        }
+    }
+    // Ids beside message dots, while few enough to read.
+    if s.look.ids {
+        let carrying: Vec<&Dot> = s.dots.iter().filter(|d| !d.style.is_square()).collect();
+        if carrying.len() <= MAX_ID_LABELS {
+            let t = Text { size: 9.0, color: pal.ink, align: Align::Left, bold: false };
+            for d in carrying {
+                p.text((d.at.0 + r + 1.5, d.at.1 - r - 3.0), &format!("#{}", d.msg), t);
+            }
         }
     }
 }
+
+/// Most message ids written beside dots (beyond that they are a smudge).
+pub const MAX_ID_LABELS: usize = 120;
 
 fn draw_marks(s: &TopologyScene<'_>, p: &mut dyn Painter) {
     let pal = &s.palette;
@@ -318,25 +429,38 @@ fn draw_marks(s: &TopologyScene<'_>, p: &mut dyn Painter) {
             MarkKind::Lost => cross(p, m.at, 6.0 * emphasis, pal.bad.alpha(a), 2.5),
             MarkKind::Split => p.circle(m.at, 4.0 + 10.0 * m.age, None, Some((pal.copy.alpha(a), 2.0))),
             MarkKind::Dedup => {
-                ring(p, m.at, (hw, hh), 4.0, (pal.dedup.alpha(a), 3.0));
-                let t = Text { size: 11.0, color: pal.ink.alpha(a), align: Align::Center, bold: true };
-                p.text((m.at.0, m.at.1 + hh + 14.0), &s.words.dedup, t);
+                ring(p, m.at, (hw, hh), 4.0, (pal.dedup.alpha(a), 3.5));
+                let t = Text { size: 11.0, color: pal.dedup.alpha(a), align: Align::Right, bold: true };
+                p.text((m.at.0 - hw - 9.0, m.at.1), &s.words.dedup, t);
             }
             MarkKind::Effect => ring(p, m.at, (hw, hh), 3.0, (pal.ok.alpha(a * 0.8), 2.0)),
             MarkKind::DuplicateEffect => {
                 ring(p, m.at, (hw, hh), 5.0, (pal.bad.alpha(a), 3.5));
-                let t = Text { size: 13.0, color: pal.bad.alpha(a), align: Align::Left, bold: true };
-                p.text((m.at.0 + hw + 8.0, m.at.1 - hh), "×2", t);
+                let t = Text { size: 13.0, color: pal.bad.alpha(a), align: Align::Right, bold: true };
+                p.text((m.at.0 - hw - 9.0, m.at.1 - hh * 0.6), "×2", t);
             }
             MarkKind::DeadLetter => {
                 p.circle((m.at.0, m.at.1 + hh + 14.0 - 10.0 * m.age), 5.0, Some(pal.dead.alpha(a)), None)
             }
-            MarkKind::Reject => cross(p, (m.at.0 - hw - 8.0, m.at.1), 5.0, pal.bad.alpha(a), 2.0),
+            MarkKind::OutOfOrder => {
+                ring(p, m.at, (hw, hh), 7.0, (pal.copy.alpha(a), 3.0));
+                ring(p, m.at, (hw, hh), 11.0, (pal.copy.alpha(a * 0.6), 2.0));
+                let t = Text { size: 12.0, color: pal.copy.alpha(a), align: Align::Right, bold: true };
+                p.text((m.at.0 - hw - 13.0, m.at.1 + hh * 0.6), &s.words.out_of_order, t);
+            }
+            MarkKind::Reject => barred(p, (m.at.0 - hw - 10.0, m.at.1), 6.0, pal.bad.alpha(a)),
             MarkKind::Timeout => {
                 p.circle((m.at.0 + hw, m.at.1 - hh), 4.0 + 4.0 * m.age, None, Some((pal.retry.alpha(a), 2.0)))
             }
         }
     }
+}
+
+/// A barred circle ⊘ (a refusal), centred at `at`.
+pub fn barred(p: &mut dyn Painter, at: (f64, f64), r: f64, color: Color) {
+    p.circle(at, r, None, Some((color, 2.0)));
+    let d = r * std::f64::consts::FRAC_1_SQRT_2;
+    p.line((at.0 - d, at.1 + d), (at.0 + d, at.1 - d), color, 2.0, false);
 }
 
 /// An outline `pad` px around the node box centred at `at` with half-size `half`.
@@ -348,9 +472,11 @@ fn ring(p: &mut dyn Painter, at: (f64, f64), half: (f64, f64), pad: f64, stroke:
 fn draw_legend(s: &TopologyScene<'_>, p: &mut dyn Painter) {
     let pal = &s.palette;
     let (_, h) = p.size();
-    let y = h - 12.0;
+    let scale = s.look.text_scale;
+    let y = h - 6.0 - 6.0 * scale;
     let mut x = 12.0;
     let t = Text { size: 11.0, color: pal.muted, align: Align::Left, bold: false };
+    let advance = |k: usize| 22.0 + text_width(&s.words.legend[k], 11.0 * scale);
     for (k, style) in
         [DotStyle::Message, DotStyle::Retry, DotStyle::Copy, DotStyle::Ack, DotStyle::Negative].iter().enumerate()
     {
@@ -360,15 +486,13 @@ fn draw_legend(s: &TopologyScene<'_>, p: &mut dyn Painter) {
             p.dots(&[(x, y)], 4.0, style.color(pal));
         }
         p.text((x + 8.0, y), &s.words.legend[k], t);
-        x += 22.0 + text_width(&s.words.legend[k], 11.0);
+        x += advance(k);
     }
     cross(p, (x, y), 4.0, pal.bad, 2.0);
     p.text((x + 8.0, y), &s.words.legend[5], t);
-}
-
-/// A generous estimate of a text's width (CJK characters are about a square).
-pub fn text_width(s: &str, size: f64) -> f64 {
-    s.chars().map(|c| if c.is_ascii() { size * 0.62 } else { size * 1.05 }).sum()
+    x += advance(5);
+    barred(p, (x, y), 4.5, pal.bad);
+    p.text((x + 8.0, y), &s.words.legend[6], t);
 }
 
 /// The links to draw: each producer to its queue (or, in sync mode, to the
@@ -400,7 +524,7 @@ mod tests {
         let sim = preset_run("lossy-fire-and-forget", None);
         let trace = sim.trace();
         let tl = timeline_of(&sim);
-        let layout = Layout::new(sim.topology(), 900.0, 500.0);
+        let layout = Layout::new(sim.topology(), 900.0, 500.0, 1.0);
         let lost = trace.iter().find(|e| e.kind == EventKind::Lost).unwrap();
         let send = tl.send_of(lost.tx).unwrap();
         let t = lost.time; // the moment it vanishes: half-way along
@@ -420,7 +544,7 @@ mod tests {
         let trace = sim.trace();
         let tl = timeline_of(&sim);
         let topo = sim.topology();
-        let layout = Layout::new(topo, 900.0, 500.0);
+        let layout = Layout::new(topo, 900.0, 500.0, 1.0);
         let open = tl.open_at(trace, trace.len());
         let ds = dots(trace, &tl, &open, &layout, sim.now());
         let words = TopologyWords { down: "down".into(), ..Default::default() };
@@ -433,11 +557,13 @@ mod tests {
             metrics: &m,
             capacity: &vec![None; n],
             concurrency: &vec![1; n],
+            prefetch: &vec![0; n],
             links: &links(topo, &vec![false; n]),
             dots: &ds,
             marks: &[],
             selected: None,
             words: &words,
+            look: Look::default(),
         };
         let mut rec = Recorder { size: (900.0, 500.0), ..Default::default() };
         draw(&scene, &mut rec);

@@ -60,6 +60,18 @@ impl Clock {
         }
     }
 
+    /// Shows one event less (the moment of the last event still shown).
+    pub fn step_back(&mut self, trace: &[TraceEvent]) -> bool {
+        self.playing = false;
+        self.carry = 0.0;
+        if self.cursor == 0 {
+            return false;
+        }
+        self.cursor = self.cursor.min(trace.len()).saturating_sub(1);
+        self.time = self.cursor.checked_sub(1).map_or(0, |i| trace[i].time);
+        true
+    }
+
     /// Jumps to time `t` (at most `horizon`).
     pub fn seek(&mut self, trace: &[TraceEvent], t: Time, horizon: Time) {
         self.time = t.min(horizon);
@@ -143,6 +155,11 @@ mod tests {
         assert!(c.step(&tr));
         assert_eq!((c.cursor, c.time), (3, 1_000));
         assert!(!c.step(&tr));
+        assert!(c.step_back(&tr));
+        assert_eq!((c.cursor, c.time), (2, 1_000));
+        assert!(c.step_back(&tr) && c.step_back(&tr));
+        assert_eq!((c.cursor, c.time), (0, 0));
+        assert!(!c.step_back(&tr));
     }
 
     #[test]

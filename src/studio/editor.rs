@@ -1,5 +1,6 @@
 //! The scenario editor's state: the draft, what is being typed, the section
-//! in view, and a link the user clicked that has no override yet.
+//! in view, and a link the user clicked that has no override yet (its form
+//! is shown; the first value typed into it creates the override).
 
 use std::collections::BTreeMap;
 
@@ -33,8 +34,6 @@ pub enum EditEvent {
     RemoveItem(String, usize),
     /// Add a new group to `producers`, `queues`, `consumers` or `network.links`.
     AddGroup(String),
-    /// Add an override for the links between two groups.
-    AddLinkOverride(String, String),
     /// Show a section of the editor.
     Focus(Target),
 }
@@ -48,14 +47,14 @@ pub struct Editor {
     pub typing: BTreeMap<String, String>,
     /// The section to bring into view.
     pub focus: Option<Target>,
-    /// A link the user clicked that has no override yet.
-    pub suggested_link: Option<(String, String)>,
+    /// A link the user clicked that has no override yet: `(from, to)` groups.
+    pub new_link: Option<(String, String)>,
 }
 
 impl Editor {
     /// An editor of `scenario`.
     pub fn new(scenario: Scenario) -> Self {
-        Editor { draft: Draft::new(scenario), typing: BTreeMap::new(), focus: None, suggested_link: None }
+        Editor { draft: Draft::new(scenario), typing: BTreeMap::new(), focus: None, new_link: None }
     }
 
     /// Handles one event; a change asks the root to run the draft if it can.
@@ -67,8 +66,22 @@ impl Editor {
             }
             EditEvent::Edit { path, kind, text } => {
                 self.typing.remove(&path);
+                let mut cmds = vec![Cmd::ApplyDraft];
+                // The first value given to a clicked link creates its override.
+                let n = self.draft.scenario().network.links.len();
+                if let Some((from, to)) = self.new_link.clone()
+                    && path.starts_with(&format!("network.links[{n}]."))
+                {
+                    let link = serde_json::json!({ "from": from, "to": to, "both_ways": true });
+                    if !self.draft.push("network.links", link) {
+                        return Vec::new();
+                    }
+                    self.new_link = None;
+                    self.focus = Some(Target::Link(n));
+                    cmds.push(Cmd::Effect(Effect::Reveal(Target::Link(n).dom_id())));
+                }
                 self.draft.edit(&path, &kind, &text);
-                vec![Cmd::ApplyDraft]
+                cmds
             }
             EditEvent::AddItem(list, value) => {
                 self.draft.push(&list, value);
@@ -91,15 +104,6 @@ impl Editor {
                         _ => Target::Link(s.network.links.len() - 1),
                     };
                     cmds.extend(self.focus(target));
-                }
-                cmds
-            }
-            EditEvent::AddLinkOverride(from, to) => {
-                let link = serde_json::json!({ "from": from, "to": to, "both_ways": true });
-                self.suggested_link = None;
-                let mut cmds = vec![Cmd::ApplyDraft];
-                if self.draft.push("network.links", link) {
-                    cmds.extend(self.focus(Target::Link(self.draft.scenario().network.links.len() - 1)));
                 }
                 cmds
             }
@@ -131,7 +135,7 @@ impl Editor {
     }
 
     /// A click on the link between nodes `a` and `b`: shows its override, or
-    /// offers to add one.
+    /// the form of a new one.
     pub fn focus_link(&mut self, a: NodeId, b: NodeId, topology: &Topology) -> Vec<Cmd> {
         let s = self.draft.scenario();
         let (Some((_, _, from)), Some((_, _, to))) = (group_of(s, topology, a), group_of(s, topology, b)) else {
@@ -143,10 +147,13 @@ impl Editor {
             .iter()
             .position(|l| (l.from == from && l.to == to) || (l.both_ways && l.from == to && l.to == from));
         match existing {
-            Some(i) => self.focus(Target::Link(i)),
+            Some(i) => {
+                self.new_link = None;
+                self.focus(Target::Link(i))
+            }
             None => {
-                self.suggested_link = Some((from, to));
-                self.focus(Target::Network)
+                self.new_link = Some((from, to));
+                self.focus(Target::NewLink)
             }
         }
     }
@@ -195,16 +202,23 @@ mod tests {
     }
 
     #[test]
-    fn clicks_focus_sections_and_offer_link_overrides() {
+    fn clicking_a_link_opens_its_form_and_the_first_value_creates_its_override() {
         let mut e = editor();
         let topology = Topology::new(e.draft.scenario());
         let cmds = e.focus_node(1, &topology);
         assert_eq!(e.focus, Some(Target::Queue(0)));
         assert!(cmds.iter().any(|c| matches!(c, Cmd::Effect(Effect::Reveal(id)) if id == "edit-queue-0")));
-        e.focus_link(0, 1, &topology);
-        assert_eq!(e.suggested_link, Some(("orders".into(), "order-queue".into())));
-        e.update(EditEvent::AddLinkOverride("orders".into(), "order-queue".into()));
-        assert_eq!((e.focus, e.suggested_link.clone()), (Some(Target::Link(0)), None));
+        let cmds = e.focus_link(0, 1, &topology);
+        assert_eq!(e.new_link, Some(("orders".into(), "order-queue".into())));
+        assert!(cmds.iter().any(|c| matches!(c, Cmd::Effect(Effect::Reveal(id)) if id == "edit-link-new")));
+        let form = forms::new_link(&e.draft, "orders", "order-queue");
+        let loss = form.fields.iter().find(|f| f.path.ends_with(".loss")).expect("a loss field");
+        assert_eq!(loss.path, "network.links[0].loss");
+        assert!(e.draft.scenario().network.links.is_empty(), "nothing is created by looking");
+        e.update(EditEvent::Edit { path: loss.path.clone(), kind: loss.kind.clone(), text: "0.2".into() });
+        let links = &e.draft.scenario().network.links;
+        assert_eq!((links.len(), links[0].loss, links[0].from.as_str()), (1, Some(0.2), "orders"));
+        assert_eq!((e.focus, e.new_link.clone()), (Some(Target::Link(0)), None));
         e.focus_link(1, 0, &topology);
         assert_eq!(e.focus, Some(Target::Link(0)), "both ways: the same override");
     }

@@ -37,6 +37,9 @@ pub enum Diagram {
     Sequence,
     /// The charts.
     Charts,
+    /// A slide for a presentation: the lesson or scenario's title, the
+    /// moment shown, the verdict (once revealed) and the topology.
+    Slide,
 }
 
 /// One thing for the shell to do.

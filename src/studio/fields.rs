@@ -148,6 +148,9 @@ pub enum Target {
     Network,
     /// Link override `i`.
     Link(usize),
+    /// The link the user clicked, which has no override yet: editing a
+    /// value creates one.
+    NewLink,
     /// Producer group `i`.
     Producer(usize),
     /// Queue `i`.
@@ -163,6 +166,7 @@ impl Target {
             Target::Run => "edit-run".into(),
             Target::Network => "edit-network".into(),
             Target::Link(i) => format!("edit-link-{i}"),
+            Target::NewLink => "edit-link-new".into(),
             Target::Producer(i) => format!("edit-producer-{i}"),
             Target::Queue(i) => format!("edit-queue-{i}"),
             Target::Consumer(i) => format!("edit-consumer-{i}"),
@@ -176,7 +180,7 @@ impl Target {
             Target::Producer(i) => Some(("producers", i)),
             Target::Queue(i) => Some(("queues", i)),
             Target::Consumer(i) => Some(("consumers", i)),
-            Target::Run | Target::Network => None,
+            Target::Run | Target::Network | Target::NewLink => None,
         }
     }
 }

@@ -280,6 +280,18 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
     out
 }
 
+/// The section of a clicked link between groups `from` and `to` that has
+/// no override yet: the fields its override will have, at the index it will
+/// get, all empty (the network's defaults apply).
+pub fn new_link(draft: &Draft, from: &str, to: &str) -> Section {
+    let path = format!("network.links[{}]", draft.scenario().network.links.len());
+    let mut fields = Vec::new();
+    link_fields(draft, &path, &mut fields, true);
+    Section {
+        target: Target::NewLink, title: Key::SectionLink, name: format!("{from} → {to}"), fields, lists: vec![]
+    }
+}
+
 /// Every field path the editor shows (to tell which problems have no field).
 pub fn shown_paths(sections: &[Section]) -> Vec<String> {
     let mut out = Vec::new();

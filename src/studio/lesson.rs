@@ -1,4 +1,5 @@
-//! The open lesson and which of its setups is shown.
+//! The open lesson, which of its setups is shown, and whether its outcome
+//! has been revealed (lessons ask the class to predict first).
 
 use super::Cmd;
 use super::compare::SideLabel;
@@ -8,12 +9,14 @@ use crate::lessons::{self, Lesson};
 /// Something the user did in the lesson panel.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LessonEvent {
-    /// Open a lesson (its "before" setup), or go back to the list.
+    /// Open a lesson (its first setup), or go back to the list.
     Open(Option<String>),
-    /// Load the open lesson's "before" (`false`) or "after" (`true`) setup.
-    Side(bool),
-    /// Show the open lesson's before and after side by side.
-    Compare,
+    /// Load setup `i` of the open lesson.
+    Side(usize),
+    /// Show setups `i` and `i + 1` of the open lesson side by side.
+    Compare(usize),
+    /// Show the outcome before the run has played to its end.
+    Reveal,
 }
 
 /// The open lesson.
@@ -21,21 +24,27 @@ pub enum LessonEvent {
 pub struct LessonState {
     /// Its id.
     pub open: Option<String>,
-    /// Which setup is loaded (`true`: after), if either.
-    pub side: Option<bool>,
+    /// Which setup is loaded, if one is.
+    pub side: Option<usize>,
+    /// Which pair of setups is compared (`i`: setups `i` and `i + 1`).
+    pub comparing: Option<usize>,
+    /// The outcome of this setup's run is shown (played to the end, or the
+    /// teacher pressed Reveal).
+    pub revealed: bool,
 }
 
-/// The load of one side of `lesson` (at its preset's seed).
-fn side_load(lesson: &Lesson, after: bool) -> Option<Load> {
-    let setup = lesson.setup(after);
+/// The load of setup `i` of `lesson` (at its preset's seed, at the lesson's speed).
+fn side_load(lesson: &Lesson, i: usize) -> Option<Load> {
+    let setup = lesson.setups.get(i)?;
     let scenario = setup.scenario().ok()?;
     Some(Load {
         seed: scenario.seed,
         scenario,
         preset: setup.patch.is_empty().then(|| setup.preset.clone()),
         base: setup.preset.clone(),
-        lesson: Some((lesson.id.clone(), after)),
+        lesson: Some((lesson.id.clone(), i)),
         seek: None,
+        speed: Some(lesson.speed),
     })
 }
 
@@ -43,30 +52,40 @@ impl LessonState {
     /// Handles one event.
     pub fn update(&mut self, ev: LessonEvent) -> Vec<Cmd> {
         let open = self.open.as_deref().and_then(lessons::get);
+        let load = |l: Option<Load>| l.map(|load| vec![Cmd::Load(Box::new(load))]).unwrap_or_default();
         match ev {
             LessonEvent::Open(id) => match id.as_deref().and_then(lessons::get) {
-                Some(l) => side_load(l, false).map(|load| vec![Cmd::Load(Box::new(load))]).unwrap_or_default(),
+                Some(l) => load(side_load(l, 0)),
                 None => {
                     *self = LessonState::default();
                     Vec::new()
                 }
             },
-            LessonEvent::Side(after) => {
-                open.and_then(|l| side_load(l, after)).map(|load| vec![Cmd::Load(Box::new(load))]).unwrap_or_default()
-            }
-            LessonEvent::Compare => {
+            LessonEvent::Side(i) => load(open.and_then(|l| side_load(l, i))),
+            LessonEvent::Compare(i) => {
                 let Some(l) = open else { return Vec::new() };
-                let (Some(after), Ok(before)) = (side_load(l, true), l.before.scenario()) else { return Vec::new() };
-                let labels = (SideLabel::Lesson(l.before.label.clone()), SideLabel::Lesson(l.after.label.clone()));
-                vec![Cmd::Load(Box::new(after)), Cmd::Compare(Box::new((labels.0, labels.1, before)))]
+                let (Some(main), Some(reference)) = (side_load(l, i + 1), l.setups.get(i)) else { return Vec::new() };
+                let Ok(scenario) = reference.scenario() else { return Vec::new() };
+                let labels =
+                    (SideLabel::Lesson(reference.label.clone()), SideLabel::Lesson(l.setups[i + 1].label.clone()));
+                let cmds = vec![Cmd::Load(Box::new(main)), Cmd::Compare(Box::new((labels.0, labels.1, scenario)))];
+                self.comparing = Some(i);
+                cmds
+            }
+            LessonEvent::Reveal => {
+                self.revealed = true;
+                Vec::new()
             }
         }
     }
 
-    /// Follows a load: the lesson it belongs to, if any.
+    /// Follows a load: the lesson it belongs to, if any; a new run is not
+    /// revealed yet.
     pub fn follow(&mut self, l: &Load) {
         let (open, side) = l.lesson.clone().unzip();
-        *self = LessonState { open, side };
+        // A comparison survives only the load it started with.
+        let comparing = self.comparing.take().filter(|&i| open == self.open && side == Some(i + 1));
+        *self = LessonState { open, side, comparing, revealed: false };
     }
 }
 
@@ -75,16 +94,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn opening_a_lesson_loads_its_before_side() {
+    fn opening_a_lesson_loads_its_first_setup_at_the_lesson_speed() {
         let mut s = LessonState::default();
         let cmds = s.update(LessonEvent::Open(Some("idempotency".into())));
         let [Cmd::Load(l)] = cmds.as_slice() else { panic!("one load") };
-        assert_eq!(l.lesson, Some(("idempotency".to_string(), false)));
+        assert_eq!(l.lesson, Some(("idempotency".to_string(), 0)));
+        assert_eq!(l.speed, Some(lessons::get("idempotency").unwrap().speed));
         s.follow(l);
-        assert_eq!(s.side, Some(false));
-        let cmds = s.update(LessonEvent::Compare);
-        assert!(matches!(cmds.as_slice(), [Cmd::Load(l), Cmd::Compare(_)] if l.lesson.as_ref().is_some_and(|x| x.1)));
+        assert_eq!((s.side, s.revealed), (Some(0), false));
+        s.update(LessonEvent::Reveal);
+        assert!(s.revealed);
+        let cmds = s.update(LessonEvent::Compare(0));
+        let [Cmd::Load(l), Cmd::Compare(_)] = cmds.as_slice() else { panic!("a load and a comparison") };
+        assert_eq!(l.lesson.as_ref().map(|x| x.1), Some(1));
+        s.follow(l);
+        assert_eq!((s.side, s.comparing, s.revealed), (Some(1), Some(0), false), "a new run is hidden again");
+        assert!(s.update(LessonEvent::Compare(1)).is_empty(), "a two-setup lesson has one pair");
         assert!(s.update(LessonEvent::Open(Some("no-such".into()))).is_empty());
         assert_eq!(s, LessonState::default(), "an unknown id is the list");
+    }
+
+    #[test]
+    fn a_three_setup_lesson_compares_each_neighbouring_pair() {
+        let mut s = LessonState::default();
+        let cmds = s.update(LessonEvent::Open(Some("backoff-and-jitter".into())));
+        let [Cmd::Load(l)] = cmds.as_slice() else { panic!("one load") };
+        s.follow(l);
+        let cmds = s.update(LessonEvent::Compare(1));
+        let [Cmd::Load(l), Cmd::Compare(c)] = cmds.as_slice() else { panic!("a load and a comparison") };
+        assert_eq!(l.lesson.as_ref().map(|x| x.1), Some(2));
+        let lesson = lessons::get("backoff-and-jitter").unwrap();
+        assert_eq!(c.0, SideLabel::Lesson(lesson.setups[1].label.clone()));
     }
 }

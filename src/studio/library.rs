@@ -138,13 +138,15 @@ impl Library {
         let opened = share::decode(fragment).and_then(|link| Ok((share::scenario(&link)?, link)));
         match opened {
             Ok((scenario, link)) => {
-                let lesson = link.lesson.filter(|id| crate::lessons::get(id).is_some());
+                let lesson = link.lesson.as_deref().and_then(crate::lessons::get);
+                let side = |l: &crate::lessons::Lesson| link.side.as_deref().and_then(|s| l.side_of(s)).unwrap_or(0);
                 let load = Load {
                     scenario,
                     seed: link.seed,
                     preset: link.patch.is_empty().then(|| link.preset.clone()),
-                    lesson: lesson.map(|id| (id, link.after.unwrap_or(false))),
+                    lesson: lesson.map(|l| (l.id.clone(), side(l))),
                     seek: link.time_ms.map(time::ms),
+                    speed: lesson.map(|l| l.speed),
                     base: link.preset,
                 };
                 vec![Cmd::Load(Box::new(load))]

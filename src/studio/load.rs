@@ -16,10 +16,12 @@ pub struct Load {
     pub preset: Option<String>,
     /// The preset it starts from (share links carry the changes from it).
     pub base: String,
-    /// The lesson it belongs to, and which side (`true`: after).
-    pub lesson: Option<(String, bool)>,
+    /// The lesson it belongs to, and which of its setups.
+    pub lesson: Option<(String, usize)>,
     /// A moment to show once the run is computed that far, µs.
     pub seek: Option<Time>,
+    /// The playback speed to open at (else one from the scenario's latency).
+    pub speed: Option<f64>,
 }
 
 impl Load {
@@ -32,6 +34,7 @@ impl Load {
             base: p.id.to_string(),
             lesson: None,
             seek: None,
+            speed: None,
         }
     }
 
@@ -44,6 +47,7 @@ impl Load {
             base: super::session::DEFAULT_PRESET.to_string(),
             lesson: None,
             seek: None,
+            speed: None,
         }
     }
 }

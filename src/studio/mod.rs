@@ -29,9 +29,11 @@ pub mod library;
 pub mod load;
 pub mod log;
 pub mod message;
+pub mod moments;
 pub mod path;
 pub mod playback;
 pub mod presentation;
+pub mod qr;
 pub mod run;
 pub mod scenes;
 pub mod selection;
@@ -245,9 +247,21 @@ impl Studio {
             UiEvent::Export(x) => self.export(x).into_iter().map(Cmd::Effect).collect(),
         };
         let mut effects = self.carry_out(cmds);
+        self.reveal_at_end();
         effects.extend(self.follow_url());
         self.touch();
         effects
+    }
+
+    /// A lesson's outcome shows once its run has played to the end.
+    fn reveal_at_end(&mut self) {
+        if self.lesson.open.is_some()
+            && !self.lesson.revealed
+            && self.session.is_complete()
+            && self.playback.clock.time >= self.session.horizon()
+        {
+            self.lesson.revealed = true;
+        }
     }
 
     fn start(&mut self, s: Startup) -> Vec<Cmd> {
@@ -323,11 +337,17 @@ impl Studio {
         self.session.load(&l);
         self.editor = Editor::new(l.scenario.clone());
         self.playback = Playback::new(&l.scenario);
+        if let Some(speed) = l.speed {
+            self.playback.clock.speed = clock::Clock::nearest_speed(speed);
+        }
         self.present.reset_for(&l.scenario);
         self.selection.clear();
         self.lesson.follow(&l);
-        if l.lesson.is_some() {
+        if let Some((id, _)) = &l.lesson {
             self.present.side = SideTab::Lesson;
+            if let Some(m) = crate::lessons::get(id).and_then(|x| moments::Moment::from_pattern(&x.moment)) {
+                self.playback.moment = m;
+            }
         }
         self.rerun();
         self.playback.pending_seek = l.seek;
@@ -379,6 +399,7 @@ impl Studio {
         if !self.playback.advance(wall_ms, &self.session) {
             return Vec::new();
         }
+        self.reveal_at_end();
         self.touch();
         self.follow_url().into_iter().collect()
     }
@@ -390,7 +411,8 @@ impl Studio {
         let t = self.playback.pending_seek.unwrap_or(self.playback.clock.time);
         link.time_ms = (t > 0).then(|| msgsim_sim::time::to_ms(t));
         link.lesson = self.lesson.open.clone();
-        link.after = self.lesson.side;
+        let lesson = self.lesson.open.as_deref().and_then(crate::lessons::get);
+        link.side = lesson.zip(self.lesson.side).map(|(l, i)| crate::lessons::side_name(i, l.setups.len()).to_string());
         share::encode(&link)
     }
 

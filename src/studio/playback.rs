@@ -5,6 +5,7 @@ use msgsim_sim::{Scenario, Time};
 
 use super::Cmd;
 use super::clock::Clock;
+use super::moments::Moment;
 use super::session::Session;
 
 /// Something the user did to the clock.
@@ -24,6 +25,12 @@ pub enum PlaybackEvent {
     Seek(Time),
     /// Jump to just after trace event `0`, paused.
     SeekEvent(usize),
+    /// Show one event less.
+    StepBack,
+    /// Choose the kind of moment the jump buttons go to.
+    SetMoment(Moment),
+    /// Jump to the next (`true`) or previous moment of the chosen kind, paused.
+    Jump(bool),
 }
 
 /// The clock and a pending seek.
@@ -33,7 +40,14 @@ pub struct Playback {
     pub clock: Clock,
     /// A moment to show once the run has been computed that far.
     pub pending_seek: Option<Time>,
+    /// The kind of moment the jump buttons go to.
+    pub moment: Moment,
+    /// The last jump found nothing in that direction.
+    pub no_more: bool,
 }
+
+/// Most engine events computed ahead while looking for the next moment.
+const JUMP_LOOKAHEAD: u64 = 2_000_000;
 
 /// A speed at which the typical hop of `s` takes about a third of a second.
 pub fn default_speed(s: &Scenario) -> f64 {
@@ -44,12 +58,13 @@ pub fn default_speed(s: &Scenario) -> f64 {
 impl Playback {
     /// At the start of `s`, paused, at its default speed.
     pub fn new(s: &Scenario) -> Self {
-        Playback { clock: Clock::new(default_speed(s)), pending_seek: None }
+        Playback { clock: Clock::new(default_speed(s)), pending_seek: None, moment: Moment::default(), no_more: false }
     }
 
     /// Handles one event (stepping may compute a little more of the run).
     pub fn update(&mut self, ev: PlaybackEvent, session: &mut Session) -> Vec<Cmd> {
         let horizon = session.horizon();
+        self.no_more = false;
         let c = &mut self.clock;
         match ev {
             PlaybackEvent::TogglePlay => {
@@ -80,6 +95,35 @@ impl Playback {
             PlaybackEvent::SeekEvent(i) => {
                 c.playing = false;
                 c.seek_event(session.run.trace(), i);
+            }
+            PlaybackEvent::StepBack => {
+                c.step_back(session.run.trace());
+            }
+            PlaybackEvent::SetMoment(m) => {
+                self.moment = m;
+                return Vec::new();
+            }
+            PlaybackEvent::Jump(forward) => {
+                c.playing = false;
+                let kind = self.moment;
+                let found = if forward {
+                    // The next one may not be computed yet.
+                    let mut budget = JUMP_LOOKAHEAD;
+                    loop {
+                        let next = session.run.moments().next(kind, c.cursor);
+                        if next.is_some() || session.run.is_complete() || budget == 0 {
+                            break next;
+                        }
+                        session.compute(100_000);
+                        budget = budget.saturating_sub(100_000);
+                    }
+                } else {
+                    session.run.moments().prev(kind, c.cursor.saturating_sub(1))
+                };
+                match found {
+                    Some(i) => c.seek_event(session.run.trace(), i),
+                    None => self.no_more = true,
+                }
             }
         }
         // The log keeps the new "now" in view.
@@ -151,6 +195,45 @@ mod tests {
         assert_eq!(p.clock.time, 0, "play at the end starts over");
         p.update(PlaybackEvent::SeekEvent(3), &mut s);
         assert_eq!((p.clock.cursor, p.clock.playing), (4, false));
+    }
+
+    #[test]
+    fn jumps_go_to_each_moment_of_the_kind_and_back() {
+        let mut s = session("crash-before-ack");
+        let crashes: Vec<usize> = s
+            .run
+            .trace()
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == msgsim_sim::EventKind::Crash)
+            .map(|(i, _)| i)
+            .collect();
+        let mut p = Playback::new(&s.scenario);
+        p.update(PlaybackEvent::SetMoment(Moment::Crash), &mut s);
+        p.update(PlaybackEvent::Jump(true), &mut s);
+        assert_eq!(p.clock.cursor, crashes[0] + 1, "just after the first crash");
+        assert_eq!(p.clock.time, s.run.trace()[crashes[0]].time);
+        p.update(PlaybackEvent::Jump(true), &mut s);
+        assert_eq!(p.clock.cursor, crashes[1] + 1);
+        p.update(PlaybackEvent::Jump(false), &mut s);
+        assert_eq!(p.clock.cursor, crashes[0] + 1);
+        p.update(PlaybackEvent::Jump(false), &mut s);
+        assert!(p.no_more && p.clock.cursor == crashes[0] + 1, "nothing before the first: stays");
+        p.update(PlaybackEvent::StepBack, &mut s);
+        assert_eq!(p.clock.cursor, crashes[0]);
+    }
+
+    #[test]
+    fn a_jump_computes_ahead_to_find_the_next_moment() {
+        let mut s = Session::new();
+        s.load(&Load::preset(msgsim_sim::presets::get("poison-to-dlq").unwrap()));
+        s.rerun();
+        s.compute(10);
+        let mut p = Playback::new(&s.scenario);
+        p.update(PlaybackEvent::SetMoment(Moment::DeadLetter), &mut s);
+        p.update(PlaybackEvent::Jump(true), &mut s);
+        let e = s.run.trace()[p.clock.cursor - 1];
+        assert_eq!(e.kind, msgsim_sim::EventKind::DeadLetter);
     }
 
     #[test]

@@ -60,6 +60,12 @@ pub enum PresentEvent {
     SetSideTab(SideTab),
     /// Show less (`true`) or more time in the sequence diagram.
     ZoomSequence(bool),
+    /// Lessons hide their outcome until the run ends.
+    SetPredictFirst(bool),
+    /// Write each message's id beside its dot and arrow.
+    SetShowIds(bool),
+    /// Colour dots and arrows by the message's business key.
+    SetColourByKey(bool),
 }
 
 /// How things are shown.
@@ -83,6 +89,12 @@ pub struct Presentation {
     pub side: SideTab,
     /// How much time the sequence diagram shows, µs.
     pub sequence_span: Time,
+    /// Lessons hide the outcome of the whole run until it ends or is revealed.
+    pub predict_first: bool,
+    /// Message ids are written beside dots and arrows.
+    pub show_ids: bool,
+    /// Dots and arrows are coloured by business key.
+    pub colour_by_key: bool,
 }
 
 impl Default for Presentation {
@@ -97,9 +109,15 @@ impl Default for Presentation {
             bottom: BottomTab::default(),
             side: SideTab::default(),
             sequence_span: 1_000_000,
+            predict_first: true,
+            show_ids: false,
+            colour_by_key: false,
         }
     }
 }
+
+/// How much larger text is with "large text" on (projectors).
+pub const LARGE_TEXT: f64 = 1.35;
 
 /// Remembered preferences (kept in the browser's storage).
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -107,6 +125,12 @@ struct Prefs {
     lang: String,
     theme: String,
     large_text: bool,
+    #[serde(default = "yes")]
+    predict_first: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A sequence window showing about forty typical hops of `s`.
@@ -117,7 +141,7 @@ pub fn default_span(s: &Scenario) -> Time {
 impl Presentation {
     /// Handles one event; a change worth remembering is stored.
     pub fn update(&mut self, ev: PresentEvent) -> Vec<Effect> {
-        let remembered = (self.lang, self.theme, self.large_text);
+        let remembered = self.remembered();
         match ev {
             PresentEvent::SetLang(l) => self.lang = l,
             PresentEvent::SetTheme(t) => self.theme = t,
@@ -136,12 +160,29 @@ impl Presentation {
                 let span = if zoom_in { self.sequence_span / 2 } else { self.sequence_span.saturating_mul(2) };
                 self.sequence_span = span.clamp(1_000, 3_600_000_000);
             }
+            PresentEvent::SetPredictFirst(on) => self.predict_first = on,
+            PresentEvent::SetShowIds(on) => self.show_ids = on,
+            PresentEvent::SetColourByKey(on) => self.colour_by_key = on,
         }
-        if (self.lang, self.theme, self.large_text) == remembered {
+        if self.remembered() == remembered {
             Vec::new()
         } else {
             vec![Effect::Store { key: StorageKey::Prefs, value: self.prefs_json() }]
         }
+    }
+
+    fn remembered(&self) -> (Lang, Theme, bool, bool) {
+        (self.lang, self.theme, self.large_text, self.predict_first)
+    }
+
+    /// How much larger text is drawn.
+    pub fn text_scale(&self) -> f64 {
+        if self.large_text { LARGE_TEXT } else { 1.0 }
+    }
+
+    /// How the diagrams size text and mark messages.
+    pub fn look(&self) -> crate::render::Look {
+        crate::render::Look { text_scale: self.text_scale(), ids: self.show_ids, by_key: self.colour_by_key }
     }
 
     /// Whether a dialog covers the page.
@@ -155,6 +196,7 @@ impl Presentation {
             lang: self.lang.tag().to_string(),
             theme: if self.theme == Theme::Dark { "dark" } else { "light" }.to_string(),
             large_text: self.large_text,
+            predict_first: self.predict_first,
         };
         serde_json::to_string(&p).unwrap_or_default()
     }
@@ -169,6 +211,7 @@ impl Presentation {
                 }
                 self.theme = if p.theme == "dark" { Theme::Dark } else { Theme::Light };
                 self.large_text = p.large_text;
+                self.predict_first = p.predict_first;
             }
             None => {
                 if let Some(l) = browser_lang.and_then(Lang::from_tag) {
@@ -199,9 +242,13 @@ mod tests {
         let effects = p.update(PresentEvent::SetLang(Lang::Zh));
         let Some(Effect::Store { key: StorageKey::Prefs, value }) = effects.first() else { panic!("{effects:?}") };
         p.update(PresentEvent::SetTheme(Theme::Dark));
+        assert!(!p.update(PresentEvent::SetPredictFirst(false)).is_empty(), "predict first is a preference");
         let mut q = Presentation::default();
         q.restore(Some(&p.prefs_json()), Some("en-US"));
-        assert_eq!((q.lang, q.theme), (Lang::Zh, Theme::Dark));
+        assert_eq!((q.lang, q.theme, q.predict_first), (Lang::Zh, Theme::Dark, false));
+        let mut old = Presentation::default();
+        old.restore(Some(r#"{"lang":"en","theme":"light","large_text":false}"#), None);
+        assert!(old.predict_first, "preferences stored before the setting existed: on");
         assert!(value.contains("zh-CN"));
         let mut r = Presentation::default();
         r.restore(Some("garbage"), Some("zh-TW"));

@@ -5,6 +5,8 @@ use std::rc::Rc;
 
 use msgsim_sim::{Report, Scenario, Simulation, Time, Timeline, TraceEvent};
 
+use super::moments::MomentIndex;
+
 /// Most trace events the UI records (≈ 150 MB); a longer run still completes
 /// and reports, but can only be watched up to here.
 pub const TRACE_CAP: usize = 3_000_000;
@@ -23,6 +25,7 @@ pub fn fits(scenario: &Scenario) -> Result<(), Vec<msgsim_sim::Problem>> {
 pub struct Run {
     sim: Simulation,
     timeline: Timeline,
+    moments: MomentIndex,
     report: Option<Report>,
     names: Rc<Vec<String>>,
 }
@@ -33,7 +36,7 @@ impl Run {
         let sim = Simulation::new(scenario, seed)?.limit_trace(TRACE_CAP).with_memory_budget(scenario, PAGE_BUDGET)?;
         let timeline = Timeline::new(sim.fresh_metrics());
         let names = Rc::new(sim.topology().names());
-        Ok(Run { sim, timeline, report: None, names })
+        Ok(Run { sim, timeline, moments: MomentIndex::default(), report: None, names })
     }
 
     /// Computes up to `max_events` more engine events; returns whether the run
@@ -44,6 +47,7 @@ impl Run {
         }
         self.sim.run_events(max_events);
         self.timeline.extend(self.sim.trace());
+        self.moments.update(&self.sim.trace()[..self.timeline.len()]);
         if self.sim.stopped().is_some() {
             self.report = Some(self.sim.report());
             false
@@ -70,6 +74,11 @@ impl Run {
     /// The timeline over the trace.
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
+    }
+
+    /// Where the moments worth showing are.
+    pub fn moments(&self) -> &MomentIndex {
+        &self.moments
     }
 
     /// Node names, indexed by node id (shared, for views and exports).

@@ -83,7 +83,61 @@ impl Studio {
             }
             Diagram::Sequence => crate::render::sequence::draw(&self.sequence_scene(), painter),
             Diagram::Charts => self.draw_charts(painter),
+            Diagram::Slide => self.draw_slide(painter),
         }
+    }
+
+    /// A slide: title, setup, the moment shown, the verdict (unless a lesson
+    /// still hides it) and the topology below.
+    fn draw_slide(&self, p: &mut dyn Painter) {
+        use crate::render::painter::{Inset, fit};
+        use crate::render::{Align, Text};
+        let pal = self.palette();
+        let (w, h) = p.size();
+        let l = self.present.lang;
+        p.clear(pal.background);
+        let lesson = self.lesson.open.as_deref().and_then(crate::lessons::get);
+        // A preset as is has a translated name; anything else, its own.
+        let preset = self.session.preset.as_deref().and_then(msgsim_sim::presets::get);
+        let name = match preset {
+            Some(x) => crate::i18n::preset_text(l, x.id, &x.scenario.name, "").0,
+            None => self.session.scenario.name.clone(),
+        };
+        let (title, subtitle) = match lesson {
+            Some(x) => {
+                let setup = self.lesson.side.and_then(|i| x.setups.get(i)).map(|s| s.label.get(l).to_string());
+                (x.title.get(l).to_string(), setup.unwrap_or(name))
+            }
+            None => (name, String::new()),
+        };
+        let text = |size, color, bold| Text { size, color, align: Align::Left, bold };
+        // Sizes before the text scale; fitting uses the drawn size.
+        let k = self.present.text_scale();
+        let width = w - 96.0;
+        let mut line = |y: f64, words: &str, size: f64, color, bold| {
+            p.text((48.0, y), &fit(words, width, size * k), text(size, color, bold));
+        };
+        line(56.0, &title, 36.0, pal.ink, true);
+        line(100.0, &subtitle, 22.0, pal.muted, false);
+        let clock = &self.playback.clock;
+        let (at, events) = (format!("{:.1}", msgsim_sim::time::to_ms(clock.time)), self.session.run.trace().len());
+        line(136.0, &crate::i18n::tf(l, Key::SlideMoment, &[&at, &clock.cursor, &events]), 18.0, pal.muted, false);
+        let report = self.session.run.final_report().filter(|_| !self.outcome_hidden());
+        let (verdict, sentence, color) = match report {
+            Some(r) => {
+                let good = r.verdict == msgsim_sim::Verdict::Correct;
+                let head = crate::studio::view::verdict_text(l, r.verdict).to_string();
+                (head, crate::studio::view::verdict_sentence(l, r), if good { pal.ok } else { pal.bad })
+            }
+            None if self.outcome_hidden() => (t(l, Key::HiddenUntilEnd).to_string(), String::new(), pal.muted),
+            None => (t(l, Key::Computing).to_string(), String::new(), pal.muted),
+        };
+        line(176.0, &verdict, 24.0, color, true);
+        line(208.0, &sentence, 17.0, pal.ink, false);
+        let top = 232.0;
+        let mut inset = Inset { inner: p, at: (32.0, top), size: (w - 64.0, (h - top - 24.0).max(150.0)) };
+        let s = &self.session;
+        self.draw_topology_of(&s.run, &s.scenario, self.playback.clock.cursor, &mut inset);
     }
 
     /// The colours of the current theme.
@@ -93,7 +147,7 @@ impl Studio {
 
     /// The topology's layout on a canvas of `size` CSS px.
     pub fn layout(&self, size: (f64, f64)) -> Layout {
-        Layout::new(self.session.run.sim().topology(), size.0.max(200.0), size.1.max(150.0))
+        Layout::new(self.session.run.sim().topology(), size.0.max(200.0), size.1.max(150.0), self.present.text_scale())
     }
 
     /// Dots, marks and state of the main run's topology at the moment shown.
@@ -123,10 +177,13 @@ impl Studio {
     fn topology_words(&self) -> TopologyWords {
         let l = self.present.lang;
         TopologyWords {
-            kinds: [t(l, Key::Producer).into(), t(l, Key::Queue).into(), t(l, Key::Consumer).into()],
+            columns: [t(l, Key::Producers).into(), t(l, Key::Queues).into(), t(l, Key::Consumers).into()],
             dead_letters: t(l, Key::DeadLetterShort).into(),
             down: t(l, Key::Down).into(),
             dedup: t(l, Key::DedupShort).into(),
+            out_of_order: t(l, Key::OutOfOrderShort).into(),
+            buffer: t(l, Key::BufferOf).into(),
+            backlog: t(l, Key::BacklogOf).into(),
             legend: [
                 t(l, Key::LegendMessage).into(),
                 t(l, Key::LegendRetry).into(),
@@ -134,13 +191,14 @@ impl Studio {
                 t(l, Key::LegendAck).into(),
                 t(l, Key::LegendNack).into(),
                 t(l, Key::LegendLost).into(),
+                t(l, Key::LegendRejected).into(),
             ],
         }
     }
 
     fn draw_topology_of(&self, run: &Run, scenario: &Scenario, cursor: usize, painter: &mut dyn Painter) {
         let (w, h) = painter.size();
-        let layout = Layout::new(run.sim().topology(), w.max(200.0), h.max(150.0));
+        let layout = Layout::new(run.sim().topology(), w.max(200.0), h.max(150.0), self.present.text_scale());
         let frame = self.topology_frame_of(run, cursor, &layout);
         let topo = run.sim().topology();
         let capacity: Vec<Option<u32>> = topo
@@ -159,6 +217,20 @@ impl Studio {
                 _ => 0,
             })
             .collect();
+        // A consumer's window: its queue's prefetch, with manual acks.
+        let prefetch: Vec<u32> = topo
+            .nodes
+            .iter()
+            .map(|n| match n.kind {
+                NodeKind::Consumer => topo
+                    .nodes
+                    .get(usize::from(n.queue))
+                    .and_then(|q| scenario.queues.get(q.group))
+                    .filter(|q| q.ack == msgsim_sim::AckMode::Manual)
+                    .map_or(0, |q| q.prefetch),
+                _ => 0,
+            })
+            .collect();
         let words = self.topology_words();
         let links = links_of(run, scenario);
         let scene = TopologyScene {
@@ -168,11 +240,13 @@ impl Studio {
             metrics: &frame.metrics,
             capacity: &capacity,
             concurrency: &concurrency,
+            prefetch: &prefetch,
             links: &links,
             dots: &frame.dots,
             marks: &frame.marks,
             selected: self.selection.msg,
             words: &words,
+            look: self.present.look(),
         };
         crate::render::topology::draw(&scene, painter);
     }
@@ -189,6 +263,7 @@ impl Studio {
             span: self.present.sequence_span,
             palette: self.palette(),
             selected: self.selection.msg,
+            look: self.present.look(),
         }
     }
 
@@ -196,14 +271,20 @@ impl Studio {
         let l = self.present.lang;
         let words = ChartWords {
             titles: [
-                t(l, Key::ChartQueueDepth).into(),
-                t(l, Key::ChartInFlight).into(),
+                t(l, Key::ChartLevels).into(),
                 t(l, Key::ChartDeliveredRate).into(),
                 t(l, Key::ChartLostDup).into(),
                 t(l, Key::ChartApplied).into(),
+                t(l, Key::ChartRetryWaves).into(),
                 t(l, Key::ChartLatency).into(),
             ],
-            series: [t(l, Key::SeriesLost).into(), t(l, Key::SeriesDuplicateEffects).into()],
+            series: [
+                t(l, Key::SeriesLost).into(),
+                t(l, Key::SeriesDuplicateEffects).into(),
+                t(l, Key::SeriesQueued).into(),
+                t(l, Key::SeriesOnLinks).into(),
+            ],
+            peak: t(l, Key::PeakOf).into(),
             empty: t(l, Key::NoDataYet).into(),
         };
         let histogram = self.histogram();
@@ -212,6 +293,9 @@ impl Studio {
             horizon: self.session.horizon(),
             time: self.playback.clock.time,
             histogram: &histogram,
+            retry_windows: self.session.run.timeline().retry_windows(),
+            future: !self.outcome_hidden(),
+            text_scale: self.present.text_scale(),
             palette: self.palette(),
             words: &words,
         };

@@ -32,8 +32,8 @@ pub struct Link {
     pub time_ms: Option<f64>,
     /// The open lesson.
     pub lesson: Option<String>,
-    /// Which side of the lesson: `true` after.
-    pub after: Option<bool>,
+    /// Which setup of the lesson: `before`, `between` or `after`.
+    pub side: Option<String>,
 }
 
 /// Why a link cannot be opened.
@@ -59,8 +59,8 @@ pub fn encode(link: &Link) -> String {
     }
     if let Some(l) = &link.lesson {
         s.push_str(&format!("&lesson={l}"));
-        if let Some(after) = link.after {
-            s.push_str(if after { "&side=after" } else { "&side=before" });
+        if let Some(side) = &link.side {
+            s.push_str(&format!("&side={side}"));
         }
     }
     if !link.patch.is_empty() {
@@ -113,8 +113,9 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
         }
         None => Patch::new(),
     };
-    let after = get("side").map(|s| s == "after");
-    Ok(Link { preset, patch, seed, time_ms, lesson: get("lesson").map(str::to_string), after })
+    // Only the names lessons use; anything else is the first setup.
+    let side = get("side").filter(|s| ["before", "between", "after"].contains(s)).map(str::to_string);
+    Ok(Link { preset, patch, seed, time_ms, lesson: get("lesson").map(str::to_string), side })
 }
 
 /// The scenario a decoded link describes.
@@ -137,7 +138,7 @@ pub fn link_to(base: &str, scenario: &Scenario, seed: u64) -> Link {
             path::diff(&a, &b)
         })
         .unwrap_or_default();
-    Link { preset: base.to_string(), patch, seed, time_ms: None, lesson: None, after: None }
+    Link { preset: base.to_string(), patch, seed, time_ms: None, lesson: None, side: None }
 }
 
 #[cfg(test)]
@@ -152,14 +153,14 @@ mod tests {
         let mut link = link_to("acks-and-retries", &s, 77);
         link.time_ms = Some(1234.5678);
         link.lesson = Some("idempotency".into());
-        link.after = Some(true);
+        link.side = Some("after".into());
         let text = encode(&link);
         assert!(text.len() < 200, "compact: {text}");
         let back = decode(&text).unwrap();
         assert_eq!(back.seed, 77);
         assert_eq!(back.time_ms, Some(1234.568));
         assert_eq!(back.lesson.as_deref(), Some("idempotency"));
-        assert_eq!(back.after, Some(true));
+        assert_eq!(back.side.as_deref(), Some("after"));
         assert_eq!(scenario(&back).unwrap(), s);
         // A preset as is needs no data at all.
         let plain = encode(&link_to("reliable-queue", &presets::get("reliable-queue").unwrap().scenario.clone(), 1));

@@ -20,7 +20,8 @@ fn computed(preset: &str) -> Studio {
 async fn counters_show_the_verdict_and_its_sentence() {
     let s = computed("lossy-fire-and-forget");
     let root = fresh_root();
-    yew::Renderer::<Counters>::with_root_and_props(root.clone(), CountersProps { view: s.counters_view() }).render();
+    let props = CountersProps { view: s.counters_view(), on_reveal: Callback::noop() };
+    yew::Renderer::<Counters>::with_root_and_props(root.clone(), props).render();
     wait_for(&root, "[data-verdict=losses]", 50).await;
     assert!(text(&root, "[data-testid=verdict-sentence]").contains("never took effect"));
     assert_eq!(text(&root, "[data-testid=c-produced]"), "0 / 200");
@@ -56,4 +57,17 @@ async fn the_log_keeps_only_nearby_rows_in_the_dom() {
     let rows = root.query_selector_all("[data-testid=log-row]").unwrap().length();
     assert!(rows as usize <= msgsim_web::studio::view::LOG_WINDOW, "{rows} rows in the DOM");
     assert!(root.query_selector(".log-row.now").unwrap().is_some(), "the current row is marked");
+}
+
+#[wasm_bindgen_test]
+async fn a_lesson_hides_its_verdict_behind_a_reveal_button() {
+    let mut s = Studio::new();
+    s.update(msgsim_web::studio::LessonEvent::Open(Some("lossy-link".into())).into());
+    while s.compute(50_000) {}
+    let root = fresh_root();
+    let props = CountersProps { view: s.counters_view(), on_reveal: Callback::noop() };
+    yew::Renderer::<Counters>::with_root_and_props(root.clone(), props).render();
+    wait_for(&root, "[data-verdict=hidden]", 50).await;
+    assert!(root.query_selector("[data-testid=reveal-outcome]").unwrap().is_some());
+    assert!(root.query_selector("[data-testid=verdict-sentence]").unwrap().is_none(), "nothing of the outcome");
 }

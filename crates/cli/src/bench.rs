@@ -6,7 +6,7 @@ use std::time::Instant;
 use msgsim_sim::{Report, Scenario, Simulation};
 use serde::Serialize;
 
-/// The standard benchmark scenario (README "Performance").
+/// The standard benchmark scenario (docs/performance.md).
 pub const STANDARD: &str = include_str!("../../../bench/standard.json");
 
 /// What one benchmark measured.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod schema_doc;
 
 use clap::{Parser, Subcommand};
 use msgsim_sim::scenario::limits;
@@ -86,7 +87,11 @@ enum Command {
         show: Option<String>,
     },
     /// Print the JSON Schema of the scenario format.
-    Schema,
+    Schema {
+        /// Print the scenario reference in Markdown instead (docs/scenario-reference.md).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Check a scenario file and list every problem.
     Validate {
         /// Scenario JSON file.
@@ -200,9 +205,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 print(&lines.join("\n"))
             }
         }
-        Command::Schema => {
+        Command::Schema { markdown } => {
             let schema = schemars::schema_for!(Scenario);
-            print(&serde_json::to_string_pretty(&schema).unwrap_or_default())
+            if markdown {
+                let value = serde_json::to_value(&schema).unwrap_or_default();
+                print(schema_doc::markdown(&value).trim_end())
+            } else {
+                print(&serde_json::to_string_pretty(&schema).unwrap_or_default())
+            }
         }
         Command::Validate { file } => {
             let s = load(&file)?;

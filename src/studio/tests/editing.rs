@@ -59,22 +59,26 @@ fn a_lesson_flips_its_key_setting_on_the_same_seed() {
     let mut s = Studio::new();
     s.update(LessonEvent::Open(Some("idempotency".into())).into());
     while s.compute(50_000) {}
-    assert_eq!(s.lesson.side, Some(false));
+    assert_eq!(s.lesson.side, Some(0));
     assert_eq!(s.session.run.final_report().unwrap().verdict, Verdict::Duplicates);
     let v = s.lesson_view();
     let d = v.open.expect("open");
+    let [group] = d.changes.as_slice() else { panic!("one pair: {:?}", d.changes) };
     assert!(
-        d.changes
+        group
+            .rows
             .iter()
-            .any(|(p, was, now)| p == "consumers[0].idempotency.enabled" && was == "false" && now == "true")
+            .any(|r| r.what.ends_with("Idempotency store (dedup by message id)") && r.was == "off" && r.now == "on"),
+        "{group:?}"
     );
     let seed = s.session.seed;
-    s.update(LessonEvent::Side(true).into());
+    s.update(LessonEvent::Side(1).into());
     while s.compute(50_000) {}
     assert_eq!(s.session.seed, seed);
     assert_eq!(s.session.run.final_report().unwrap().verdict, Verdict::Correct);
     // Side by side: the reference is "before", on the same seed.
-    s.update(LessonEvent::Compare.into());
+    s.update(LessonEvent::Compare(0).into());
+    s.update(LessonEvent::Reveal.into());
     while s.compute(50_000) {}
     let c = s.compare_view().expect("comparing");
     let rows = c.rows.expect("both computed");
@@ -83,9 +87,53 @@ fn a_lesson_flips_its_key_setting_on_the_same_seed() {
     let alone = msgsim_sim::Simulation::new(preset, seed).unwrap().run();
     assert_eq!((dup.before.clone(), dup.after.as_str()), (alone.duplicate_effects.to_string(), "0"));
     assert_eq!(s.present.bottom, BottomTab::Compare);
+    assert_eq!(c.before_verdict.map(|v| v.0), Some("duplicates"), "each pane says its verdict");
+    assert_eq!(c.after_verdict.map(|v| v.0), Some("correct"));
     let r = draw(&s, Diagram::Reference, (600.0, 300.0));
     assert!(r.texts.iter().any(|t| t == "inventory"));
     s.update(CompareEvent::Stop.into());
     assert!(s.compare_view().is_none());
     assert_eq!(s.present.bottom, BottomTab::Sequence);
+}
+
+#[test]
+fn a_lesson_hides_its_outcome_until_the_run_ends_or_is_revealed() {
+    let mut s = Studio::new();
+    s.update(LessonEvent::Open(Some("lossy-link".into())).into());
+    while s.compute(50_000) {}
+    let hidden = s.counters_view();
+    assert!(hidden.hidden && hidden.report.is_none(), "no verdict, percentiles or throughput before the end");
+    assert!(s.lesson_view().open.unwrap().takeaway.is_none());
+    s.update(PlaybackEvent::Seek(s.session.horizon() / 2).into());
+    assert!(s.outcome_hidden(), "half way is not the end");
+    assert!(s.counters_view().counts.produced > 0, "the counters so far stay");
+    s.update(PlaybackEvent::Seek(s.session.horizon()).into());
+    assert!(!s.outcome_hidden(), "the end reveals");
+    assert!(s.counters_view().report.is_some());
+    assert!(s.lesson_view().open.unwrap().takeaway.is_some());
+    // Another setup is a new prediction; Reveal shows it at once.
+    s.update(LessonEvent::Side(1).into());
+    while s.compute(50_000) {}
+    assert!(s.outcome_hidden());
+    s.update(LessonEvent::Reveal.into());
+    assert!(s.counters_view().report.is_some());
+    // Free exploration: the setting turns it off.
+    s.update(LessonEvent::Side(0).into());
+    s.update(PresentEvent::SetPredictFirst(false).into());
+    while s.compute(50_000) {}
+    assert!(!s.outcome_hidden() && s.counters_view().report.is_some());
+    // Outside lessons nothing is hidden.
+    s.update(PresentEvent::SetPredictFirst(true).into());
+    s.update(LessonEvent::Open(None).into());
+    s.update(SessionEvent::LoadPreset("reliable-queue".into()).into());
+    while s.compute(50_000) {}
+    assert!(!s.outcome_hidden());
+}
+
+#[test]
+fn a_lesson_opens_at_its_own_speed() {
+    let mut s = Studio::new();
+    s.update(LessonEvent::Open(Some("poison-and-dlq".into())).into());
+    let lesson = crate::lessons::get("poison-and-dlq").unwrap();
+    assert_eq!(s.playback.clock.speed, crate::studio::clock::Clock::nearest_speed(lesson.speed));
 }

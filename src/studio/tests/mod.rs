@@ -1,5 +1,6 @@
 //! The UI's behaviour, natively: the flows a student goes through, by concern.
 
+mod canvas_text;
 mod editing;
 #[cfg(not(target_arch = "wasm32"))]
 mod fuzz;

@@ -26,7 +26,7 @@ fn clicking_a_dot_selects_its_message_and_shows_its_life() {
 }
 
 #[test]
-fn clicking_a_node_opens_its_section_and_a_link_offers_an_override() {
+fn clicking_a_node_opens_its_section_and_a_link_opens_its_override_form() {
     let mut s = studio_with("reliable-queue");
     let layout = s.layout(SIZE);
     let effects = s.update(Click { canvas: Canvas::Topology, at: layout.center(1), size: SIZE }.into());
@@ -35,10 +35,15 @@ fn clicking_a_node_opens_its_section_and_a_link_offers_an_override() {
     assert!(effects.contains(&Effect::Reveal("edit-queue-0".into())), "{effects:?}");
     let (a, b) = layout.link_ends(0, 1);
     click(&mut s, ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0));
-    assert_eq!(s.editor.suggested_link, Some(("orders".into(), "order-queue".into())));
-    s.update(EditEvent::AddLinkOverride("orders".into(), "order-queue".into()).into());
+    assert_eq!(s.editor.new_link, Some(("orders".into(), "order-queue".into())));
+    let v = s.editor_view();
+    let form = v.sections.iter().find(|x| x.target == Target::NewLink).expect("the link's own form");
+    assert_eq!(form.name, "orders → order-queue");
+    assert_eq!(v.draft.text("network.links[0].loss"), "", "empty: the defaults apply");
+    edit(&mut s, "network.links[0].loss", FieldKind::Number { optional: true }, "0.3");
     assert_eq!(s.editor.focus, Some(Target::Link(0)));
     assert_eq!(s.session.scenario.network.links.len(), 1);
+    assert_eq!(s.session.scenario.network.links[0].loss, Some(0.3), "the first value created the override and runs");
 }
 
 #[test]
@@ -138,7 +143,9 @@ fn exports_match_the_run() {
     };
     assert!(name.ends_with("-topology.svg") && parts[0].contains("order-queue"));
     let Some(Effect::Download { parts, .. }) = s.update(Export::Svg(Diagram::Charts).into()).pop() else { panic!() };
-    assert!(parts[0].contains("Queue depth"));
+    assert!(
+        parts[0].contains("Messages waiting and in flight") && parts[0].contains("Retries reaching brokers per 10 ms")
+    );
     let Some(Effect::Download { name, parts, .. }) = s.update(Export::Scenario.into()).pop() else { panic!() };
     assert!(name.ends_with(".json") && parts[0].contains("\"producers\""));
 }
@@ -159,8 +166,12 @@ fn hostile_names_survive_every_export_escaped() {
         let svg = text(s.update(Export::Svg(d).into()).pop());
         assert!(!svg.contains("<script") && !svg.contains("javascript:"), "{d:?}");
         assert!(!svg.contains("<foreignObject") && !svg.contains("href"), "{d:?}");
-        let attributes = svg.split('<').flat_map(|tag| tag.split_whitespace().skip(1).map(str::to_string).collect::<Vec<_>>());
-        assert!(attributes.filter(|a| a.to_ascii_lowercase().starts_with("on")).count() == 0, "{d:?}: an event handler");
+        let attributes =
+            svg.split('<').flat_map(|tag| tag.split_whitespace().skip(1).map(str::to_string).collect::<Vec<_>>());
+        assert!(
+            attributes.filter(|a| a.to_ascii_lowercase().starts_with("on")).count() == 0,
+            "{d:?}: an event handler"
+        );
         if d == Diagram::Topology {
             assert!(svg.contains("&lt;script&gt;&quot;&amp;x"), "the name is there, escaped");
         }
@@ -170,10 +181,37 @@ fn hostile_names_survive_every_export_escaped() {
     assert!(csv.contains("\"<script>\"\"&x\n'\""), "quoted and doubled");
     // JSON Lines and the scenario: JSON strings, read back exactly.
     let jsonl = text(s.update(Export::Trace(false).into()).pop());
-    let peer = jsonl.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).find_map(|v| {
-        v.get("peer").and_then(|p| p.as_str()).filter(|p| p.starts_with("<script")).map(str::to_string)
-    });
+    let peer = jsonl
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find_map(|v| v.get("peer").and_then(|p| p.as_str()).filter(|p| p.starts_with("<script")).map(str::to_string));
     assert_eq!(peer.as_deref(), Some(nasty));
     let json = text(s.update(Export::Scenario.into()).pop());
     assert_eq!(msgsim_sim::Scenario::from_json(&json).map(|s| s.queues[0].name.clone()), Ok(nasty.to_string()));
+}
+
+#[test]
+fn a_slide_shows_the_title_the_moment_and_the_verdict_once_revealed() {
+    let mut s = Studio::new();
+    s.update(LessonEvent::Open(Some("idempotency".into())).into());
+    while s.compute(50_000) {}
+    s.update(PlaybackEvent::Seek(400_000).into());
+    let lesson = crate::lessons::get("idempotency").unwrap();
+    let slide = draw(&s, Diagram::Slide, (1920.0, 1080.0));
+    assert!(slide.texts.contains(&lesson.title.en), "{:?}", slide.texts);
+    assert!(slide.texts.contains(&lesson.setups[0].label.en));
+    assert!(slide.texts.iter().any(|t| t.starts_with("At 400.0 ms")));
+    assert!(slide.texts.iter().any(|t| t.starts_with("Predict first")), "hidden until the end");
+    assert!(slide.texts.contains(&"inventory".to_string()), "the topology is on it");
+    let below = slide.boxes.iter().find(|b| b.0 == "inventory").unwrap();
+    assert!(below.2 > 228.0, "the topology sits under the title block");
+    s.update(LessonEvent::Reveal.into());
+    let slide = draw(&s, Diagram::Slide, (1920.0, 1080.0));
+    assert!(
+        slide.texts.iter().any(|t| t.starts_with("Duplicates") || t.contains("a second time")),
+        "{:?}",
+        slide.texts
+    );
+    let Some(Effect::DownloadPng { name, size, .. }) = s.export(Export::Png(Diagram::Slide)) else { panic!() };
+    assert!(name.ends_with("-slide.png") && size == (1920.0, 1080.0));
 }

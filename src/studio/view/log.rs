@@ -22,9 +22,9 @@ pub struct LogRow {
     pub kind: EventKind,
     /// What happened, translated.
     pub kind_text: String,
-    /// The node where it happened (the sender, for a packet).
+    /// The node where it happened (for a packet: its sender).
     pub node: String,
-    /// The other end of a packet's link, or "".
+    /// For a packet: its receiver; else "".
     pub peer: String,
     /// The message it is about.
     pub msg: Option<MsgId>,
@@ -96,11 +96,59 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
     )
 }
 
+/// The translated name of a packet kind.
+pub fn packet_text(lang: Lang, p: PacketKind) -> &'static str {
+    t(
+        lang,
+        match p {
+            PacketKind::None => return "",
+            PacketKind::Publish => Key::PkPublish,
+            PacketKind::Confirm => Key::PkConfirm,
+            PacketKind::Reject => Key::PkReject,
+            PacketKind::Deliver => Key::PkDeliver,
+            PacketKind::Ack => Key::PkAck,
+            PacketKind::Nack => Key::PkNack,
+            PacketKind::Request => Key::PkRequest,
+            PacketKind::Reply => Key::PkReply,
+            PacketKind::Fault => Key::PkFault,
+        },
+    )
+}
+
+/// The translated name of a cause.
+pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
+    t(
+        lang,
+        match c {
+            Cause::None => return "",
+            Cause::Loss => Key::CauseLoss,
+            Cause::Outage => Key::CauseOutage,
+            Cause::NodeDown => Key::CauseNodeDown,
+            Cause::Crash => Key::CauseCrash,
+            Cause::AckTimeout => Key::CauseAckTimeout,
+            Cause::Nack => Key::CauseNack,
+            Cause::Disconnect => Key::CauseDisconnect,
+            Cause::First => Key::CauseFirst,
+            Cause::Duplicate => Key::CauseDuplicate,
+            Cause::OutOfOrder => Key::CauseOutOfOrder,
+            Cause::Failed => Key::CauseFailed,
+            Cause::QueueFull => Key::CauseQueueFull,
+            Cause::BufferFull => Key::CauseBufferFull,
+        },
+    )
+}
+
+/// Who sent and who received, for an event about a packet: an arrival is
+/// recorded at its receiver, so its ends are the other way round.
+pub fn ends(e: &TraceEvent) -> (u16, u16) {
+    if e.kind == EventKind::Arrive { (e.peer, e.node) } else { (e.node, e.peer) }
+}
+
 /// Attempt, copy, packet and cause of an event, in words.
 pub fn detail(lang: Lang, e: &TraceEvent) -> String {
     let mut parts: Vec<String> = Vec::new();
     if e.packet != PacketKind::None {
-        parts.push(e.packet.name().to_string());
+        parts.push(packet_text(lang, e.packet).to_string());
     }
     if e.attempt > 1 {
         parts.push(tf(lang, Key::AttemptN, &[&e.attempt]));
@@ -112,7 +160,7 @@ pub fn detail(lang: Lang, e: &TraceEvent) -> String {
         parts.push(tf(lang, Key::DeliveryN, &[&e.delivery]));
     }
     if e.cause != Cause::None {
-        parts.push(e.cause.name().replace('_', " "));
+        parts.push(cause_text(lang, e.cause).to_string());
     }
     parts.join(" · ")
 }
@@ -135,13 +183,14 @@ impl Studio {
             .filter_map(|row| {
                 let i = log.index.event_at(row)?;
                 let e = &trace[i];
+                let (from, to) = ends(e);
                 Some(LogRow {
                     row,
                     time_ms: time::to_ms(e.time),
                     kind: e.kind,
                     kind_text: kind_text(lang, e.kind).to_string(),
-                    node: name(e.node),
-                    peer: name(e.peer),
+                    node: name(from),
+                    peer: name(to),
                     msg: (e.msg != NO_MSG).then_some(e.msg),
                     detail: detail(lang, e),
                     future: i >= cursor,

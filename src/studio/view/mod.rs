@@ -2,12 +2,14 @@
 //! data with `PartialEq`, so Yew re-renders a component only when its view
 //! changed. Building a view never changes the studio.
 
+mod lesson;
 mod log;
 mod outcome;
 mod panels;
 mod toolbar;
 
-pub use log::{LOG_WINDOW, LogRow, LogView, detail, kind_text};
+pub use lesson::{ChangeGroup, ChangeRow, LessonDetail, LessonView};
+pub use log::{LOG_WINDOW, LogRow, LogView, cause_text, detail, ends, kind_text, packet_text};
 pub use outcome::{CompareView, CountersView, verdict_sentence, verdict_text};
-pub use panels::{EditorView, FilesView, LessonDetail, LessonView, LifeRow, MessageView, NoticeView};
-pub use toolbar::{ControlsView, TimeView};
+pub use panels::{EditorView, FilesView, LifeRow, MessageView, NoticeView};
+pub use toolbar::{ControlsView, MARK_SLICES, TimeView};

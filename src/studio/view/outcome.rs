@@ -8,19 +8,35 @@ use crate::i18n::{Key, Lang, t, tf};
 use crate::studio::Studio;
 use crate::studio::compare::CompareRow;
 
+/// One counter: its label, its value at the moment shown, and whether it
+/// counts something that went wrong (then it is marked when non-zero).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CounterRow {
+    /// What it counts.
+    pub label: Key,
+    /// Its value, formatted.
+    pub value: String,
+    /// The DOM test id (`c-lost`, …).
+    pub id: &'static str,
+    /// Non-zero and bad news.
+    pub bad: bool,
+}
+
 /// What the outcome panel shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CountersView {
     /// Counters at the moment shown.
     pub counts: Counts,
-    /// Messages on links at the moment shown.
-    pub in_flight: u64,
-    /// Ready messages in queues at the moment shown.
-    pub queue_depth: u64,
-    /// Messages the scenario will produce (the "of N" of "produced").
-    pub total: u64,
-    /// The whole run's report, once computed.
+    /// The counters this scenario can move, in order (a counter that cannot
+    /// change here — dedup hits with no idempotency store — is left out, so
+    /// the panel stays short on a projector).
+    pub rows: Vec<CounterRow>,
+    /// The whole run's report, once computed (and not hidden).
     pub report: Option<Rc<Report>>,
+    /// The outcome is hidden until the run ends (a lesson: predict first).
+    pub hidden: bool,
+    /// Which side of a comparison this is, if comparing.
+    pub side: Option<String>,
     /// One plain sentence saying why the verdict is what it is.
     pub sentence: String,
     /// The topology picture in words, at the moment shown (the canvas's text
@@ -37,8 +53,14 @@ pub struct CompareView {
     pub before: String,
     /// The main side's name ("after").
     pub after: String,
-    /// Every figure before → after, once both runs are computed.
+    /// Every figure before → after, once both runs are computed (and not hidden).
     pub rows: Option<Vec<CompareRow>>,
+    /// The reference run's verdict, once computed and not hidden: `(class, text)`.
+    pub before_verdict: Option<(&'static str, &'static str)>,
+    /// The main run's verdict, likewise.
+    pub after_verdict: Option<(&'static str, &'static str)>,
+    /// The outcome is hidden until the run ends (a lesson: predict first).
+    pub hidden: bool,
     /// UI language.
     pub lang: Lang,
 }
@@ -90,17 +112,71 @@ pub fn verdict_sentence(lang: Lang, r: &Report) -> String {
     }
 }
 
+/// The counters `s` can move, with their values in `m`.
+pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<CounterRow> {
+    use msgsim_sim::{AckMode, SendMode};
+    let c = &m.counts;
+    let links = std::iter::once(s.network.default.duplicate).chain(s.network.links.iter().filter_map(|l| l.duplicate));
+    let retries = s.producers.iter().any(|p| p.send.mode != SendMode::FireAndForget);
+    let copies = links.into_iter().any(|d| d > 0.0);
+    let redeliveries = s.queues.iter().any(|q| q.ack == AckMode::Manual);
+    let dedup = s.consumers.iter().any(|c| c.idempotency.enabled);
+    let dead = s.queues.iter().any(|q| q.max_deliveries.is_some());
+    let rejected = s.queues.iter().any(|q| q.capacity.is_some());
+    let crashes = s.consumers.iter().any(|c| c.crash.probability > 0.0 || !c.crash.schedule.is_empty());
+    let row = |label, value: String, id, bad| CounterRow { label, value, id, bad };
+    let n = |x: u64| x.to_string();
+    let mut rows = vec![
+        row(Key::Produced, format!("{} / {}", c.produced, s.total_messages()), "c-produced", false),
+        row(Key::Sent, n(c.sent), "c-sent", false),
+    ];
+    if retries {
+        rows.push(row(Key::Retries, n(c.retries), "c-retries", false));
+    }
+    rows.push(row(Key::LostInTransit, n(c.lost_in_transit), "c-lost", c.lost_in_transit > 0));
+    if copies {
+        rows.push(row(Key::DuplicatedInTransit, n(c.duplicated_in_transit), "c-duplicated", false));
+    }
+    rows.push(row(Key::Delivered, n(c.delivered), "c-delivered", false));
+    if redeliveries {
+        rows.push(row(Key::Redeliveries, n(c.redeliveries), "c-redeliveries", false));
+    }
+    if crashes {
+        rows.push(row(Key::Crashes, n(c.crashes), "c-crashes", c.crashes > 0));
+    }
+    if dedup {
+        rows.push(row(Key::DedupHits, n(c.dedup_hits), "c-dedup", false));
+    }
+    rows.push(row(Key::EffectsApplied, n(c.effects_applied), "c-effects", false));
+    rows.push(row(Key::DuplicateEffects, n(c.duplicate_effects), "c-duplicate-effects", c.duplicate_effects > 0));
+    rows.push(row(Key::NotYetApplied, n(c.produced.saturating_sub(c.unique_effects)), "c-not-applied", false));
+    if dead {
+        rows.push(row(Key::DeadLettered, n(c.dead_lettered), "c-dead", c.dead_lettered > 0));
+    }
+    if rejected {
+        rows.push(row(Key::Rejected, n(c.rejected), "c-rejected", c.rejected > 0));
+    }
+    rows.push(row(Key::OrderingViolations, n(c.ordering_violations), "c-ordering", c.ordering_violations > 0));
+    rows.push(row(Key::InFlightNow, n(m.messages_in_flight), "c-in-flight", false));
+    rows.push(row(Key::QueuedNow, n(m.total_depth), "c-queued", false));
+    rows.push(row(Key::UtilisationSoFar, format!("{:.0}%", m.utilization() * 100.0), "c-utilisation", false));
+    rows
+}
+
 impl Studio {
     /// The outcome panel's view.
     pub fn counters_view(&self) -> CountersView {
         let run = &self.session.run;
         let lang = self.present.lang;
         let m = run.timeline().metrics_at(run.trace(), self.playback.clock.cursor);
-        let report = run.final_report().cloned().map(Rc::new);
+        let hidden = self.outcome_hidden();
+        let report = run.final_report().filter(|_| !hidden).cloned().map(Rc::new);
         let sentence = match &report {
             Some(r) => verdict_sentence(lang, r),
+            None if hidden => t(lang, Key::HiddenUntilEnd).to_string(),
             None => t(lang, Key::Computing).to_string(),
         };
+        let rows = counter_rows(&self.session.scenario, &m);
         let down = m.up.iter().filter(|up| !**up).count();
         let now = msgsim_sim::time::to_ms(self.playback.clock.time);
         let summary = tf(
@@ -111,10 +187,10 @@ impl Studio {
         CountersView {
             summary,
             counts: m.counts,
-            in_flight: m.messages_in_flight,
-            queue_depth: m.total_depth,
-            total: self.session.scenario.total_messages(),
+            rows,
             report,
+            hidden,
+            side: self.session.reference.as_ref().map(|r| r.main_label.text(lang)),
             sentence,
             lang,
         }
@@ -124,10 +200,22 @@ impl Studio {
     pub fn compare_view(&self) -> Option<CompareView> {
         let r = self.session.reference.as_ref()?;
         let lang = self.present.lang;
-        let rows = match (r.run.final_report(), self.session.run.final_report()) {
-            (Some(a), Some(b)) => Some(crate::studio::compare::rows(a, b, lang)),
+        let hidden = self.outcome_hidden();
+        let (a, b) = (r.run.final_report(), self.session.run.final_report());
+        let rows = match (a, b) {
+            (Some(a), Some(b)) if !hidden => Some(crate::studio::compare::rows(a, b, lang)),
             _ => None,
         };
-        Some(CompareView { before: r.label.text(lang), after: r.main_label.text(lang), rows, lang })
+        let verdict =
+            |r: Option<&Report>| r.filter(|_| !hidden).map(|r| (r.verdict.name(), verdict_text(lang, r.verdict)));
+        Some(CompareView {
+            before: r.label.text(lang),
+            after: r.main_label.text(lang),
+            rows,
+            before_verdict: verdict(a),
+            after_verdict: verdict(b),
+            hidden,
+            lang,
+        })
     }
 }

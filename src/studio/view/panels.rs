@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use msgsim_sim::{EventKind, MsgId, MsgStatus, NO_NODE, Problem, time};
+use msgsim_sim::{MsgId, MsgStatus, NO_NODE, Problem, time};
 
-use super::log::{detail, kind_text};
+use super::log::{detail, ends, kind_text};
 use crate::i18n::{Key, Lang, t, tf};
 use crate::studio::Studio;
 use crate::studio::draft::Draft;
@@ -27,8 +27,6 @@ pub struct EditorView {
     pub typing: Rc<BTreeMap<String, String>>,
     /// The section to bring into view.
     pub focus: Option<Target>,
-    /// A link the user clicked that has no override yet (offered as a button).
-    pub suggested_link: Option<(String, String)>,
     /// Problems with no field of their own, shown at the top.
     pub general: Vec<Problem>,
     /// The draft runs (else a banner says how many fields to fix).
@@ -69,42 +67,6 @@ pub struct MessageView {
     pub lang: Lang,
 }
 
-/// What the lesson panel shows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LessonView {
-    /// `(id, title)` of every lesson, for the list.
-    pub list: Rc<Vec<(String, String)>>,
-    /// The open lesson, if any.
-    pub open: Option<LessonDetail>,
-    /// UI language.
-    pub lang: Lang,
-}
-
-/// An open lesson, in the UI language.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LessonDetail {
-    /// Its id.
-    pub id: String,
-    /// Its title.
-    pub title: String,
-    /// What it explains.
-    pub explain: String,
-    /// What to watch.
-    pub watch: String,
-    /// The question for the class.
-    pub question: String,
-    /// The "before" button's label.
-    pub before: String,
-    /// The "after" button's label.
-    pub after: String,
-    /// Which setup is loaded (`true`: after), if either.
-    pub side: Option<bool>,
-    /// What changes from before to after: `(setting, before, after)`.
-    pub changes: Vec<(String, String, String)>,
-    /// Before and after are shown side by side.
-    pub comparing: bool,
-}
-
 /// What the files panel shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FilesView {
@@ -131,7 +93,15 @@ impl Studio {
     /// The editor's view.
     pub fn editor_view(&self) -> EditorView {
         let e = &self.editor;
-        let secs = sections(&e.draft);
+        let mut secs = sections(&e.draft);
+        if let Some((from, to)) = &e.new_link {
+            // After the network's defaults, before the overrides.
+            let at = secs
+                .iter()
+                .position(|s| matches!(s.target, Target::Link(_) | Target::Producer(_)))
+                .unwrap_or(secs.len());
+            secs.insert(at, crate::studio::forms::new_link(&e.draft, from, to));
+        }
         let shown = shown_paths(&secs);
         let general = e.draft.problems().iter().filter(|p| !shown.contains(&p.path)).cloned().collect();
         EditorView {
@@ -139,7 +109,6 @@ impl Studio {
             draft: Rc::new(e.draft.clone()),
             typing: Rc::new(e.typing.clone()),
             focus: e.focus,
-            suggested_link: e.suggested_link.clone(),
             general,
             runnable: e.draft.is_runnable(),
             lang: self.present.lang,
@@ -159,7 +128,7 @@ impl Studio {
             .map(|&i| {
                 let e = &trace[i as usize];
                 let place = if e.peer != NO_NODE {
-                    let (from, to) = if e.kind == EventKind::Arrive { (e.peer, e.node) } else { (e.node, e.peer) };
+                    let (from, to) = ends(e);
                     format!("{} → {}", name(from), name(to))
                 } else {
                     name(e.node)
@@ -190,24 +159,6 @@ impl Studio {
             }
         };
         Some(MessageView { msg: life.msg, key: life.key, rows, outcome, outcome_bad: bad, lang: l })
-    }
-
-    /// The lesson panel's view.
-    pub fn lesson_view(&self) -> LessonView {
-        let l = self.present.lang;
-        let open = self.lesson.open.as_deref().and_then(crate::lessons::get).map(|lesson| LessonDetail {
-            id: lesson.id.clone(),
-            title: lesson.title.get(l).to_string(),
-            explain: lesson.explain.get(l).to_string(),
-            watch: lesson.watch.get(l).to_string(),
-            question: lesson.question.get(l).to_string(),
-            before: lesson.before.label.get(l).to_string(),
-            after: lesson.after.label.get(l).to_string(),
-            side: self.lesson.side,
-            changes: lesson.changes().to_vec(),
-            comparing: self.session.reference.is_some(),
-        });
-        LessonView { list: crate::lessons::titles(l), open, lang: l }
     }
 
     /// The files panel's view.

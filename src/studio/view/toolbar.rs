@@ -7,6 +7,7 @@ use msgsim_sim::Time;
 use crate::i18n::Lang;
 use crate::render::palette::Theme;
 use crate::studio::Studio;
+use crate::studio::moments::Moment;
 
 /// What the toolbar shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,11 +49,30 @@ pub struct TimeView {
     pub events: usize,
     /// The trace reached its cap (the rest is in the report only).
     pub truncated: bool,
+    /// The kind of moment the jump buttons go to.
+    pub moment: Moment,
+    /// The last jump found nothing in its direction.
+    pub no_more: bool,
+    /// Marks over the slider: `(slice, kind)` of [`MARK_SLICES`] slices,
+    /// up to now while a lesson's outcome is hidden.
+    pub marks: Rc<Vec<(usize, Moment)>>,
     /// UI language.
     pub lang: Lang,
 }
 
+/// Slices of the timeline that marks are gathered in.
+pub const MARK_SLICES: usize = 240;
+
 impl Studio {
+    /// The moments marked over the slider (only those already shown while a
+    /// lesson's outcome is hidden).
+    fn timeline_marks(&self) -> Vec<(usize, Moment)> {
+        let run = &self.session.run;
+        let horizon = self.session.horizon();
+        let until = if self.outcome_hidden() { self.playback.clock.time } else { horizon };
+        run.moments().marks(run.trace(), horizon, until, MARK_SLICES)
+    }
+
     /// The toolbar's view.
     pub fn controls_view(&self) -> ControlsView {
         let lang = self.present.lang;
@@ -81,6 +101,9 @@ impl Studio {
             cursor: self.playback.clock.cursor,
             events: s.run.trace().len(),
             truncated: s.run.truncated(),
+            moment: self.playback.moment,
+            no_more: self.playback.no_more,
+            marks: Rc::new(self.timeline_marks()),
             lang: self.present.lang,
         }
     }

@@ -321,3 +321,21 @@ fn any_arguments_end_in_0_1_or_2_without_a_panic() {
         }
     }
 }
+
+/// `docs/scenario-reference.md` is what `msgsim schema --markdown` prints:
+/// the reference follows the types (regenerate with `UPDATE_DOCS=1`).
+#[test]
+fn the_scenario_reference_is_generated_from_the_schema() {
+    let o = msgsim(&["schema", "--markdown"]);
+    assert!(o.status.success());
+    let md = stdout(&o);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/scenario-reference.md");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &md).expect("writable docs/");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == md, "docs/scenario-reference.md is stale: run UPDATE_DOCS=1 cargo test -p msgsim-cli");
+    for def in ["ProducerSpec", "QueueSpec", "ConsumerSpec", "LinkOverride", "Dist", "Arrival"] {
+        assert!(md.contains(&format!("## {def}")), "{def} documented");
+    }
+}
