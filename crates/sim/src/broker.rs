@@ -115,6 +115,7 @@ impl QueueBroker {
                 let mut a = Packet::new(kind, p.to, p.from, p.msg);
                 a.attempt = p.attempt;
                 a.copy = p.copy;
+                a.tag = p.tag;
                 ctx.send(a);
             }
         };

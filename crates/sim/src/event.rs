@@ -49,8 +49,8 @@ pub enum Event {
     RetryDue {
         /// Producer index.
         producer: u16,
-        /// The message.
-        msg: MsgId,
+        /// The producer's tag of the message.
+        tag: u32,
     },
     /// A consumer finishes processing the job in `slot` (ignored if the
     /// consumer crashed since: `epoch` no longer matches).

@@ -1,8 +1,11 @@
 //! The outcome oracle: where every message is, and what effect it had.
 //!
-//! Each message is tracked as a number of **tokens** by place — copies on a
-//! link, copies held by a queue (ready or awaiting ack), copies in a consumer's
-//! hands — plus what the producer is doing with it and the effects applied.
+//! Each message is tracked as a number of **tokens** by place — held by its
+//! producer (a backlog, a wait for a confirm, a backoff), copies on a link,
+//! copies held by a queue (ready or awaiting ack), copies in a consumer's
+//! hands — plus the effects applied. The ledger knows nothing of how the
+//! nodes work (a producer's attempts and phases are its own): it is the
+//! oracle the engine is checked against.
 //! The engine moves tokens as it works; the totals by place are compared with
 //! the queues, links and consumers themselves after every event in test builds
 //! (see `Simulation::check_conservation`), so a message can never silently
@@ -16,26 +19,14 @@ use crate::trace::{Cause, MsgId, NodeId};
 /// Where a token (one copy of a message) is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Place {
+    /// Held by the producer that created it (at most one token).
+    Producer,
     /// On a link.
     Link,
     /// Held by a queue, ready or awaiting its ack.
     Queue,
     /// In a consumer's hands (buffered or processing).
     Consumer,
-}
-
-/// What the producer is doing with a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ProducerPhase {
-    /// Waiting in the producer for an in-flight slot.
-    Backlog = 0,
-    /// Sent; waiting for a confirm or reply.
-    AwaitConfirm = 1,
-    /// Waiting out a backoff before the next attempt.
-    Backoff = 2,
-    /// Nothing more to do: confirmed, gave up, or fire-and-forget.
-    Done = 3,
 }
 
 /// Where a message stands, as shown in the conservation table.
@@ -76,8 +67,6 @@ pub struct MsgRecord {
     pub effects: u32,
     /// The producer instance that created it.
     pub producer: NodeId,
-    /// The producer's latest attempt number.
-    pub attempts: u16,
     /// Copy numbers handed out so far (the original is copy 0).
     pub copies: u16,
     /// Tokens on links.
@@ -90,9 +79,9 @@ pub struct MsgRecord {
 }
 
 /// A message's key and its small facts in one word: the key in the low
-/// [`Packed::KEY_BITS`] bits, then poison, dead-lettered, rejected (one bit
-/// each), the producer phase (two bits) and the last loss (four bits: 0 for
-/// none, else the cause's index + 1).
+/// [`Packed::KEY_BITS`] bits, then poison, dead-lettered, rejected, held by
+/// its producer (one bit each) and the last loss (four bits: 0 for none,
+/// else the cause's index + 1).
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Packed(u32);
 
@@ -102,11 +91,15 @@ impl Packed {
     const POISON: u32 = 1 << 20;
     const DEAD_LETTERED: u32 = 1 << 21;
     const REJECTED: u32 = 1 << 22;
-    const PHASE_SHIFT: u32 = 23;
+    const AT_PRODUCER: u32 = 1 << 23;
     const LOSS_SHIFT: u32 = 25;
 
     fn set(&mut self, flag: u32) {
         self.0 |= flag;
+    }
+
+    fn clear(&mut self, flag: u32) {
+        self.0 &= !flag;
     }
 
     fn has(self, flag: u32) -> bool {
@@ -126,15 +119,6 @@ impl Packed {
         self.0 & Self::KEY_MASK
     }
 
-    fn phase(self) -> ProducerPhase {
-        match self.field(Self::PHASE_SHIFT, 2) {
-            0 => ProducerPhase::Backlog,
-            1 => ProducerPhase::AwaitConfirm,
-            2 => ProducerPhase::Backoff,
-            _ => ProducerPhase::Done,
-        }
-    }
-
     fn last_loss(self) -> Option<Cause> {
         let i = self.field(Self::LOSS_SHIFT, 4) as usize;
         i.checked_sub(1).and_then(|i| Cause::ALL.get(i).copied())
@@ -152,7 +136,7 @@ impl std::fmt::Debug for Packed {
             .field("poison", &self.has(Self::POISON))
             .field("dead_lettered", &self.has(Self::DEAD_LETTERED))
             .field("rejected", &self.has(Self::REJECTED))
-            .field("phase", &self.phase())
+            .field("at_producer", &self.has(Self::AT_PRODUCER))
             .field("last_loss", &self.last_loss())
             .finish()
     }
@@ -179,19 +163,14 @@ impl MsgRecord {
         self.packed.has(Packed::REJECTED)
     }
 
-    /// What the producer is doing with it.
-    pub fn phase(&self) -> ProducerPhase {
-        self.packed.phase()
+    /// Whether its producer still holds it (backlog, a wait, a backoff).
+    pub fn at_producer(&self) -> bool {
+        self.packed.has(Packed::AT_PRODUCER)
     }
 
     /// Why its most recent token was destroyed, if one was.
     pub fn last_loss(&self) -> Option<Cause> {
         self.packed.last_loss()
-    }
-
-    /// Sets what the producer is doing with it.
-    pub fn set_phase(&mut self, phase: ProducerPhase) {
-        self.packed.set_field(Packed::PHASE_SHIFT, 2, phase as u32);
     }
 
     /// Notes that a copy was dead-lettered.
@@ -210,7 +189,7 @@ impl MsgRecord {
 
     /// Tokens anywhere.
     pub fn tokens(&self) -> u32 {
-        self.on_link.saturating_add(self.in_queue).saturating_add(self.at_consumer)
+        self.on_link.saturating_add(self.in_queue).saturating_add(self.at_consumer) + u32::from(self.at_producer())
     }
 
     /// Where the message stands.
@@ -223,7 +202,7 @@ impl MsgRecord {
             MsgStatus::Queued
         } else if self.on_link > 0 {
             MsgStatus::InFlight
-        } else if self.phase() != ProducerPhase::Done {
+        } else if self.at_producer() {
             MsgStatus::AtProducer
         } else if self.dead_lettered() {
             MsgStatus::DeadLettered
@@ -295,6 +274,8 @@ pub struct Ledger {
     pub in_queue: u64,
     /// Total tokens in consumers' hands.
     pub at_consumer: u64,
+    /// Total messages held by their producers.
+    pub at_producer: u64,
 }
 
 impl Ledger {
@@ -308,22 +289,24 @@ impl Ledger {
         }
     }
 
-    /// Records a new message and returns its id.
+    /// Records a new message, held by the producer that created it, and
+    /// returns its id.
     pub fn create(&mut self, producer: NodeId, key: u32, poison: bool, now: Time) -> MsgId {
         let seq = &mut self.next_key_seq[key as usize];
         let key_seq = *seq;
         *seq += 1;
         debug_assert!(key <= Packed::KEY_MASK, "key {key} beyond the validated limit");
         let mut packed = Packed(key & Packed::KEY_MASK);
+        packed.set(Packed::AT_PRODUCER);
         if poison {
             packed.set(Packed::POISON);
         }
+        self.at_producer += 1;
         self.msgs.push(MsgRecord {
             produced_at: now,
             key_seq,
             effects: 0,
             producer,
-            attempts: 0,
             copies: 1,
             on_link: 0,
             in_queue: 0,
@@ -338,7 +321,7 @@ impl Ledger {
         &self.msgs[msg as usize]
     }
 
-    /// The record of `msg`, for changing producer-side fields.
+    /// The record of `msg`, to mark it (dead-lettered, rejected).
     pub fn get_mut(&mut self, msg: MsgId) -> &mut MsgRecord {
         &mut self.msgs[msg as usize]
     }
@@ -378,18 +361,35 @@ impl Ledger {
             Place::Link => (&mut r.on_link, &mut self.on_link),
             Place::Queue => (&mut r.in_queue, &mut self.in_queue),
             Place::Consumer => (&mut r.at_consumer, &mut self.at_consumer),
+            Place::Producer => unreachable!("the producer's token is a flag"),
         }
     }
 
     /// A new token of `msg` appears at `place`.
+    #[inline]
     pub fn add(&mut self, msg: MsgId, place: Place) {
+        if place == Place::Producer {
+            let r = &mut self.msgs[msg as usize];
+            debug_assert!(!r.at_producer(), "message {msg} is already at its producer");
+            r.packed.set(Packed::AT_PRODUCER);
+            self.at_producer += 1;
+            return;
+        }
         let (one, all) = self.slot(msg, place);
         *one += 1;
         *all += 1;
     }
 
     /// A token of `msg` leaves `place` (consumed, acked, or destroyed).
+    #[inline]
     pub fn remove(&mut self, msg: MsgId, place: Place) {
+        if place == Place::Producer {
+            let r = &mut self.msgs[msg as usize];
+            debug_assert!(r.at_producer(), "message {msg} is not at its producer");
+            r.packed.clear(Packed::AT_PRODUCER);
+            self.at_producer = self.at_producer.saturating_sub(1);
+            return;
+        }
         let (one, all) = self.slot(msg, place);
         debug_assert!(*one > 0 && *all > 0, "message {msg} has no token at {place:?}");
         *one = one.saturating_sub(1);
@@ -451,20 +451,21 @@ impl Ledger {
 
     /// Checks each record is self-consistent; returns the first violation.
     pub fn check_records(&self) -> Result<(), String> {
-        let (mut link, mut queue, mut consumer) = (0u64, 0u64, 0u64);
+        let (mut link, mut queue, mut consumer, mut producer) = (0u64, 0u64, 0u64, 0u64);
         for (id, r) in self.msgs.iter().enumerate() {
             link += u64::from(r.on_link);
             queue += u64::from(r.in_queue);
             consumer += u64::from(r.at_consumer);
+            producer += u64::from(r.at_producer());
             if r.status() == MsgStatus::Lost && r.last_loss().is_none() {
                 return Err(format!("message {id} is gone but nothing recorded losing it"));
             }
         }
-        if (link, queue, consumer) != (self.on_link, self.in_queue, self.at_consumer) {
+        if (link, queue, consumer, producer) != (self.on_link, self.in_queue, self.at_consumer, self.at_producer) {
             return Err(format!(
-                "token totals drifted: records say link {link}, queue {queue}, consumer {consumer}; \
-                 running totals say {}, {}, {}",
-                self.on_link, self.in_queue, self.at_consumer
+                "token totals drifted: records say link {link}, queue {queue}, consumer {consumer}, producer \
+                 {producer}; running totals say {}, {}, {}, {}",
+                self.on_link, self.in_queue, self.at_consumer, self.at_producer
             ));
         }
         Ok(())
@@ -480,8 +481,8 @@ mod tests {
         let mut l = Ledger::new(1, 1);
         let m = l.create(0, 0, false, 0);
         assert_eq!(l.get(m).status(), MsgStatus::AtProducer);
-        l.get_mut(m).set_phase(ProducerPhase::Done);
         l.add(m, Place::Link);
+        l.remove(m, Place::Producer);
         assert_eq!(l.get(m).status(), MsgStatus::InFlight);
         l.transfer(m, Place::Link, Place::Queue);
         assert_eq!(l.get(m).status(), MsgStatus::Queued);
@@ -503,12 +504,7 @@ mod tests {
         let key = (1 << 20) - 1;
         let m = l.create(3, key, true, 7);
         let r = l.get_mut(m);
-        assert_eq!((r.key(), r.poison(), r.phase(), r.last_loss()), (key, true, ProducerPhase::Backlog, None));
-        for phase in [ProducerPhase::AwaitConfirm, ProducerPhase::Backoff, ProducerPhase::Done, ProducerPhase::Backlog]
-        {
-            r.set_phase(phase);
-            assert_eq!(r.phase(), phase);
-        }
+        assert_eq!((r.key(), r.poison(), r.at_producer(), r.last_loss()), (key, true, true, None));
         for &cause in Cause::ALL {
             r.set_last_loss(cause);
             assert_eq!(r.last_loss(), Some(cause));
@@ -516,9 +512,10 @@ mod tests {
         r.mark_rejected();
         assert!(r.rejected() && !r.dead_lettered());
         r.mark_dead_lettered();
-        r.set_phase(ProducerPhase::Done);
-        assert!(r.rejected() && r.dead_lettered() && r.poison());
-        assert_eq!((r.key(), r.phase(), r.last_loss()), (key, ProducerPhase::Done, Cause::ALL.last().copied()));
+        l.remove(m, Place::Producer);
+        let r = l.get(m);
+        assert!(r.rejected() && r.dead_lettered() && r.poison() && !r.at_producer());
+        assert_eq!((r.key(), r.last_loss()), (key, Cause::ALL.last().copied()));
     }
 
     #[test]

@@ -288,7 +288,7 @@ impl Simulation {
                 ctx.lost(&p, cause);
             }
             Event::ProducerTimer(i) => self.producers[usize::from(i)].on_timer(ctx),
-            Event::RetryDue { producer, msg } => self.producers[usize::from(producer)].on_retry_due(ctx, msg),
+            Event::RetryDue { producer, tag } => self.producers[usize::from(producer)].on_retry_due(ctx, tag),
             Event::ProcessDone { consumer, epoch, slot } => {
                 let c = &mut self.consumers[usize::from(consumer)];
                 c.on_done(ctx, epoch, slot, &mut self.stores[c.group]);
@@ -463,6 +463,10 @@ impl Simulation {
         let in_hand: u64 = self.consumers.iter().map(|c| c.in_hand() as u64).sum();
         if l.at_consumer != in_hand {
             return Err(format!("{} tokens at consumers but consumers hold {in_hand}", l.at_consumer));
+        }
+        let at_producers: u64 = self.producers.iter().map(|p| p.held() as u64).sum();
+        if l.at_producer != at_producers {
+            return Err(format!("{} tokens at producers but producers hold {at_producers}", l.at_producer));
         }
         let m = &ctx.metrics;
         if m.messages_in_flight != ctx.data_packets_pending {
