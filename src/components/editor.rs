@@ -37,6 +37,7 @@ fn error_text(l: Lang, e: &FieldError) -> String {
     match e {
         FieldError::Parse(ParseError::Number) => t(l, Key::NotANumber).to_string(),
         FieldError::Parse(ParseError::Integer) => t(l, Key::NotAWholeNumber).to_string(),
+        FieldError::Parse(ParseError::Numbers) => t(l, Key::NotKeyList).to_string(),
         FieldError::Invalid(kind) => crate::i18n::problem_message(l, kind),
     }
 }
@@ -64,10 +65,14 @@ fn field_view(v: &EditorView, f: &Field, cb: &Callback<UiEvent>) -> Html {
             let on = Callback::from(move |e: Event| edit(input_checked(&e).to_string()));
             html! { <input type="checkbox" data-path={path} checked={text == "true"} onchange={on} /> }
         }
-        FieldKind::Choice(options) => {
+        FieldKind::Choice(options) | FieldKind::Creates { options, .. } => {
             let on = Callback::from(move |e: Event| edit(select_value(&e)));
+            let creates = matches!(f.kind, FieldKind::Creates { .. });
             html! {
                 <select data-path={path} onchange={on}>
+                    if creates {
+                        <option value="" selected={text.is_empty()}>{ t(l, Key::NoPublish) }</option>
+                    }
                     { for options.iter().map(|o| html! {
                         <option value={o.value.clone()} selected={o.value == text}>{
                             match &o.label { Label::Key(k) => t(l, *k).to_string(), Label::Text(s) => s.clone() }
@@ -89,7 +94,7 @@ fn field_view(v: &EditorView, f: &Field, cb: &Callback<UiEvent>) -> Html {
                 </select>
             }
         }
-        FieldKind::Number { .. } | FieldKind::Integer { .. } | FieldKind::Text => {
+        FieldKind::Number { .. } | FieldKind::Integer { .. } | FieldKind::Text | FieldKind::Numbers => {
             let on = Callback::from(move |e: Event| edit(input_value(&e)));
             let field = f.path.clone();
             let typing = typing(cb, move |text| EditEvent::Typing(field.clone(), text).into());
@@ -97,6 +102,7 @@ fn field_view(v: &EditorView, f: &Field, cb: &Callback<UiEvent>) -> Html {
                 FieldKind::Number { optional } | FieldKind::Integer { optional } => {
                     ("decimal", if optional { t(l, Key::NoneOrDefault) } else { "" })
                 }
+                FieldKind::Numbers => ("decimal", t(l, Key::NoneOrDefault)),
                 _ => ("text", ""),
             };
             html! {
@@ -199,9 +205,13 @@ pub fn EditorPanel(p: &EditorProps) -> Html {
             <h2>{ t(l, Key::Queues) }</h2>
             { for of(|t| matches!(t, Target::Queue(_))).map(|s| section_view(v, s, cb)) }
             <button class="small" onclick={add("queues")}>{ "+ " }{ t(l, Key::AddQueue) }</button>
+            <h2>{ t(l, Key::Exchanges) }</h2>
+            { for of(|t| matches!(t, Target::Exchange(_))).map(|s| section_view(v, s, cb)) }
+            <button class="small" onclick={add("exchanges")}>{ "+ " }{ t(l, Key::AddExchange) }</button>
             <h2>{ t(l, Key::Consumers) }</h2>
             { for of(|t| matches!(t, Target::Consumer(_))).map(|s| section_view(v, s, cb)) }
             <button class="small" onclick={add("consumers")}>{ "+ " }{ t(l, Key::AddConsumer) }</button>
+            { for of(|t| matches!(t, Target::Outages)).map(|s| section_view(v, s, cb)) }
         </div>
     }
 }

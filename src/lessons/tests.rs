@@ -173,3 +173,21 @@ fn numbers_are_read_from_texts_as_people_write_them() {
     assert_eq!(numbers("8 attempts, 1.5 s, 10% loss; p99 and M/M/3 and ×2 are names"), vec![8.0, 1.5, 10.0]);
     assert_eq!(numbers("重试 8 次，等待 1.5 秒"), vec![8.0, 1.5]);
 }
+
+/// Every report field a lesson names (in an expectation or a figure) is in
+/// the report: a misspelt or renamed field fails here, not silently as null.
+#[test]
+fn every_field_a_lesson_names_is_in_the_report() {
+    let report = serde_json::to_value(run(&all()[0], 0, false).report()).unwrap();
+    for l in all() {
+        let named = l
+            .expect
+            .iter()
+            .flatten()
+            .map(|(f, _, _)| f.as_str())
+            .chain(l.figures.iter().filter_map(|f| f.field.as_deref()));
+        for field in named {
+            assert!(path::get(&report, field).is_some(), "{}: the report has no field {field}", l.id);
+        }
+    }
+}

@@ -1,7 +1,8 @@
-//! Where each node sits: producers on the left, queues in the middle,
-//! consumers on the right, each column spread evenly.
+//! Where each node sits: a column per layer of the graph (producers on the
+//! left, then each hop one column further right: exchanges, queues,
+//! services, and what those publish to), each column spread evenly.
 
-use msgsim_sim::{NodeId, NodeKind, Topology};
+use msgsim_sim::{NodeId, Topology};
 
 /// Node positions for one canvas size.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,23 +20,23 @@ pub struct Layout {
     pub text_scale: f64,
     /// Where the column headings go (the middle of their line).
     pub heading_y: f64,
+    /// How many columns (layers) there are.
+    pub columns: usize,
 }
 
-/// Fractions of the width for the three columns.
-const COLUMNS: [f64; 3] = [0.13, 0.5, 0.87];
+/// Where the first and the last column sit, as fractions of the width.
+const FIRST_COLUMN: f64 = 0.13;
+const LAST_COLUMN: f64 = 0.87;
 
 impl Layout {
     /// Lays out `topology` in a `width` × `height` canvas, with text
     /// `text_scale` times the normal size.
     pub fn new(topology: &Topology, width: f64, height: f64, text_scale: f64) -> Self {
-        let column = |k: NodeKind| match k {
-            NodeKind::Producer => 0,
-            NodeKind::Queue => 1,
-            NodeKind::Consumer => 2,
-        };
-        let mut counts = [0usize; 3];
-        for n in &topology.nodes {
-            counts[column(n.kind)] += 1;
+        let columns = usize::from(topology.depth()).max(1);
+        let column = |id: usize| usize::from(topology.layer(id as NodeId)).min(columns - 1);
+        let mut counts = vec![0usize; columns];
+        for i in 0..topology.nodes.len() {
+            counts[column(i)] += 1;
         }
         let rows = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
         // Column headings, then the boxes.
@@ -50,23 +51,25 @@ impl Layout {
             (slot * 0.32).max(two_lines.min(slot * 0.4)).clamp(7.0, (height * 0.06).clamp(30.0, 44.0).max(two_lines));
         // Wide enough for the longest name, but never wider than the gap
         // between columns allows (a longer name is shortened).
+        let gap = if columns > 1 { (LAST_COLUMN - FIRST_COLUMN) / (columns - 1) as f64 } else { 1.0 };
         let label =
             topology.nodes.iter().map(|n| super::painter::text_width(&n.name, 14.0 * text_scale)).fold(0.0, f64::max);
-        let half_w = (width * 0.07).max(label / 2.0 + 8.0).clamp(26.0, 140.0).min(width * 0.12);
-        let below = topology.nodes.iter().map(|n| usable / counts[column(n.kind)] as f64 - 2.0 * half_h).collect();
-        let mut seen = [0usize; 3];
-        let centers = topology
-            .nodes
-            .iter()
-            .map(|n| {
-                let c = column(n.kind);
-                let i = seen[c] as f64;
+        let half_w = (width * 0.07).max(label / 2.0 + 8.0).clamp(26.0, 140.0).min(width * 0.12).min(width * gap * 0.36);
+        let below = (0..topology.nodes.len()).map(|i| usable / counts[column(i)] as f64 - 2.0 * half_h).collect();
+        let x_of = |c: usize| {
+            if columns == 1 { width * 0.5 } else { width * (FIRST_COLUMN + gap * c as f64) }
+        };
+        let mut seen = vec![0usize; columns];
+        let centers = (0..topology.nodes.len())
+            .map(|i| {
+                let c = column(i);
+                let row = seen[c] as f64;
                 seen[c] += 1;
                 let slot = usable / counts[c] as f64;
-                (width * COLUMNS[c], top + slot * (i + 0.5))
+                (x_of(c), top + slot * (row + 0.5))
             })
             .collect();
-        Layout { centers, half: (half_w, half_h), size: (width, height), below, text_scale, heading_y }
+        Layout { centers, half: (half_w, half_h), size: (width, height), below, text_scale, heading_y, columns }
     }
 
     /// Centre of node `id`.
@@ -77,13 +80,22 @@ impl Layout {
     /// The two ends of the link drawn from `from` to `to`: from box edge to box
     /// edge, shifted sideways so the two directions run side by side.
     pub fn link_ends(&self, from: NodeId, to: NodeId) -> ((f64, f64), (f64, f64)) {
+        self.ends(from, to, (self.half.1 * 0.35).min(6.0))
+    }
+
+    /// The two ends of a one-way line from `from` to `to` (a binding), box
+    /// edge to box edge through the centres.
+    pub fn centre_ends(&self, from: NodeId, to: NodeId) -> ((f64, f64), (f64, f64)) {
+        self.ends(from, to, 0.0)
+    }
+
+    fn ends(&self, from: NodeId, to: NodeId, offset: f64) -> ((f64, f64), (f64, f64)) {
         let (a, b) = (self.center(from), self.center(to));
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
         let len = (dx * dx + dy * dy).sqrt().max(1e-6);
         let (ux, uy) = (dx / len, dy / len);
         // Leave the box where the line crosses its edge.
         let t = (self.half.0 / ux.abs().max(1e-6)).min(self.half.1 / uy.abs().max(1e-6));
-        let offset = (self.half.1 * 0.35).min(6.0);
         let (nx, ny) = (-uy * offset, ux * offset);
         ((a.0 + ux * t + nx, a.1 + uy * t + ny), (b.0 - ux * t + nx, b.1 - uy * t + ny))
     }

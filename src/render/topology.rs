@@ -1,7 +1,9 @@
 //! The topology view: nodes, links, and every packet in flight as a dot.
 
 use msgsim_sim::timeline::{Fate, Timeline};
-use msgsim_sim::{Cause, EventKind, Metrics, MsgId, NodeId, NodeKind, PacketKind, Time, Topology, TraceEvent};
+use msgsim_sim::{
+    Cause, EdgeKind, EventKind, Metrics, MsgId, NodeId, NodeKind, PacketKind, Time, Topology, TraceEvent,
+};
 
 use super::Look;
 use super::layout::Layout;
@@ -157,8 +159,8 @@ pub fn marks(trace: &[TraceEvent], cursor: usize, layout: &Layout, t: Time, wind
 /// Words drawn on the canvas, already translated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopologyWords {
-    /// Column headings: "producers", "queues", "consumers".
-    pub columns: [String; 3],
+    /// Column headings: "producers", "queues", "consumers", "exchanges".
+    pub columns: [String; 4],
     /// Label of the dead-letter tray.
     pub dead_letters: String,
     /// Shown on a crashed consumer.
@@ -185,14 +187,6 @@ pub struct TopologyScene<'a> {
     pub palette: Palette,
     /// The state at the shown moment.
     pub metrics: &'a Metrics,
-    /// Queue capacity per node (None: unbounded or not a queue).
-    pub capacity: &'a [Option<u32>],
-    /// Processing slots per node.
-    pub concurrency: &'a [u32],
-    /// Prefetch window per consumer node (0: unlimited).
-    pub prefetch: &'a [u32],
-    /// Links to draw, one per connected pair.
-    pub links: &'a [(NodeId, NodeId)],
     /// Packets in flight.
     pub dots: &'a [Dot],
     /// Recent happenings.
@@ -210,10 +204,20 @@ pub fn draw(s: &TopologyScene<'_>, p: &mut dyn Painter) {
     let pal = &s.palette;
     p.clear(pal.background);
     let l = s.layout;
-    for &(a, b) in s.links {
-        for (x, y) in [(a, b), (b, a)] {
-            let (from, to) = l.link_ends(x, y);
-            p.line(from, to, pal.link, 1.5, false);
+    for e in s.topology.edges() {
+        match e.kind {
+            // A network link: messages one way, answers the other.
+            EdgeKind::Link => {
+                for (x, y) in [(e.from, e.to), (e.to, e.from)] {
+                    let (from, to) = l.link_ends(x, y);
+                    p.line(from, to, pal.link, 1.5, false);
+                }
+            }
+            // A binding lives inside the broker: one dashed line.
+            EdgeKind::Binding => {
+                let (from, to) = l.centre_ends(e.from, e.to);
+                p.line(from, to, pal.link, 1.5, true);
+            }
         }
     }
     draw_headings(s, p);
@@ -235,7 +239,7 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
     let stroke = if up { pal.ink } else { pal.bad };
     let radius = match kind {
         NodeKind::Producer | NodeKind::Consumer => hh.min(10.0),
-        NodeKind::Queue => 3.0,
+        NodeKind::Queue | NodeKind::Exchange => 3.0,
     };
     p.rect((cx - hw, cy - hh), (2.0 * hw, 2.0 * hh), radius, Some(fill), Some((stroke, 1.5)));
     // Font sizes before scaling; a second line only where the box has room for it.
@@ -258,7 +262,7 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
         }
         NodeKind::Queue => {
             let depth = s.metrics.depth[i];
-            let cap = s.capacity.get(i).copied().flatten();
+            let cap = s.topology.nodes[i].capacity;
             let fullness = match cap {
                 Some(c) => f64::from(depth) / f64::from(c.max(1)),
                 None => (f64::from(depth) + 1.0).log2() / 8.0,
@@ -273,7 +277,9 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
                 Some(color.alpha(0.35)),
                 None,
             );
-            if two_lines {
+            if !up {
+                p.text((cx, second_y), &s.words.down, Text { color: pal.bad, bold: true, ..small });
+            } else if two_lines {
                 let depth_text = match cap {
                     Some(c) => format!("{depth}/{c}"),
                     None => depth.to_string(),
@@ -285,8 +291,16 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
                 under(s, p, i, &format!("{} {dead}", s.words.dead_letters), None, pal.dead);
             }
         }
+        NodeKind::Exchange => {
+            if !up {
+                p.text((cx, second_y), &s.words.down, Text { color: pal.bad, bold: true, ..small });
+            } else if two_lines {
+                let kind = if s.topology.is_direct(i as NodeId) { "direct" } else { "fanout" };
+                p.text((cx, second_y), kind, small);
+            }
+        }
         NodeKind::Consumer => {
-            let slots = s.concurrency.get(i).copied().unwrap_or(1);
+            let slots = s.topology.nodes[i].slots.max(1);
             let busy = s.metrics.busy[i];
             if !two_lines {
             } else if !up {
@@ -310,7 +324,7 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
                 p.text((cx, second_y), &format!("{busy}/{slots}"), Text { color: pal.ink, ..small });
             }
             let waiting = s.metrics.waiting.get(i).copied().unwrap_or(0);
-            let window = s.prefetch.get(i).copied().unwrap_or(0);
+            let window = s.topology.nodes[i].prefetch;
             if waiting > 0 || window > 0 {
                 let count = if window > 0 { format!("{waiting}/{window}") } else { waiting.to_string() };
                 let fullness = if window > 0 { f64::from(waiting) / f64::from(window) } else { 0.0 };
@@ -320,15 +334,27 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
     }
 }
 
-/// A heading over each column that has nodes.
+/// A heading over each column: the kind of the nodes in it (the first
+/// node's, where a column mixes kinds).
 fn draw_headings(s: &TopologyScene<'_>, p: &mut dyn Painter) {
     let t = Text { size: 11.0, color: s.palette.muted, align: Align::Center, bold: true };
-    let width = s.layout.size.0 * 0.3;
-    for (k, kind) in [NodeKind::Producer, NodeKind::Queue, NodeKind::Consumer].into_iter().enumerate() {
-        if let Some(i) = s.topology.nodes.iter().position(|n| n.kind == kind) {
-            let x = s.layout.centers[i].0;
-            p.text((x, s.layout.heading_y), &fit(&s.words.columns[k], width, 11.0 * s.look.text_scale), t);
+    let columns = s.layout.columns.max(1);
+    let width = (s.layout.size.0 * 0.74 / columns as f64).clamp(60.0, s.layout.size.0 * 0.3);
+    let mut done: Vec<u64> = Vec::new();
+    for (i, n) in s.topology.nodes.iter().enumerate() {
+        let x = s.layout.centers[i].0;
+        let key = x.to_bits();
+        if done.contains(&key) {
+            continue;
         }
+        done.push(key);
+        let k = match n.kind {
+            NodeKind::Producer => 0,
+            NodeKind::Queue => 1,
+            NodeKind::Consumer => 2,
+            NodeKind::Exchange => 3,
+        };
+        p.text((x, s.layout.heading_y), &fit(&s.words.columns[k], width, 11.0 * s.look.text_scale), t);
     }
 }
 
@@ -495,23 +521,6 @@ fn draw_legend(s: &TopologyScene<'_>, p: &mut dyn Painter) {
     p.text((x + 8.0, y), &s.words.legend[6], t);
 }
 
-/// The links to draw: each producer to its queue (or, in sync mode, to the
-/// consumers it calls) and each queue to its consumers.
-pub fn links(topology: &Topology, sync_producers: &[bool]) -> Vec<(NodeId, NodeId)> {
-    let mut out = Vec::new();
-    for (i, n) in topology.nodes.iter().enumerate() {
-        let id = i as NodeId;
-        match n.kind {
-            NodeKind::Producer if sync_producers.get(i).copied().unwrap_or(false) => {
-                out.extend(topology.consumers_of(n.queue).into_iter().map(|c| (id, c)));
-            }
-            NodeKind::Producer | NodeKind::Consumer => out.push((id, n.queue)),
-            NodeKind::Queue => {}
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -549,16 +558,11 @@ mod tests {
         let ds = dots(trace, &tl, &open, &layout, sim.now());
         let words = TopologyWords { down: "down".into(), ..Default::default() };
         let m = tl.head().clone();
-        let n = topo.nodes.len();
         let scene = TopologyScene {
             topology: topo,
             layout: &layout,
             palette: Palette::of(Theme::Light),
             metrics: &m,
-            capacity: &vec![None; n],
-            concurrency: &vec![1; n],
-            prefetch: &vec![0; n],
-            links: &links(topo, &vec![false; n]),
             dots: &ds,
             marks: &[],
             selected: None,

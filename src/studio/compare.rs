@@ -192,12 +192,23 @@ mod tests {
         let after = Simulation::new(&s2, 1).unwrap().run();
         let r = rows(&before, &after, Lang::En);
         let dup = r.iter().find(|r| r.label == Key::DuplicateEffects).unwrap();
-        assert!(before.duplicate_effects > 0);
-        assert_eq!(dup.before, before.duplicate_effects.to_string());
+        assert!(before.counts.duplicate_effects > 0);
+        assert_eq!(dup.before, before.counts.duplicate_effects.to_string());
         assert_eq!((dup.after.as_str(), dup.change), ("0", Change::Better));
         assert_eq!(r[0].change, Change::Better, "duplicates → correct");
         let zh = rows(&before, &after, Lang::Zh);
         assert!(!zh[0].before.is_ascii() && !zh[0].after.is_ascii(), "the verdicts are translated: {:?}", zh[0]);
         assert_eq!(r.iter().find(|r| r.label == Key::Produced).unwrap().change, Change::Same);
+    }
+
+    /// Every figure compare mode shows is a number in the report.
+    #[test]
+    fn every_compared_field_is_a_number_in_the_report() {
+        let s = presets::get("reliable-queue").unwrap().scenario.clone();
+        let report = serde_json::to_value(Simulation::new(&s, 1).unwrap().run()).unwrap();
+        for (_, field, _) in FIGURES {
+            let v = crate::studio::path::get(&report, field);
+            assert!(v.is_some_and(serde_json::Value::is_number), "the report has no number {field}");
+        }
     }
 }

@@ -20,6 +20,8 @@ pub enum ParseError {
     Number,
     /// Not a whole number ≥ 0.
     Integer,
+    /// Not a list of whole numbers.
+    Numbers,
 }
 
 /// A field's error: its text did not parse, or its value fails validation.
@@ -53,6 +55,9 @@ fn value_text(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.as_f64().map(format_number).unwrap_or_else(|| n.to_string()),
         Value::String(s) => s.clone(),
+        Value::Array(items) if items.iter().all(Value::is_number) => {
+            items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        }
         other => other.to_string(),
     }
 }
@@ -138,6 +143,19 @@ impl Draft {
                 Some(slot) => *slot = template,
                 None => return false,
             }
+        } else if let FieldKind::Creates { template, .. } = kind {
+            // Pointing an optional object somewhere: create it, re-point it,
+            // or (empty) remove it.
+            let Some(parent) = path.strip_suffix(".to").and_then(|p| get_mut(&mut doc, p)) else { return false };
+            match (&value, parent.is_object()) {
+                (Value::Null, _) => *parent = Value::Null,
+                (_, true) => parent["to"] = value.clone(),
+                (_, false) => {
+                    let mut object = serde_json::from_str::<Value>(template).unwrap_or_else(|_| serde_json::json!({}));
+                    object["to"] = value.clone();
+                    *parent = object;
+                }
+            }
         } else if let Some(slot) = get_mut(&mut doc, path) {
             *slot = value.clone();
         } else {
@@ -166,6 +184,10 @@ impl Draft {
     /// Appends a copy of `template` to the list at `list` (e.g. `producers`).
     pub fn push(&mut self, list: &str, template: Value) -> bool {
         let mut doc = self.doc();
+        // A top-level list left out while empty.
+        if !list.contains(['.', '[']) && doc.is_object() && doc.get(list).is_none() {
+            doc[list] = Value::Null;
+        }
         match get_mut(&mut doc, list) {
             Some(Value::Array(items)) => items.push(template),
             Some(slot @ Value::Null) => *slot = Value::Array(vec![template]),

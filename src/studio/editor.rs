@@ -32,7 +32,7 @@ pub enum EditEvent {
     AddItem(String, Value),
     /// Remove item `1` of the list at `0`.
     RemoveItem(String, usize),
-    /// Add a new group to `producers`, `queues`, `consumers` or `network.links`.
+    /// Add a new group to `producers`, `queues`, `consumers`, `exchanges` or `network.links`.
     AddGroup(String),
     /// Show a section of the editor.
     Focus(Target),
@@ -101,6 +101,7 @@ impl Editor {
                         "producers" => Target::Producer(s.producers.len() - 1),
                         "queues" => Target::Queue(s.queues.len() - 1),
                         "consumers" => Target::Consumer(s.consumers.len() - 1),
+                        "exchanges" => Target::Exchange(s.exchanges.len() - 1),
                         _ => Target::Link(s.network.links.len() - 1),
                     };
                     cmds.extend(self.focus(target));
@@ -129,6 +130,7 @@ impl Editor {
                 NodeKind::Producer => Target::Producer(group),
                 NodeKind::Queue => Target::Queue(group),
                 NodeKind::Consumer => Target::Consumer(group),
+                NodeKind::Exchange => Target::Exchange(group),
             }),
             None => Vec::new(),
         }
@@ -166,6 +168,7 @@ fn group_of(s: &Scenario, topology: &Topology, node: NodeId) -> Option<(NodeKind
         NodeKind::Producer => s.producers.get(n.group)?.name.clone(),
         NodeKind::Queue => s.queues.get(n.group)?.name.clone(),
         NodeKind::Consumer => s.consumers.get(n.group)?.name.clone(),
+        NodeKind::Exchange => s.exchanges.get(n.group)?.name.clone(),
     };
     Some((n.kind, n.group, name))
 }

@@ -42,6 +42,17 @@ pub enum FieldKind {
     Bool,
     /// Free text.
     Text,
+    /// Whole numbers separated by commas; empty means null.
+    Numbers,
+    /// Where an optional object points (`to`): choosing empty removes the
+    /// object, choosing a name creates it (from `template`, with that `to`)
+    /// or re-points it.
+    Creates {
+        /// The names it can point at.
+        options: Vec<Choice>,
+        /// JSON of a new object.
+        template: &'static str,
+    },
     /// One of fixed options.
     Choice(Vec<Choice>),
     /// The `kind` of a tagged object: switching it replaces the object with
@@ -86,7 +97,17 @@ impl FieldKind {
             }
             FieldKind::Bool => Ok(Value::Bool(t == "true")),
             FieldKind::Text => Ok(Value::String(text.to_string())),
-            FieldKind::Choice(_) | FieldKind::Tagged { .. } => {
+            FieldKind::Numbers => {
+                if t.is_empty() {
+                    return Ok(Value::Null);
+                }
+                t.split([',', '，', ' '])
+                    .filter(|p| !p.is_empty())
+                    .map(|p| p.parse::<u32>().map(Value::from).map_err(|_| ParseError::Numbers))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Value::Array)
+            }
+            FieldKind::Choice(_) | FieldKind::Tagged { .. } | FieldKind::Creates { .. } => {
                 if t.is_empty() {
                     Ok(Value::Null)
                 } else {
@@ -157,6 +178,10 @@ pub enum Target {
     Queue(usize),
     /// Consumer group `i`.
     Consumer(usize),
+    /// Exchange `i`.
+    Exchange(usize),
+    /// Planned outages of any node.
+    Outages,
 }
 
 impl Target {
@@ -170,6 +195,8 @@ impl Target {
             Target::Producer(i) => format!("edit-producer-{i}"),
             Target::Queue(i) => format!("edit-queue-{i}"),
             Target::Consumer(i) => format!("edit-consumer-{i}"),
+            Target::Exchange(i) => format!("edit-exchange-{i}"),
+            Target::Outages => "edit-outages".into(),
         }
     }
 
@@ -180,7 +207,8 @@ impl Target {
             Target::Producer(i) => Some(("producers", i)),
             Target::Queue(i) => Some(("queues", i)),
             Target::Consumer(i) => Some(("consumers", i)),
-            Target::Run | Target::Network | Target::NewLink => None,
+            Target::Exchange(i) => Some(("exchanges", i)),
+            Target::Run | Target::Network | Target::NewLink | Target::Outages => None,
         }
     }
 }
@@ -212,5 +240,9 @@ mod tests {
         assert_eq!(FieldKind::Number { optional: true }.parse(""), Ok(Value::Null));
         assert_eq!(FieldKind::integer().parse("-1"), Err(ParseError::Integer));
         assert_eq!(FieldKind::integer().parse("7"), Ok(serde_json::json!(7)));
+        assert_eq!(FieldKind::Numbers.parse("0, 2 ,5"), Ok(serde_json::json!([0, 2, 5])));
+        assert_eq!(FieldKind::Numbers.parse("1，3"), Ok(serde_json::json!([1, 3])));
+        assert_eq!(FieldKind::Numbers.parse(" "), Ok(Value::Null));
+        assert_eq!(FieldKind::Numbers.parse("1, x"), Err(ParseError::Numbers));
     }
 }

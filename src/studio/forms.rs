@@ -30,12 +30,16 @@ fn choice(path: String, label: Key, options: &[(&str, Key)]) -> Field {
 }
 
 fn names(options: impl Iterator<Item = String>, any: bool) -> FieldKind {
+    FieldKind::Choice(name_choices(options, any))
+}
+
+fn name_choices(options: impl Iterator<Item = String>, any: bool) -> Vec<Choice> {
     let mut v: Vec<Choice> = Vec::new();
     if any {
         v.push(Choice { value: "*".into(), label: Label::Key(Key::AnyGroup) });
     }
     v.extend(options.map(|n| Choice { value: n.clone(), label: Label::Text(n) }));
-    FieldKind::Choice(v)
+    v
 }
 
 /// The fields of a distribution at `path`: its kind and that kind's parameters.
@@ -87,6 +91,29 @@ fn windows(draft: &Draft, path: &str, label: Key) -> ListBlock {
     }
 }
 
+/// A sender's mode and, unless it fires and forgets, its timeout, retries,
+/// backoff and in-flight limit (`path` holds `send` and `max_in_flight`).
+fn send_fields(path: &str, mode: msgsim_sim::SendMode, modes: &[(&str, Key)], f: &mut Vec<Field>) {
+    f.push(choice(format!("{path}.send.mode"), Key::SendMode, modes));
+    if mode != msgsim_sim::SendMode::FireAndForget {
+        f.push(num(format!("{path}.send.timeout_ms"), Key::Timeout, Some("ms")));
+        f.push(int(format!("{path}.send.max_attempts"), Key::MaxAttempts));
+        f.push(choice(
+            format!("{path}.send.backoff.kind"),
+            Key::Backoff,
+            &[
+                ("fixed", Key::BackoffFixed),
+                ("exponential", Key::BackoffExponential),
+                ("exponential_jitter", Key::BackoffJitter),
+            ],
+        ));
+        f.push(num(format!("{path}.send.backoff.base_ms"), Key::BackoffBase, Some("ms")));
+        f.push(num(format!("{path}.send.backoff.multiplier"), Key::BackoffMultiplier, Some("×")));
+        f.push(num(format!("{path}.send.backoff.max_ms"), Key::BackoffCap, Some("ms")));
+        f.push(field(format!("{path}.max_in_flight"), Key::MaxInFlight, FieldKind::optional_integer(), None));
+    }
+}
+
 /// Every section of the editor for the current draft.
 pub fn sections(draft: &Draft) -> Vec<Section> {
     let s = draft.scenario();
@@ -120,6 +147,7 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
         s.producers
             .iter()
             .map(|p| p.name.clone())
+            .chain(s.exchanges.iter().map(|x| x.name.clone()))
             .chain(s.queues.iter().map(|q| q.name.clone()))
             .chain(s.consumers.iter().map(|c| c.name.clone()))
     };
@@ -143,12 +171,13 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
     }
 
     let queue_names = || s.queues.iter().map(|q| q.name.clone());
+    let targets = || s.queues.iter().map(|q| q.name.clone()).chain(s.exchanges.iter().map(|x| x.name.clone()));
     for (i, p) in s.producers.iter().enumerate() {
         let path = format!("producers[{i}]");
         let mut f = vec![
             field(format!("{path}.name"), Key::Name, FieldKind::Text, None),
             int(format!("{path}.count"), Key::Instances),
-            field(format!("{path}.to"), Key::SendsTo, names(queue_names(), false), None),
+            field(format!("{path}.to"), Key::SendsTo, names(targets(), false), None),
             int(format!("{path}.messages"), Key::MessagesEach),
             num(format!("{path}.start_ms"), Key::StartAt, Some("ms")),
             field(
@@ -173,28 +202,12 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             Key::KeyChoice,
             &[("round_robin", Key::RoundRobin), ("random", Key::Random)],
         ));
-        f.push(choice(
-            format!("{path}.send.mode"),
-            Key::SendMode,
+        send_fields(
+            &path,
+            p.send.mode,
             &[("fire_and_forget", Key::FireAndForget), ("confirm", Key::ConfirmMode), ("sync", Key::SyncMode)],
-        ));
-        if p.send.mode != msgsim_sim::SendMode::FireAndForget {
-            f.push(num(format!("{path}.send.timeout_ms"), Key::Timeout, Some("ms")));
-            f.push(int(format!("{path}.send.max_attempts"), Key::MaxAttempts));
-            f.push(choice(
-                format!("{path}.send.backoff.kind"),
-                Key::Backoff,
-                &[
-                    ("fixed", Key::BackoffFixed),
-                    ("exponential", Key::BackoffExponential),
-                    ("exponential_jitter", Key::BackoffJitter),
-                ],
-            ));
-            f.push(num(format!("{path}.send.backoff.base_ms"), Key::BackoffBase, Some("ms")));
-            f.push(num(format!("{path}.send.backoff.multiplier"), Key::BackoffMultiplier, Some("×")));
-            f.push(num(format!("{path}.send.backoff.max_ms"), Key::BackoffCap, Some("ms")));
-            f.push(field(format!("{path}.max_in_flight"), Key::MaxInFlight, FieldKind::optional_integer(), None));
-        }
+            &mut f,
+        );
         f.push(num(format!("{path}.poison_rate"), Key::PoisonRate, None));
         out.push(Section {
             target: Target::Producer(i),
@@ -223,6 +236,7 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
                 int(format!("{path}.prefetch"), Key::Prefetch),
                 opt_num(format!("{path}.ack_timeout_ms"), Key::AckTimeout, Some("ms")),
                 field(format!("{path}.max_deliveries"), Key::MaxDeliveries, FieldKind::optional_integer(), None),
+                field(format!("{path}.durable"), Key::Durable, FieldKind::Bool, None),
             ],
             lists: vec![],
         });
@@ -254,6 +268,20 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             ));
             f.push(opt_num(format!("{path}.idempotency.ttl_ms"), Key::DedupTtl, Some("ms")));
         }
+        f.push(field(
+            format!("{path}.publish.to"),
+            Key::PublishesTo,
+            FieldKind::Creates { options: name_choices(targets(), false), template: r#"{"to":""}"# },
+            None,
+        ));
+        if let Some(publish) = &c.publish {
+            send_fields(
+                &format!("{path}.publish"),
+                publish.send.mode,
+                &[("fire_and_forget", Key::FireAndForget), ("confirm", Key::ConfirmMode)],
+                &mut f,
+            );
+        }
         let sched = format!("{path}.crash.schedule");
         let planned = ListBlock {
             path: sched.clone(),
@@ -277,6 +305,66 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             lists: vec![planned],
         });
     }
+    for (i, x) in s.exchanges.iter().enumerate() {
+        let path = format!("exchanges[{i}]");
+        let direct = x.kind == msgsim_sim::ExchangeKind::Direct;
+        let mut f = vec![
+            field(format!("{path}.name"), Key::Name, FieldKind::Text, None),
+            choice(format!("{path}.kind"), Key::ExchangeType, &[("fanout", Key::Fanout), ("direct", Key::Direct)]),
+        ];
+        if direct {
+            f.push(field(format!("{path}.classes"), Key::KeyClasses, FieldKind::optional_integer(), None));
+        }
+        let bindings = format!("{path}.bindings");
+        let rows = (0..x.bindings.len())
+            .map(|j| {
+                let mut row =
+                    vec![field(format!("{bindings}[{j}].queue"), Key::BindingQueue, names(queue_names(), false), None)];
+                if direct {
+                    row.push(field(format!("{bindings}[{j}].keys"), Key::RoutingKeys, FieldKind::Numbers, None));
+                }
+                row
+            })
+            .collect();
+        let queue = s.queues.first().map(|q| q.name.clone()).unwrap_or_default();
+        out.push(Section {
+            target: Target::Exchange(i),
+            title: Key::SectionExchange,
+            name: x.name.clone(),
+            fields: f,
+            lists: vec![ListBlock {
+                path: bindings,
+                label: Key::Bindings,
+                rows,
+                template: serde_json::json!({ "queue": queue }),
+            }],
+        });
+    }
+
+    // Planned outages of any node: a producer or consumer group, an
+    // exchange, a queue's broker.
+    let first = groups().next().unwrap_or_default();
+    out.push(Section {
+        target: Target::Outages,
+        title: Key::SectionOutages,
+        name: String::new(),
+        fields: vec![],
+        lists: vec![ListBlock {
+            path: "crashes".into(),
+            label: Key::NodeOutages,
+            rows: (0..s.crashes.len())
+                .map(|j| {
+                    vec![
+                        field(format!("crashes[{j}].node"), Key::NodeName, names(groups(), false), None),
+                        field(format!("crashes[{j}].instance"), Key::Instance, FieldKind::optional_integer(), None),
+                        num(format!("crashes[{j}].at_ms"), Key::At, Some("ms")),
+                        num(format!("crashes[{j}].down_ms"), Key::DownFor, Some("ms")),
+                    ]
+                })
+                .collect(),
+            template: serde_json::json!({ "node": first, "at_ms": 500, "down_ms": 1000 }),
+        }],
+    });
     out
 }
 
@@ -312,6 +400,11 @@ pub fn new_group(draft: &Draft, list: &str) -> Value {
     match list {
         "producers" => serde_json::json!({"name": draft.fresh_name("producer"), "to": queue}),
         "queues" => serde_json::json!({"name": draft.fresh_name("queue")}),
+        "exchanges" => serde_json::json!({
+            "name": draft.fresh_name("exchange"),
+            "kind": "fanout",
+            "bindings": [{ "queue": queue }],
+        }),
         "consumers" => {
             // A queue nobody reads yet, if there is one.
             let free = s
@@ -336,7 +429,11 @@ mod tests {
             let d = Draft::new(p.scenario.clone());
             for path in shown_paths(&sections(&d)) {
                 // An optional link latency is null until set ("use the default").
-                let optional = path.starts_with("network.links[") && path.ends_with(".latency.kind");
+                // So is a service's downstream publish until chosen, and a
+                // top-level list is left out while empty.
+                let optional = (path.starts_with("network.links[") && path.ends_with(".latency.kind"))
+                    || path.ends_with(".publish.to")
+                    || path == "crashes";
                 assert!(d.value(&path).is_some() || optional, "{}: {path} has no value", p.id);
             }
         }
@@ -360,10 +457,110 @@ mod tests {
     #[test]
     fn new_groups_are_valid() {
         let mut d = Draft::new(msgsim_sim::presets::get("reliable-queue").unwrap().scenario.clone());
-        for list in ["producers", "queues", "consumers"] {
+        for list in ["producers", "queues", "consumers", "exchanges"] {
             let g = new_group(&d, list);
             assert!(d.push(list, g));
         }
         assert!(d.is_runnable(), "{:?}", d.problems());
+    }
+
+    /// A scenario that uses every kind of section and option.
+    fn everything() -> Draft {
+        let json = serde_json::json!({
+            "name": "everything",
+            "network": {
+                "default": {"latency": {"kind": "uniform", "min_ms": 1, "max_ms": 3}, "outages": [{"from_ms": 1, "to_ms": 2}]},
+                "links": [{"from": "orders", "to": "*", "loss": 0.1, "outages": [{"from_ms": 5, "to_ms": 6}]}]
+            },
+            "producers": [{"name": "orders", "to": "events", "send": {"mode": "confirm"},
+                           "arrival": {"kind": "bursts", "size": 2, "every_ms": 10}}],
+            "exchanges": [{"name": "events", "kind": "direct", "classes": 2,
+                           "bindings": [{"queue": "q1", "keys": [0]}, {"queue": "q2"}]}],
+            "queues": [{"name": "q1", "durable": false}, {"name": "q2"}, {"name": "q3"}],
+            "consumers": [
+                {"name": "c1", "from": "q1", "idempotency": {"enabled": true},
+                 "crash": {"probability": 0.1, "schedule": [{"at_ms": 5, "down_ms": 5}]},
+                 "publish": {"to": "q3", "send": {"mode": "confirm"}}},
+                {"name": "c2", "from": "q2", "idempotency": {"enabled": true}},
+                {"name": "c3", "from": "q3", "idempotency": {"enabled": true}}
+            ],
+            "crashes": [{"node": "q1", "at_ms": 10, "down_ms": 10}]
+        });
+        let s = msgsim_sim::Scenario::from_value(json).unwrap();
+        Draft::new(s)
+    }
+
+    /// Every leaf of a scenario's JSON (lists of numbers count as one).
+    fn leaves(v: &Value, path: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    leaves(x, p, out);
+                }
+            }
+            Value::Array(a) if !a.is_empty() && !a.iter().all(Value::is_number) => {
+                for (i, x) in a.iter().enumerate() {
+                    leaves(x, format!("{path}[{i}]"), out);
+                }
+            }
+            _ => out.push(path),
+        }
+    }
+
+    /// The editor shows every field of the scenario format: a field added to
+    /// the format without a form fails here.
+    #[test]
+    fn the_editor_edits_every_field_of_the_format() {
+        let d = everything();
+        assert!(d.is_runnable(), "{:?}", d.problems());
+        let shown = shown_paths(&sections(&d));
+        let mut all = Vec::new();
+        leaves(&d.scenario().to_value(), String::new(), &mut all);
+        // Reached through the kind field of their tagged object.
+        let through_kind = |p: &str| shown.iter().any(|s| s.strip_suffix(".kind").is_some_and(|k| p.starts_with(k)));
+        let missing: Vec<&String> = all
+            .iter()
+            .filter(|p| !shown.contains(p) && !through_kind(p))
+            // An optional object is created through its `to` field.
+            .filter(|p| !shown.contains(&format!("{p}.to")))
+            // The format's version is not the user's to set.
+            .filter(|p| *p != "version")
+            .collect();
+        assert!(missing.is_empty(), "no editor field for {missing:?}");
+    }
+
+    #[test]
+    fn exchanges_publishes_and_outages_are_edited_in_forms() {
+        let mut d = Draft::new(msgsim_sim::presets::get("reliable-queue").unwrap().scenario.clone());
+        assert!(d.push("queues", new_group(&d, "queues")));
+        assert!(d.push("exchanges", new_group(&d, "exchanges")));
+        let x = d.scenario().exchanges[0].name.clone();
+        assert!(d.edit("producers[0].to", &FieldKind::Text, &x));
+        // A service publishes downstream: choosing a target creates the
+        // publish, choosing nothing removes it.
+        let kind = FieldKind::Creates { options: vec![], template: r#"{"to":""}"# };
+        assert!(d.edit("consumers[0].publish.to", &kind, "queue-1"));
+        assert_eq!(d.scenario().consumers[0].publish.as_ref().map(|p| p.to.as_str()), Some("queue-1"));
+        assert!(d.edit("consumers[0].publish.to", &kind, ""));
+        assert_eq!(d.scenario().consumers[0].publish, None);
+        // Routing keys are a list of numbers.
+        assert!(d.edit("exchanges[0].kind", &FieldKind::Text, "direct"));
+        assert!(d.edit("exchanges[0].bindings[0].keys", &FieldKind::Numbers, "1, 3"));
+        assert_eq!(d.text("exchanges[0].bindings[0].keys"), "1, 3");
+        assert!(!d.edit("exchanges[0].bindings[0].keys", &FieldKind::Numbers, "1, x"));
+        assert!(d.error("exchanges[0].bindings[0].keys").is_some());
+        d.edit("exchanges[0].bindings[0].keys", &FieldKind::Numbers, "");
+        assert_eq!(d.scenario().exchanges[0].bindings[0].keys, None);
+        // An outage of the broker, from the outages section's template.
+        let outages = sections(&d).into_iter().find(|s| s.target == Target::Outages).unwrap();
+        assert!(d.push("crashes", outages.lists[0].template.clone()));
+        let queue = d.scenario().queues[0].name.clone();
+        assert!(d.edit("crashes[0].node", &FieldKind::Text, &queue));
+        assert!(d.is_runnable(), "{:?}", d.problems());
+        // A binding to a missing queue is a problem at its field.
+        assert!(d.edit("exchanges[0].bindings[0].queue", &FieldKind::Text, "nowhere"));
+        assert!(d.error("exchanges[0].bindings[0].queue").is_some());
+        assert!(!d.is_runnable());
     }
 }

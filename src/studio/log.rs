@@ -283,7 +283,7 @@ mod tests {
 
         idx.set_filter(LogFilter { kind: KindFilter::Kind(EventKind::Lost), ..Default::default() });
         idx.update(trace);
-        assert_eq!(idx.len() as u64, sim.report().lost_in_transit + sim.report().control_lost);
+        assert_eq!(idx.len() as u64, sim.report().counts.lost_in_transit + sim.report().counts.control_lost);
         idx.set_filter(LogFilter { kind: KindFilter::Faults, ..Default::default() });
         idx.update(trace);
         assert!(idx.matches.iter().all(|&i| KindFilter::Faults.accepts(&trace[i as usize])));

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use msgsim_sim::{Metrics, NodeId, NodeKind, Scenario, SendMode, Time};
+use msgsim_sim::{Metrics, Time};
 
 use super::Cmd;
 use super::Studio;
@@ -54,31 +54,16 @@ const DOT_HIT: f64 = 8.0;
 /// Distance from a link that counts as clicking it, px.
 const LINK_HIT: f64 = 6.0;
 
-/// The links the topology of `run` (of `scenario`) draws: producer → queue →
-/// consumer, and producer → consumer for synchronous callers.
-pub fn links_of(run: &Run, scenario: &Scenario) -> Vec<(NodeId, NodeId)> {
-    let topo = run.sim().topology();
-    let sync: Vec<bool> = topo
-        .nodes
-        .iter()
-        .map(|n| {
-            n.kind == NodeKind::Producer
-                && scenario.producers.get(n.group).is_some_and(|p| p.send.mode == SendMode::Sync)
-        })
-        .collect();
-    crate::render::topology::links(topo, &sync)
-}
-
 impl Studio {
     /// Draws `diagram` with `painter`, at the painter's size.
     pub fn draw(&self, diagram: Diagram, painter: &mut dyn Painter) {
         let s = &self.session;
         match diagram {
-            Diagram::Topology => self.draw_topology_of(&s.run, &s.scenario, self.playback.clock.cursor, painter),
+            Diagram::Topology => self.draw_topology_of(&s.run, self.playback.clock.cursor, painter),
             Diagram::Reference => {
                 if let Some(r) = &s.reference {
                     let cursor = r.run.timeline().position_at(r.run.trace(), self.playback.clock.time);
-                    self.draw_topology_of(&r.run, &r.scenario, cursor, painter);
+                    self.draw_topology_of(&r.run, cursor, painter);
                 }
             }
             Diagram::Sequence => crate::render::sequence::draw(&self.sequence_scene(), painter),
@@ -137,7 +122,7 @@ impl Studio {
         let top = 232.0;
         let mut inset = Inset { inner: p, at: (32.0, top), size: (w - 64.0, (h - top - 24.0).max(150.0)) };
         let s = &self.session;
-        self.draw_topology_of(&s.run, &s.scenario, self.playback.clock.cursor, &mut inset);
+        self.draw_topology_of(&s.run, self.playback.clock.cursor, &mut inset);
     }
 
     /// The colours of the current theme.
@@ -177,7 +162,12 @@ impl Studio {
     fn topology_words(&self) -> TopologyWords {
         let l = self.present.lang;
         TopologyWords {
-            columns: [t(l, Key::Producers).into(), t(l, Key::Queues).into(), t(l, Key::Consumers).into()],
+            columns: [
+                t(l, Key::Producers).into(),
+                t(l, Key::Queues).into(),
+                t(l, Key::Consumers).into(),
+                t(l, Key::Exchanges).into(),
+            ],
             dead_letters: t(l, Key::DeadLetterShort).into(),
             down: t(l, Key::Down).into(),
             dedup: t(l, Key::DedupShort).into(),
@@ -196,52 +186,17 @@ impl Studio {
         }
     }
 
-    fn draw_topology_of(&self, run: &Run, scenario: &Scenario, cursor: usize, painter: &mut dyn Painter) {
+    fn draw_topology_of(&self, run: &Run, cursor: usize, painter: &mut dyn Painter) {
         let (w, h) = painter.size();
         let layout = Layout::new(run.sim().topology(), w.max(200.0), h.max(150.0), self.present.text_scale());
         let frame = self.topology_frame_of(run, cursor, &layout);
         let topo = run.sim().topology();
-        let capacity: Vec<Option<u32>> = topo
-            .nodes
-            .iter()
-            .map(|n| match n.kind {
-                NodeKind::Queue => scenario.queues.get(n.group).and_then(|q| q.capacity),
-                _ => None,
-            })
-            .collect();
-        let concurrency: Vec<u32> = topo
-            .nodes
-            .iter()
-            .map(|n| match n.kind {
-                NodeKind::Consumer => scenario.consumers.get(n.group).map_or(1, |c| c.concurrency),
-                _ => 0,
-            })
-            .collect();
-        // A consumer's window: its queue's prefetch, with manual acks.
-        let prefetch: Vec<u32> = topo
-            .nodes
-            .iter()
-            .map(|n| match n.kind {
-                NodeKind::Consumer => topo
-                    .nodes
-                    .get(usize::from(n.queue))
-                    .and_then(|q| scenario.queues.get(q.group))
-                    .filter(|q| q.ack == msgsim_sim::AckMode::Manual)
-                    .map_or(0, |q| q.prefetch),
-                _ => 0,
-            })
-            .collect();
         let words = self.topology_words();
-        let links = links_of(run, scenario);
         let scene = TopologyScene {
             topology: topo,
             layout: &layout,
             palette: self.palette(),
             metrics: &frame.metrics,
-            capacity: &capacity,
-            concurrency: &concurrency,
-            prefetch: &prefetch,
-            links: &links,
             dots: &frame.dots,
             marks: &frame.marks,
             selected: self.selection.msg,
@@ -357,9 +312,14 @@ impl Studio {
         if let Some(node) = layout.node_at((x, y)) {
             return vec![Cmd::FocusNode(node)];
         }
-        let near = links_of(&self.session.run, &self.session.scenario)
+        let near = self
+            .session
+            .run
+            .sim()
+            .topology()
+            .edges()
             .iter()
-            .flat_map(|&(a, b)| [(a, b), (b, a)])
+            .flat_map(|e| [(e.from, e.to), (e.to, e.from)])
             .map(|(a, b)| {
                 let (from, to) = layout.link_ends(a, b);
                 (Layout::distance_to_segment((x, y), from, to), a, b)

@@ -49,7 +49,7 @@ fn main() {
             let mut s = queueing::mmc(900.0, 1_000.0, 1, 200_000);
             s.queues[0].capacity = Some(4);
             let r = Simulation::new(&s, seed).unwrap().without_trace().run();
-            r.rejected as f64 / r.produced as f64
+            r.counts.rejected as f64 / r.counts.produced as f64
         })
         .collect();
     spread("M/M/1/K blocking", queueing::mm1k_blocking(0.9, 5), &blocking);

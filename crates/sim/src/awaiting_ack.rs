@@ -1,5 +1,4 @@
-//! A queue's deliveries awaiting their ack, by delivery tag (and a
-//! producer's messages awaiting their confirm, by the producer's own tag).
+//! A queue's deliveries awaiting their ack, by delivery tag.
 //!
 //! Tags are handed out in order and mostly acked nearly in order, so the
 //! deliveries live in a ring: slot `i` holds tag `first + i`, an acked slot
@@ -67,24 +66,8 @@ impl<T: Copy> AwaitingAck<T> {
         }
     }
 
-    /// Delivery `tag`, to change it, if it still awaits its ack.
-    pub fn get_mut(&mut self, tag: u32) -> Option<&mut T> {
-        let index = self.index(tag);
-        match self.ring.get_mut(index) {
-            Some(slot) => slot.as_mut(),
-            None => self.stragglers.get_mut(&tag),
-        }
-    }
-
-    /// Delivery `tag`, if it still awaits its ack.
-    pub fn get(&self, tag: u32) -> Option<&T> {
-        match self.ring.get(self.index(tag)) {
-            Some(slot) => slot.as_ref(),
-            None => self.stragglers.get(&tag),
-        }
-    }
-
     /// Settles delivery `tag`: removes and returns it, if it still awaited its ack.
+    #[inline]
     pub fn take(&mut self, tag: u32) -> Option<T> {
         let index = self.index(tag);
         let item = match self.ring.get_mut(index) {

@@ -1,6 +1,8 @@
 //! A queue broker (RabbitMQ-style): stores messages, pushes them to competing
 //! consumers within their prefetch windows, and redelivers or dead-letters
-//! what is not acknowledged.
+//! what is not acknowledged. Its broker can crash: a durable queue keeps its
+//! messages (what was unacknowledged is delivered again), a transient one
+//! loses them.
 
 use std::collections::VecDeque;
 
@@ -60,6 +62,20 @@ pub(crate) struct QueueBroker {
     timeouts: Timers<u32>,
     /// Messages dead-lettered, in order.
     pub dead_letters: Vec<MsgId>,
+    durable: bool,
+    /// The broker is running.
+    up: bool,
+    /// Bumped on every crash, so a restart meant for an earlier one is ignored.
+    pub epoch: u32,
+}
+
+/// Whether a queue took a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Taken {
+    /// Stored (and perhaps delivered at once).
+    Yes,
+    /// Refused: the queue is full.
+    Full,
 }
 
 impl QueueBroker {
@@ -79,7 +95,15 @@ impl QueueBroker {
             next_sub: 0,
             timeouts: Timers::default(),
             dead_letters: Vec::new(),
+            durable: spec.durable,
+            up: true,
+            epoch: 0,
         }
+    }
+
+    /// Whether its broker is running.
+    pub fn is_up(&self) -> bool {
+        self.up
     }
 
     /// Message copies held: ready plus awaiting ack.
@@ -110,27 +134,35 @@ impl QueueBroker {
     }
 
     fn on_publish(&mut self, ctx: &mut Ctx, p: Packet) {
-        let answer = |ctx: &mut Ctx, kind| {
-            if p.confirm {
-                let mut a = Packet::new(kind, p.to, p.from, p.msg);
-                a.attempt = p.attempt;
-                a.copy = p.copy;
-                a.tag = p.tag;
-                ctx.send(a);
-            }
-        };
+        let taken = self.take(ctx, p.msg, p.copy, p.attempt);
+        if p.confirm {
+            let kind = if taken == Taken::Yes { PacketKind::Confirm } else { PacketKind::Reject };
+            let mut a = Packet::new(kind, p.to, p.from, p.msg);
+            a.attempt = p.attempt;
+            a.copy = p.copy;
+            ctx.send(a);
+        }
+        if taken == Taken::Yes {
+            self.dispatch(ctx);
+        }
+    }
+
+    /// A copy of `msg` arrives (published to this queue, or routed here by
+    /// an exchange): stored unless the queue is full and refuses it. The
+    /// caller answers the publisher, then calls [`deliver`](Self::deliver).
+    #[inline(always)]
+    pub fn take(&mut self, ctx: &mut Ctx, msg: MsgId, copy: u16, attempt: u16) -> Taken {
         if self.ready.len() >= self.capacity {
             match self.overflow {
                 Overflow::Reject => {
-                    ctx.ledger.note_loss(p.msg, Cause::QueueFull);
-                    ctx.ledger.get_mut(p.msg).mark_rejected();
-                    let mut e = ctx.record(EventKind::Reject, self.node, p.msg);
-                    e.attempt = p.attempt;
-                    e.copy = p.copy;
+                    ctx.ledger.note_loss(msg, Cause::QueueFull);
+                    ctx.ledger.get_mut(msg).mark_rejected();
+                    let mut e = ctx.record(EventKind::Reject, self.node, msg);
+                    e.attempt = attempt;
+                    e.copy = copy;
                     e.cause = Cause::QueueFull;
                     ctx.emit_rare(e);
-                    answer(ctx, PacketKind::Reject);
-                    return;
+                    return Taken::Full;
                 }
                 Overflow::DropOldest => {
                     if let Some(old) = self.ready.pop_front() {
@@ -143,13 +175,72 @@ impl QueueBroker {
                 }
             }
         }
-        ctx.ledger.add(p.msg, Place::Queue);
-        let held = Held { msg: p.msg, copy: p.copy, attempt: p.attempt, deliveries: 0 };
+        ctx.ledger.add(msg, Place::Queue);
+        let held = Held { msg, copy, attempt, deliveries: 0 };
         self.ready.push_back(held);
         let e = self.held_record(ctx, EventKind::Enqueue, &held);
         ctx.emit(e);
-        answer(ctx, PacketKind::Confirm);
+        Taken::Yes
+    }
+
+    /// Pushes what is ready to consumers with room (after a [`take`](Self::take)).
+    pub fn deliver(&mut self, ctx: &mut Ctx) {
         self.dispatch(ctx);
+    }
+
+    /// The broker crashed: a transient queue loses everything it held; a
+    /// durable one keeps it, and what was delivered but not acknowledged is
+    /// ready again (those consumers' connections are gone). Every consumer
+    /// is disconnected until the broker is back.
+    #[cold]
+    #[inline(never)]
+    pub fn crash(&mut self, ctx: &mut Ctx) {
+        self.up = false;
+        self.epoch = self.epoch.wrapping_add(1);
+        let tags = self.unacked.tags_where(|_| true);
+        // Newest first, so the oldest ends up at the head of the queue.
+        for tag in tags.into_iter().rev() {
+            if let Some(u) = self.take_unacked(tag) {
+                if self.durable {
+                    self.ready.push_front(u.held);
+                    let mut e = self.held_record(ctx, EventKind::Requeue, &u.held);
+                    e.cause = Cause::Crash;
+                    ctx.emit_rare(e);
+                } else {
+                    ctx.ledger.destroy(u.held.msg, Place::Queue, Cause::Crash);
+                    let mut e = self.held_record(ctx, EventKind::Discard, &u.held);
+                    e.cause = Cause::Crash;
+                    ctx.emit_rare(e);
+                }
+            }
+        }
+        if !self.durable {
+            while let Some(h) = self.ready.pop_front() {
+                ctx.ledger.destroy(h.msg, Place::Queue, Cause::Crash);
+                let mut e = self.held_record(ctx, EventKind::Evict, &h);
+                e.cause = Cause::Crash;
+                ctx.emit_rare(e);
+            }
+        }
+        // Its ack timeouts now name no delivery: the timer drops them.
+        for s in &mut self.subscribers {
+            s.connected = false;
+        }
+    }
+
+    /// Back up after crash `epoch`: the consumers in `up` reconnect.
+    #[cold]
+    #[inline(never)]
+    pub fn restart(&mut self, ctx: &mut Ctx, epoch: u32, up: impl Fn(NodeId) -> bool) -> bool {
+        if epoch != self.epoch || self.up {
+            return false;
+        }
+        self.up = true;
+        for s in &mut self.subscribers {
+            s.connected = up(s.node);
+        }
+        self.dispatch(ctx);
+        true
     }
 
     fn held_record(&self, ctx: &Ctx, kind: EventKind, h: &Held) -> crate::trace::TraceEvent {
@@ -258,6 +349,9 @@ impl QueueBroker {
 
     /// A consumer's connection dropped: everything it had unacked is requeued.
     pub fn on_disconnect(&mut self, ctx: &mut Ctx, consumer: NodeId) {
+        if !self.up {
+            return; // the crash dealt with its deliveries
+        }
         let Some(i) = self.subscribers.iter().position(|s| s.node == consumer) else { return };
         self.subscribers[i].connected = false;
         let tags = self.unacked.tags_where(|u| usize::from(u.sub) == i);
@@ -270,8 +364,12 @@ impl QueueBroker {
         self.dispatch(ctx);
     }
 
-    /// A consumer is back.
+    /// A consumer is back (while the broker is down, it will connect when
+    /// the broker returns).
     pub fn on_connect(&mut self, ctx: &mut Ctx, consumer: NodeId) {
+        if !self.up {
+            return;
+        }
         if let Some(s) = self.subscribers.iter_mut().find(|s| s.node == consumer) {
             s.connected = true;
         }

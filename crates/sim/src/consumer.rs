@@ -1,6 +1,7 @@
 //! A consumer instance: buffers deliveries, processes them `concurrency` at a
-//! time, applies the business effect (through the group's dedup store), acks
-//! or replies, and sometimes crashes.
+//! time, applies the business effect (through the group's dedup store) —
+//! and, as a service in a pipeline, publishes a message of its own for each
+//! effect — acks or replies, and sometimes crashes.
 
 use std::collections::VecDeque;
 
@@ -9,6 +10,7 @@ use crate::dedup::DedupStore;
 use crate::dist::{Dist, Draw};
 use crate::event::{Event, Packet};
 use crate::ledger::Place;
+use crate::producer::Producer;
 use crate::scenario::{AckMode, ConsumerSpec, CrashPoint, QueueSpec};
 use crate::time::{self, Time};
 use crate::trace::{Cause, EventKind, NO_MSG, NodeId, PacketKind};
@@ -40,6 +42,9 @@ pub(crate) struct Consumer {
     /// Queue deliveries in hand now (requests from synchronous callers are
     /// not deliveries: no prefetch window limits them).
     deliveries: usize,
+    /// Its publisher, if the group publishes downstream (index into the
+    /// simulation's publishers).
+    pub publisher: Option<u16>,
 }
 
 impl Consumer {
@@ -70,7 +75,13 @@ impl Consumer {
             buffer: VecDeque::new(),
             hold: if manual_ack && queue.prefetch > 0 { queue.prefetch as usize } else { usize::MAX },
             deliveries: 0,
+            publisher: None,
         }
+    }
+
+    /// Whether it is running (not crashed).
+    pub fn is_up(&self) -> bool {
+        self.up
     }
 
     /// Message copies in hand: processing plus buffered.
@@ -144,8 +155,16 @@ impl Consumer {
         e
     }
 
-    /// Processing of the job in `slot` finished.
-    pub fn on_done(&mut self, ctx: &mut Ctx, epoch: u32, slot: u32, store: &mut DedupStore) {
+    /// Processing of the job in `slot` finished. A service publishes through
+    /// `publisher` for every effect it applies.
+    pub fn on_done(
+        &mut self,
+        ctx: &mut Ctx,
+        epoch: u32,
+        slot: u32,
+        store: &mut DedupStore,
+        publisher: Option<&mut Producer>,
+    ) {
         if epoch != self.epoch {
             return; // crashed since it started; the crash already dealt with the job
         }
@@ -168,10 +187,18 @@ impl Consumer {
                 let e = self.job_record(ctx, EventKind::DedupHit, &p);
                 ctx.emit_rare(e);
             } else {
-                let cause = ctx.ledger.apply_effect(p.msg);
-                let mut e = self.job_record(ctx, EventKind::Effect, &p);
-                e.cause = cause;
-                ctx.emit(e);
+                match publisher {
+                    None => {
+                        let applied = ctx.ledger.apply_effect(p.msg, usize::from(self.queue_index), 0);
+                        let mut e = self.job_record(ctx, EventKind::Effect, &p);
+                        e.cause = applied.cause;
+                        ctx.emit(e);
+                        if let Some(root) = applied.completed {
+                            ctx.chain_completed(root);
+                        }
+                    }
+                    Some(out) => self.apply_and_publish(ctx, &p, out),
+                }
             }
             if crash {
                 // After the effect, before the ack: the queue will redeliver.
@@ -191,6 +218,21 @@ impl Consumer {
             Some(next) => self.start(ctx, slot, next),
             None => self.free.push(slot),
         }
+    }
+
+    /// A service applies the effect and publishes a message of its own for
+    /// it (the chain counts that message's queues before it exists).
+    #[inline(never)]
+    fn apply_and_publish(&self, ctx: &mut Ctx, p: &Packet, out: &mut Producer) {
+        let children = out.pairs_for(ctx, p.msg);
+        let applied = ctx.ledger.apply_effect(p.msg, usize::from(self.queue_index), children);
+        let mut e = self.job_record(ctx, EventKind::Effect, p);
+        e.cause = applied.cause;
+        ctx.emit(e);
+        if let Some(root) = applied.completed {
+            ctx.chain_completed(root);
+        }
+        out.publish_derived(ctx, p.msg, self.group);
     }
 
     /// Acks, nacks or replies, as the delivery mode requires.

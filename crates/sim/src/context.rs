@@ -27,6 +27,13 @@ pub(crate) struct Ctx {
     /// Message-carrying packets scheduled but not yet arrived or lost.
     pub data_packets_pending: u64,
     next_tx: u32,
+    /// The scenario is a graph (exchanges, or services that publish):
+    /// messages are routed when made, and chains are tracked.
+    pub graph: bool,
+    /// A reusable buffer for routing (the queues a message goes to).
+    pub route: Vec<NodeId>,
+    /// What the producers are doing with their messages.
+    pub sends: crate::producer::SendBook,
 }
 
 impl Ctx {
@@ -43,7 +50,18 @@ impl Ctx {
             trace_limit: usize::MAX,
             data_packets_pending: 0,
             next_tx: 1,
+            graph: false,
+            route: Vec::new(),
+            sends: crate::producer::SendBook::default(),
         }
+    }
+
+    /// Every message derived from `root` has taken effect everywhere it
+    /// should: the chain's latency is recorded.
+    #[cold]
+    pub fn chain_completed(&mut self, root: MsgId) {
+        let born = self.ledger.get(root).produced_at;
+        self.latencies.chains.push(self.now.saturating_sub(born));
     }
 
     /// Schedules `event` `delay` µs from now.
@@ -71,7 +89,8 @@ impl Ctx {
         self.metrics.apply(&e);
         if e.kind == EventKind::Effect && e.cause != Cause::Duplicate {
             let born = self.ledger.get(e.msg).produced_at;
-            self.latencies.record(e.time - born);
+            let group = if self.latencies.by_group() { self.topology.nodes[usize::from(e.node)].group } else { 0 };
+            self.latencies.record(e.time - born, group);
         }
         if self.trace.is_some() {
             self.keep(e);

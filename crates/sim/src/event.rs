@@ -49,8 +49,8 @@ pub enum Event {
     RetryDue {
         /// Producer index.
         producer: u16,
-        /// The producer's tag of the message.
-        tag: u32,
+        /// The message.
+        msg: MsgId,
     },
     /// A consumer finishes processing the job in `slot` (ignored if the
     /// consumer crashed since: `epoch` no longer matches).
@@ -64,7 +64,8 @@ pub enum Event {
     },
     /// A queue's earliest pending ack timeout is due.
     QueueTimer(u16),
-    /// Entry `entry` of consumer group `group`'s planned crashes is due (the
+    /// Entry `entry` of crash plan `group` is due (a consumer group's own
+    /// schedule, or the scenario's crashes of one node; the
     /// next entry is scheduled when this one runs: a long schedule is never
     /// all in the scheduler at once).
     PlannedCrash {
@@ -77,6 +78,14 @@ pub enum Event {
     Restart {
         /// Consumer index.
         consumer: u16,
+        /// Crash epoch this restart ends.
+        epoch: u32,
+    },
+    /// A producer, an exchange or a queue's broker comes back (if still in
+    /// crash `epoch`).
+    NodeRestart {
+        /// The node.
+        node: NodeId,
         /// Crash epoch this restart ends.
         epoch: u32,
     },

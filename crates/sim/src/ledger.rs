@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::time::Time;
-use crate::trace::{Cause, MsgId, NodeId};
+use crate::trace::{Cause, MsgId, NO_MSG, NodeId};
 
 /// Where a token (one copy of a message) is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,9 +192,15 @@ impl MsgRecord {
         self.on_link.saturating_add(self.in_queue).saturating_add(self.at_consumer) + u32::from(self.at_producer())
     }
 
-    /// Where the message stands.
+    /// Where the message stands, if it has one subscription (see
+    /// [`Ledger::status`] for any message).
     pub fn status(&self) -> MsgStatus {
-        if self.effects > 0 {
+        self.status_when(self.effects > 0)
+    }
+
+    /// Where the message stands, `applied` if it took effect everywhere it should.
+    fn status_when(&self, applied: bool) -> MsgStatus {
+        if applied {
             MsgStatus::Done
         } else if self.at_consumer > 0 {
             MsgStatus::Processing
@@ -254,20 +260,106 @@ impl StatusCounts {
     }
 }
 
+/// The message a producer made that `msg` descends from.
+fn root_of(parent: &[MsgId], mut msg: MsgId) -> MsgId {
+    while let Some(&p) = parent.get(msg as usize) {
+        if p == NO_MSG {
+            break;
+        }
+        msg = p;
+    }
+    msg
+}
+
+/// The stream `msg` belongs to: 0 for a producer's, `1 + g` for what
+/// consumer group `g` published.
+fn stream_of(g: &GraphBook, msg: MsgId) -> usize {
+    g.stream.get(msg as usize).map_or(0, |&s| usize::from(s))
+}
+
+/// Counts an effect of `msg` (which has several subscriptions) in queue
+/// `queue`; whether it is that pair's first.
+fn pair_effect(g: &mut GraphBook, msg: MsgId, queue: usize) -> bool {
+    let at = (g.sub[msg as usize] & !SUB_MANY) as usize;
+    let n = g.subs[at] as usize;
+    match (0..n).find(|i| g.subs[at + 1 + 2 * i] as usize == queue) {
+        Some(i) => {
+            let count = &mut g.subs[at + 2 + 2 * i];
+            *count += 1;
+            *count == 1
+        }
+        None => false,
+    }
+}
+
 /// Room to reserve up front for `expected` per-message entries: all of them,
 /// up to about a million (a bigger run grows its vectors as it goes).
 pub(crate) fn per_message_capacity(expected: u64) -> usize {
     expected.min(1 << 20) as usize
 }
 
+/// Where a message is expected to take effect, in a graph (exchanges, or
+/// services that publish): one queue, several, or none.
+const SUB_NONE: u32 = u32::MAX;
+/// High bit of [`GraphBook::sub`]: several subscriptions, the rest is an
+/// offset into [`GraphBook::subs`].
+const SUB_MANY: u32 = 1 << 31;
+/// High bit of [`GraphBook::pending`]: the chain completed (its latency was
+/// measured then; later duplicates do not measure it again).
+const CHAIN_DONE: u32 = 1 << 31;
+
+/// What a message graph needs beyond the records, kept only when the
+/// scenario has exchanges or publishing services (a plain pipeline pays
+/// nothing for it).
+#[derive(Clone, Debug, Default)]
+struct GraphBook {
+    /// Each message's parent ([`NO_MSG`] for one a producer made).
+    parent: Vec<MsgId>,
+    /// Each message's subscriptions: a queue index, [`SUB_NONE`], or
+    /// [`SUB_MANY`] | offset into `subs`.
+    sub: Vec<u32>,
+    /// Several subscriptions: `[n, queue, effects, queue, effects, …]`.
+    subs: Vec<u32>,
+    /// For each message a producer made: its chain's (message,
+    /// subscription) pairs still without an effect.
+    pending: Vec<u32>,
+    /// Each message's stream: 0 for a producer's, `1 + g` for what
+    /// consumer group `g` published (key order is checked per stream).
+    stream: Vec<u16>,
+}
+
+/// What an effect was: first in key order, a repeat, or first but out of
+/// order — and whether it completed its chain (every message derived from
+/// the same producer's message took effect everywhere it should).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// First, duplicate or out of order.
+    pub cause: Cause,
+    /// The chain's root, if this effect completed it.
+    pub completed: Option<MsgId>,
+}
+
 /// Per-message records plus running totals of tokens by place.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
     msgs: Vec<MsgRecord>,
-    /// Next sequence number per key.
-    next_key_seq: Vec<u32>,
-    /// Highest key sequence applied per key (+1; 0 = none yet).
-    applied_key_seq: Vec<u32>,
+    /// Next sequence number per key, per stream (stream 0: the producers;
+    /// `1 + g`: what consumer group `g` publishes).
+    next_key_seq: Vec<Vec<u32>>,
+    /// Highest key sequence applied per key (+1; 0 = none yet), per
+    /// (queue, stream), made on first use.
+    applied_key_seq: Vec<Option<Vec<u32>>>,
+    /// Keys a message can have.
+    keys: u32,
+    /// Streams: 1 + consumer groups.
+    streams: usize,
+    /// Present when the scenario is a graph.
+    graph: Option<GraphBook>,
+    /// Messages made by services (derived from another).
+    pub derived: u64,
+    /// Messages made with no queue to go to (an exchange's bindings match
+    /// none): they can never take effect.
+    pub unroutable: u64,
     /// Total tokens on links.
     pub on_link: u64,
     /// Total tokens held by queues.
@@ -279,20 +371,53 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// A ledger for messages with keys below `keys`.
-    pub fn new(keys: u32, expected_messages: u64) -> Self {
+    /// A ledger for messages with keys below `keys`, read from `queues`
+    /// queues, published by producers and `groups` consumer groups; `graph`
+    /// when messages may fan out or be derived from others.
+    pub fn new(keys: u32, expected_messages: u64, queues: usize, groups: usize, graph: bool) -> Self {
+        let streams = 1 + groups;
+        let mut next_key_seq = vec![Vec::new(); streams];
+        next_key_seq[0] = vec![0; keys as usize];
+        let mut applied_key_seq = vec![None; queues.max(1) * streams];
+        if !graph {
+            // Producers' messages only: each queue's table, made now so an
+            // effect need not ask.
+            for t in applied_key_seq.iter_mut().step_by(streams) {
+                *t = Some(vec![0; keys as usize]);
+            }
+        }
         Ledger {
             msgs: Vec::with_capacity(per_message_capacity(expected_messages)),
-            next_key_seq: vec![0; keys as usize],
-            applied_key_seq: vec![0; keys as usize],
+            next_key_seq,
+            applied_key_seq,
+            keys,
+            streams,
+            graph: graph.then(GraphBook::default),
             ..Ledger::default()
         }
     }
 
+    /// A plain ledger (one stream, one queue), for tests.
+    #[cfg(test)]
+    pub fn plain(keys: u32, expected_messages: u64) -> Self {
+        Ledger::new(keys, expected_messages, 1, 0, false)
+    }
+
     /// Records a new message, held by the producer that created it, and
     /// returns its id.
+    #[inline]
     pub fn create(&mut self, producer: NodeId, key: u32, poison: bool, now: Time) -> MsgId {
-        let seq = &mut self.next_key_seq[key as usize];
+        self.make(producer, key, poison, now, 0)
+    }
+
+    #[inline(always)]
+    fn make(&mut self, producer: NodeId, key: u32, poison: bool, now: Time, stream: usize) -> MsgId {
+        let keys = self.keys as usize;
+        let seqs = &mut self.next_key_seq[stream];
+        if seqs.is_empty() {
+            seqs.resize(keys, 0);
+        }
+        let seq = &mut seqs[key as usize];
         let key_seq = *seq;
         *seq += 1;
         debug_assert!(key <= Packed::KEY_MASK, "key {key} beyond the validated limit");
@@ -316,6 +441,91 @@ impl Ledger {
         (self.msgs.len() - 1) as MsgId
     }
 
+    /// In a graph: records a new message made by `producer` (a producer, or
+    /// a service: consumer group `group` publishing on behalf of `parent`),
+    /// expected to take effect once in each of `queues` (queue indices;
+    /// none: it is unroutable and can only count as lost).
+    pub fn create_in_graph(
+        &mut self,
+        producer: NodeId,
+        key: u32,
+        poison: bool,
+        now: Time,
+        parent: Option<(MsgId, usize)>,
+        queues: &[u32],
+    ) -> MsgId {
+        let stream = parent.map_or(0, |(_, g)| 1 + g);
+        let msg = self.make(producer, key, poison, now, stream);
+        let Some(g) = &mut self.graph else { return msg };
+        g.stream.push(stream as u16);
+        let sub = match queues {
+            [] => {
+                self.unroutable += 1;
+                SUB_NONE
+            }
+            [q] => *q,
+            many => {
+                let at = g.subs.len() as u32;
+                g.subs.push(many.len() as u32);
+                for &q in many {
+                    g.subs.extend([q, 0]);
+                }
+                SUB_MANY | at
+            }
+        };
+        g.sub.push(sub);
+        // Expected pairs: one per queue; an unroutable message still expects
+        // one (it never takes effect: a loss).
+        let pairs = queues.len().max(1) as u32;
+        match parent {
+            None => {
+                g.parent.push(NO_MSG);
+                g.pending.push(pairs);
+            }
+            Some((p, _)) => {
+                // Its pairs were counted into the chain when its parent's
+                // effect was applied (see `apply_effect`'s `children`).
+                g.parent.push(p);
+                g.pending.push(0);
+                self.derived += 1;
+            }
+        }
+        msg
+    }
+
+    /// The message `msg` was derived from (published by a service on its
+    /// account), if any.
+    pub fn parent(&self, msg: MsgId) -> Option<MsgId> {
+        self.graph.as_ref().and_then(|g| g.parent.get(msg as usize).copied()).filter(|&p| p != NO_MSG)
+    }
+
+    /// The message a producer made that `msg` descends from (itself if it has no parent).
+    pub fn root(&self, msg: MsgId) -> MsgId {
+        self.graph.as_ref().map_or(msg, |g| root_of(&g.parent, msg))
+    }
+
+    /// The (message, queue) pairs `msg` is expected to take effect in: how
+    /// many, and how many it has.
+    pub fn pairs(&self, msg: MsgId) -> (u32, u32) {
+        let r = &self.msgs[msg as usize];
+        let Some(g) = &self.graph else { return (1, u32::from(r.effects > 0)) };
+        match g.sub[msg as usize] {
+            SUB_NONE => (1, 0),
+            s if s & SUB_MANY != 0 => {
+                let at = (s & !SUB_MANY) as usize;
+                let n = g.subs[at] as usize;
+                let done = (0..n).filter(|i| g.subs[at + 2 + 2 * i] > 0).count() as u32;
+                (n as u32, done)
+            }
+            _ => (1, u32::from(r.effects > 0)),
+        }
+    }
+
+    /// Notes that `msg` reached an exchange that routes it nowhere.
+    pub fn mark_unroutable(&mut self, msg: MsgId) {
+        self.msgs[msg as usize].set_last_loss(Cause::Unroutable);
+    }
+
     /// The record of `msg`.
     pub fn get(&self, msg: MsgId) -> &MsgRecord {
         &self.msgs[msg as usize]
@@ -331,10 +541,16 @@ impl Ledger {
         &self.msgs
     }
 
-    /// Bytes held: the records and the per-key sequence numbers.
+    /// Bytes held: the records, the per-key sequence numbers, and in a
+    /// graph each message's parent and subscriptions.
     pub fn heap_bytes(&self) -> u64 {
-        crate::memory::vec_bytes::<MsgRecord>(self.msgs.capacity())
-            + crate::memory::vec_bytes::<u32>(self.next_key_seq.capacity() + self.applied_key_seq.capacity())
+        use crate::memory::vec_bytes;
+        let tables = |v: &[Vec<u32>]| v.iter().map(|t| vec_bytes::<u32>(t.capacity())).sum::<u64>();
+        let applied = self.applied_key_seq.iter().flatten().map(|t| vec_bytes::<u32>(t.capacity())).sum::<u64>();
+        let graph = self.graph.as_ref().map_or(0, |g| {
+            vec_bytes::<u32>(g.parent.capacity() + g.sub.capacity() + g.subs.capacity() + g.pending.capacity())
+        });
+        vec_bytes::<MsgRecord>(self.msgs.capacity()) + tables(&self.next_key_seq) + applied + graph
     }
 
     /// Number of messages produced.
@@ -414,28 +630,162 @@ impl Ledger {
         self.msgs[msg as usize].set_last_loss(cause);
     }
 
-    /// Applies the business effect of `msg`; says whether this was the first
-    /// application in key order, a duplicate, or first but out of order.
-    pub fn apply_effect(&mut self, msg: MsgId) -> Cause {
+    /// Applies the business effect of `msg` read from queue `queue` (its
+    /// index); says whether this was the first application in key order for
+    /// that queue, a duplicate, or first but out of order — and whether it
+    /// completed its chain. `children`: the (message, queue) pairs of the
+    /// message the service publishes for this effect (0 if it publishes
+    /// nothing), counted into the chain now, before the message exists.
+    #[inline(always)]
+    pub fn apply_effect(&mut self, msg: MsgId, queue: usize, children: u32) -> Applied {
+        if self.graph.is_none() {
+            return self.apply_plain(msg, queue);
+        }
+        self.apply_in_graph(msg, queue, children)
+    }
+
+    /// No fan-out, no derived messages: the first effect counts, in key
+    /// order per queue.
+    #[inline(always)]
+    fn apply_plain(&mut self, msg: MsgId, queue: usize) -> Applied {
         let r = &mut self.msgs[msg as usize];
         r.effects += 1;
-        if r.effects > 1 {
-            return Cause::Duplicate;
+        if r.effects != 1 {
+            return Applied { cause: Cause::Duplicate, completed: None };
         }
-        let applied = &mut self.applied_key_seq[r.key() as usize];
-        if r.key_seq + 1 < *applied {
-            Cause::OutOfOrder
-        } else {
-            *applied = r.key_seq + 1;
-            Cause::First
+        let (key, key_seq) = (r.key(), r.key_seq);
+        let cause = match self.applied_key_seq.get_mut(queue * self.streams).and_then(Option::as_mut) {
+            Some(t) => {
+                let applied = &mut t[key as usize];
+                if key_seq + 1 < *applied {
+                    Cause::OutOfOrder
+                } else {
+                    *applied = key_seq + 1;
+                    Cause::First
+                }
+            }
+            None => Cause::First,
+        };
+        Applied { cause, completed: None }
+    }
+
+    #[inline(never)]
+    fn apply_in_graph(&mut self, msg: MsgId, queue: usize, children: u32) -> Applied {
+        let r = &mut self.msgs[msg as usize];
+        r.effects += 1;
+        let (key, key_seq) = (r.key(), r.key_seq);
+        let first = match &mut self.graph {
+            Some(g) if g.sub[msg as usize] != SUB_NONE && g.sub[msg as usize] & SUB_MANY != 0 => {
+                pair_effect(g, msg, queue)
+            }
+            _ => r.effects == 1,
+        };
+        if !first {
+            if children > 0
+                && let Some(g) = &mut self.graph
+            {
+                let root = root_of(&g.parent, msg) as usize;
+                if g.pending[root] & CHAIN_DONE == 0 {
+                    g.pending[root] += children;
+                }
+            }
+            return Applied { cause: Cause::Duplicate, completed: None };
         }
+        let stream = self.graph.as_ref().map_or(0, |g| stream_of(g, msg));
+        let slot = queue * self.streams + stream;
+        let keys = self.keys as usize;
+        let table = self.applied_key_seq.get_mut(slot).map(|t| t.get_or_insert_with(|| vec![0; keys]));
+        let cause = match table {
+            Some(t) => {
+                let applied = &mut t[key as usize];
+                if key_seq + 1 < *applied {
+                    Cause::OutOfOrder
+                } else {
+                    *applied = key_seq + 1;
+                    Cause::First
+                }
+            }
+            None => Cause::First,
+        };
+        let completed = self.graph.as_mut().and_then(|g| {
+            let root = root_of(&g.parent, msg);
+            let left = &mut g.pending[root as usize];
+            if *left & CHAIN_DONE != 0 {
+                return None; // completed once already: measured then
+            }
+            *left = (*left + children).saturating_sub(1);
+            (*left == 0).then(|| {
+                *left = CHAIN_DONE;
+                root
+            })
+        });
+        Applied { cause, completed }
+    }
+
+    /// Where `msg` stands: done once it took effect in every queue it was
+    /// routed to.
+    pub fn status(&self, msg: MsgId) -> MsgStatus {
+        let (pairs, done) = self.pairs(msg);
+        self.msgs[msg as usize].status_when(done == pairs && done > 0)
+    }
+
+    /// (Message, queue) pairs expected in all, and pairs never applied.
+    pub fn pair_totals(&self) -> (u64, u64) {
+        let mut expected = 0;
+        let mut never = 0;
+        for m in 0..self.msgs.len() as MsgId {
+            let (n, done) = self.pairs(m);
+            expected += u64::from(n);
+            never += u64::from(n - done);
+        }
+        (expected, never)
+    }
+
+    /// Per queue (by index): the messages routed to it that never took
+    /// effect there. Outside a graph a message's queue is its producer's
+    /// target, which `queue_of` says.
+    pub fn never_applied_by_queue(&self, queues: usize, queue_of: impl Fn(NodeId) -> Option<usize>) -> Vec<u64> {
+        let mut out = vec![0u64; queues];
+        let mut count = |q: usize| {
+            if let Some(n) = out.get_mut(q) {
+                *n += 1;
+            }
+        };
+        for (m, r) in self.msgs.iter().enumerate() {
+            match &self.graph {
+                None => {
+                    if r.effects == 0
+                        && let Some(q) = queue_of(r.producer)
+                    {
+                        count(q);
+                    }
+                }
+                Some(g) => match g.sub[m] {
+                    SUB_NONE => {}
+                    s if s & SUB_MANY != 0 => {
+                        let at = (s & !SUB_MANY) as usize;
+                        for i in 0..g.subs[at] as usize {
+                            if g.subs[at + 2 + 2 * i] == 0 {
+                                count(g.subs[at + 1 + 2 * i] as usize);
+                            }
+                        }
+                    }
+                    q => {
+                        if r.effects == 0 {
+                            count(q as usize);
+                        }
+                    }
+                },
+            }
+        }
+        out
     }
 
     /// Counts messages by status.
     pub fn status_counts(&self) -> StatusCounts {
         let mut c = StatusCounts::default();
-        for r in &self.msgs {
-            match r.status() {
+        for m in 0..self.msgs.len() as MsgId {
+            match self.status(m) {
                 MsgStatus::Done => c.done += 1,
                 MsgStatus::Processing => c.processing += 1,
                 MsgStatus::Queued => c.queued += 1,
@@ -457,7 +807,7 @@ impl Ledger {
             queue += u64::from(r.in_queue);
             consumer += u64::from(r.at_consumer);
             producer += u64::from(r.at_producer());
-            if r.status() == MsgStatus::Lost && r.last_loss().is_none() {
+            if self.status(id as MsgId) == MsgStatus::Lost && r.last_loss().is_none() {
                 return Err(format!("message {id} is gone but nothing recorded losing it"));
             }
         }
@@ -478,7 +828,7 @@ mod tests {
 
     #[test]
     fn tokens_move_and_status_follows() {
-        let mut l = Ledger::new(1, 1);
+        let mut l = Ledger::plain(1, 1);
         let m = l.create(0, 0, false, 0);
         assert_eq!(l.get(m).status(), MsgStatus::AtProducer);
         l.add(m, Place::Link);
@@ -500,7 +850,7 @@ mod tests {
 
     #[test]
     fn packed_facts_are_independent() {
-        let mut l = Ledger::new(1 << 20, 1);
+        let mut l = Ledger::plain(1 << 20, 1);
         let key = (1 << 20) - 1;
         let m = l.create(3, key, true, 7);
         let r = l.get_mut(m);
@@ -520,12 +870,39 @@ mod tests {
 
     #[test]
     fn effects_classify_duplicates_and_order() {
-        let mut l = Ledger::new(1, 3);
+        let mut l = Ledger::plain(1, 3);
         let a = l.create(0, 0, false, 0);
         let b = l.create(0, 0, false, 0);
-        assert_eq!(l.apply_effect(b), Cause::First);
-        assert_eq!(l.apply_effect(a), Cause::OutOfOrder);
-        assert_eq!(l.apply_effect(a), Cause::Duplicate);
+        assert_eq!(l.apply_effect(b, 0, 0).cause, Cause::First);
+        assert_eq!(l.apply_effect(a, 0, 0).cause, Cause::OutOfOrder);
+        assert_eq!(l.apply_effect(a, 0, 0).cause, Cause::Duplicate);
         assert_eq!(l.get(a).effects, 2);
+    }
+
+    /// In a graph a message counts once per queue it was routed to: once in
+    /// each of three is correct, not a duplicate; its chain completes when
+    /// every message derived from it took effect everywhere.
+    #[test]
+    fn effects_count_per_subscription_and_chains_complete() {
+        let mut l = Ledger::new(2, 4, 3, 2, true);
+        let root = l.create_in_graph(0, 1, false, 0, None, &[0, 1]);
+        assert_eq!(l.pairs(root), (2, 0));
+        // Group 0 publishes on its account: one more pair to wait for.
+        assert_eq!(l.apply_effect(root, 0, 1), Applied { cause: Cause::First, completed: None });
+        let child = l.create_in_graph(5, 1, false, 10, Some((root, 0)), &[2]);
+        assert_eq!((l.parent(child), l.root(child)), (Some(root), root));
+        assert_eq!(l.apply_effect(root, 1, 0), Applied { cause: Cause::First, completed: None }, "not a duplicate");
+        assert_eq!(l.apply_effect(root, 1, 0).cause, Cause::Duplicate, "twice in the same queue is");
+        assert_eq!(l.apply_effect(child, 2, 0).completed, Some(root), "the last pair completes the chain");
+        assert_eq!(l.apply_effect(child, 2, 0).completed, None, "once");
+        assert_eq!(l.status(root), MsgStatus::Done);
+        assert_eq!(l.pair_totals(), (3, 0));
+        assert_eq!(l.derived, 1);
+        // Nowhere to go: one pair, never applied.
+        let lost = l.create_in_graph(0, 0, false, 0, None, &[]);
+        l.mark_unroutable(lost);
+        l.remove(lost, Place::Producer);
+        assert_eq!((l.pairs(lost), l.status(lost)), ((1, 0), MsgStatus::Lost));
+        assert_eq!(l.check_records(), Ok(()));
     }
 }

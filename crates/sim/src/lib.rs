@@ -49,7 +49,7 @@
 //!
 //! let mut s = msgsim_sim::presets::get("lossy-fire-and-forget").unwrap().scenario.clone();
 //! let report = Simulation::new(&s, 7).unwrap().run();
-//! assert!(report.lost_in_transit > 0);
+//! assert!(report.counts.lost_in_transit > 0);
 //! assert_eq!(report.verdict, Verdict::Losses);
 //!
 //! // Wait for the broker's confirm and retry on timeout.
@@ -97,16 +97,16 @@ pub use msgsim_scenario::{presets, scenario};
 
 pub use dist::Dist;
 pub use ledger::{Ledger, MsgStatus, StatusCounts};
-pub use metrics::{Counts, Latencies, Metrics};
-pub use report::{LatencyStats, Report, StopReason, Verdict};
+pub use metrics::{Counts, GroupCounts, Latencies, Metrics};
+pub use report::{GroupFigures, LatencyStats, Report, StopReason, Verdict};
 pub use rng::SimRng;
 pub use scenario::{
-    AckMode, Arrival, Backoff, BackoffKind, ConsumerSpec, CrashPoint, CrashSpec, Idempotency, KeyChoice, LinkOverride,
-    LinkSpec, Network, Overflow, Problem, ProblemKind, ProducerSpec, QueueSpec, SCENARIO_VERSION, Scenario,
-    ScheduledCrash, SendMode, SendSpec, Window, problem_number,
+    AckMode, Arrival, Backoff, BackoffKind, Binding, ConsumerSpec, CrashPoint, CrashSpec, ExchangeKind, ExchangeSpec,
+    Idempotency, KeyChoice, LinkOverride, LinkSpec, Network, NodeCrash, Overflow, Problem, ProblemKind, ProducerSpec,
+    PublishSpec, QueueSpec, SCENARIO_VERSION, Scenario, ScheduledCrash, SendMode, SendSpec, Window, problem_number,
 };
 pub use simulation::Simulation;
 pub use time::Time;
 pub use timeline::{Fate, Sample, Timeline};
-pub use topology::{Link, Node, NodeKind, Topology};
+pub use topology::{Edge, EdgeKind, Link, Node, NodeKind, Topology};
 pub use trace::{Cause, EventKind, MsgId, NO_MSG, NO_NODE, NodeId, PacketKind, TraceEvent, trace_hash};

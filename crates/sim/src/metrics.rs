@@ -49,8 +49,28 @@ pub struct Counts {
     pub gave_up: u64,
     /// Message copies destroyed in a consumer's hands (crash, node down).
     pub discarded: u64,
-    /// Consumer crashes.
+    /// Node crashes (consumers; in a graph, producers and brokers too).
     pub crashes: u64,
+    /// Messages made by services on account of another (downstream events).
+    pub derived: u64,
+    /// (Message, queue) pairs expected to take effect: one per message, or
+    /// in a graph one per queue it was routed to (one for a message routed
+    /// nowhere).
+    pub expected: u64,
+}
+
+/// What one consumer group did (in a graph, a message counts once in each
+/// group it reaches).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCounts {
+    /// Effect applications, duplicates included.
+    pub effects: u64,
+    /// Applications beyond the first of a message in this group.
+    pub duplicate_effects: u64,
+    /// First applications (messages that took effect in this group).
+    pub first: u64,
+    /// Effects skipped by its idempotency store.
+    pub dedup_hits: u64,
 }
 
 /// Running counters and levels (queue depth, busy slots, packets in flight)
@@ -101,12 +121,26 @@ pub struct Metrics {
     depth_stamps: u128,
     busy_stamps: u128,
     node_depth_stamps: Vec<u128>,
+    /// The consumer group of each node ([`NO_GROUP`] for others).
+    group_of: Vec<u16>,
+    /// Several consumer groups: each is counted apart (with one, its
+    /// figures are the totals, and the hot path skips the bookkeeping).
+    per_group: bool,
+    /// What each consumer group did.
+    pub groups: Vec<GroupCounts>,
+    /// Busy slots, slot count and busy stamps per consumer group.
+    group_busy: Vec<(u64, u64, u128)>,
 }
+
+/// "Not a consumer" in [`Metrics`]' node → group map.
+const NO_GROUP: u16 = u16::MAX;
 
 impl Metrics {
     /// Zeroed metrics for a topology; `concurrency[i]` is the slot count of node `i`.
     pub fn new(topology: &Topology, concurrency: &[u32]) -> Self {
         let n = topology.nodes.len();
+        let groups =
+            topology.nodes.iter().filter(|x| x.kind == NodeKind::Consumer).map(|x| x.group + 1).max().unwrap_or(0);
         let slots = topology
             .nodes
             .iter()
@@ -134,7 +168,49 @@ impl Metrics {
             depth_stamps: 0,
             busy_stamps: 0,
             node_depth_stamps: vec![0; n],
+            group_of: topology
+                .nodes
+                .iter()
+                .map(|node| if node.kind == NodeKind::Consumer { node.group as u16 } else { NO_GROUP })
+                .collect(),
+            per_group: groups > 1,
+            groups: vec![GroupCounts::default(); groups],
+            group_busy: {
+                let mut v = vec![(0, 0, 0); groups];
+                for (node, &c) in topology.nodes.iter().zip(concurrency) {
+                    if node.kind == NodeKind::Consumer {
+                        v[node.group].1 += u64::from(c);
+                    }
+                }
+                v
+            },
         }
+    }
+
+    /// What consumer group `g` did (with one group, the totals).
+    pub fn group(&self, g: usize) -> GroupCounts {
+        if !self.per_group {
+            let c = &self.counts;
+            return GroupCounts {
+                effects: c.effects_applied,
+                duplicate_effects: c.duplicate_effects,
+                first: c.unique_effects,
+                dedup_hits: c.dedup_hits,
+            };
+        }
+        self.groups.get(g).copied().unwrap_or_default()
+    }
+
+    /// Busy slot-time over available slot-time of consumer group `g`.
+    pub fn group_utilization(&self, g: usize) -> f64 {
+        if !self.per_group {
+            return self.utilization();
+        }
+        let Some(&(level, slots, stamps)) = self.group_busy.get(g) else { return 0.0 };
+        if self.now == 0 || slots == 0 {
+            return 0.0;
+        }
+        integral(level, self.now, stamps) as f64 / (slots as f64 * self.now as f64)
     }
 
     /// Lets time pass to `t` with no event (the end of a time-limited run).
@@ -168,6 +244,12 @@ impl Metrics {
             self.busy[node] -= 1;
             self.total_busy -= 1;
             self.busy_stamps = self.busy_stamps.wrapping_sub(u128::from(self.now));
+            if self.per_group
+                && let Some(g) = self.group_busy.get_mut(usize::from(self.group_of[node]))
+            {
+                g.0 -= 1;
+                g.2 = g.2.wrapping_sub(u128::from(self.now));
+            }
         }
     }
 
@@ -180,8 +262,15 @@ impl Metrics {
         let carries = e.packet.carries_message();
         match e.kind {
             EventKind::Produce => {
-                c.produced += 1;
-                self.waiting[node] += 1;
+                // A graph's records say how many queues the message is
+                // expected in (`delivery`) and its parent (`tx`).
+                c.expected += u64::from(e.delivery.max(1));
+                if e.tx == 0 {
+                    c.produced += 1;
+                    self.waiting[node] += 1;
+                } else {
+                    c.derived += 1;
+                }
             }
             EventKind::Send | EventKind::Duplicate => {
                 self.packets_in_flight += 1;
@@ -191,7 +280,7 @@ impl Metrics {
                 } else if matches!(e.packet, PacketKind::Publish | PacketKind::Request) {
                     c.sent += 1;
                     c.retries += u64::from(e.attempt > 1);
-                    if e.attempt <= 1 {
+                    if e.attempt <= 1 && self.group_of[node] == NO_GROUP {
                         self.waiting[node] = self.waiting[node].saturating_sub(1);
                     }
                 } else if e.packet == PacketKind::Deliver {
@@ -218,7 +307,9 @@ impl Metrics {
             }
             EventKind::Enqueue | EventKind::Requeue => self.change_depth(node, true),
             EventKind::Evict => {
-                c.rejected += 1;
+                // A full queue's eviction, or a transient queue losing its
+                // messages in a crash.
+                c.rejected += u64::from(e.cause != Cause::Crash);
                 self.change_depth(node, false);
             }
             EventKind::Reject => c.rejected += 1,
@@ -231,21 +322,42 @@ impl Metrics {
                 self.busy[node] += 1;
                 self.total_busy += 1;
                 self.busy_stamps = self.busy_stamps.wrapping_add(u128::from(self.now));
+                if self.per_group
+                    && let Some(g) = self.group_busy.get_mut(usize::from(self.group_of[node]))
+                {
+                    g.0 += 1;
+                    g.2 = g.2.wrapping_add(u128::from(self.now));
+                }
             }
             EventKind::Effect => {
                 c.effects_applied += 1;
+                let g = if self.per_group { self.groups.get_mut(usize::from(self.group_of[node])) } else { None };
                 match e.cause {
-                    Cause::Duplicate => c.duplicate_effects += 1,
-                    Cause::OutOfOrder => {
-                        c.ordering_violations += 1;
-                        c.unique_effects += 1;
+                    Cause::Duplicate => {
+                        c.duplicate_effects += 1;
+                        if let Some(g) = g {
+                            g.effects += 1;
+                            g.duplicate_effects += 1;
+                        }
                     }
-                    _ => c.unique_effects += 1,
+                    cause => {
+                        c.ordering_violations += u64::from(cause == Cause::OutOfOrder);
+                        c.unique_effects += 1;
+                        if let Some(g) = g {
+                            g.effects += 1;
+                            g.first += 1;
+                        }
+                    }
                 }
                 self.free_slot(node);
             }
             EventKind::DedupHit => {
                 c.dedup_hits += 1;
+                if self.per_group
+                    && let Some(g) = self.groups.get_mut(usize::from(self.group_of[node]))
+                {
+                    g.dedup_hits += 1;
+                }
                 self.free_slot(node);
             }
             EventKind::ProcessFail => self.free_slot(node),
@@ -265,6 +377,12 @@ impl Metrics {
                 let lost = u64::from(self.busy[node]);
                 self.busy_stamps = self.busy_stamps.wrapping_sub(area(lost, self.now));
                 self.total_busy -= lost;
+                if self.per_group
+                    && let Some(g) = self.group_busy.get_mut(usize::from(self.group_of[node]))
+                {
+                    g.0 -= lost;
+                    g.2 = g.2.wrapping_sub(area(lost, self.now));
+                }
                 self.busy[node] = 0;
                 self.up[node] = false;
             }
@@ -327,22 +445,57 @@ fn area(level: u64, dt: u64) -> u128 {
     if (level | dt) >> 32 == 0 { u128::from(level * dt) } else { u128::from(level) * u128::from(dt) }
 }
 
-/// End-to-end latencies: produce → first effect, in order of first effect.
+/// Latencies: each message's produce → first effect in each queue it was
+/// routed to (a hop), and, in a graph, each producer's message → the last
+/// first effect of everything derived from it (its whole chain).
 #[derive(Clone, Debug, Default)]
 pub struct Latencies {
-    /// Latencies in µs, in the order the effects happened.
+    /// Hop latencies in µs, in the order the effects happened.
     pub samples: Vec<Time>,
+    /// The consumer group of each sample, when there are several groups.
+    pub groups: Vec<u16>,
+    /// Whole-chain latencies in µs (a graph only; otherwise a chain is one
+    /// hop and `samples` says it).
+    pub chains: Vec<Time>,
+    /// Keep `groups`.
+    by_group: bool,
 }
 
 impl Latencies {
-    /// Room for `messages` samples up front (a big run then never copies them).
-    pub fn with_capacity(messages: u64) -> Self {
-        Latencies { samples: Vec::with_capacity(crate::ledger::per_message_capacity(messages)) }
+    /// Room for `messages` samples up front (a big run then never copies
+    /// them); `by_group` to remember each sample's group.
+    pub fn with_capacity(messages: u64, by_group: bool) -> Self {
+        let n = crate::ledger::per_message_capacity(messages);
+        Latencies {
+            samples: Vec::with_capacity(n),
+            groups: if by_group { Vec::with_capacity(n) } else { Vec::new() },
+            chains: Vec::new(),
+            by_group,
+        }
     }
 
-    /// Records one first effect, `latency` µs after its message was produced.
-    pub fn record(&mut self, latency: Time) {
+    /// Records one first effect in consumer group `group`, `latency` µs
+    /// after its message was produced.
+    #[inline]
+    pub fn record(&mut self, latency: Time, group: usize) {
         self.samples.push(latency);
+        if self.by_group {
+            self.groups.push(group as u16);
+        }
+    }
+
+    /// Whether each sample's group is kept.
+    #[inline]
+    pub fn by_group(&self) -> bool {
+        self.by_group
+    }
+
+    /// The samples of consumer group `group` (all of them with one group).
+    pub fn of_group(&self, group: usize) -> Vec<Time> {
+        if !self.by_group {
+            return self.samples.clone();
+        }
+        self.samples.iter().zip(&self.groups).filter(|(_, g)| usize::from(**g) == group).map(|(&t, _)| t).collect()
     }
 }
 

@@ -1,29 +1,76 @@
 //! A producer instance: creates messages, sends them, and (in confirm and
-//! sync modes) waits, times out, backs off and retries.
+//! sync modes) waits, times out, backs off and retries. The same machinery
+//! publishes for a service: a consumer group that sends a message of its
+//! own downstream for every effect it applies.
 //!
-//! What it is doing with each message — waiting for a confirm, backing off,
-//! its attempt count — lives here, not in the ledger: the ledger is the
-//! oracle that checks the engine, and only knows that the producer still
-//! holds the message (a token at the producer).
+//! What a producer is doing with each message — waiting for a confirm,
+//! backing off, its attempt count — is producer state, kept here in a
+//! [`SendBook`], not in the ledger: the ledger is the oracle that checks the
+//! engine, and only knows that the producer still holds the message (a
+//! token at the producer).
 
 use std::collections::VecDeque;
 
-use crate::awaiting_ack::AwaitingAck;
 use crate::context::Ctx;
 use crate::event::{Event, Packet};
 use crate::ledger::Place;
-use crate::scenario::{Arrival, Backoff, BackoffKind, KeyChoice, ProducerSpec, SendMode};
+use crate::scenario::{Arrival, Backoff, BackoffKind, KeyChoice, ProducerSpec, PublishSpec, SendMode};
 use crate::time::{self, Time};
 use crate::timers::Timers;
 use crate::trace::{EventKind, MsgId, NodeId, PacketKind};
 
-/// A message sent and not yet settled: its attempts so far, and whether the
-/// producer waits for an answer or out a backoff.
-#[derive(Clone, Copy, Debug)]
-struct Pending {
-    msg: MsgId,
-    attempts: u16,
-    backing_off: bool,
+/// What the producers are doing with each message, by message id (one
+/// table for all of them: a message's entry belongs to the producer that
+/// made it): its attempts so far, and whether its producer waits for an
+/// answer, waits out a backoff, or is done with it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SendBook {
+    state: Vec<u32>,
+}
+
+/// A message's entry: attempts in the low 16 bits, the phase above.
+const AWAITING: u32 = 1 << 16;
+const BACKING_OFF: u32 = 2 << 16;
+const PHASE: u32 = 3 << 16;
+
+impl SendBook {
+    /// Room for `messages` entries up front.
+    pub fn with_capacity(messages: u64) -> Self {
+        SendBook { state: Vec::with_capacity(crate::ledger::per_message_capacity(messages)) }
+    }
+
+    #[inline(always)]
+    fn set(&mut self, msg: MsgId, value: u32) {
+        match self.state.get_mut(msg as usize) {
+            Some(s) => *s = value,
+            None => self.grow(msg, value),
+        }
+    }
+
+    /// Makes room for `msg` (and the next messages at once: ids come in order).
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, msg: MsgId, value: u32) {
+        let i = msg as usize;
+        let len = (i + 1).max(self.state.len() * 2).max(1024);
+        self.state.resize(len, 0);
+        self.state[i] = value;
+    }
+
+    #[inline(always)]
+    fn get(&self, msg: MsgId) -> u32 {
+        self.state.get(msg as usize).copied().unwrap_or(0)
+    }
+
+    /// Whether `msg`'s producer waits for an answer to attempt `attempt`.
+    fn awaits(&self, msg: MsgId, attempt: u16) -> bool {
+        self.get(msg) == AWAITING | u32::from(attempt)
+    }
+
+    /// Bytes held.
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::vec_bytes::<u32>(self.state.capacity())
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -46,13 +93,16 @@ pub(crate) struct Producer {
     backoff: Backoff,
     max_in_flight: u32,
     poison_rate: f64,
-    /// Messages sent and not yet settled (confirmed or given up), by the
-    /// producer's tag (carried by its packets and their answers).
-    outstanding: AwaitingAck<Pending>,
+    /// Messages sent and not yet settled (confirmed or given up).
+    outstanding: u32,
     /// Messages produced, waiting for an in-flight slot.
     backlog: VecDeque<MsgId>,
-    /// Confirm timeouts: `(tag, attempt)` by deadline.
-    timeouts: Timers<(u32, u16)>,
+    /// Confirm timeouts: `(message, attempt)` by deadline.
+    timeouts: Timers<(MsgId, u16)>,
+    /// Running (a crash stops it; arrivals while down make nothing).
+    up: bool,
+    /// Bumped on every crash, so a restart meant for an earlier one is ignored.
+    pub epoch: u32,
 }
 
 impl Producer {
@@ -79,16 +129,29 @@ impl Producer {
             backoff: spec.send.backoff.clone(),
             max_in_flight,
             poison_rate: spec.poison_rate,
-            outstanding: AwaitingAck::new(1),
+            outstanding: 0,
             backlog: VecDeque::new(),
             timeouts: Timers::default(),
+            up: true,
+            epoch: 0,
         }
+    }
+
+    /// The publisher of a service instance (`node`) sending to `target` as
+    /// `spec` says: no arrivals of its own, a message per effect.
+    pub fn service(node: NodeId, index: u16, target: NodeId, spec: &PublishSpec) -> Self {
+        let as_producer = ProducerSpec {
+            messages: 0,
+            send: spec.send.clone(),
+            max_in_flight: spec.max_in_flight,
+            ..ProducerSpec::default()
+        };
+        Producer::new(node, index, target, Vec::new(), &as_producer)
     }
 
     /// Bytes this producer holds beyond its fixed size.
     pub fn heap_bytes(&self) -> u64 {
         crate::memory::vec_bytes::<MsgId>(self.backlog.capacity())
-            + self.outstanding.heap_bytes()
             + self.timeouts.heap_bytes()
             + crate::memory::vec_bytes::<NodeId>(self.sync_targets.capacity())
     }
@@ -96,7 +159,7 @@ impl Producer {
     /// Messages it holds: in its backlog or sent and not yet settled (the
     /// ledger's tokens at this producer).
     pub fn held(&self) -> usize {
-        self.backlog.len() + self.outstanding.len()
+        self.backlog.len() + self.outstanding as usize
     }
 
     /// Schedules the first arrival, if there are messages to make.
@@ -134,11 +197,19 @@ impl Producer {
                 KeyChoice::Random => ctx.rng.below(self.keys),
             };
             let poison = ctx.rng.chance(self.poison_rate);
-            let msg = ctx.ledger.create(self.node, key, poison, ctx.now);
             self.made += 1;
             self.remaining -= 1;
-            let e = ctx.record(EventKind::Produce, self.node, msg);
-            ctx.emit(e);
+            if !self.up {
+                continue; // a crashed producer makes nothing
+            }
+            let msg = if ctx.graph {
+                self.create_routed(ctx, key, poison, None)
+            } else {
+                let msg = ctx.ledger.create(self.node, key, poison, ctx.now);
+                let e = ctx.record(EventKind::Produce, self.node, msg);
+                ctx.emit(e);
+                msg
+            };
             // One message with room to go leaves at once; a burst is made
             // whole before any of it is sent.
             if n == 1 && self.backlog.is_empty() && self.has_room() {
@@ -156,10 +227,107 @@ impl Producer {
         }
     }
 
+    /// In a graph: creates a message (on account of `parent`, published by
+    /// consumer group `group`) routed as the target routes its key, and
+    /// records its making: the `Produce` record names the target (`peer`),
+    /// the queues it is expected in (`delivery`) and its parent (`tx`: the
+    /// parent's id + 1, 0 for none).
+    #[cold]
+    #[inline(never)]
+    fn create_routed(&mut self, ctx: &mut Ctx, key: u32, poison: bool, parent: Option<(MsgId, usize)>) -> MsgId {
+        let mut route = std::mem::take(&mut ctx.route);
+        ctx.topology.route_into(self.queue, key, &mut route);
+        let queues: Vec<u32> = route.iter().map(|&q| ctx.topology.nodes[usize::from(q)].index as u32).collect();
+        let msg = ctx.ledger.create_in_graph(self.node, key, poison, ctx.now, parent, &queues);
+        ctx.route = route;
+        let mut e = ctx.record(EventKind::Produce, self.node, msg);
+        e.peer = self.queue;
+        e.delivery = queues.len().max(1) as u16;
+        e.tx = parent.map_or(0, |(p, _)| p + 1);
+        ctx.emit(e);
+        msg
+    }
+
+    /// The (message, queue) pairs a message published on account of
+    /// `parent` will have (an unroutable one counts one).
+    pub fn pairs_for(&self, ctx: &mut Ctx, parent: MsgId) -> u32 {
+        if !self.up {
+            return 0;
+        }
+        let key = ctx.ledger.get(parent).key();
+        let mut route = std::mem::take(&mut ctx.route);
+        ctx.topology.route_into(self.queue, key, &mut route);
+        let n = route.len().max(1) as u32;
+        ctx.route = route;
+        n
+    }
+
+    /// A service applied the effect of `parent`: publish a message of its
+    /// own (same key) downstream.
+    #[cold]
+    #[inline(never)]
+    pub fn publish_derived(&mut self, ctx: &mut Ctx, parent: MsgId, group: usize) {
+        if !self.up {
+            return;
+        }
+        let key = ctx.ledger.get(parent).key();
+        let msg = self.create_routed(ctx, key, false, Some((parent, group)));
+        if self.backlog.is_empty() && self.has_room() {
+            self.launch(ctx, msg);
+        } else {
+            self.backlog.push_back(msg);
+        }
+    }
+
+    /// The instance crashed: what it held is gone (its backlog and the
+    /// messages it was waiting on: an in-memory retry state does not survive).
+    #[cold]
+    #[inline(never)]
+    pub fn crash(&mut self, ctx: &mut Ctx) {
+        self.up = false;
+        self.epoch = self.epoch.wrapping_add(1);
+        // Its messages still awaited or backing off (a rare scan of the
+        // book: only its own entries are live).
+        let node = self.node;
+        let mut held: Vec<MsgId> = self.backlog.drain(..).collect();
+        for m in 0..ctx.sends.state.len() as MsgId {
+            if ctx.sends.get(m) & PHASE != 0 && ctx.ledger.get(m).producer == node && ctx.ledger.get(m).at_producer() {
+                ctx.sends.set(m, 0);
+                held.push(m);
+            }
+        }
+        self.outstanding = 0;
+        for msg in held {
+            ctx.ledger.destroy(msg, Place::Producer, crate::trace::Cause::Crash);
+            let mut e = ctx.record(EventKind::Discard, self.node, msg);
+            e.cause = crate::trace::Cause::Crash;
+            ctx.emit_rare(e);
+        }
+    }
+
+    /// Back up after crash `epoch` (ignored if it crashed again since).
+    pub fn restart(&mut self, epoch: u32) -> bool {
+        if epoch != self.epoch || self.up {
+            return false;
+        }
+        self.up = true;
+        true
+    }
+
+    /// Whether it is running.
+    pub fn is_up(&self) -> bool {
+        self.up
+    }
+
+    /// Back up with its service instance (which restarted).
+    pub fn revive(&mut self) {
+        self.up = true;
+    }
+
     /// Whether the in-flight limit lets one more message go.
     #[inline]
     fn has_room(&self) -> bool {
-        (self.outstanding.len() as u32) < self.max_in_flight
+        self.outstanding < self.max_in_flight
     }
 
     /// Sends backlogged messages while the in-flight limit allows.
@@ -174,15 +342,15 @@ impl Producer {
     #[inline]
     fn launch(&mut self, ctx: &mut Ctx, msg: MsgId) {
         if self.mode == SendMode::FireAndForget {
-            self.send_attempt(ctx, msg, 1, 0);
+            self.send_attempt(ctx, msg, 1);
             ctx.ledger.remove(msg, Place::Producer);
         } else {
-            let tag = self.outstanding.push(Pending { msg, attempts: 1, backing_off: false });
-            self.send_attempt(ctx, msg, 1, tag);
+            self.outstanding += 1;
+            self.send_attempt(ctx, msg, 1);
         }
     }
 
-    fn send_attempt(&mut self, ctx: &mut Ctx, msg: MsgId, attempt: u16, tag: u32) {
+    fn send_attempt(&mut self, ctx: &mut Ctx, msg: MsgId, attempt: u16) {
         let (kind, to) = if self.mode == SendMode::Sync {
             let to = self.sync_targets[self.next_target % self.sync_targets.len()];
             self.next_target = self.next_target.wrapping_add(1);
@@ -190,32 +358,33 @@ impl Producer {
         } else {
             (PacketKind::Publish, self.queue)
         };
-        if self.mode != SendMode::FireAndForget
-            && let Some(at) = self.timeouts.add(ctx.now.saturating_add(self.timeout), (tag, attempt))
-        {
-            ctx.scheduler.push(at, Event::ProducerTimer(self.index));
+        if self.mode != SendMode::FireAndForget {
+            ctx.sends.set(msg, AWAITING | u32::from(attempt));
+            if let Some(at) = self.timeouts.add(ctx.now.saturating_add(self.timeout), (msg, attempt)) {
+                ctx.scheduler.push(at, Event::ProducerTimer(self.index));
+            }
         }
         let mut p = Packet::new(kind, self.node, to, msg);
         p.attempt = attempt;
-        p.tag = tag;
         p.confirm = self.mode == SendMode::Confirm;
         ctx.send(p);
     }
 
     /// A confirm, reject, reply or fault arrived.
+    #[inline(always)]
     pub fn on_packet(&mut self, ctx: &mut Ctx, p: Packet) {
-        let pending = self.outstanding.get(p.tag).copied().filter(|x| x.msg == p.msg);
-        match (p.kind, pending) {
-            (PacketKind::Confirm | PacketKind::Reply, Some(_)) => {
+        let state = ctx.sends.get(p.msg);
+        match p.kind {
+            PacketKind::Confirm | PacketKind::Reply if state & PHASE != 0 => {
                 // Any attempt's confirm will do: the message got through.
                 let e = ctx.record(EventKind::Confirm, self.node, p.msg);
                 ctx.emit(e);
-                self.settle(ctx, p.tag);
+                self.settle(ctx, p.msg);
             }
-            (PacketKind::Reject | PacketKind::Fault, Some(x)) if !x.backing_off && x.attempts == p.attempt => {
+            PacketKind::Reject | PacketKind::Fault if ctx.sends.awaits(p.msg, p.attempt) => {
                 let e = ctx.record(EventKind::Nack, self.node, p.msg);
                 ctx.emit_rare(e);
-                self.attempt_failed(ctx, p.tag);
+                self.attempt_failed(ctx, p.msg);
             }
             _ => {
                 let mut e = ctx.record(EventKind::Stale, self.node, p.msg);
@@ -228,67 +397,59 @@ impl Producer {
 
     /// Confirm timeouts are due: handles each that still matters.
     pub fn on_timer(&mut self, ctx: &mut Ctx) {
-        while let Some((tag, attempt)) = self.timeouts.next_due(ctx.now) {
-            self.on_timeout(ctx, tag, attempt);
+        while let Some((msg, attempt)) = self.timeouts.next_due(ctx.now) {
+            self.on_timeout(ctx, msg, attempt);
         }
-        let outstanding = &self.outstanding;
-        let live = |&(tag, attempt): &(u32, u16)| {
-            outstanding.get(tag).is_some_and(|x| !x.backing_off && x.attempts == attempt)
-        };
-        if let Some(at) = self.timeouts.rearm(live) {
+        let sends = &ctx.sends;
+        if let Some(at) = self.timeouts.rearm(|&(msg, attempt)| sends.awaits(msg, attempt)) {
             ctx.scheduler.push(at, Event::ProducerTimer(self.index));
         }
     }
 
     /// The wait for `attempt` ran out (ignored if it was answered meanwhile).
-    fn on_timeout(&mut self, ctx: &mut Ctx, tag: u32, attempt: u16) {
-        if let Some(x) = self.outstanding.get(tag).copied()
-            && !x.backing_off
-            && x.attempts == attempt
-        {
-            let mut e = ctx.record(EventKind::Timeout, self.node, x.msg);
+    fn on_timeout(&mut self, ctx: &mut Ctx, msg: MsgId, attempt: u16) {
+        if ctx.sends.awaits(msg, attempt) {
+            let mut e = ctx.record(EventKind::Timeout, self.node, msg);
             e.attempt = attempt;
             ctx.emit_rare(e);
-            self.attempt_failed(ctx, tag);
+            self.attempt_failed(ctx, msg);
         }
     }
 
     /// The backoff ended: send the next attempt (unless confirmed meanwhile).
-    pub fn on_retry_due(&mut self, ctx: &mut Ctx, tag: u32) {
-        let Some(x) = self.outstanding.get_mut(tag) else { return };
-        if x.backing_off {
-            x.backing_off = false;
-            x.attempts += 1;
-            let (msg, attempt) = (x.msg, x.attempts);
-            self.send_attempt(ctx, msg, attempt, tag);
+    pub fn on_retry_due(&mut self, ctx: &mut Ctx, msg: MsgId) {
+        let state = ctx.sends.get(msg);
+        if state & PHASE == BACKING_OFF {
+            let next = (state & 0xffff) as u16 + 1;
+            self.send_attempt(ctx, msg, next);
         }
     }
 
-    fn attempt_failed(&mut self, ctx: &mut Ctx, tag: u32) {
-        let Some(x) = self.outstanding.get_mut(tag) else { return };
-        let (msg, attempts) = (x.msg, x.attempts);
+    fn attempt_failed(&mut self, ctx: &mut Ctx, msg: MsgId) {
+        let attempts = (ctx.sends.get(msg) & 0xffff) as u16;
         if attempts < self.max_attempts {
-            x.backing_off = true;
+            ctx.sends.set(msg, BACKING_OFF | u32::from(attempts));
             let delay = backoff_delay(&self.backoff, attempts, ctx);
             let mut e = ctx.record(EventKind::Backoff, self.node, msg);
             e.attempt = attempts;
             e.end = ctx.now.saturating_add(delay);
             ctx.emit_rare(e);
-            ctx.schedule_in(delay, Event::RetryDue { producer: self.index, tag });
+            ctx.schedule_in(delay, Event::RetryDue { producer: self.index, msg });
         } else {
             let mut e = ctx.record(EventKind::GiveUp, self.node, msg);
             e.attempt = attempts;
             ctx.emit_rare(e);
-            self.settle(ctx, tag);
+            self.settle(ctx, msg);
         }
     }
 
-    /// Done with the message of `tag` (confirmed, or given up): it leaves
-    /// the producer, and the backlog may move.
-    fn settle(&mut self, ctx: &mut Ctx, tag: u32) {
-        if let Some(x) = self.outstanding.take(tag) {
-            ctx.ledger.remove(x.msg, Place::Producer);
-        }
+    /// Done with `msg` (confirmed, or given up): it leaves the producer, and
+    /// the backlog may move.
+    #[inline(always)]
+    fn settle(&mut self, ctx: &mut Ctx, msg: MsgId) {
+        ctx.sends.set(msg, 0);
+        self.outstanding -= 1;
+        ctx.ledger.remove(msg, Place::Producer);
         if !self.backlog.is_empty() {
             self.pump(ctx);
         }

@@ -1,11 +1,11 @@
 //! The engine: owns the nodes and the context, pops events in order and hands
 //! each to the node it concerns.
 
-use crate::broker::QueueBroker;
+use crate::broker::{QueueBroker, Taken};
 use crate::consumer::Consumer;
 use crate::context::Ctx;
 use crate::dedup::DedupStore;
-use crate::event::Event;
+use crate::event::{Event, Packet};
 use crate::ledger::{Ledger, StatusCounts};
 use crate::memory;
 use crate::metrics::{Latencies, Metrics};
@@ -15,17 +15,59 @@ use crate::rng::SimRng;
 use crate::scenario::{Problem, Scenario};
 use crate::time::{self, Time};
 use crate::topology::{NodeKind, Topology};
-use crate::trace::{EventKind, TraceEvent};
+use crate::trace::NodeId;
+use crate::trace::{Cause, EventKind, NO_MSG, PacketKind, TraceEvent};
 
-/// A consumer group's planned crashes, in time order (ties in file order).
+/// A group's planned crashes (a consumer group's own schedule, or the
+/// scenario's crashes of one node), in time order (ties in file order).
 #[derive(Clone, Debug)]
 struct CrashPlan {
-    /// Index of the group's first consumer instance.
-    first: u16,
-    /// Instances in the group.
+    /// The group's first node.
+    first: NodeId,
+    /// Nodes in the group (its instances).
     count: u32,
     /// `(at, only this instance, down for)`.
     entries: Vec<(Time, Option<u32>, Time)>,
+}
+
+/// A packet reached a node that is down: it is dropped there.
+#[cold]
+#[inline(never)]
+fn dropped_at_down_node(ctx: &mut Ctx, p: &Packet) {
+    if p.kind.carries_message() {
+        ctx.ledger.note_loss(p.msg, Cause::NodeDown);
+    }
+    let mut e = ctx.packet_record(EventKind::Discard, p);
+    e.node = p.to;
+    e.peer = p.from;
+    e.cause = Cause::NodeDown;
+    ctx.emit_rare(e);
+}
+
+/// Records that `node` crashed, to be back `down` µs from now.
+#[cold]
+#[inline(never)]
+fn crash_record(ctx: &mut Ctx, node: NodeId, down: Time) {
+    let mut e = ctx.record(EventKind::Crash, node, NO_MSG);
+    e.end = ctx.now.saturating_add(down);
+    ctx.emit_rare(e);
+}
+
+/// The scenario's name for the group node `n` belongs to.
+fn group_name<'a>(s: &'a Scenario, n: &crate::topology::Node) -> &'a str {
+    match n.kind {
+        NodeKind::Producer => &s.producers[n.group].name,
+        NodeKind::Exchange => &s.exchanges[n.group].name,
+        NodeKind::Queue => &s.queues[n.group].name,
+        NodeKind::Consumer => &s.consumers[n.group].name,
+    }
+}
+
+/// An exchange: up or down (it holds nothing; it routes).
+#[derive(Clone, Debug)]
+struct Exchange {
+    up: bool,
+    epoch: u32,
 }
 
 /// One run of a scenario with one seed.
@@ -36,7 +78,10 @@ struct CrashPlan {
 #[derive(Clone)]
 pub struct Simulation {
     ctx: Ctx,
+    /// Producer instances, then the publishers of services (consumer
+    /// instances that publish downstream).
     producers: Vec<Producer>,
+    exchanges: Vec<Exchange>,
     queues: Vec<QueueBroker>,
     consumers: Vec<Consumer>,
     stores: Vec<DedupStore>,
@@ -56,6 +101,17 @@ pub struct Simulation {
     stopped: Option<StopReason>,
     /// Most bytes the run may hold (see `memory.rs`).
     budget: u64,
+    /// Each consumer group's name and the index of the queue it reads.
+    group_names: Vec<(String, usize)>,
+    /// Producers, exchanges and queues' brokers that are down (a packet
+    /// reaching one is dropped; a crashed consumer refuses packets itself).
+    down: Vec<bool>,
+    /// Where each kind's nodes start (nodes are producers, exchanges,
+    /// queues, consumers, in that order): an arrival finds its receiver by
+    /// comparing ids.
+    first_exchange: NodeId,
+    first_queue: NodeId,
+    first_consumer: NodeId,
 }
 
 impl Simulation {
@@ -70,13 +126,14 @@ impl Simulation {
         let mut queues = Vec::new();
         let mut consumers = Vec::new();
         for (id, node) in topology.nodes.iter().enumerate() {
-            let id = id as crate::trace::NodeId;
+            let id = id as NodeId;
             match node.kind {
                 NodeKind::Producer => {
                     let spec = &scenario.producers[node.group];
-                    let targets = topology.consumers_of(node.queue);
-                    producers.push(Producer::new(id, producers.len() as u16, node.queue, targets, spec));
+                    let targets = topology.consumers_of(node.target);
+                    producers.push(Producer::new(id, producers.len() as u16, node.target, targets, spec));
                 }
+                NodeKind::Exchange => {}
                 NodeKind::Queue => {
                     let spec = &scenario.queues[node.group];
                     queues.push(QueueBroker::new(id, queues.len() as u16, spec, topology.consumers_of(id)));
@@ -96,36 +153,75 @@ impl Simulation {
                 }
             }
         }
+        // Services that publish: a publisher each, after the producers.
+        for c in &mut consumers {
+            if let Some(spec) = &scenario.consumers[c.group].publish {
+                let target = topology.nodes[usize::from(c.node)].target;
+                c.publisher = Some(producers.len() as u16);
+                producers.push(Producer::service(c.node, producers.len() as u16, target, spec));
+            }
+        }
+        let node_count = topology.nodes.len();
+        let first = |kind: NodeKind| {
+            topology.nodes.iter().position(|n| n.kind as u8 >= kind as u8).unwrap_or(node_count) as NodeId
+        };
+        let firsts = [first(NodeKind::Exchange), first(NodeKind::Queue), first(NodeKind::Consumer)];
+        let graph = !scenario.exchanges.is_empty() || scenario.consumers.iter().any(|c| c.publish.is_some());
         let keys = scenario.producers.iter().map(|p| p.keys).max().unwrap_or(1);
         let metrics = Metrics::new(&topology, &concurrency);
-        let ledger = Ledger::new(keys, scenario.total_messages());
-        let latencies = Latencies::with_capacity(scenario.total_messages());
+        let ledger =
+            Ledger::new(keys, scenario.total_messages(), scenario.queues.len(), scenario.consumers.len(), graph);
+        let latencies = Latencies::with_capacity(scenario.total_messages(), scenario.consumers.len() > 1);
         let mut ctx = Ctx::new(topology, SimRng::new(seed), ledger, metrics, latencies);
+        ctx.graph = graph;
+        ctx.sends = crate::producer::SendBook::with_capacity(scenario.total_messages());
 
         for p in &producers {
             p.start(&mut ctx);
         }
-        let mut crash_plans = Vec::with_capacity(scenario.consumers.len());
-        let mut first = 0u16;
-        for (g, spec) in scenario.consumers.iter().enumerate() {
-            // By time, ties in the order written (an unstable sort on (time,
-            // position): a stable sort would add its own code to the download).
-            let mut order: Vec<(Time, usize)> =
-                spec.crash.schedule.iter().enumerate().map(|(i, s)| (time::ms(s.at_ms), i)).collect();
+        // By time, ties in the order written (an unstable sort on (time,
+        // position): a stable sort would add its own code to the download).
+        let plan = |first: NodeId, count: u32, list: Vec<(f64, Option<u32>, f64)>| {
+            let mut order: Vec<(Time, usize)> = list.iter().enumerate().map(|(i, c)| (time::ms(c.0), i)).collect();
             order.sort_unstable();
-            let entries: Vec<(Time, Option<u32>, Time)> = order
-                .iter()
-                .map(|&(at, i)| (at, spec.crash.schedule[i].instance, time::ms(spec.crash.schedule[i].down_ms)))
-                .collect();
-            if let Some(&(at, _, _)) = entries.first() {
-                ctx.scheduler.push(at, Event::PlannedCrash { group: g as u16, entry: 0 });
+            let entries = order.iter().map(|&(at, i)| (at, list[i].1, time::ms(list[i].2))).collect();
+            CrashPlan { first, count, entries }
+        };
+        let mut crash_plans = Vec::with_capacity(scenario.consumers.len());
+        for spec in &scenario.consumers {
+            let first = consumers.iter().find(|c| scenario.consumers[c.group].name == spec.name).map(|c| c.node);
+            let list = spec.crash.schedule.iter().map(|c| (c.at_ms, c.instance, c.down_ms)).collect();
+            crash_plans.push(plan(first.unwrap_or(0), spec.count, list));
+        }
+        // The scenario's crashes of any node, a plan per node group named.
+        let mut named: Vec<&str> = Vec::new();
+        for c in &scenario.crashes {
+            if !named.contains(&c.node.as_str()) {
+                named.push(&c.node);
             }
-            crash_plans.push(CrashPlan { first, count: spec.count, entries });
-            first += spec.count as u16;
+        }
+        for name in named {
+            let nodes: Vec<usize> = ctx
+                .topology
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| group_name(scenario, n) == name)
+                .map(|(i, _)| i)
+                .collect();
+            let list =
+                scenario.crashes.iter().filter(|c| c.node == name).map(|c| (c.at_ms, c.instance, c.down_ms)).collect();
+            crash_plans.push(plan(nodes.first().copied().unwrap_or(0) as NodeId, nodes.len() as u32, list));
+        }
+        for (i, p) in crash_plans.iter().enumerate() {
+            if let Some(&(at, _, _)) = p.entries.first() {
+                ctx.scheduler.push(at, Event::PlannedCrash { group: i as u16, entry: 0 });
+            }
         }
         Ok(Simulation {
             ctx,
             producers,
+            exchanges: vec![Exchange { up: true, epoch: 0 }; scenario.exchanges.len()],
             queues,
             consumers,
             stores: scenario.consumers.iter().map(|c| DedupStore::new(&c.idempotency)).collect(),
@@ -139,6 +235,15 @@ impl Simulation {
             max_pending: 0,
             stopped: None,
             budget: memory::DEFAULT_BUDGET,
+            down: vec![false; node_count],
+            first_exchange: firsts[0],
+            first_queue: firsts[1],
+            first_consumer: firsts[2],
+            group_names: scenario
+                .consumers
+                .iter()
+                .map(|c| (c.name.clone(), scenario.queues.iter().position(|q| q.name == c.from).unwrap_or(0)))
+                .collect(),
         })
     }
 
@@ -167,6 +272,7 @@ impl Simulation {
             + c.scheduler.heap_bytes()
             + trace
             + self.producers.iter().map(Producer::heap_bytes).sum::<u64>()
+            + c.sends.heap_bytes()
             + self.queues.iter().map(QueueBroker::heap_bytes).sum::<u64>()
             + self.consumers.iter().map(Consumer::heap_bytes).sum::<u64>()
             + self.stores.iter().map(DedupStore::heap_bytes).sum::<u64>()
@@ -275,12 +381,30 @@ impl Simulation {
                 ctx.take_off_link(&p);
                 let e = ctx.packet_record(EventKind::Arrive, &p);
                 ctx.emit(TraceEvent { node: p.to, peer: p.from, ..e });
-                let node = &ctx.topology.nodes[usize::from(p.to)];
-                let i = node.index;
-                match node.kind {
-                    NodeKind::Producer => self.producers[i].on_packet(ctx, p),
-                    NodeKind::Queue => self.queues[i].on_packet(ctx, p),
-                    NodeKind::Consumer => self.consumers[i].on_packet(ctx, p),
+                if self.down[usize::from(p.to)] {
+                    dropped_at_down_node(ctx, &p);
+                    return;
+                }
+                // By id ranges, not a jump table on the kind: the usual
+                // receivers first.
+                let to = p.to;
+                if to >= self.first_queue {
+                    if to >= self.first_consumer {
+                        let i = usize::from(to - self.first_consumer);
+                        // Deliveries and calls (a crashed consumer refuses
+                        // them itself); answers to what a service published.
+                        if p.kind.carries_message() {
+                            self.consumers[i].on_packet(ctx, p);
+                        } else {
+                            self.answer_to_service(i, p);
+                        }
+                    } else {
+                        self.queues[usize::from(to - self.first_queue)].on_packet(ctx, p);
+                    }
+                } else if to < self.first_exchange {
+                    self.producers[usize::from(to)].on_packet(ctx, p);
+                } else {
+                    self.route(p);
                 }
             }
             Event::Lost(p, cause) => {
@@ -288,27 +412,181 @@ impl Simulation {
                 ctx.lost(&p, cause);
             }
             Event::ProducerTimer(i) => self.producers[usize::from(i)].on_timer(ctx),
-            Event::RetryDue { producer, tag } => self.producers[usize::from(producer)].on_retry_due(ctx, tag),
+            Event::RetryDue { producer, msg } => self.producers[usize::from(producer)].on_retry_due(ctx, msg),
             Event::ProcessDone { consumer, epoch, slot } => {
-                let c = &mut self.consumers[usize::from(consumer)];
-                c.on_done(ctx, epoch, slot, &mut self.stores[c.group]);
+                let Simulation { consumers, producers, stores, .. } = self;
+                let c = &mut consumers[usize::from(consumer)];
+                let (publisher, was_up) = (c.publisher, c.is_up());
+                c.on_done(ctx, epoch, slot, &mut stores[c.group], publisher.map(|j| &mut producers[usize::from(j)]));
+                if let Some(j) = publisher
+                    && was_up
+                    && !c.is_up()
+                {
+                    // A crash: its in-memory publishing state goes with it.
+                    producers[usize::from(j)].crash(ctx);
+                }
             }
             Event::QueueTimer(i) => self.queues[usize::from(i)].on_timer(ctx),
             Event::PlannedCrash { group, entry } => {
                 let plan = &self.crash_plans[usize::from(group)];
                 let Some(&(_, only, down)) = plan.entries.get(entry as usize) else { return };
-                for i in 0..plan.count {
-                    if only.is_none_or(|o| o == i) {
-                        self.consumers[usize::from(plan.first) + i as usize].on_crash(ctx, down);
-                    }
-                }
+                let (first, count) = (plan.first, plan.count);
                 if let Some(&(at, _, _)) = plan.entries.get(entry as usize + 1) {
                     ctx.scheduler.push(at, Event::PlannedCrash { group, entry: entry + 1 });
                 }
+                for i in 0..count {
+                    if only.is_none_or(|o| o == i) {
+                        self.crash_node(first + i as NodeId, down);
+                    }
+                }
             }
-            Event::Restart { consumer, epoch } => self.consumers[usize::from(consumer)].on_restart(ctx, epoch),
+            Event::Restart { consumer, epoch } => {
+                let c = &mut self.consumers[usize::from(consumer)];
+                c.on_restart(ctx, epoch);
+                if c.is_up()
+                    && let Some(j) = c.publisher
+                {
+                    self.producers[usize::from(j)].revive();
+                }
+            }
+            Event::NodeRestart { node, epoch } => self.restart_node(node, epoch),
             Event::Disconnect { queue, consumer } => self.queues[usize::from(queue)].on_disconnect(ctx, consumer),
             Event::Connect { queue, consumer } => self.queues[usize::from(queue)].on_connect(ctx, consumer),
+        }
+    }
+
+    /// A publish reached a running exchange: a copy into every bound queue
+    /// its routing key matches. With confirms, the publisher hears `confirm`
+    /// if every queue took its copy, `reject` if any refused (full, or its
+    /// broker down) — a retry then puts a second copy in the queues that did.
+    #[cold]
+    #[inline(never)]
+    fn route(&mut self, p: Packet) {
+        let ctx = &mut self.ctx;
+        let mut route = std::mem::take(&mut ctx.route);
+        let key = ctx.ledger.get(p.msg).key();
+        ctx.topology.route_into(p.to, key, &mut route);
+        let mut all = true;
+        let mut took = Vec::new();
+        if route.is_empty() && p.kind == PacketKind::Publish {
+            ctx.ledger.mark_unroutable(p.msg);
+            let mut e = ctx.record(EventKind::Discard, p.to, p.msg);
+            e.cause = Cause::Unroutable;
+            e.attempt = p.attempt;
+            e.copy = p.copy;
+            ctx.emit_rare(e);
+        }
+        for &q in &route {
+            let queue = &mut self.queues[ctx.topology.nodes[usize::from(q)].index];
+            if !queue.is_up() {
+                ctx.ledger.note_loss(p.msg, Cause::NodeDown);
+                let mut e = ctx.record(EventKind::Discard, q, p.msg);
+                e.cause = Cause::NodeDown;
+                e.peer = p.to;
+                ctx.emit_rare(e);
+                all = false;
+            } else if queue.take(ctx, p.msg, p.copy, p.attempt) == Taken::Full {
+                all = false;
+            } else {
+                took.push(ctx.topology.nodes[usize::from(q)].index);
+            }
+        }
+        ctx.route = route;
+        if p.confirm {
+            let mut a = Packet::new(if all { PacketKind::Confirm } else { PacketKind::Reject }, p.to, p.from, p.msg);
+            a.attempt = p.attempt;
+            a.copy = p.copy;
+            ctx.send(a);
+        }
+        for q in took {
+            self.queues[q].deliver(ctx);
+        }
+    }
+
+    /// A confirm or reject for what service instance `i` published.
+    #[cold]
+    #[inline(never)]
+    fn answer_to_service(&mut self, i: usize, p: Packet) {
+        match self.consumers[i].publisher {
+            Some(j) if self.producers[usize::from(j)].is_up() => {
+                self.producers[usize::from(j)].on_packet(&mut self.ctx, p)
+            }
+            _ => dropped_at_down_node(&mut self.ctx, &p),
+        }
+    }
+
+    /// Node `node` crashes for `down` µs (if it is up).
+    #[cold]
+    #[inline(never)]
+    fn crash_node(&mut self, node: NodeId, down: Time) {
+        let ctx = &mut self.ctx;
+        let n = &ctx.topology.nodes[usize::from(node)];
+        let i = n.index;
+        let epoch = match n.kind {
+            NodeKind::Consumer => {
+                let c = &mut self.consumers[i];
+                let was_up = c.is_up();
+                c.on_crash(ctx, down);
+                if was_up && let Some(j) = c.publisher {
+                    self.producers[usize::from(j)].crash(ctx);
+                }
+                return;
+            }
+            NodeKind::Producer if self.producers[i].is_up() => {
+                self.down[usize::from(node)] = true;
+                crash_record(ctx, node, down);
+                self.producers[i].crash(ctx);
+                self.producers[i].epoch
+            }
+            NodeKind::Exchange if self.exchanges[i].up => {
+                self.down[usize::from(node)] = true;
+                crash_record(ctx, node, down);
+                let x = &mut self.exchanges[i];
+                x.up = false;
+                x.epoch = x.epoch.wrapping_add(1);
+                x.epoch
+            }
+            NodeKind::Queue if self.queues[i].is_up() => {
+                self.down[usize::from(node)] = true;
+                crash_record(ctx, node, down);
+                self.queues[i].crash(ctx);
+                self.queues[i].epoch
+            }
+            _ => return,
+        };
+        ctx.schedule_in(down, Event::NodeRestart { node, epoch });
+    }
+
+    /// Node `node` (a producer, an exchange or a queue's broker) comes back
+    /// after crash `epoch`.
+    #[cold]
+    #[inline(never)]
+    fn restart_node(&mut self, node: NodeId, epoch: u32) {
+        let Simulation { ctx, producers, exchanges, queues, consumers, down, .. } = self;
+        let n = &ctx.topology.nodes[usize::from(node)];
+        let i = n.index;
+        let back = match n.kind {
+            NodeKind::Producer => producers[i].restart(epoch),
+            NodeKind::Exchange => {
+                let x = &mut exchanges[i];
+                let back = x.epoch == epoch && !x.up;
+                x.up |= back;
+                back
+            }
+            NodeKind::Queue => {
+                let topology = &ctx.topology;
+                let up = |c: NodeId| consumers[topology.nodes[usize::from(c)].index].is_up();
+                let up: Vec<bool> = (0..topology.nodes.len() as NodeId)
+                    .map(|c| topology.nodes[usize::from(c)].kind == NodeKind::Consumer && up(c))
+                    .collect();
+                queues[i].restart(ctx, epoch, |c| up[usize::from(c)])
+            }
+            NodeKind::Consumer => false,
+        };
+        if back {
+            down[usize::from(node)] = false;
+            let e = ctx.record(EventKind::Restart, node, NO_MSG);
+            ctx.emit_rare(e);
         }
     }
 
@@ -340,15 +618,24 @@ impl Simulation {
 
     /// The report as of now.
     pub fn report(&self) -> Report {
-        let names = self
-            .queues
-            .iter()
-            .map(|q| (usize::from(q.node), self.ctx.topology.nodes[usize::from(q.node)].name.clone()));
+        let t = &self.ctx.topology;
+        let names = self.queues.iter().map(|q| (usize::from(q.node), t.nodes[usize::from(q.node)].name.clone()));
+        // A message made by a producer outside a graph is expected in its target queue.
+        let queue_of = |producer: NodeId| {
+            let target = t.nodes.get(usize::from(producer))?.target;
+            t.nodes.get(usize::from(target)).filter(|n| n.kind == NodeKind::Queue).map(|n| n.index)
+        };
+        let never = self.ctx.ledger.never_applied_by_queue(self.queues.len(), queue_of);
+        let groups = self.group_names.iter().map(|(name, q)| {
+            (name.clone(), t.nodes[usize::from(self.queues[*q].node)].name.clone(), never.get(*q).copied().unwrap_or(0))
+        });
         Report::build(ReportInputs {
             metrics: &self.ctx.metrics,
             latencies: &self.ctx.latencies,
             status: self.ctx.ledger.status_counts(),
             queue_names: names.collect(),
+            groups: groups.collect(),
+            unroutable: self.ctx.ledger.unroutable,
             events: self.events,
             stopped: self.stopped,
             seed: self.seed,
@@ -491,8 +778,8 @@ impl Simulation {
                 return Err(format!("metrics busy {} at node {node}, consumer has {} busy", m.busy[node], c.busy()));
             }
         }
-        if m.counts.produced != l.len() as u64 {
-            return Err(format!("{} Produce events but {} messages", m.counts.produced, l.len()));
+        if m.counts.produced + m.counts.derived != l.len() as u64 {
+            return Err(format!("{} Produce events but {} messages", m.counts.produced + m.counts.derived, l.len()));
         }
         Ok(())
     }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::dist::Dist;
 use crate::scenario::{Scenario, Window};
 use crate::time::{self, Time};
-use crate::trace::NodeId;
+use crate::trace::{NO_NODE, NodeId};
 
 /// The role of a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -17,18 +17,20 @@ use crate::trace::NodeId;
 pub enum NodeKind {
     /// A producer instance.
     Producer,
+    /// An exchange: routes what it receives to its bound queues.
+    Exchange,
     /// A broker holding one queue.
     Queue,
-    /// A consumer instance.
+    /// A consumer instance (a service, which may publish downstream).
     Consumer,
 }
 
-/// One node of the running system.
+/// One node of the running system, with the attributes the views show.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Node {
     /// Display name: the group name, with `-1`, `-2`, … when the group has several instances.
     pub name: String,
-    /// Producer, queue or consumer.
+    /// Producer, exchange, queue or consumer.
     pub kind: NodeKind,
     /// Index of the group in the scenario's list of that kind.
     pub group: usize,
@@ -36,8 +38,52 @@ pub struct Node {
     pub instance: u32,
     /// Index among nodes of the same kind (producer 0, 1, …; queue 0, …).
     pub index: usize,
-    /// For producers and consumers: the queue node they talk to.
+    /// Consumers: the queue they read; queues: themselves; others: [`NO_NODE`].
     pub queue: NodeId,
+    /// Producers and publishing services: where they send (a queue or an
+    /// exchange); others: [`NO_NODE`].
+    pub target: NodeId,
+    /// Queues: most ready messages held (`None`: unbounded).
+    pub capacity: Option<u32>,
+    /// Consumers: processing slots.
+    pub slots: u32,
+    /// Consumers: the prefetch window of their queue, with manual acks (0: none).
+    pub prefetch: u32,
+    /// Queues: whether messages survive a crash of the broker.
+    pub durable: bool,
+    /// Producers: they call the consumers of their target directly (sync mode).
+    pub sync: bool,
+}
+
+/// What an edge between two nodes carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// Packets over the network, both ways (messages one way, answers back).
+    Link,
+    /// An exchange's binding to a queue, inside the broker (no network).
+    Binding,
+}
+
+/// Two nodes that talk, in the direction messages flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Edge {
+    /// Where messages come from.
+    pub from: NodeId,
+    /// Where they go.
+    pub to: NodeId,
+    /// Network link or binding.
+    pub kind: EdgeKind,
+}
+
+/// An exchange's routing: the routing key's classes and each binding's queue
+/// and keys.
+#[derive(Clone, Debug, PartialEq)]
+struct Route {
+    direct: bool,
+    classes: Option<u32>,
+    /// `(queue node, routing keys; None: every key)`.
+    bindings: Vec<(NodeId, Option<Vec<u32>>)>,
 }
 
 /// A link's outage windows as an interval index: sorted, overlapping windows
@@ -102,74 +148,172 @@ impl Link {
     }
 }
 
-/// Every node, and the link for every ordered pair of nodes.
+/// Every node, how they are connected, and the link for every ordered pair
+/// of nodes.
 #[derive(Clone, Debug)]
 pub struct Topology {
-    /// Producers first, then queues, then consumers.
+    /// Producers first, then exchanges, queues and consumers.
     pub nodes: Vec<Node>,
     links: Vec<Link>,
     /// `link_of[from * n + to]` indexes `links`.
     link_of: Vec<u16>,
+    /// Routing of each exchange, by exchange index.
+    routes: Vec<Route>,
+    edges: Vec<Edge>,
+    /// Each node's layer: its distance from the producers along the way
+    /// messages flow (the longest way).
+    layers: Vec<u16>,
+    /// The consumer group reading each queue, by queue index.
+    readers: Vec<Option<usize>>,
 }
 
 impl Topology {
     /// Builds the topology of a **validated** scenario.
     pub fn new(s: &Scenario) -> Self {
-        let queue_base = s.producers.iter().map(|p| p.count as usize).sum::<usize>();
-        let queue_id = |name: &str| {
-            let i = s.queues.iter().position(|q| q.name == name).unwrap_or(0);
-            (queue_base + i) as NodeId
+        let producers = s.producers.iter().map(|p| p.count as usize).sum::<usize>();
+        let exchange_base = producers;
+        let queue_base = exchange_base + s.exchanges.len();
+        let queue_id = |name: &str| s.queues.iter().position(|q| q.name == name).map(|i| (queue_base + i) as NodeId);
+        let target_id = |name: &str| {
+            queue_id(name)
+                .or_else(|| s.exchanges.iter().position(|x| x.name == name).map(|i| (exchange_base + i) as NodeId))
         };
         let mut nodes = Vec::new();
         let mut groups: Vec<&str> = Vec::new(); // group name of each node
         let instance_name = |name: &str, count: u32, i: u32| {
             if count == 1 { name.to_string() } else { format!("{name}-{}", i + 1) }
         };
+        let blank = |name: String, kind, group, instance, index| Node {
+            name,
+            kind,
+            group,
+            instance,
+            index,
+            queue: NO_NODE,
+            target: NO_NODE,
+            capacity: None,
+            slots: 0,
+            prefetch: 0,
+            durable: false,
+            sync: false,
+        };
         let mut index = 0;
         for (g, p) in s.producers.iter().enumerate() {
             for i in 0..p.count {
                 nodes.push(Node {
-                    name: instance_name(&p.name, p.count, i),
-                    kind: NodeKind::Producer,
-                    group: g,
-                    instance: i,
-                    index,
-                    queue: queue_id(&p.to),
+                    target: target_id(&p.to).unwrap_or(NO_NODE),
+                    sync: p.send.mode == crate::scenario::SendMode::Sync,
+                    ..blank(instance_name(&p.name, p.count, i), NodeKind::Producer, g, i, index)
                 });
                 groups.push(&p.name);
                 index += 1;
             }
         }
+        for (g, x) in s.exchanges.iter().enumerate() {
+            nodes.push(blank(x.name.clone(), NodeKind::Exchange, g, 0, g));
+            groups.push(&x.name);
+        }
         for (g, q) in s.queues.iter().enumerate() {
             let id = nodes.len() as NodeId;
             nodes.push(Node {
-                name: q.name.clone(),
-                kind: NodeKind::Queue,
-                group: g,
-                instance: 0,
-                index: g,
                 queue: id,
+                capacity: q.capacity,
+                durable: q.durable,
+                ..blank(q.name.clone(), NodeKind::Queue, g, 0, g)
             });
             groups.push(&q.name);
         }
         index = 0;
         for (g, c) in s.consumers.iter().enumerate() {
+            let queue = s.queues.iter().find(|q| q.name == c.from);
             for i in 0..c.count {
                 nodes.push(Node {
-                    name: instance_name(&c.name, c.count, i),
-                    kind: NodeKind::Consumer,
-                    group: g,
-                    instance: i,
-                    index,
-                    queue: queue_id(&c.from),
+                    queue: queue_id(&c.from).unwrap_or(NO_NODE),
+                    target: c.publish.as_ref().and_then(|p| target_id(&p.to)).unwrap_or(NO_NODE),
+                    slots: c.concurrency,
+                    prefetch: queue.filter(|q| q.ack == crate::scenario::AckMode::Manual).map_or(0, |q| q.prefetch),
+                    ..blank(instance_name(&c.name, c.count, i), NodeKind::Consumer, g, i, index)
                 });
                 groups.push(&c.name);
                 index += 1;
             }
         }
+        let routes = s
+            .exchanges
+            .iter()
+            .map(|x| Route {
+                direct: x.kind == crate::scenario::ExchangeKind::Direct,
+                classes: x.classes,
+                bindings: x.bindings.iter().filter_map(|b| Some((queue_id(&b.queue)?, b.keys.clone()))).collect(),
+            })
+            .collect();
+        let readers = s.queues.iter().map(|q| s.consumers.iter().position(|c| c.from == q.name)).collect();
 
         let (links, link_of) = resolve_links(s, &groups);
-        Topology { nodes, links, link_of }
+        let mut t = Topology { nodes, links, link_of, routes, edges: Vec::new(), layers: Vec::new(), readers };
+        t.edges = t.find_edges();
+        t.layers = t.find_layers();
+        t
+    }
+
+    /// Every pair of nodes that talk, in the direction messages flow: each
+    /// producer to its target (or, calling synchronously, to each consumer
+    /// it calls), each exchange to its bound queues, each queue to its
+    /// consumers, each publishing service to its target.
+    fn find_edges(&self) -> Vec<Edge> {
+        let mut out = Vec::new();
+        let link = |from: usize, to: NodeId| Edge { from: from as NodeId, to, kind: EdgeKind::Link };
+        for (i, n) in self.nodes.iter().enumerate() {
+            match n.kind {
+                NodeKind::Producer if n.sync => out.extend(self.consumers_of(n.target).into_iter().map(|c| link(i, c))),
+                NodeKind::Producer if n.target != NO_NODE => out.push(link(i, n.target)),
+                NodeKind::Exchange => out.extend(self.routes[n.index].bindings.iter().map(|&(q, _)| Edge {
+                    from: i as NodeId,
+                    to: q,
+                    kind: EdgeKind::Binding,
+                })),
+                NodeKind::Consumer => {
+                    if n.queue != NO_NODE {
+                        out.push(Edge { from: n.queue, to: i as NodeId, kind: EdgeKind::Link });
+                    }
+                    if n.target != NO_NODE {
+                        out.push(link(i, n.target));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Layers by the longest way from a producer (the graph has no loops:
+    /// validation refuses services that publish in a circle).
+    fn find_layers(&self) -> Vec<u16> {
+        let n = self.nodes.len();
+        let mut layer = vec![0u16; n];
+        // At most n rounds of relaxation settle every longest path.
+        for _ in 0..n {
+            let mut changed = false;
+            // A synchronous caller's queue sits between it and the consumers
+            // it calls, as it would if the caller sent through it.
+            let sync = self
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.sync && p.target != NO_NODE)
+                .map(|(i, p)| (i as NodeId, p.target));
+            for (from, to) in self.edges.iter().map(|e| (e.from, e.to)).chain(sync) {
+                let want = layer[usize::from(from)].saturating_add(1);
+                if layer[usize::from(to)] < want && want < n as u16 + 1 {
+                    layer[usize::from(to)] = want;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        layer
     }
 
     /// The link from `from` to `to`.
@@ -191,6 +335,59 @@ impl Topology {
     /// Ids of the consumer instances reading queue node `queue`.
     pub fn consumers_of(&self, queue: NodeId) -> Vec<NodeId> {
         self.ids_of(NodeKind::Consumer).filter(|&c| self.nodes[usize::from(c)].queue == queue).collect()
+    }
+
+    /// Every pair of nodes that talk, in the direction messages flow.
+    pub fn edges(&self) -> &[Edge] {
+        &self.edges
+    }
+
+    /// A node's layer: how far from the producers messages reach it.
+    pub fn layer(&self, node: NodeId) -> u16 {
+        self.layers.get(usize::from(node)).copied().unwrap_or(0)
+    }
+
+    /// Whether node `node` is a direct exchange (routes by key).
+    pub fn is_direct(&self, node: NodeId) -> bool {
+        self.nodes
+            .get(usize::from(node))
+            .is_some_and(|n| n.kind == NodeKind::Exchange && self.routes.get(n.index).is_some_and(|r| r.direct))
+    }
+
+    /// How many layers the graph has (the deepest node's layer + 1).
+    pub fn depth(&self) -> u16 {
+        self.layers.iter().copied().max().map_or(0, |d| d + 1)
+    }
+
+    /// The consumer group reading queue node `queue`, if any.
+    pub fn reader_group(&self, queue: NodeId) -> Option<usize> {
+        let n = self.nodes.get(usize::from(queue))?;
+        if n.kind != NodeKind::Queue {
+            return None;
+        }
+        self.readers.get(n.index).copied().flatten()
+    }
+
+    /// The queues a message with `key` sent to `target` ends up in: the
+    /// target itself if it is a queue, else the exchange's bound queues its
+    /// routing key matches (none: unroutable).
+    pub fn route_into(&self, target: NodeId, key: u32, out: &mut Vec<NodeId>) {
+        out.clear();
+        let Some(n) = self.nodes.get(usize::from(target)) else { return };
+        match n.kind {
+            NodeKind::Queue => out.push(target),
+            NodeKind::Exchange => {
+                let r = &self.routes[n.index];
+                let routing = r.classes.map_or(key, |c| key % c.max(1));
+                out.extend(
+                    r.bindings
+                        .iter()
+                        .filter(|(_, keys)| !r.direct || keys.as_ref().is_none_or(|k| k.contains(&routing)))
+                        .map(|&(q, _)| q),
+                );
+            }
+            _ => {}
+        }
     }
 }
 
@@ -281,7 +478,53 @@ fn resolve_links(s: &Scenario, groups: &[&str]) -> (Vec<Link>, Vec<u16>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{ConsumerSpec, LinkOverride, ProducerSpec, QueueSpec};
+    use crate::scenario::{
+        Binding, ConsumerSpec, ExchangeKind, ExchangeSpec, LinkOverride, ProducerSpec, PublishSpec, QueueSpec,
+    };
+
+    #[test]
+    fn exchanges_route_and_layers_follow_the_flow() {
+        let q = |name: &str| QueueSpec { name: name.into(), ..Default::default() };
+        let c = |name: &str, from: &str| ConsumerSpec { name: name.into(), from: from.into(), ..Default::default() };
+        let s = Scenario {
+            producers: vec![ProducerSpec { to: "events".into(), ..Default::default() }],
+            exchanges: vec![ExchangeSpec {
+                name: "events".into(),
+                kind: ExchangeKind::Direct,
+                classes: Some(2),
+                bindings: vec![
+                    Binding { queue: "even".into(), keys: Some(vec![0]) },
+                    Binding { queue: "all".into(), keys: None },
+                ],
+            }],
+            queues: vec![q("even"), q("all"), q("next")],
+            consumers: vec![
+                c("evens", "even"),
+                ConsumerSpec {
+                    publish: Some(PublishSpec { to: "next".into(), ..Default::default() }),
+                    ..c("alls", "all")
+                },
+                c("last", "next"),
+            ],
+            ..Default::default()
+        };
+        s.validate().unwrap();
+        let t = Topology::new(&s);
+        let id = |name: &str| t.nodes.iter().position(|n| n.name == name).unwrap() as NodeId;
+        let mut out = Vec::new();
+        t.route_into(id("events"), 4, &mut out);
+        assert_eq!(out, vec![id("even"), id("all")]);
+        t.route_into(id("events"), 3, &mut out);
+        assert_eq!(out, vec![id("all")], "an odd key: only the binding for every key");
+        t.route_into(id("next"), 3, &mut out);
+        assert_eq!(out, vec![id("next")], "a queue is its own route");
+        let layers: Vec<u16> =
+            ["orders", "events", "even", "alls", "next", "last"].iter().map(|n| t.layer(id(n))).collect();
+        assert_eq!(layers[1..], [1, 2, 3, 4, 5]);
+        assert_eq!(t.reader_group(id("next")), Some(2));
+        assert!(t.edges().iter().any(|e| e.from == id("events") && e.to == id("all") && e.kind == EdgeKind::Binding));
+        assert!(t.edges().iter().any(|e| e.from == id("alls") && e.to == id("next") && e.kind == EdgeKind::Link));
+    }
 
     #[test]
     fn outage_windows_are_merged_and_searched() {
@@ -350,7 +593,7 @@ mod tests {
         let t = Topology::new(&s);
         let names: Vec<_> = t.nodes.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(names, ["orders-1", "orders-2", "queue", "inventory"]);
-        assert_eq!(t.nodes[0].queue, 2);
+        assert_eq!(t.nodes[0].target, 2);
         assert_eq!(t.nodes[3].queue, 2);
         assert_eq!(t.link(2, 3).loss, 0.5);
         assert_eq!(t.link(3, 2).loss, 0.5);

@@ -158,6 +158,8 @@ named_enum! {
         /// The consumer already held its whole prefetch window (a redelivery
         /// of something it still had, after an ack timeout): it was refused.
         BufferFull = "buffer_full",
+        /// An exchange had no bound queue for the message: it went nowhere.
+        Unroutable = "unroutable",
     }
 }
 

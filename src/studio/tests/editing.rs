@@ -29,7 +29,7 @@ fn turning_idempotency_on_turns_the_verdict_correct() {
     while s.compute(50_000) {}
     let r = s.session.run.final_report().expect("computed");
     assert_eq!(r.verdict, Verdict::Correct);
-    assert!(r.dedup_hits > 0);
+    assert!(r.counts.dedup_hits > 0);
     assert!(s.session.preset.is_none(), "now a custom scenario");
 }
 
@@ -85,7 +85,7 @@ fn a_lesson_flips_its_key_setting_on_the_same_seed() {
     let dup = rows.iter().find(|r| r.label == crate::i18n::Key::DuplicateEffects).unwrap();
     let preset = &msgsim_sim::presets::get("acks-and-retries").unwrap().scenario.clone();
     let alone = msgsim_sim::Simulation::new(preset, seed).unwrap().run();
-    assert_eq!((dup.before.clone(), dup.after.as_str()), (alone.duplicate_effects.to_string(), "0"));
+    assert_eq!((dup.before.clone(), dup.after.as_str()), (alone.counts.duplicate_effects.to_string(), "0"));
     assert_eq!(s.present.bottom, BottomTab::Compare);
     assert_eq!(c.before_verdict.map(|v| v.0), Some("duplicates"), "each pane says its verdict");
     assert_eq!(c.after_verdict.map(|v| v.0), Some("correct"));

@@ -51,14 +51,14 @@ fn play_pause_step_and_seek() {
 #[test]
 fn a_new_seed_gives_another_run_and_a_bad_seed_changes_nothing() {
     let mut s = studio_with("lossy-fire-and-forget");
-    let lost = s.session.run.final_report().unwrap().lost_in_transit;
+    let lost = s.session.run.final_report().unwrap().counts.lost_in_transit;
     s.update(SessionEvent::SeedText("banana".into()).into());
     assert!(s.controls_view().seed_error);
     assert_eq!(s.session.seed, 1);
     s.update(SessionEvent::NewSeed(99).into());
     while s.compute(50_000) {}
     assert_eq!(s.session.seed, 99);
-    assert_ne!(s.session.run.final_report().unwrap().lost_in_transit, lost);
+    assert_ne!(s.session.run.final_report().unwrap().counts.lost_in_transit, lost);
 }
 
 #[test]

@@ -104,7 +104,7 @@ fn the_log_filters_follows_and_selects() {
     s.update(LogEvent::SetFilter(LogFilter { kind: KindFilter::Kind(EventKind::Lost), ..Default::default() }).into());
     s.update(PlaybackEvent::Seek(s.session.run.horizon()).into());
     let v = s.log_view();
-    assert_eq!(v.total as u64, s.session.run.final_report().unwrap().lost_in_transit);
+    assert_eq!(v.total as u64, s.session.run.final_report().unwrap().counts.lost_in_transit);
     assert!(v.rows.iter().all(|r| r.kind == EventKind::Lost));
     let first = v.rows[0].clone();
     s.update(LogEvent::Row(first.row).into());

@@ -133,6 +133,7 @@ pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
             Cause::OutOfOrder => Key::CauseOutOfOrder,
             Cause::Failed => Key::CauseFailed,
             Cause::QueueFull => Key::CauseQueueFull,
+            Cause::Unroutable => Key::CauseUnroutable,
             Cause::BufferFull => Key::CauseBufferFull,
         },
     )

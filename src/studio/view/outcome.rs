@@ -101,12 +101,14 @@ pub fn verdict_sentence(lang: Lang, r: &Report) -> String {
         parts.join(", ")
     };
     match r.verdict {
-        Verdict::Correct => tf(lang, Key::SentenceCorrect, &[&r.produced]),
-        Verdict::Duplicates => tf(lang, Key::SentenceDuplicates, &[&r.duplicate_effects, &r.produced]),
-        Verdict::Losses => tf(lang, Key::SentenceLosses, &[&r.never_applied, &r.produced, &lost_parts()]),
-        Verdict::DuplicatesAndLosses => {
-            tf(lang, Key::SentenceBoth, &[&r.duplicate_effects, &r.never_applied, &r.produced, &lost_parts()])
-        }
+        Verdict::Correct => tf(lang, Key::SentenceCorrect, &[&r.counts.produced]),
+        Verdict::Duplicates => tf(lang, Key::SentenceDuplicates, &[&r.counts.duplicate_effects, &r.counts.produced]),
+        Verdict::Losses => tf(lang, Key::SentenceLosses, &[&r.never_applied, &r.counts.produced, &lost_parts()]),
+        Verdict::DuplicatesAndLosses => tf(
+            lang,
+            Key::SentenceBoth,
+            &[&r.counts.duplicate_effects, &r.never_applied, &r.counts.produced, &lost_parts()],
+        ),
         Verdict::Incomplete => tf(lang, Key::SentenceIncomplete, &[&r.status.unsettled(), &r.sim_time_ms]),
         Verdict::NoMessages => t(lang, Key::SentenceNoMessages).to_string(),
     }

@@ -68,12 +68,40 @@ fn traces_in_both_formats() {
 }
 
 #[test]
+fn a_bad_message_graph_exits_2_with_each_problem_at_its_path() {
+    let path = temp(
+        "bad-graph.json",
+        r#"{"producers":[{"name":"p","to":"events"}],
+            "exchanges":[{"name":"events","bindings":[{"queue":"missing"}]}],
+            "queues":[{"name":"a"},{"name":"b"}],
+            "consumers":[{"name":"x","from":"a","publish":{"to":"b"}},
+                         {"name":"y","from":"b","publish":{"to":"a"}}],
+            "crashes":[{"node":"ghost","at_ms":1,"down_ms":1}]}"#,
+    );
+    let o = msgsim(&["run", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("exchanges[0].bindings[0].queue"), "{err}");
+    assert!(err.contains("consumers[0].publish.to") || err.contains("consumers[1].publish.to"), "{err}");
+    assert!(err.contains("crashes[0].node"), "{err}");
+    assert!(!err.contains("panicked"));
+    let selfish = temp(
+        "self.json",
+        r#"{"producers":[{"name":"p","to":"a"}],"queues":[{"name":"a"}],
+            "consumers":[{"name":"x","from":"a","publish":{"to":"a"}}]}"#,
+    );
+    let o = msgsim(&["run", selfish.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("consumers[0].publish.to"), "{}", stderr(&o));
+}
+
+#[test]
 fn invalid_input_exits_2_with_every_problem_named() {
     let path = temp("bad.json", r#"{"producers":[{"to":"nowhere","arrival":{"kind":"poisson","rate_per_s":0}}]}"#);
     let o = msgsim(&["run", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("producers[0].to: no queue is named \"nowhere\""), "{err}");
+    assert!(err.contains("producers[0].to: no queue or exchange is named \"nowhere\""), "{err}");
     assert!(err.contains("producers[0].arrival.rate_per_s"), "{err}");
     assert!(err.contains("queues: needs at least one entry"), "{err}");
     assert!(!err.contains("panicked"));

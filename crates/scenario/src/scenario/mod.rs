@@ -4,8 +4,10 @@
 //! A scenario is plain data. Every field has a default (listed in its doc
 //! comment), so a file only needs what differs. Durations are milliseconds and
 //! may be fractional. Names tie the parts together: a producer sends `to` a
-//! queue, a consumer group reads `from` a queue, and link overrides name the
-//! groups at either end.
+//! queue or an exchange, an exchange's bindings name queues, a consumer group
+//! reads `from` a queue (and may publish `to` another queue or exchange: a
+//! service in a pipeline), crashes and link overrides name the groups they
+//! concern.
 //!
 //! [`Scenario::from_json`] parses and validates in one go and reports every
 //! problem with its JSON path; [`Scenario::validate`] checks a scenario built
@@ -64,8 +66,16 @@ pub struct Scenario {
     pub producers: Vec<ProducerSpec>,
     /// Brokers, one queue each. Default: none (at least one is required).
     pub queues: Vec<QueueSpec>,
+    /// Exchanges that route each message they receive to their bound queues
+    /// (publish/subscribe). Default: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exchanges: Vec<ExchangeSpec>,
     /// Consumer groups. Default: none (at least one is required).
     pub consumers: Vec<ConsumerSpec>,
+    /// Planned outages of any node — a producer, an exchange, a queue's
+    /// broker, a consumer group. Default: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub crashes: Vec<NodeCrash>,
 }
 
 impl Default for Scenario {
@@ -80,7 +90,9 @@ impl Default for Scenario {
             network: Network::default(),
             producers: Vec::new(),
             queues: Vec::new(),
+            exchanges: Vec::new(),
             consumers: Vec::new(),
+            crashes: Vec::new(),
         }
     }
 }
@@ -340,6 +352,10 @@ pub struct QueueSpec {
     /// Dead-letter a message after this many deliveries; null for never.
     /// Default null.
     pub max_deliveries: Option<u32>,
+    /// Whether its messages survive a crash of its broker (written to disk):
+    /// a durable queue keeps them and redelivers what was unacknowledged; a
+    /// transient one loses them. Default true.
+    pub durable: bool,
 }
 
 impl Default for QueueSpec {
@@ -352,8 +368,97 @@ impl Default for QueueSpec {
             prefetch: 10,
             ack_timeout_ms: Some(1_000.0),
             max_deliveries: None,
+            durable: true,
         }
     }
+}
+
+/// An exchange (RabbitMQ-style): receives messages and routes a copy to each
+/// bound queue that matches — every queue (`fanout`), or by routing key
+/// (`direct`). Each bound queue has its own consumer group: one event, many
+/// services.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct ExchangeSpec {
+    /// Name, unique among all groups, queues and exchanges. Default "events".
+    pub name: String,
+    /// How it routes. Default fanout.
+    pub kind: ExchangeKind,
+    /// For `direct`: the routing key is the message's key modulo this many
+    /// classes (e.g. 2: even and odd keys); null: the key itself. Default null.
+    pub classes: Option<u32>,
+    /// The queues it routes to. Default none.
+    pub bindings: Vec<Binding>,
+}
+
+impl Default for ExchangeSpec {
+    fn default() -> Self {
+        ExchangeSpec { name: "events".into(), kind: ExchangeKind::Fanout, classes: None, bindings: Vec::new() }
+    }
+}
+
+/// How an exchange chooses the queues a message goes to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeKind {
+    /// A copy to every bound queue.
+    #[default]
+    Fanout,
+    /// A copy to every bound queue whose routing keys include the message's.
+    Direct,
+}
+
+/// A queue bound to an exchange.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Binding {
+    /// The queue. Default "queue".
+    pub queue: String,
+    /// For a `direct` exchange: the routing keys this queue takes; null for
+    /// every key. Default null.
+    pub keys: Option<Vec<u32>>,
+}
+
+/// Where a service (a consumer group) publishes a message of its own for
+/// every effect it applies — a downstream event. The new message keeps the
+/// consumed one's key and records it as its parent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct PublishSpec {
+    /// A queue or an exchange. Default "queue".
+    pub to: String,
+    /// Send mode (fire-and-forget or confirm), timeout and retries. Default
+    /// fire-and-forget.
+    pub send: SendSpec,
+    /// With confirms, most unconfirmed messages per instance; null for no
+    /// limit. Default null.
+    pub max_in_flight: Option<u32>,
+}
+
+impl Default for PublishSpec {
+    fn default() -> Self {
+        PublishSpec { to: "queue".into(), send: SendSpec::default(), max_in_flight: None }
+    }
+}
+
+/// A planned outage of a node: a producer or consumer group (one instance or
+/// all), an exchange, or a queue's broker.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct NodeCrash {
+    /// The producer group, exchange, queue or consumer group. Default "".
+    pub node: String,
+    /// Which instance of a group (0-based); null for every instance. Default null.
+    pub instance: Option<u32>,
+    /// When it crashes, in ms.
+    pub at_ms: f64,
+    /// How long it stays down, in ms.
+    pub down_ms: f64,
 }
 
 /// Overflow policy of a bounded queue.
@@ -402,6 +507,9 @@ pub struct ConsumerSpec {
     pub crash: CrashSpec,
     /// The idempotency (dedup) store. Default off.
     pub idempotency: Idempotency,
+    /// A message to publish downstream for every effect applied (a service
+    /// in a pipeline); null for none. Default null.
+    pub publish: Option<PublishSpec>,
 }
 
 impl Default for ConsumerSpec {
@@ -414,6 +522,7 @@ impl Default for ConsumerSpec {
             processing: Dist::constant(5.0),
             crash: CrashSpec::default(),
             idempotency: Idempotency::default(),
+            publish: None,
         }
     }
 }

@@ -181,6 +181,41 @@ pub enum ProblemKind {
         /// Largest allowed, bytes.
         max_bytes: u64,
     },
+    /// A reference to a queue or exchange that does not exist.
+    NoTarget {
+        /// The name given.
+        name: String,
+        /// The queues and exchanges there are.
+        known: Vec<String>,
+    },
+    /// Sync mode towards an exchange (a synchronous call needs one service).
+    SyncToExchange {
+        /// The exchange.
+        exchange: String,
+    },
+    /// Routing keys on a binding of a fanout exchange (it ignores keys).
+    KeysNeedDirect,
+    /// The same queue bound twice to one exchange.
+    BoundTwice {
+        /// The queue.
+        queue: String,
+    },
+    /// A service publishing in sync mode (it publishes with fire-and-forget
+    /// or confirms).
+    PublishSync,
+    /// Services that publish to each other in a loop (every message would
+    /// make another, forever).
+    PublishCycle {
+        /// The loop, e.g. `billing → shipping → billing`.
+        cycle: String,
+    },
+    /// A crash of a node that does not exist.
+    NoNode {
+        /// The name given.
+        name: String,
+        /// The producer groups, exchanges, queues and consumer groups there are.
+        known: Vec<String>,
+    },
     /// The run would need more memory than its budget allows.
     OverMemoryBudget {
         /// What the run needs at least, MB.
@@ -221,7 +256,9 @@ impl ProblemKind {
             Empty => "must not be empty".into(),
             NameTooLong { max } => format!("must be at most {max} characters"),
             Reserved => "\"*\" is reserved for link overrides".into(),
-            NameTaken { name } => format!("\"{name}\" is already used by another producer, queue or consumer group"),
+            NameTaken { name } => {
+                format!("\"{name}\" is already used by another producer, exchange, queue or consumer group")
+            }
             NoQueue { name, known } if known.is_empty() => {
                 format!("no queue is named \"{name}\" (no queues are defined)")
             }
@@ -256,6 +293,26 @@ impl ProblemKind {
             }
             ExpectedObject => "must be a JSON object ({…}), not an array".into(),
             FileTooLarge { max_bytes } => format!("the file is larger than {max_bytes} bytes; must be ≤ {max_bytes}"),
+            NoTarget { name, known } => {
+                format!("no queue or exchange is named \"{name}\" (known: {})", known.join(", "))
+            }
+            SyncToExchange { exchange } => format!(
+                "sync calls one service directly; \"{exchange}\" is an exchange (send to it with confirm or fire_and_forget)"
+            ),
+            KeysNeedDirect => {
+                "a fanout exchange routes every message to every bound queue; keys need kind direct".into()
+            }
+            BoundTwice { queue } => format!("queue \"{queue}\" is bound to this exchange twice"),
+            PublishSync => "a service publishes with fire_and_forget or confirm, not sync".into(),
+            PublishCycle { cycle } => {
+                format!(
+                    "these services publish to each other in a loop ({cycle}): every message would make another, forever"
+                )
+            }
+            NoNode { name, known } => format!(
+                "no producer group, exchange, queue or consumer group is named \"{name}\" (known: {})",
+                known.join(", ")
+            ),
             OverMemoryBudget { needs_mb, budget_mb } => format!(
                 "this run needs at least {needs_mb} MB, more than its {budget_mb} MB budget (fewer messages, keys or groups will fit)"
             ),

@@ -69,7 +69,23 @@ pub(super) fn arrays_for_objects(doc: &Value) -> Vec<String> {
                     object(Some(s), format!("{path}.crash.schedule[{j}]"), b);
                 }
             }
+            if let Some(publish) = object(c.get("publish"), format!("{path}.publish"), b)
+                && let Some(send) = object(publish.get("send"), format!("{path}.publish.send"), b)
+            {
+                object(send.get("backoff"), format!("{path}.publish.send.backoff"), b);
+            }
         }
+    }
+    for (i, x) in items(doc.get("exchanges")) {
+        let path = format!("exchanges[{i}]");
+        if let Some(x) = object(Some(x), path.clone(), b) {
+            for (j, binding) in items(x.get("bindings")) {
+                object(Some(binding), format!("{path}.bindings[{j}]"), b);
+            }
+        }
+    }
+    for (i, c) in items(doc.get("crashes")) {
+        object(Some(c), format!("crashes[{i}]"), b);
     }
     bad
 }

@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 
 use super::problem::{Problem, ProblemKind as K};
 use super::{
-    Arrival, Backoff, ConsumerSpec, LinkOverride, LinkSpec, ProducerSpec, QueueSpec, SCENARIO_VERSION, Scenario,
-    SendMode, Window,
+    Arrival, Backoff, ConsumerSpec, ExchangeKind, ExchangeSpec, LinkOverride, LinkSpec, ProducerSpec, QueueSpec,
+    SCENARIO_VERSION, Scenario, SendMode, SendSpec, Window,
 };
 use crate::dist::{Dist, MAX_PARAMETER_MS};
 
@@ -41,8 +41,13 @@ pub mod limits {
     /// Most outage windows in the whole scenario (each is indexed once,
     /// whatever the number of links it covers).
     pub const MAX_TOTAL_WINDOWS: usize = 10_000;
-    /// Most planned crashes per consumer group (expanded one at a time).
+    /// Most planned crashes per consumer group, and of all nodes in the
+    /// scenario's `crashes` (expanded one at a time).
     pub const MAX_PLANNED_CRASHES: usize = 1_000;
+    /// Most exchanges.
+    pub const MAX_EXCHANGES: usize = 64;
+    /// Most routing keys listed on one binding.
+    pub const MAX_BINDING_KEYS: usize = 1_000;
     /// Largest scenario file, in bytes (read no further than this).
     pub const MAX_FILE_BYTES: usize = 2 << 20;
     /// Shortest non-zero duration, in ms: the engine's 1 µs resolution;
@@ -209,6 +214,14 @@ impl Checker {
         }
     }
 
+    /// A reference to a queue or an exchange (where a producer or a service sends).
+    fn target_ref(&mut self, path: String, name: &str, queues: &BTreeSet<&str>, exchanges: &BTreeSet<&str>) {
+        if !queues.contains(name) && !exchanges.contains(name) {
+            let known = queues.iter().chain(exchanges.iter()).take(KNOWN_SHOWN).map(|q| short(q)).collect();
+            self.push(path, K::NoTarget { name: short(name), known });
+        }
+    }
+
     fn queue_ref(&mut self, path: String, name: &str, queues: &BTreeSet<&str>) {
         if !queues.contains(name) {
             let known = queues.iter().take(KNOWN_SHOWN).map(|q| short(q)).collect();
@@ -222,11 +235,12 @@ impl Checker {
         p: &ProducerSpec,
         s: &Scenario,
         queues: &BTreeSet<&str>,
+        exchanges: &BTreeSet<&str>,
         consumed: &BTreeSet<&str>,
     ) {
         let path = format!("producers[{i}]");
         self.range_u32(format!("{path}.count"), p.count, 1, limits::MAX_GROUP_COUNT);
-        self.queue_ref(format!("{path}.to"), &p.to, queues);
+        self.target_ref(format!("{path}.to"), &p.to, queues, exchanges);
         self.duration(format!("{path}.start_ms"), p.start_ms, false);
         if p.messages > 0 && p.start_ms.is_finite() && s.duration_ms.is_finite() && p.start_ms >= s.duration_ms {
             self.push(format!("{path}.start_ms"), K::StartsAfterEnd { duration_ms: s.duration_ms });
@@ -244,19 +258,53 @@ impl Checker {
             }
         }
         self.range_u32(format!("{path}.keys"), p.keys, 1, limits::MAX_KEYS);
-        let send = &p.send;
-        if send.mode != SendMode::FireAndForget {
-            self.duration(format!("{path}.send.timeout_ms"), send.timeout_ms, true);
-        }
-        self.range_u32(format!("{path}.send.max_attempts"), send.max_attempts, 1, limits::MAX_ATTEMPTS);
-        self.backoff(&format!("{path}.send.backoff"), &send.backoff);
-        if send.mode == SendMode::Sync && queues.contains(p.to.as_str()) && !consumed.contains(p.to.as_str()) {
-            self.push(format!("{path}.send.mode"), K::SyncNoConsumer { queue: short(&p.to) });
+        self.send(&format!("{path}.send"), &p.send);
+        if p.send.mode == SendMode::Sync {
+            if queues.contains(p.to.as_str()) && !consumed.contains(p.to.as_str()) {
+                self.push(format!("{path}.send.mode"), K::SyncNoConsumer { queue: short(&p.to) });
+            } else if exchanges.contains(p.to.as_str()) {
+                self.push(format!("{path}.send.mode"), K::SyncToExchange { exchange: short(&p.to) });
+            }
         }
         if let Some(m) = p.max_in_flight {
             self.range_u32(format!("{path}.max_in_flight"), m, 1, limits::MAX_CAPACITY);
         }
         self.probability(format!("{path}.poison_rate"), p.poison_rate);
+    }
+
+    /// Send settings: the timeout matters only when something is awaited.
+    fn send(&mut self, path: &str, send: &SendSpec) {
+        if send.mode != SendMode::FireAndForget {
+            self.duration(format!("{path}.timeout_ms"), send.timeout_ms, true);
+        }
+        self.range_u32(format!("{path}.max_attempts"), send.max_attempts, 1, limits::MAX_ATTEMPTS);
+        self.backoff(&format!("{path}.backoff"), &send.backoff);
+    }
+
+    fn exchange(&mut self, i: usize, x: &ExchangeSpec, queues: &BTreeSet<&str>) {
+        let path = format!("exchanges[{i}]");
+        if let Some(c) = x.classes {
+            self.range_u32(format!("{path}.classes"), c, 1, limits::MAX_KEYS);
+        }
+        self.at_most(format!("{path}.bindings"), x.bindings.len(), limits::MAX_NODES as usize);
+        let mut bound = BTreeSet::new();
+        for (j, b) in x.bindings.iter().enumerate().take(limits::MAX_NODES as usize) {
+            let bp = format!("{path}.bindings[{j}]");
+            self.queue_ref(format!("{bp}.queue"), &b.queue, queues);
+            if !bound.insert(b.queue.as_str()) {
+                self.push(format!("{bp}.queue"), K::BoundTwice { queue: short(&b.queue) });
+            }
+            let Some(keys) = &b.keys else { continue };
+            if x.kind == ExchangeKind::Fanout {
+                self.push(format!("{bp}.keys"), K::KeysNeedDirect);
+                continue;
+            }
+            self.at_most(format!("{bp}.keys"), keys.len(), limits::MAX_BINDING_KEYS);
+            let top = x.classes.unwrap_or(limits::MAX_KEYS).max(1) - 1;
+            for (k, &key) in keys.iter().enumerate().take(limits::MAX_BINDING_KEYS) {
+                self.range_u32(format!("{bp}.keys[{k}]"), key, 0, top);
+            }
+        }
     }
 
     fn backoff(&mut self, path: &str, b: &Backoff) {
@@ -287,7 +335,7 @@ impl Checker {
         }
     }
 
-    fn consumer(&mut self, i: usize, c: &ConsumerSpec, queues: &BTreeSet<&str>) {
+    fn consumer(&mut self, i: usize, c: &ConsumerSpec, queues: &BTreeSet<&str>, exchanges: &BTreeSet<&str>) {
         let path = format!("consumers[{i}]");
         self.range_u32(format!("{path}.count"), c.count, 1, limits::MAX_GROUP_COUNT);
         self.queue_ref(format!("{path}.from"), &c.from, queues);
@@ -311,6 +359,112 @@ impl Checker {
         }
         if let Some(ttl) = c.idempotency.ttl_ms {
             self.duration(format!("{path}.idempotency.ttl_ms"), ttl, true);
+        }
+        if let Some(p) = &c.publish {
+            self.target_ref(format!("{path}.publish.to"), &p.to, queues, exchanges);
+            self.send(&format!("{path}.publish.send"), &p.send);
+            if p.send.mode == SendMode::Sync {
+                self.push(format!("{path}.publish.send.mode"), K::PublishSync);
+            }
+            if let Some(m) = p.max_in_flight {
+                self.range_u32(format!("{path}.publish.max_in_flight"), m, 1, limits::MAX_CAPACITY);
+            }
+        }
+    }
+
+    /// Services that publish to each other in a loop: each loop once, at its
+    /// first service (in file order).
+    fn publish_cycles(&mut self, s: &Scenario) {
+        // Who reads a queue, and which queues a target reaches.
+        let reader = |queue: &str| s.consumers.iter().position(|g| g.from == queue);
+        let reaches = |target: &str| -> Vec<usize> {
+            match s.exchanges.iter().find(|x| x.name == target) {
+                Some(x) => x.bindings.iter().filter_map(|b| reader(&b.queue)).collect(),
+                None => reader(target).into_iter().collect(),
+            }
+        };
+        let next: Vec<Vec<usize>> =
+            s.consumers.iter().map(|g| g.publish.as_ref().map(|p| reaches(&p.to)).unwrap_or_default()).collect();
+        let mut reported = vec![false; s.consumers.len()];
+        for start in 0..s.consumers.len() {
+            if reported[start] {
+                continue;
+            }
+            // The shortest way back to `start`, breadth first.
+            let mut from = vec![usize::MAX; s.consumers.len()];
+            let mut frontier = vec![start];
+            let mut found = false;
+            'search: while !frontier.is_empty() {
+                let mut more = Vec::new();
+                for &g in &frontier {
+                    for &h in &next[g] {
+                        if h == start {
+                            from[start] = g;
+                            found = true;
+                            break 'search;
+                        }
+                        if from[h] == usize::MAX {
+                            from[h] = g;
+                            more.push(h);
+                        }
+                    }
+                }
+                frontier = more;
+            }
+            if !found {
+                continue;
+            }
+            let mut loop_ = vec![start];
+            let mut g = from[start];
+            while g != start && loop_.len() <= s.consumers.len() {
+                loop_.push(g);
+                g = from[g];
+            }
+            loop_.push(start);
+            loop_.reverse();
+            for &g in &loop_ {
+                reported[g] = true;
+            }
+            let cycle = loop_.iter().map(|&g| short(&s.consumers[g].name)).collect::<Vec<_>>().join(" → ");
+            self.push(format!("consumers[{start}].publish.to"), K::PublishCycle { cycle });
+        }
+    }
+
+    /// Planned outages of any node.
+    fn crashes(&mut self, s: &Scenario) {
+        self.at_most("crashes", s.crashes.len(), limits::MAX_PLANNED_CRASHES);
+        let count_of = |name: &str| -> Option<u32> {
+            let groups =
+                s.producers.iter().map(|p| (&p.name, p.count)).chain(s.consumers.iter().map(|c| (&c.name, c.count)));
+            let single = s.queues.iter().map(|q| (&q.name, 1)).chain(s.exchanges.iter().map(|x| (&x.name, 1)));
+            groups.chain(single).find(|(n, _)| n.as_str() == name).map(|(_, c)| c)
+        };
+        for (i, c) in s.crashes.iter().enumerate().take(limits::MAX_PLANNED_CRASHES) {
+            let path = format!("crashes[{i}]");
+            match count_of(&c.node) {
+                None => {
+                    let known = s
+                        .producers
+                        .iter()
+                        .map(|p| &p.name)
+                        .chain(s.exchanges.iter().map(|x| &x.name))
+                        .chain(s.queues.iter().map(|q| &q.name))
+                        .chain(s.consumers.iter().map(|g| &g.name))
+                        .take(KNOWN_SHOWN)
+                        .map(|n| short(n))
+                        .collect();
+                    self.push(format!("{path}.node"), K::NoNode { name: short(&c.node), known });
+                }
+                Some(count) => {
+                    if let Some(inst) = c.instance
+                        && inst >= count
+                    {
+                        self.push(format!("{path}.instance"), K::NoInstance { count, got: inst });
+                    }
+                }
+            }
+            self.duration(format!("{path}.at_ms"), c.at_ms, false);
+            self.duration(format!("{path}.down_ms"), c.down_ms, false);
         }
     }
 }
@@ -341,6 +495,9 @@ impl Scenario {
         for (i, q) in self.queues.iter().enumerate() {
             c.name(format!("queues[{i}].name"), &q.name, &mut seen);
         }
+        for (i, x) in self.exchanges.iter().enumerate() {
+            c.name(format!("exchanges[{i}].name"), &x.name, &mut seen);
+        }
         for (i, g) in self.consumers.iter().enumerate() {
             c.name(format!("consumers[{i}].name"), &g.name, &mut seen);
         }
@@ -355,12 +512,14 @@ impl Scenario {
         }
 
         let queues: BTreeSet<&str> = self.queues.iter().map(|q| q.name.as_str()).collect();
+        let exchanges: BTreeSet<&str> = self.exchanges.iter().map(|x| x.name.as_str()).collect();
         let consumed: BTreeSet<&str> = self.consumers.iter().map(|g| g.from.as_str()).collect();
         let groups: BTreeSet<&str> = self
             .producers
             .iter()
             .map(|p| p.name.as_str())
             .chain(queues.iter().copied())
+            .chain(exchanges.iter().copied())
             .chain(self.consumers.iter().map(|g| g.name.as_str()))
             .collect();
 
@@ -375,18 +534,25 @@ impl Scenario {
             c.push("network", K::TooManyWindows { total: windows as u64, max: limits::MAX_TOTAL_WINDOWS as u64 });
         }
         for (i, p) in self.producers.iter().enumerate() {
-            c.producer(i, p, self, &queues, &consumed);
+            c.producer(i, p, self, &queues, &exchanges, &consumed);
         }
         for (i, q) in self.queues.iter().enumerate() {
             c.queue(i, q);
         }
+        c.at_most("exchanges", self.exchanges.len(), limits::MAX_EXCHANGES);
+        for (i, x) in self.exchanges.iter().enumerate().take(limits::MAX_EXCHANGES) {
+            c.exchange(i, x, &queues);
+        }
         let mut reader: std::collections::BTreeMap<&str, &str> = Default::default();
         for (i, g) in self.consumers.iter().enumerate() {
-            c.consumer(i, g, &queues);
+            c.consumer(i, g, &queues, &exchanges);
             if let Some(first) = reader.insert(g.from.as_str(), g.name.as_str()) {
                 c.push(format!("consumers[{i}].from"), K::QueueTaken { queue: short(&g.from), group: short(first) });
             }
         }
+
+        c.publish_cycles(self);
+        c.crashes(self);
 
         let total = self.total_messages();
         if total > limits::MAX_MESSAGES {
@@ -394,6 +560,7 @@ impl Scenario {
         }
         let nodes: u64 = self.producers.iter().map(|p| u64::from(p.count)).sum::<u64>()
             + self.queues.len() as u64
+            + self.exchanges.len() as u64
             + self.consumers.iter().map(|g| u64::from(g.count)).sum::<u64>();
         if nodes > u64::from(limits::MAX_NODES) {
             c.push("", K::TooManyNodes { nodes, max: u64::from(limits::MAX_NODES) });
@@ -536,6 +703,50 @@ mod tests {
         assert!(at("description").contains("must be ≤ 2000"));
         let names: Vec<String> = p.iter().map(|p| p.message.clone()).collect();
         assert!(names.iter().all(|m| m.chars().count() < 200), "messages stay short");
+    }
+
+    /// The graph's mistakes: each a clear problem at its path.
+    #[test]
+    fn exchanges_services_and_crashes_are_checked() {
+        use crate::scenario::{Binding, ExchangeSpec, NodeCrash, PublishSpec};
+        let mut s = minimal();
+        s.queues.push(QueueSpec { name: "billing-q".into(), ..Default::default() });
+        s.exchanges.push(ExchangeSpec {
+            name: "orders".into(),
+            bindings: vec![
+                Binding { queue: "queue".into(), keys: None },
+                Binding { queue: "ghost".into(), keys: None },
+                Binding { queue: "queue".into(), keys: Some(vec![1]) },
+            ],
+            ..Default::default()
+        });
+        s.producers[0].to = "orders".into();
+        s.consumers.push(ConsumerSpec { name: "billing".into(), from: "billing-q".into(), ..Default::default() });
+        // inventory → billing → inventory: a loop.
+        s.consumers[0].publish = Some(PublishSpec { to: "billing-q".into(), ..Default::default() });
+        s.consumers[1].publish = Some(PublishSpec { to: "orders".into(), ..Default::default() });
+        s.crashes.push(NodeCrash { node: "nobody".into(), at_ms: 1.0, down_ms: 1.0, ..Default::default() });
+        s.crashes.push(NodeCrash { node: "orders".into(), instance: Some(1), at_ms: 1.0, down_ms: 1.0 });
+        let p = s.validate().unwrap_err();
+        let at = |path: &str| p.iter().find(|p| p.path == path).map(|p| p.kind.clone());
+        assert!(matches!(at("exchanges[0].bindings[1].queue"), Some(K::NoQueue { .. })), "{p:?}");
+        assert!(matches!(at("exchanges[0].bindings[2].queue"), Some(K::BoundTwice { .. })));
+        assert!(matches!(at("exchanges[0].bindings[2].keys"), Some(K::KeysNeedDirect)));
+        assert_eq!(
+            at("consumers[0].publish.to"),
+            Some(K::PublishCycle { cycle: "inventory → billing → inventory".into() })
+        );
+        assert!(at("consumers[1].publish.to").is_none(), "one problem per loop");
+        assert!(matches!(at("crashes[0].node"), Some(K::NoNode { .. })));
+        assert!(matches!(at("crashes[1].instance"), Some(K::NoInstance { count: 1, got: 1 })));
+        // A service publishing to the queue it reads.
+        let mut s = minimal();
+        s.consumers[0].publish = Some(PublishSpec { to: "queue".into(), ..Default::default() });
+        assert_eq!(s.validate().unwrap_err()[0].kind, K::PublishCycle { cycle: "inventory → inventory".into() });
+        // Sending to something that is neither a queue nor an exchange.
+        let mut s = minimal();
+        s.producers[0].to = "nowhere".into();
+        assert!(matches!(s.validate().unwrap_err()[0].kind, K::NoTarget { .. }));
     }
 
     #[test]

@@ -32,10 +32,10 @@ fn poison_message_is_delivered_max_deliveries_times_then_dead_lettered() {
     s.queues[0].max_deliveries = Some(3);
     let sim = run(&s, 2);
     let r = sim.report();
-    assert_eq!(r.dead_lettered, 20);
-    assert_eq!(r.delivered, 60);
-    assert_eq!(r.redeliveries, 40);
-    assert_eq!(r.effects_applied, 0);
+    assert_eq!(r.counts.dead_lettered, 20);
+    assert_eq!(r.counts.delivered, 60);
+    assert_eq!(r.counts.redeliveries, 40);
+    assert_eq!(r.counts.effects_applied, 0);
     assert_eq!(r.status.dead_lettered, 20);
     assert_eq!(sim.dead_letters()[0].len(), 20);
     for e in events_of(&sim, EventKind::DeadLetter) {
@@ -54,9 +54,9 @@ fn unacknowledged_delivery_is_redelivered_after_the_ack_timeout() {
     let r = sim.report();
     // Each message: delivered, times out at 20 ms, redelivered, times out
     // again and is dead-lettered; both deliveries still get processed.
-    assert_eq!(r.redeliveries, 5);
-    assert_eq!(r.dead_lettered, 5);
-    assert_eq!(r.duplicate_effects, 5);
+    assert_eq!(r.counts.redeliveries, 5);
+    assert_eq!(r.counts.dead_lettered, 5);
+    assert_eq!(r.counts.duplicate_effects, 5);
     assert!(events_of(&sim, EventKind::Stale).len() >= 5, "late acks are ignored");
 }
 
@@ -68,10 +68,10 @@ fn auto_ack_loses_what_a_crashing_consumer_held() {
     s.consumers[0].crash.point = CrashPoint::BeforeEffect;
     s.consumers[0].crash.restart_ms = 5.0;
     let r = run(&s, 4).report();
-    assert!(r.crashes > 0);
+    assert!(r.counts.crashes > 0);
     assert!(r.never_applied > 0, "at-most-once: crashed messages are gone");
-    assert_eq!(r.duplicate_effects, 0);
-    assert_eq!(r.redeliveries, 0);
+    assert_eq!(r.counts.duplicate_effects, 0);
+    assert_eq!(r.counts.redeliveries, 0);
 }
 
 #[test]
@@ -81,9 +81,9 @@ fn manual_ack_redelivers_after_a_crash_and_the_effect_doubles() {
     s.consumers[0].crash.restart_ms = 5.0;
     let sim = run(&s, 4);
     let r = sim.report();
-    assert!(r.crashes > 0);
+    assert!(r.counts.crashes > 0);
     assert_eq!(r.never_applied, 0, "at-least-once: nothing lost");
-    assert_eq!(r.duplicate_effects, r.crashes, "every crash after the effect doubles one effect");
+    assert_eq!(r.counts.duplicate_effects, r.counts.crashes, "every crash after the effect doubles one effect");
     let requeues = events_of(&sim, EventKind::Requeue);
     assert!(requeues.iter().all(|e| e.cause == Cause::Disconnect));
 }
@@ -95,17 +95,17 @@ fn idempotency_store_absorbs_duplicates_unless_it_forgets_too_soon() {
     s.network.links.push(LinkOverride { from: "p".into(), to: "q".into(), duplicate: Some(0.3), ..Default::default() });
     s.producers[0].arrival = Arrival::Fixed { interval_ms: 1.0 };
     let plain = run(&s, 5).report();
-    assert!(plain.duplicate_effects > 0);
+    assert!(plain.counts.duplicate_effects > 0);
 
     s.consumers[0].idempotency.enabled = true;
     let dedup = run(&s, 5).report();
-    assert_eq!(dedup.duplicate_effects, 0);
-    assert_eq!(dedup.dedup_hits, plain.duplicate_effects);
+    assert_eq!(dedup.counts.duplicate_effects, 0);
+    assert_eq!(dedup.counts.dedup_hits, plain.counts.duplicate_effects);
 
     // A store that keeps only 2 ids forgets before the late copy arrives.
     s.consumers[0].idempotency.capacity = Some(2);
     let small = run(&s, 5).report();
-    assert!(small.duplicate_effects > 0 && small.duplicate_effects < plain.duplicate_effects);
+    assert!(small.counts.duplicate_effects > 0 && small.counts.duplicate_effects < plain.counts.duplicate_effects);
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn backoff_schedules_follow_their_formula() {
     assert!(jittered.iter().zip([5, 10, 20, 30, 30]).all(|(w, cap)| *w <= cap), "{jittered:?}");
     let sim = run(&s, 8);
     assert_eq!(events_of(&sim, EventKind::GiveUp).len(), 1);
-    assert_eq!(sim.report().sent, 6);
+    assert_eq!(sim.report().counts.sent, 6);
 }
 
 #[test]
@@ -172,10 +172,10 @@ fn reordering_needs_jitter_and_competing_consumers() {
     s.producers[0].arrival = Arrival::Fixed { interval_ms: 1.0 };
     s.consumers[0].processing = Dist::constant(0.5);
     s.queues[0].prefetch = 1;
-    assert_eq!(run(&s, 9).report().ordering_violations, 0, "one consumer, constant latency: FIFO");
+    assert_eq!(run(&s, 9).report().counts.ordering_violations, 0, "one consumer, constant latency: FIFO");
     s.network.default.latency = Dist::Exponential { mean_ms: 5.0 };
     s.consumers[0].count = 3;
-    assert!(run(&s, 9).report().ordering_violations > 0);
+    assert!(run(&s, 9).report().counts.ordering_violations > 0);
 }
 
 #[test]
@@ -187,13 +187,13 @@ fn queue_overflow_rejects_or_evicts() {
     let sim = run(&s, 10);
     let r = sim.report();
     // The first message is delivered at once; 10 fit; 39 are refused.
-    assert_eq!(r.rejected, 39);
-    assert_eq!(r.effects_applied, 11);
+    assert_eq!(r.counts.rejected, 39);
+    assert_eq!(r.counts.effects_applied, 11);
     assert_eq!(r.status.rejected, 39);
     s.queues[0].overflow = Overflow::DropOldest;
     let r = run(&s, 10).report();
-    assert_eq!(r.rejected, 39);
-    assert_eq!(r.effects_applied, 11);
+    assert_eq!(r.counts.rejected, 39);
+    assert_eq!(r.counts.effects_applied, 11);
     assert_eq!(events_of(&run(&s, 10), EventKind::Evict).len(), 39);
 }
 
@@ -259,8 +259,13 @@ fn events_are_in_time_order_and_reports_add_up() {
         let sim = run(&p.scenario, 4);
         assert!(sim.trace().windows(2).all(|w| w[0].time <= w[1].time), "{}", p.id);
         let r = sim.report();
-        assert_eq!(r.status.total(), r.produced, "{}", p.id);
-        assert_eq!(r.effects_applied - r.duplicate_effects + r.never_applied, r.produced, "{}", p.id);
+        assert_eq!(r.status.total(), r.counts.produced, "{}", p.id);
+        assert_eq!(
+            r.counts.effects_applied - r.counts.duplicate_effects + r.never_applied,
+            r.counts.produced,
+            "{}",
+            p.id
+        );
         assert_eq!(sim.ledger().check_records(), Ok(()), "{}", p.id);
         assert_eq!(sim.check_conservation(), Ok(()), "{}", p.id);
     }

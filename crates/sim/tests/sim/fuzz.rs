@@ -122,6 +122,7 @@ fn queue() -> impl Strategy<Value = QueueSpec> {
             prefetch,
             ack_timeout_ms,
             max_deliveries,
+            durable: true,
         })
 }
 
@@ -157,6 +158,7 @@ fn consumer() -> impl Strategy<Value = ConsumerSpec> {
                         .collect(),
                 },
                 idempotency: Idempotency { enabled: dedup, capacity: cap, ttl_ms: ttl },
+                publish: None,
             }
         })
 }
@@ -236,7 +238,7 @@ fn check(s: &Scenario, seed: u64) -> Result<(), TestCaseError> {
     prop_assert!(r.stopped.is_some());
     prop_assert_eq!(sim.check_conservation(), Ok(()));
     prop_assert_eq!(sim.ledger().check_records(), Ok(()));
-    prop_assert_eq!(r.status.total(), r.produced);
+    prop_assert_eq!(r.status.total(), r.counts.produced);
     prop_assert!(sim.memory_bytes() <= 2 * budget + (1 << 20), "{} bytes held", sim.memory_bytes());
     prop_assert!(r.latency.max <= r.sim_time_ms + 1e-9, "max latency {} in a {} ms run", r.latency.max, r.sim_time_ms);
     Ok(())

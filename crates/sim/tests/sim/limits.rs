@@ -30,8 +30,8 @@ fn null_max_deliveries_means_never() {
     s.queues[0].max_deliveries = None;
     s.max_events = 600_000;
     let r = Simulation::new(&s, 1).unwrap().without_trace().run();
-    assert_eq!(r.dead_lettered, 0);
-    assert!(r.redeliveries > 70_000, "{}", r.redeliveries);
+    assert_eq!(r.counts.dead_lettered, 0);
+    assert!(r.counts.redeliveries > 70_000, "{}", r.counts.redeliveries);
     assert_eq!(r.stopped, Some(StopReason::EventLimit));
 }
 
@@ -90,7 +90,7 @@ fn a_long_crash_schedule_is_expanded_one_entry_at_a_time() {
         (0..1_000).map(|i| ScheduledCrash { instance: None, at_ms: 5.0 * f64::from(i), down_ms: 1.0 }).collect();
     let mut sim = Simulation::new(&s, 1).unwrap().without_trace();
     let r = sim.run();
-    assert_eq!(r.crashes, 64 * 1_000, "every planned crash of every instance");
+    assert_eq!(r.counts.crashes, 64 * 1_000, "every planned crash of every instance");
     assert!(sim.max_pending_events() < 1_000, "{} pending at most", sim.max_pending_events());
 }
 
@@ -112,6 +112,6 @@ fn many_outage_windows_cost_a_search_not_a_scan() {
     }
     let r = Simulation::new(&s, 1).unwrap().without_trace().run();
     // Half of every 10 ms is down: about half the sends are lost.
-    let lost = r.lost_in_transit as f64 / r.sent as f64;
+    let lost = r.counts.lost_in_transit as f64 / r.counts.sent as f64;
     assert!((0.3..0.7).contains(&lost), "{lost}");
 }

@@ -4,6 +4,7 @@ mod behaviour;
 mod determinism;
 mod fuzz;
 mod golden;
+mod graph;
 mod limits;
 mod properties;
 mod queueing;

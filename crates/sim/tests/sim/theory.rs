@@ -50,7 +50,12 @@ fn mm1k_blocking_probability() {
     let mut s = mmc(lambda, mu, 1, 200_000);
     s.queues[0].capacity = Some(k - 1);
     let r = run(&s, 13).report();
-    within("M/M/1/K blocking", r.rejected as f64 / r.produced as f64, mm1k_blocking(lambda / mu, k), 0.06);
+    within(
+        "M/M/1/K blocking",
+        r.counts.rejected as f64 / r.counts.produced as f64,
+        mm1k_blocking(lambda / mu, k),
+        0.06,
+    );
 }
 
 /// Confirmed sends over a link losing p = 0.3 of publishes, at most k = 3
@@ -74,11 +79,11 @@ fn loss_after_k_independent_attempts() {
     s.consumers[0].processing = Dist::constant(0.0);
     let r = run(&s, 14).report();
     within("lost after k attempts", r.never_applied as f64 / f64::from(n), p.powi(k as i32), 0.08);
-    assert_eq!(r.duplicate_effects, 0);
+    assert_eq!(r.counts.duplicate_effects, 0);
     // Each attempt is a Bernoulli(p) loss: lost_in_transit / sent ≈ p.
-    within("per-attempt loss", r.lost_in_transit as f64 / r.sent as f64, p, 0.02);
+    within("per-attempt loss", r.counts.lost_in_transit as f64 / r.counts.sent as f64, p, 0.02);
     // Expected attempts per message: (1 − p^k)/(1 − p).
-    within("attempts per message", r.sent as f64 / f64::from(n), (1.0 - p.powi(k as i32)) / (1.0 - p), 0.01);
+    within("attempts per message", r.counts.sent as f64 / f64::from(n), (1.0 - p.powi(k as i32)) / (1.0 - p), 0.01);
 }
 
 /// Duplication: a link duplicating with probability d makes d·n extra copies.
@@ -92,9 +97,9 @@ fn duplication_rate() {
     let sim = run(&s, 15);
     let r = sim.report();
     // Binomial σ = √(n·d(1−d)) ≈ 89 ≈ 0.9%; tolerance 4%.
-    within("duplicates in transit", r.duplicated_in_transit as f64, d * f64::from(n), 0.04);
-    assert_eq!(r.duplicate_effects, r.duplicated_in_transit, "without dedup every copy takes effect");
-    assert_eq!(events_of(&sim, EventKind::Duplicate).len() as u64, r.duplicated_in_transit);
+    within("duplicates in transit", r.counts.duplicated_in_transit as f64, d * f64::from(n), 0.04);
+    assert_eq!(r.counts.duplicate_effects, r.counts.duplicated_in_transit, "without dedup every copy takes effect");
+    assert_eq!(events_of(&sim, EventKind::Duplicate).len() as u64, r.counts.duplicated_in_transit);
 }
 
 #[test]

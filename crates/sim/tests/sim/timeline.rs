@@ -80,8 +80,8 @@ fn positions_sends_and_samples() {
     assert!(samples.len() <= MAX_SAMPLES && samples.len() > MAX_SAMPLES / 4);
     assert!(samples.windows(2).all(|w| w[0].time < w[1].time));
     let last = samples.last().unwrap();
-    assert_eq!(last.delivered, sim.report().delivered);
-    assert_eq!(last.duplicate_effects, sim.report().duplicate_effects);
+    assert_eq!(last.delivered, sim.report().counts.delivered);
+    assert_eq!(last.duplicate_effects, sim.report().counts.duplicate_effects);
 }
 
 #[test]
