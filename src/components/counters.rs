@@ -35,6 +35,12 @@ pub fn Counters(p: &CountersProps) -> Html {
                                         t(l, Key::LatencyShort), r.latency.p50, r.latency.p95, r.latency.p99,
                                         t(l, Key::ThroughputShort), r.throughput) }
                                 </p>
+                                if r.counts.derived > 0 {
+                                    <p class="figures" data-testid="end-to-end">
+                                        { format!("{}: p50 {} ms · p99 {} ms", t(l, Key::EndToEnd),
+                                            r.end_to_end_latency.p50, r.end_to_end_latency.p99) }
+                                    </p>
+                                }
                             </div>
                         }
                     }
@@ -50,6 +56,31 @@ pub fn Counters(p: &CountersProps) -> Html {
                         </div>
                     },
                 }
+            }
+            if !v.groups.is_empty() {
+                <table class="groups" data-testid="groups">
+                    <caption>{ t(l, Key::PerGroup) }</caption>
+                    <thead><tr>
+                        <th scope="col">{ t(l, Key::GroupName) }</th>
+                        <th scope="col">{ t(l, Key::EffectsShort) }</th>
+                        <th scope="col">{ t(l, Key::DuplicatesShort) }</th>
+                        <th scope="col">{ t(l, Key::NeverShort) }</th>
+                        <th scope="col">{ "p50 / p99 ms" }</th>
+                        <th scope="col">{ t(l, Key::BusyShort) }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for v.groups.iter().map(|g| html! {
+                            <tr class={classes!(g.bad.then_some("bad"))}>
+                                <th scope="row">{ &g.name }</th>
+                                <td>{ &g.effects }</td>
+                                <td>{ &g.duplicates }</td>
+                                <td>{ &g.never }</td>
+                                <td>{ &g.latency }</td>
+                                <td>{ &g.busy }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
             }
             <h2 class="counters-title">{ t(l, Key::SoFar) }</h2>
             <dl class="counters" data-testid="counters">

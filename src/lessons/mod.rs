@@ -38,6 +38,9 @@ lesson_sources![
     "08-ordering.json",
     "09-backpressure.json",
     "10-more-consumers.json",
+    "11-fan-out.json",
+    "12-duplicates-along-a-chain.json",
+    "13-broker-crash.json",
 ];
 
 /// A text in both languages.
@@ -314,6 +317,13 @@ pub fn get(id: &str) -> Option<&'static Lesson> {
     all().iter().find(|l| l.id == id)
 }
 
+/// Whether an expectation's value names another field of the same report
+/// (a path with a `.` or an index) rather than being a value (`"correct"`).
+#[cfg(test)]
+pub fn is_field_ref(want: &str) -> bool {
+    want.contains(['.', '['])
+}
+
 /// Checks a report against expectations; returns the failures.
 #[cfg(test)]
 pub fn check(
@@ -326,10 +336,11 @@ pub fn check(
     let mut failures = Vec::new();
     for (field, op, want) in expectations {
         let got = path::get(&r, field).cloned().unwrap_or(Value::Null);
-        let want = if want == "before" {
-            b.as_ref().and_then(|b| path::get(b, field)).cloned().unwrap_or(Value::Null)
-        } else {
-            want.clone()
+        let want = match want.as_str() {
+            Some("before") => b.as_ref().and_then(|b| path::get(b, field)).cloned().unwrap_or(Value::Null),
+            // Another figure of the same run (`"groups[0].latency.p99"`).
+            Some(other) if is_field_ref(other) => path::get(&r, other).cloned().unwrap_or(Value::Null),
+            _ => want.clone(),
         };
         let ok = match (op.as_str(), got.as_f64(), want.as_f64()) {
             ("=", _, _) => got == want || (got.as_f64().is_some() && got.as_f64() == want.as_f64()),

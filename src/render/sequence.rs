@@ -61,7 +61,48 @@ pub struct Arrow {
     pub arrived: bool,
 }
 
+/// Most lanes drawn one per node; beyond this, the instances of a group
+/// share one lane ("inventory ×4"), so a big graph stays readable.
+pub const MAX_LANES: usize = 12;
+
+/// The lanes: which lane each node is drawn on, and each lane's name. Lanes
+/// follow the flow (by layer, left to right); past [`MAX_LANES`] nodes, a
+/// group's instances share a lane.
+pub fn lanes(topology: &msgsim_sim::Topology) -> (Vec<usize>, Vec<String>) {
+    let n = topology.nodes.len();
+    let collapse = n > MAX_LANES;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (topology.layer(i as NodeId), i));
+    let mut lane_of = vec![0; n];
+    let mut names: Vec<String> = Vec::new();
+    let mut keys: Vec<(u8, usize)> = Vec::new();
+    for i in order {
+        let node = &topology.nodes[i];
+        let key = (node.kind as u8, node.group);
+        match keys.iter().position(|k| *k == key).filter(|_| collapse) {
+            Some(lane) => lane_of[i] = lane,
+            None => {
+                lane_of[i] = names.len();
+                keys.push(key);
+                names.push(node.name.clone());
+            }
+        }
+    }
+    if collapse {
+        for (lane, name) in names.iter_mut().enumerate() {
+            let count = lane_of.iter().filter(|&&l| l == lane).count();
+            if count > 1 {
+                let base = name.strip_suffix("-1").unwrap_or(name).to_string();
+                *name = format!("{base} ×{count}");
+            }
+        }
+    }
+    (lane_of, names)
+}
+
 struct Geometry {
+    /// Each node's lane.
+    lane_of: Vec<usize>,
     /// Width of the time axis: its widest label fits.
     left: f64,
     /// Height of the lane names' band.
@@ -74,13 +115,15 @@ struct Geometry {
 
 impl Geometry {
     fn new(s: &SequenceScene<'_>, size: (f64, f64)) -> Self {
-        let lanes = s.topology.nodes.len().max(1) as f64;
+        let (lane_of, names) = lanes(s.topology);
+        let lanes = names.len().max(1) as f64;
         let (t0, span) = (s.time.saturating_sub(s.span), s.span.max(1));
         let scale = s.look.text_scale;
         let widest = (0..=4).map(|k| text_width(&format_ms(t0 + span * k / 4), AXIS_TEXT * scale)).fold(0.0, f64::max);
         let left = widest + 10.0;
         let top = TOP - 11.0 + 11.0 * scale;
         Geometry {
+            lane_of,
             left,
             top,
             lane_w: (size.0 - left).max(10.0) / lanes,
@@ -90,7 +133,8 @@ impl Geometry {
         }
     }
     fn x(&self, node: NodeId) -> f64 {
-        self.left + (f64::from(node) + 0.5) * self.lane_w
+        let lane = self.lane_of.get(usize::from(node)).copied().unwrap_or(0);
+        self.left + (lane as f64 + 0.5) * self.lane_w
     }
     fn y(&self, t: Time) -> f64 {
         self.top + (t.saturating_sub(self.t0) as f64 / self.span as f64).clamp(0.0, 1.0) * self.height
@@ -165,10 +209,10 @@ pub fn draw(s: &SequenceScene<'_>, p: &mut dyn Painter) {
     }
     // Lanes.
     let label = Text { size: AXIS_TEXT, color: pal.ink, align: Align::Center, bold: true };
-    for (i, n) in s.topology.nodes.iter().enumerate() {
-        let x = g.x(i as NodeId);
+    for (lane, name) in lanes(s.topology).1.iter().enumerate() {
+        let x = g.left + (lane as f64 + 0.5) * g.lane_w;
         p.line((x, g.top), (x, g.top + g.height), pal.link, 1.0, false);
-        p.text((x, g.top / 2.0 - 3.0), &fit(&n.name, g.lane_w - 4.0, AXIS_TEXT * scale), label);
+        p.text((x, g.top / 2.0 - 3.0), &fit(name, g.lane_w - 4.0, AXIS_TEXT * scale), label);
     }
     let trace = &s.trace[..s.cursor.min(s.trace.len())];
     let start = s.timeline.position_at(trace, g.t0.saturating_sub(1)).min(trace.len());
@@ -352,5 +396,24 @@ mod tests {
         let mut rec = Recorder { size, ..Default::default() };
         draw(&scene, &mut rec);
         assert!(rec.texts.iter().any(|t| t == "orders"));
+    }
+
+    #[test]
+    fn lanes_follow_the_flow_and_a_big_graph_collapses_its_groups() {
+        let s = msgsim_sim::presets::get("fan-out").unwrap().scenario.clone();
+        let t = msgsim_sim::Topology::new(&s);
+        let (lane_of, names) = lanes(&t);
+        assert_eq!(names.len(), t.nodes.len(), "8 nodes: a lane each");
+        assert_eq!(names[0], "orders");
+        assert_eq!(names[1], "order-events");
+        // 20 instances of a group: one lane for them.
+        let mut big = s.clone();
+        big.consumers[0].count = 20;
+        let t = msgsim_sim::Topology::new(&big);
+        let (lane_of_big, names) = lanes(&t);
+        assert!(names.len() <= MAX_LANES, "{names:?}");
+        assert!(names.iter().any(|n| n == "inventory ×20"), "{names:?}");
+        assert_eq!(lane_of_big.iter().filter(|&&l| l == lane_of_big[t.nodes.len() - 1]).count(), 1);
+        assert!(lane_of.len() < lane_of_big.len());
     }
 }

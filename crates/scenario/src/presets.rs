@@ -31,6 +31,10 @@ presets![
     "backpressure",
     "slow-consumer",
     "more-consumers",
+    "fan-out",
+    "sync-chain",
+    "pipeline-duplicates",
+    "broker-crash",
 ];
 
 /// A built-in scenario.

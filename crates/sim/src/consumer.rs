@@ -232,7 +232,7 @@ impl Consumer {
         if let Some(root) = applied.completed {
             ctx.chain_completed(root);
         }
-        out.publish_derived(ctx, p.msg, self.group);
+        out.publish_derived(ctx, p.msg, self.group, applied.cause == Cause::Duplicate);
     }
 
     /// Acks, nacks or replies, as the delivery mode requires.

@@ -274,8 +274,13 @@ fn root_of(parent: &[MsgId], mut msg: MsgId) -> MsgId {
 /// The stream `msg` belongs to: 0 for a producer's, `1 + g` for what
 /// consumer group `g` published.
 fn stream_of(g: &GraphBook, msg: MsgId) -> usize {
-    g.stream.get(msg as usize).map_or(0, |&s| usize::from(s))
+    g.stream.get(msg as usize).map_or(0, |&s| usize::from(s & !ECHO))
 }
+
+/// High bit of [`GraphBook::stream`]: the message is an echo — published on
+/// account of a duplicate effect. The business expects none of it: every
+/// effect of an echo is a duplicate, and it never counts as missing.
+const ECHO: u16 = 1 << 15;
 
 /// Counts an effect of `msg` (which has several subscriptions) in queue
 /// `queue`; whether it is that pair's first.
@@ -324,8 +329,22 @@ struct GraphBook {
     /// subscription) pairs still without an effect.
     pending: Vec<u32>,
     /// Each message's stream: 0 for a producer's, `1 + g` for what
-    /// consumer group `g` published (key order is checked per stream).
+    /// consumer group `g` published (key order is checked per stream); with
+    /// [`ECHO`] set for an echo.
     stream: Vec<u16>,
+}
+
+/// Where a derived message comes from: the message whose effect published
+/// it, the consumer group that applied that effect, and whether the effect
+/// was a duplicate (the new message is then an echo).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The consumed message.
+    pub parent: MsgId,
+    /// The publishing group.
+    pub group: usize,
+    /// Published on account of a duplicate effect.
+    pub echo: bool,
 }
 
 /// What an effect was: first in key order, a repeat, or first but out of
@@ -451,13 +470,15 @@ impl Ledger {
         key: u32,
         poison: bool,
         now: Time,
-        parent: Option<(MsgId, usize)>,
+        origin: Option<Origin>,
         queues: &[u32],
     ) -> MsgId {
+        let parent = origin.map(|o| (o.parent, o.group));
+        let echo = origin.is_some_and(|o| o.echo);
         let stream = parent.map_or(0, |(_, g)| 1 + g);
         let msg = self.make(producer, key, poison, now, stream);
         let Some(g) = &mut self.graph else { return msg };
-        g.stream.push(stream as u16);
+        g.stream.push(stream as u16 | if echo { ECHO } else { 0 });
         let sub = match queues {
             [] => {
                 self.unroutable += 1;
@@ -484,7 +505,8 @@ impl Ledger {
             }
             Some((p, _)) => {
                 // Its pairs were counted into the chain when its parent's
-                // effect was applied (see `apply_effect`'s `children`).
+                // effect was applied (see `apply_effect`'s `children`); an
+                // echo's never were.
                 g.parent.push(p);
                 g.pending.push(0);
                 self.derived += 1;
@@ -509,6 +531,9 @@ impl Ledger {
     pub fn pairs(&self, msg: MsgId) -> (u32, u32) {
         let r = &self.msgs[msg as usize];
         let Some(g) = &self.graph else { return (1, u32::from(r.effects > 0)) };
+        if g.stream[msg as usize] & ECHO != 0 {
+            return (0, 0);
+        }
         match g.sub[msg as usize] {
             SUB_NONE => (1, 0),
             s if s & SUB_MANY != 0 => {
@@ -680,15 +705,9 @@ impl Ledger {
             }
             _ => r.effects == 1,
         };
-        if !first {
-            if children > 0
-                && let Some(g) = &mut self.graph
-            {
-                let root = root_of(&g.parent, msg) as usize;
-                if g.pending[root] & CHAIN_DONE == 0 {
-                    g.pending[root] += children;
-                }
-            }
+        let echo = self.graph.as_ref().is_some_and(|g| g.stream[msg as usize] & ECHO != 0);
+        if !first || echo {
+            // What it publishes now is an echo: its chain expects nothing more.
             return Applied { cause: Cause::Duplicate, completed: None };
         }
         let stream = self.graph.as_ref().map_or(0, |g| stream_of(g, msg));
@@ -726,7 +745,11 @@ impl Ledger {
     /// routed to.
     pub fn status(&self, msg: MsgId) -> MsgStatus {
         let (pairs, done) = self.pairs(msg);
-        self.msgs[msg as usize].status_when(done == pairs && done > 0)
+        let r = &self.msgs[msg as usize];
+        if pairs == 0 {
+            return r.status_when(r.effects > 0); // an echo: done once applied
+        }
+        r.status_when(done == pairs && done > 0)
     }
 
     /// (Message, queue) pairs expected in all, and pairs never applied.
@@ -760,6 +783,7 @@ impl Ledger {
                         count(q);
                     }
                 }
+                Some(g) if g.stream[m] & ECHO != 0 => {}
                 Some(g) => match g.sub[m] {
                     SUB_NONE => {}
                     s if s & SUB_MANY != 0 => {
@@ -889,7 +913,7 @@ mod tests {
         assert_eq!(l.pairs(root), (2, 0));
         // Group 0 publishes on its account: one more pair to wait for.
         assert_eq!(l.apply_effect(root, 0, 1), Applied { cause: Cause::First, completed: None });
-        let child = l.create_in_graph(5, 1, false, 10, Some((root, 0)), &[2]);
+        let child = l.create_in_graph(5, 1, false, 10, Some(Origin { parent: root, group: 0, echo: false }), &[2]);
         assert_eq!((l.parent(child), l.root(child)), (Some(root), root));
         assert_eq!(l.apply_effect(root, 1, 0), Applied { cause: Cause::First, completed: None }, "not a duplicate");
         assert_eq!(l.apply_effect(root, 1, 0).cause, Cause::Duplicate, "twice in the same queue is");

@@ -264,7 +264,10 @@ impl Metrics {
             EventKind::Produce => {
                 // A graph's records say how many queues the message is
                 // expected in (`delivery`) and its parent (`tx`).
-                c.expected += u64::from(e.delivery.max(1));
+                // An echo (published for a duplicate effect) is expected nowhere.
+                if e.cause != Cause::Duplicate {
+                    c.expected += u64::from(e.delivery.max(1));
+                }
                 if e.tx == 0 {
                     c.produced += 1;
                     self.waiting[node] += 1;

@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 
 use crate::context::Ctx;
 use crate::event::{Event, Packet};
-use crate::ledger::Place;
+use crate::ledger::{Origin, Place};
 use crate::scenario::{Arrival, Backoff, BackoffKind, KeyChoice, ProducerSpec, PublishSpec, SendMode};
 use crate::time::{self, Time};
 use crate::timers::Timers;
@@ -234,16 +234,19 @@ impl Producer {
     /// parent's id + 1, 0 for none).
     #[cold]
     #[inline(never)]
-    fn create_routed(&mut self, ctx: &mut Ctx, key: u32, poison: bool, parent: Option<(MsgId, usize)>) -> MsgId {
+    fn create_routed(&mut self, ctx: &mut Ctx, key: u32, poison: bool, origin: Option<Origin>) -> MsgId {
         let mut route = std::mem::take(&mut ctx.route);
         ctx.topology.route_into(self.queue, key, &mut route);
         let queues: Vec<u32> = route.iter().map(|&q| ctx.topology.nodes[usize::from(q)].index as u32).collect();
-        let msg = ctx.ledger.create_in_graph(self.node, key, poison, ctx.now, parent, &queues);
+        let msg = ctx.ledger.create_in_graph(self.node, key, poison, ctx.now, origin, &queues);
         ctx.route = route;
         let mut e = ctx.record(EventKind::Produce, self.node, msg);
         e.peer = self.queue;
         e.delivery = queues.len().max(1) as u16;
-        e.tx = parent.map_or(0, |(p, _)| p + 1);
+        e.tx = origin.map_or(0, |o| o.parent + 1);
+        if origin.is_some_and(|o| o.echo) {
+            e.cause = crate::trace::Cause::Duplicate; // expected nowhere
+        }
         ctx.emit(e);
         msg
     }
@@ -263,15 +266,15 @@ impl Producer {
     }
 
     /// A service applied the effect of `parent`: publish a message of its
-    /// own (same key) downstream.
+    /// own (same key) downstream — an echo if that effect was a duplicate.
     #[cold]
     #[inline(never)]
-    pub fn publish_derived(&mut self, ctx: &mut Ctx, parent: MsgId, group: usize) {
+    pub fn publish_derived(&mut self, ctx: &mut Ctx, parent: MsgId, group: usize, echo: bool) {
         if !self.up {
             return;
         }
         let key = ctx.ledger.get(parent).key();
-        let msg = self.create_routed(ctx, key, false, Some((parent, group)));
+        let msg = self.create_routed(ctx, key, false, Some(Origin { parent, group, echo }));
         if self.backlog.is_empty() && self.has_room() {
             self.launch(ctx, msg);
         } else {

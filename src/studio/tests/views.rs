@@ -215,3 +215,43 @@ fn a_slide_shows_the_title_the_moment_and_the_verdict_once_revealed() {
     let Some(Effect::DownloadPng { name, size, .. }) = s.export(Export::Png(Diagram::Slide)) else { panic!() };
     assert!(name.ends_with("-slide.png") && size == (1920.0, 1080.0));
 }
+
+#[test]
+fn a_fan_out_shows_its_exchange_each_group_and_layers_left_to_right() {
+    let s = studio_with("fan-out");
+    let v = s.counters_view();
+    let names: Vec<&str> = v.groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["inventory (inventory-queue)", "billing (billing-queue)", "email (email-queue)"]);
+    assert!(v.groups.iter().all(|g| g.effects == "300" && !g.bad), "{:?}", v.groups);
+    assert!(v.sentence.contains("900") && v.sentence.contains("3 groups"), "{}", v.sentence);
+    // Producer, exchange, queues, consumers: one column each, left to right.
+    let topo = s.session.run.sim().topology().clone();
+    let layout = s.layout(SIZE);
+    let x = |name: &str| layout.center(topo.nodes.iter().position(|n| n.name == name).unwrap() as u16).0;
+    assert!(x("orders") < x("order-events") && x("order-events") < x("email-queue") && x("email-queue") < x("email"));
+    assert_eq!(x("inventory-queue"), x("email-queue"));
+    // Every node drawn, the exchange with its kind; bindings drawn dashed.
+    let r = draw(&s, Diagram::Topology, SIZE);
+    for n in &topo.nodes {
+        assert!(r.texts.iter().any(|t| t == &n.name), "{} not drawn", n.name);
+    }
+    assert!(r.texts.iter().any(|t| t == "fanout"));
+    // Clicking the exchange opens its section.
+    let mut s = s;
+    let at = layout.center(topo.nodes.iter().position(|n| n.name == "order-events").unwrap() as u16);
+    click(&mut s, at);
+    assert_eq!(s.editor.focus, Some(Target::Exchange(0)));
+}
+
+#[test]
+fn a_crashed_broker_is_drawn_down_and_a_pipeline_reports_end_to_end() {
+    let mut s = studio_with("broker-crash");
+    let crash = s.session.run.trace().iter().find(|e| e.kind == EventKind::Crash).copied().expect("the crash");
+    s.update(PlaybackEvent::Seek(crash.time + 1_000).into());
+    let r = draw(&s, Diagram::Topology, SIZE);
+    assert!(r.texts.iter().any(|t| t == "DOWN"), "the broker reads DOWN");
+    let p = studio_with("pipeline-duplicates");
+    let report = p.session.run.final_report().unwrap();
+    assert!(report.counts.derived > 0 && report.end_to_end_latency.p50 > report.latency.p50);
+    assert_eq!(p.counters_view().groups.len(), 3);
+}

@@ -134,8 +134,45 @@ pub fn describe(forms: &[Section], lang: Lang, path: &str, was: &Value, now: &Va
             was: value_text(lang, f, was),
             now: value_text(lang, f, now),
         },
-        None => ChangeRow { what: path.to_string(), was: raw(was), now: raw(now) },
+        None => match list_heading(path) {
+            // A list that grew or shrank: its items by name.
+            Some(heading) => {
+                ChangeRow { what: t(lang, heading).to_string(), was: item_names(lang, was), now: item_names(lang, now) }
+            }
+            None => ChangeRow { what: path.to_string(), was: raw(was), now: raw(now) },
+        },
     }
+}
+
+/// The editor's heading of a list of groups, nodes or links.
+fn list_heading(path: &str) -> Option<Key> {
+    Some(match path {
+        "producers" => Key::Producers,
+        "queues" => Key::Queues,
+        "consumers" => Key::Consumers,
+        "exchanges" => Key::Exchanges,
+        "crashes" => Key::NodeOutages,
+        "network.links" => Key::SectionNetwork,
+        _ => return None,
+    })
+}
+
+/// The items of a list by name (`name`, a crash's `node`, a link's ends).
+fn item_names(lang: Lang, v: &Value) -> String {
+    let names: Vec<String> = v
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| match (i.get("name"), i.get("node"), i.get("from"), i.get("to")) {
+                    (Some(Value::String(n)), _, _, _) | (_, Some(Value::String(n)), _, _) => n.clone(),
+                    (_, _, Some(Value::String(a)), Some(Value::String(b))) => format!("{a} → {b}"),
+                    _ => "?".into(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if names.is_empty() { t(lang, Key::NotSet).to_string() } else { names.join(", ") }
 }
 
 /// A value as the field shows it: a choice's label, a number with its unit.

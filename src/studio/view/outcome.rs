@@ -42,8 +42,48 @@ pub struct CountersView {
     /// The topology picture in words, at the moment shown (the canvas's text
     /// alternative).
     pub summary: String,
+    /// Per subscriber group, when there are several (a graph).
+    pub groups: Vec<GroupRow>,
     /// UI language.
     pub lang: Lang,
+}
+
+/// One subscriber group's figures in the outcome, formatted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupRow {
+    /// "inventory (inventory-queue)".
+    pub name: String,
+    /// Effects applied.
+    pub effects: String,
+    /// Duplicate effects (bad news when non-zero).
+    pub duplicates: String,
+    /// Expected effects that never happened (bad news when non-zero).
+    pub never: String,
+    /// Latency p50 / p99, ms.
+    pub latency: String,
+    /// Utilisation, %.
+    pub busy: String,
+    /// Something went wrong in this group.
+    pub bad: bool,
+}
+
+/// The rows of the per-group table: only for several groups.
+pub fn group_rows(r: &Report) -> Vec<GroupRow> {
+    if r.groups.len() < 2 {
+        return Vec::new();
+    }
+    r.groups
+        .iter()
+        .map(|g| GroupRow {
+            name: format!("{} ({})", g.name, g.queue),
+            effects: g.effects.to_string(),
+            duplicates: g.duplicate_effects.to_string(),
+            never: g.never_applied.to_string(),
+            latency: format!("{} / {}", g.latency.p50, g.latency.p99),
+            busy: format!("{:.0}%", g.utilization * 100.0),
+            bad: g.duplicate_effects > 0 || g.never_applied > 0,
+        })
+        .collect()
 }
 
 /// What the comparison panel shows (compare mode).
@@ -100,17 +140,25 @@ pub fn verdict_sentence(lang: Lang, r: &Report) -> String {
         }
         parts.join(", ")
     };
-    match r.verdict {
-        Verdict::Correct => tf(lang, Key::SentenceCorrect, &[&r.counts.produced]),
-        Verdict::Duplicates => tf(lang, Key::SentenceDuplicates, &[&r.counts.duplicate_effects, &r.counts.produced]),
-        Verdict::Losses => tf(lang, Key::SentenceLosses, &[&r.never_applied, &r.counts.produced, &lost_parts()]),
-        Verdict::DuplicatesAndLosses => tf(
-            lang,
-            Key::SentenceBoth,
-            &[&r.counts.duplicate_effects, &r.never_applied, &r.counts.produced, &lost_parts()],
-        ),
+    // Expected effects: one per message in a plain pipeline, one per
+    // (message, subscribing group) in a graph.
+    let expected = r.counts.expected;
+    let sentence = match r.verdict {
+        Verdict::Correct => tf(lang, Key::SentenceCorrect, &[&expected]),
+        Verdict::Duplicates => tf(lang, Key::SentenceDuplicates, &[&r.counts.duplicate_effects, &expected]),
+        Verdict::Losses => tf(lang, Key::SentenceLosses, &[&r.never_applied, &expected, &lost_parts()]),
+        Verdict::DuplicatesAndLosses => {
+            tf(lang, Key::SentenceBoth, &[&r.counts.duplicate_effects, &r.never_applied, &expected, &lost_parts()])
+        }
         Verdict::Incomplete => tf(lang, Key::SentenceIncomplete, &[&r.status.unsettled(), &r.sim_time_ms]),
-        Verdict::NoMessages => t(lang, Key::SentenceNoMessages).to_string(),
+        Verdict::NoMessages => return t(lang, Key::SentenceNoMessages).to_string(),
+    };
+    if r.groups.len() > 1 || r.counts.derived > 0 {
+        let groups =
+            tf(lang, Key::SentenceGroups, &[&r.counts.produced, &r.counts.derived, &expected, &r.groups.len()]);
+        format!("{sentence} {groups}")
+    } else {
+        sentence
     }
 }
 
@@ -151,7 +199,7 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
     }
     rows.push(row(Key::EffectsApplied, n(c.effects_applied), "c-effects", false));
     rows.push(row(Key::DuplicateEffects, n(c.duplicate_effects), "c-duplicate-effects", c.duplicate_effects > 0));
-    rows.push(row(Key::NotYetApplied, n(c.produced.saturating_sub(c.unique_effects)), "c-not-applied", false));
+    rows.push(row(Key::NotYetApplied, n(c.expected.saturating_sub(c.unique_effects)), "c-not-applied", false));
     if dead {
         rows.push(row(Key::DeadLettered, n(c.dead_lettered), "c-dead", c.dead_lettered > 0));
     }
@@ -187,6 +235,7 @@ impl Studio {
             &[&now, &m.messages_in_flight, &m.total_depth, &m.total_busy, &m.slots, &down],
         );
         CountersView {
+            groups: report.as_deref().map(group_rows).unwrap_or_default(),
             summary,
             counts: m.counts,
             rows,

@@ -68,13 +68,11 @@ pub struct Scenario {
     pub queues: Vec<QueueSpec>,
     /// Exchanges that route each message they receive to their bound queues
     /// (publish/subscribe). Default: none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exchanges: Vec<ExchangeSpec>,
     /// Consumer groups. Default: none (at least one is required).
     pub consumers: Vec<ConsumerSpec>,
     /// Planned outages of any node — a producer, an exchange, a queue's
     /// broker, a consumer group. Default: none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub crashes: Vec<NodeCrash>,
 }
 
