@@ -53,4 +53,31 @@ fn main() {
         })
         .collect();
     spread("M/M/1/K blocking", queueing::mm1k_blocking(0.9, 5), &blocking);
+
+    // Two stations in tandem: λ = 500/s, μ = 1000/s then 800/s.
+    let (mut w1, mut w2, mut e2e) = (Vec::new(), Vec::new(), Vec::new());
+    for seed in seeds.clone() {
+        let r = Simulation::new(&queueing::tandem(500.0, 1_000.0, 800.0, 100_000), seed).unwrap().without_trace().run();
+        w1.push(r.groups[0].latency.mean);
+        w2.push(r.groups[1].latency.mean);
+        e2e.push(r.end_to_end_latency.mean);
+    }
+    spread("tandem W1 (ms)", 2.0, &w1);
+    spread("tandem W2 (ms)", 1_000.0 / 300.0, &w2);
+    spread("tandem end to end", 2.0 + 1_000.0 / 300.0, &e2e);
+
+    // Fan-out to two stations: λ = 500/s, μ = 1000/s and 700/s.
+    let (mut fa, mut fb, mut ub) = (Vec::new(), Vec::new(), Vec::new());
+    for seed in seeds.clone() {
+        let r = Simulation::new(&queueing::fan_out(500.0, &[1_000.0, 700.0], 100_000), seed)
+            .unwrap()
+            .without_trace()
+            .run();
+        fa.push(r.groups[0].latency.mean);
+        fb.push(r.groups[1].latency.mean);
+        ub.push(r.groups[1].utilization);
+    }
+    spread("fan-out W fast (ms)", 2.0, &fa);
+    spread("fan-out W slow (ms)", 5.0, &fb);
+    spread("fan-out slow util", 500.0 / 700.0, &ub);
 }

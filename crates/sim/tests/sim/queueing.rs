@@ -20,6 +20,51 @@ pub fn mmc(lambda: f64, mu: f64, servers: u32, messages: u32) -> Scenario {
     s
 }
 
+/// A station of a network: a queue (prefetch 1, no ack timeout) read by
+/// one exponential server of rate `mu`.
+fn station(s: &mut Scenario, name: &str, mu: f64) {
+    s.queues.push(QueueSpec { name: format!("{name}-q"), prefetch: 1, ack_timeout_ms: None, ..Default::default() });
+    s.consumers.push(ConsumerSpec {
+        name: name.into(),
+        from: format!("{name}-q"),
+        processing: Dist::Exponential { mean_ms: 1_000.0 / mu },
+        ..Default::default()
+    });
+}
+
+/// Two M/M/1 stations in tandem (a Jackson network): Poisson arrivals at
+/// `lambda` into a station of rate `mu1`, whose service publishes each
+/// message on (fire and forget, no network delay) to a station of rate `mu2`.
+pub fn tandem(lambda: f64, mu1: f64, mu2: f64, messages: u32) -> Scenario {
+    let mut s = mmc(lambda, mu1, 1, messages);
+    s.queues.clear();
+    s.consumers.clear();
+    s.producers[0].to = "a-q".into();
+    station(&mut s, "a", mu1);
+    station(&mut s, "b", mu2);
+    s.consumers[0].publish = Some(PublishSpec { to: "b-q".into(), ..Default::default() });
+    s
+}
+
+/// Poisson arrivals at `lambda` published to a fanout exchange bound to one
+/// M/M/1 station per rate in `mus`.
+pub fn fan_out(lambda: f64, mus: &[f64], messages: u32) -> Scenario {
+    let mut s = mmc(lambda, mus[0], 1, messages);
+    s.queues.clear();
+    s.consumers.clear();
+    s.producers[0].to = "x".into();
+    let names: Vec<String> = (0..mus.len()).map(|i| format!("s{i}")).collect();
+    for (name, &mu) in names.iter().zip(mus) {
+        station(&mut s, name, mu);
+    }
+    s.exchanges.push(ExchangeSpec {
+        name: "x".into(),
+        bindings: names.iter().map(|n| Binding { queue: format!("{n}-q"), keys: None }).collect(),
+        ..Default::default()
+    });
+    s
+}
+
 /// Erlang C: probability that an arrival must wait in M/M/c.
 pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> f64 {
     let a = lambda / mu;
