@@ -23,7 +23,7 @@ def agree(native, simpy):
     within 5 standard errors."""
     r = native["report"]
     problems = []
-    for field in ["produced", "effects_applied", "duplicate_effects", "never_applied"]:
+    for field in ["produced", "expected", "effects_applied", "duplicate_effects", "never_applied"]:
         if r[field] != simpy[field]:
             problems.append(f"{field}: msgsim {r[field]}, SimPy {simpy[field]} (must be equal)")
     for field in ["sent", "lost_in_transit", "duplicated_in_transit", "delivered", "dedup_hits", "retries", "redeliveries"]:
@@ -46,6 +46,9 @@ def main():
     machine = sys.argv[2] if len(sys.argv) > 2 else "unknown machine"
     native, simpy, browser = load(d, "native.json"), load(d, "simpy.json"), load(d, "browser.json")
     lossy = load(d, "lossy.json")
+    fan, simpy_fan = load(d, "fanout.json"), load(d, "simpy-fanout.json")
+    f_eps = fan["events_per_second"]
+    fan_ratio = fan["messages_per_second"] / simpy_fan["messages_per_second"]
     l_eps = lossy["events_per_second"]
     size_total = next(line for line in (d / "size.txt").read_text().splitlines() if line.startswith("total"))
     gzip_bytes = int(size_total.split()[-3])
@@ -63,6 +66,8 @@ def main():
     rows = [
         ("native engine, standard scenario", f"{n_eps / 1e6:.2f} M events/s; {native['messages_per_second'] / 1e6:.2f} M messages/s; {msgs:,} messages in {native['seconds']:.3f} s (first run {native.get('first_seconds', native['seconds']):.3f} s)", "≥ 10 M events/s", n_eps >= 10e6),
         ("native engine, lossy scenario (5M messages, 1% loss, 1 h ack timeout)", f"{l_eps / 1e6:.2f} M events/s; {lossy['messages']:,} messages in {lossy['seconds']:.3f} s; peak RSS {lossy['peak_rss_bytes'] / 1e6:.0f} MB", "≥ 10 M events/s", l_eps >= 10e6),
+        ("native engine, fan-out scenario (1 producer → fanout exchange → 4 queues and groups)", f"{f_eps / 1e6:.2f} M events/s; {fan['messages']:,} messages ({fan['report']['expected']:,} expected effects) in {fan['seconds']:.3f} s; peak RSS {fan['peak_rss_bytes'] / 1e6:.0f} MB", "", None),
+        ("SimPy model, fan-out scenario", f"{simpy_fan['messages_per_second']:,.0f} messages/s; {simpy_fan['seconds']:.2f} s; msgsim ÷ SimPy {fan_ratio:.1f}×", "", None),
         ("memory per pending event", f"{native['bytes_per_pending_event']} bytes (at most {native['max_pending_events']} pending)", "≤ 64 bytes", native["bytes_per_pending_event"] <= 64),
         ("peak memory (RSS)", f"{native['peak_rss_bytes'] / 1e6:.0f} MB", "", None),
         ("SimPy model, same scenario", f"{simpy_mps:,.0f} messages/s; {simpy['seconds']:.2f} s", "", None),
@@ -91,14 +96,15 @@ def main():
     for m, r, t, ok in rows:
         mark = "" if ok is None or not full else ("yes" if ok else "**no**")
         print(f"| {m} | {r} | {t} | {mark} |")
-    problems = agree(native, simpy)
+    problems = agree(native, simpy) + [f"fan-out: {p}" for p in agree(fan, simpy_fan)]
     print()
     if problems:
         print("msgsim and SimPy DISAGREE:\n  " + "\n  ".join(problems))
         sys.exit(1)
     print(f"msgsim and SimPy agree on every report count within sampling error "
           f"(sent {native['report']['sent']:,} vs {simpy['sent']:,}, lost {native['report']['lost_in_transit']:,} vs {simpy['lost_in_transit']:,}, "
-          f"retries {native['report']['retries']:,} vs {simpy['retries']:,}, mean latency {native['report']['latency']['mean']} vs {simpy['latency_mean_ms']:.3f} ms).")
+          f"retries {native['report']['retries']:,} vs {simpy['retries']:,}, mean latency {native['report']['latency']['mean']} vs {simpy['latency_mean_ms']:.3f} ms; "
+          f"fan-out: delivered {fan['report']['delivered']:,} vs {simpy_fan['delivered']:,}, effects {fan['report']['effects_applied']:,} vs {simpy_fan['effects_applied']:,}).")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
-"""The standard benchmark scenario (bench/standard.json) as a SimPy model.
+"""The benchmark scenarios (bench/standard.json, bench/fanout.json) as a SimPy model.
 
 Same model as msgsim's engine: Poisson producers that publish with confirms,
 time out after 20 ms and retry with exponential backoff and full jitter (base
 5 ms, cap 200 ms, at most 8 attempts); every link has exponential latency
 (mean 1 ms), 1% loss and 1% duplication, applied to publishes, confirms,
-deliveries and acks alike; one queue with prefetch 10 per consumer, a 100 ms
-ack timeout and redelivery to the head of the queue; four consumers with
-exponential processing (mean 1 ms) and an idempotency store.
+deliveries and acks alike; queues with a prefetch window per consumer, an
+ack timeout and redelivery to the head of the queue; consumer groups with
+exponential processing and an idempotency store each. Producers publish to
+a queue, or to a fanout exchange that puts a copy in every bound queue
+inside the broker (no network hop) and confirms once all have it.
 
 It uses SimPy as intended for speed: a process per arrival stream, and plain
 timeout events with callbacks for packets and timers (a process per packet
@@ -35,27 +37,23 @@ class Model:
         self.latency_mean = net["latency"]["mean_ms"]
         self.loss = net["loss"]
         self.dup = net["duplicate"]
-        queue = scenario["queues"][0]
-        self.prefetch = queue["prefetch"]
-        self.ack_timeout = queue["ack_timeout_ms"]
-        group = scenario["consumers"][0]
-        self.consumers = [Consumer(self, i) for i in range(group["count"])]
-        self.processing_mean = group["processing"]["mean_ms"]
-        self.ready = deque()
-        self.unacked = {}
+        groups = {c["from"]: c for c in scenario["consumers"]}
+        self.queues = {q["name"]: Queue(self, q, groups[q["name"]]) for q in scenario["queues"]}
+        self.exchanges = {x["name"]: [self.queues[b["queue"]] for b in x["bindings"]]
+                          for x in scenario.get("exchanges", [])}
         self.next_tag = 0
-        self.next_sub = 0
-        self.dedup = set()
         self.counts = dict(produced=0, sent=0, lost_in_transit=0, duplicated_in_transit=0,
                            delivered=0, dedup_hits=0, effects_applied=0, duplicate_effects=0,
                            retries=0, redeliveries=0)
         self.latency_sum = 0.0
         self.latency_sq_sum = 0.0
-        self.applied = 0
+        self.expected = 0
         self.producers = []
         for spec in scenario["producers"]:
             n = max(1, round(spec["messages"] * scale))
-            self.producers.append(Producer(self, spec, n))
+            targets = self.exchanges.get(spec["to"]) or [self.queues[spec["to"]]]
+            self.expected += n * len(targets)
+            self.producers.append(Producer(self, spec, n, targets))
 
     # The network: each copy has its own latency and may be lost on its own.
     def transmit(self, carries_message, on_arrival, *payload):
@@ -75,13 +73,31 @@ class Model:
         ev = self.env.timeout(delay)
         ev.callbacks.append(lambda _e: callback(*args))
 
-    # The queue.
+    # The broker: a publish goes into its queue, or into every queue bound
+    # to its exchange; then the confirm goes back.
     def on_publish(self, producer, msg):
-        self.ready.append([msg, 0])
+        for q in producer.targets:
+            q.ready.append([msg, 0])
         self.transmit(False, producer.on_confirm, msg)
-        self.dispatch()
+        for q in producer.targets:
+            q.dispatch()
+
+
+class Queue:
+    def __init__(self, model, spec, group):
+        self.m = model
+        self.prefetch = spec["prefetch"]
+        self.ack_timeout = spec["ack_timeout_ms"]
+        self.processing_mean = group["processing"]["mean_ms"]
+        self.consumers = [Consumer(model, self, i) for i in range(group["count"])]
+        self.ready = deque()
+        self.unacked = {}
+        self.next_sub = 0
+        self.dedup = set()
+        self.applied = 0
 
     def dispatch(self):
+        m = self.m
         n = len(self.consumers)
         while self.ready:
             for k in range(n):
@@ -94,13 +110,13 @@ class Model:
             entry = self.ready.popleft()
             entry[1] += 1
             if entry[1] > 1:
-                self.counts["redeliveries"] += 1
-            tag = self.next_tag
-            self.next_tag += 1
+                m.counts["redeliveries"] += 1
+            tag = m.next_tag
+            m.next_tag += 1
             self.unacked[tag] = (entry, i)
             self.consumers[i].unacked += 1
-            self.timer(self.ack_timeout, self.on_ack_timeout, tag)
-            self.transmit(True, self.consumers[i].on_deliver, entry[0], tag)
+            m.timer(self.ack_timeout, self.on_ack_timeout, tag)
+            m.transmit(True, self.consumers[i].on_deliver, entry[0], tag)
 
     def on_ack(self, tag):
         u = self.unacked.pop(tag, None)
@@ -127,8 +143,9 @@ class Message:
 
 
 class Producer:
-    def __init__(self, model, spec, messages):
+    def __init__(self, model, spec, messages, targets):
         self.m = model
+        self.targets = targets
         self.rate = spec["arrival"]["rate_per_s"] / 1000.0  # per ms
         send = spec["send"]
         self.timeout = send["timeout_ms"]
@@ -172,8 +189,9 @@ class Producer:
 
 
 class Consumer:
-    def __init__(self, model, index):
+    def __init__(self, model, queue, index):
         self.m = model
+        self.q = queue
         self.index = index
         self.unacked = 0
         self.busy = False
@@ -188,20 +206,20 @@ class Consumer:
 
     def start(self, msg, tag):
         self.busy = True
-        self.m.timer(self.m.rng.expovariate(1.0 / self.m.processing_mean), self.done, msg, tag)
+        self.m.timer(self.m.rng.expovariate(1.0 / self.q.processing_mean), self.done, msg, tag)
 
     def done(self, msg, tag):
-        m = self.m
-        if msg.id in m.dedup:
+        m, q = self.m, self.q
+        if msg.id in q.dedup:
             m.counts["dedup_hits"] += 1
         else:
-            m.dedup.add(msg.id)
+            q.dedup.add(msg.id)
             m.counts["effects_applied"] += 1
-            m.applied += 1
+            q.applied += 1
             latency = m.env.now - msg.born
             m.latency_sum += latency
             m.latency_sq_sum += latency * latency
-        m.transmit(False, m.on_ack, tag)
+        m.transmit(False, q.on_ack, tag)
         self.busy = False
         if self.buffer:
             self.start(*self.buffer.popleft())
@@ -224,8 +242,10 @@ def main():
         model.env.run()
         seconds = min(seconds, time.perf_counter() - start)
     c = model.counts
-    c["never_applied"] = c["produced"] - model.applied
-    n = max(1, model.applied)
+    applied = sum(q.applied for q in model.queues.values())
+    c["expected"] = model.expected
+    c["never_applied"] = model.expected - applied
+    n = max(1, applied)
     c["latency_mean_ms"] = model.latency_sum / n
     c["latency_sd_ms"] = max(0.0, model.latency_sq_sum / n - c["latency_mean_ms"] ** 2) ** 0.5
     c["seconds"] = seconds

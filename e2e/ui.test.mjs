@@ -206,3 +206,41 @@ test('a strict Content-Security-Policy: no inline script or style runs, and a vi
   await page.waitForTimeout(0);
   assert.ok(problems.some((p) => p.includes('CSP violation') || p.includes('Content Security Policy')), problems.join('\n'));
 });
+
+test('a message graph: fan-out per group, an exchange added in the editor, a broker crash drawn', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await page.getByTestId('preset').selectOption('fan-out');
+  assert.equal(await waitForVerdict(page), 'correct');
+  // One row per subscriber group, with the native engine's figures.
+  const want = nativeReport('fan-out');
+  const rows = page.locator('[data-testid=groups] tbody tr');
+  assert.equal(await rows.count(), 3);
+  for (const [i, g] of want.groups.entries()) {
+    const cells = await rows.nth(i).locator('th, td').allTextContents();
+    assert.equal(cells[0], `${g.name} (${g.queue})`);
+    assert.equal(cells[1], String(g.effects));
+    assert.equal(cells[4], `${g.latency.p50} / ${g.latency.p99}`);
+  }
+  assert.match(await page.getByTestId('verdict-sentence').textContent(), /900 effects expected across 3 groups/);
+  await screenshot(page, 'fan-out');
+
+  // The editor: a second exchange, bound to a queue; the run follows.
+  await page.getByRole('tab', { name: 'Scenario' }).click();
+  await page.getByRole('button', { name: 'Add an exchange' }).click();
+  await page.locator('#edit-exchange-1').waitFor();
+  const to = page.locator('[data-path="producers[0].to"]');
+  await to.selectOption('exchange');
+  await page.waitForSelector('[data-testid=verdict]:not([data-verdict=pending])');
+  // The new exchange binds only the first queue: one group now gets everything.
+  assert.equal(await page.locator('[data-testid=groups] tbody tr').nth(1).locator('td').first().textContent(), '0');
+  const binding = page.locator('[data-path="exchanges[1].bindings[0].queue"]');
+  assert.equal(await binding.inputValue(), 'inventory-queue');
+
+  // A broker crash: the queue's box reads DOWN while it is down.
+  await page.getByTestId('preset').selectOption('broker-crash');
+  assert.equal(await waitForVerdict(page), 'losses');
+  await seek(page, 1200);
+  await screenshot(page, 'broker-down');
+  assert.match(await page.getByTestId('topology').getAttribute('aria-label'), /1 nodes down/);
+  assert.deepEqual(problems, []);
+});

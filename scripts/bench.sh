@@ -33,9 +33,12 @@ logged bench-build cargo build --profile bench -p msgsim-cli --locked
 native="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/msgsim"
 "$native" bench --scale "$scale" --repeat 3 --json > "$out/native.json"
 "$native" bench bench/lossy.json --scale "$scale" --repeat 3 --json > "$out/lossy.json"
+"$native" bench bench/fanout.json --scale "$scale" --repeat 3 --json > "$out/fanout.json"
 
 say "SimPy model"
 "$MSGSIM_ROOT/.tools/venv/bin/python" bench/simpy_model.py bench/standard.json --scale "$scale" --repeat 3 > "$out/simpy.json"
+# The fan-out is four times the work for SimPy (about a minute a run): once.
+"$MSGSIM_ROOT/.tools/venv/bin/python" bench/simpy_model.py bench/fanout.json --scale "$scale" --repeat 1 > "$out/simpy-fanout.json"
 
 say "release build and browser (headless Chromium)"
 logged trunk-build trunk build --release

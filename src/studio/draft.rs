@@ -218,6 +218,7 @@ impl Draft {
             s.producers.iter().any(|p| p.name == n)
                 || s.queues.iter().any(|q| q.name == n)
                 || s.consumers.iter().any(|c| c.name == n)
+                || s.exchanges.iter().any(|x| x.name == n)
         };
         if !taken(base) {
             return base.to_string();

@@ -69,10 +69,8 @@ fn main() {
     // Fan-out to two stations: λ = 500/s, μ = 1000/s and 700/s.
     let (mut fa, mut fb, mut ub) = (Vec::new(), Vec::new(), Vec::new());
     for seed in seeds.clone() {
-        let r = Simulation::new(&queueing::fan_out(500.0, &[1_000.0, 700.0], 100_000), seed)
-            .unwrap()
-            .without_trace()
-            .run();
+        let r =
+            Simulation::new(&queueing::fan_out(500.0, &[1_000.0, 700.0], 100_000), seed).unwrap().without_trace().run();
         fa.push(r.groups[0].latency.mean);
         fb.push(r.groups[1].latency.mean);
         ub.push(r.groups[1].utilization);

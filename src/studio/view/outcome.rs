@@ -143,7 +143,10 @@ pub fn verdict_sentence(lang: Lang, r: &Report) -> String {
     // Expected effects: one per message in a plain pipeline, one per
     // (message, subscribing group) in a graph.
     let expected = r.counts.expected;
+    let graph = r.groups.len() > 1 || r.counts.derived > 0;
+    let groups = r.groups.len();
     let sentence = match r.verdict {
+        Verdict::Correct if graph => tf(lang, Key::SentenceCorrectGroups, &[&expected, &groups]),
         Verdict::Correct => tf(lang, Key::SentenceCorrect, &[&expected]),
         Verdict::Duplicates => tf(lang, Key::SentenceDuplicates, &[&r.counts.duplicate_effects, &expected]),
         Verdict::Losses => tf(lang, Key::SentenceLosses, &[&r.never_applied, &expected, &lost_parts()]),
@@ -153,13 +156,14 @@ pub fn verdict_sentence(lang: Lang, r: &Report) -> String {
         Verdict::Incomplete => tf(lang, Key::SentenceIncomplete, &[&r.status.unsettled(), &r.sim_time_ms]),
         Verdict::NoMessages => return t(lang, Key::SentenceNoMessages).to_string(),
     };
-    if r.groups.len() > 1 || r.counts.derived > 0 {
-        let groups =
-            tf(lang, Key::SentenceGroups, &[&r.counts.produced, &r.counts.derived, &expected, &r.groups.len()]);
-        format!("{sentence} {groups}")
-    } else {
-        sentence
+    let mut out = sentence;
+    if graph && r.verdict != Verdict::Correct {
+        out = format!("{out} {}", tf(lang, Key::SentenceGroups, &[&expected, &groups]));
     }
+    if r.counts.derived > 0 {
+        out = format!("{out} {}", tf(lang, Key::SentenceDerived, &[&r.counts.derived]));
+    }
+    out
 }
 
 /// The counters `s` can move, with their values in `m`.
