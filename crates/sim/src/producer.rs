@@ -22,25 +22,27 @@ use crate::trace::{EventKind, MsgId, NodeId, PacketKind};
 /// What the producers are doing with each message, by message id (one
 /// table for all of them: a message's entry belongs to the producer that
 /// made it): its attempts so far, and whether its producer waits for an
-/// answer, waits out a backoff, or is done with it.
+/// answer, waits out a backoff, or is done with it. One byte a message.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SendBook {
-    state: Vec<u32>,
+    state: Vec<u8>,
 }
 
-/// A message's entry: attempts in the low 16 bits, the phase above.
-const AWAITING: u32 = 1 << 16;
-const BACKING_OFF: u32 = 2 << 16;
-const PHASE: u32 = 3 << 16;
+/// A message's entry: 0 when its producer is done with it (or never waited);
+/// else its attempts so far (1 to [`MAX_ATTEMPTS`]), with [`BACKING_OFF`]
+/// set while it waits out a backoff, clear while it awaits an answer.
+const BACKING_OFF: u8 = 0x80;
+const ATTEMPTS: u8 = 0x7f;
+const _: () = assert!(crate::scenario::limits::MAX_ATTEMPTS <= ATTEMPTS as u32);
 
 impl SendBook {
-    /// Room for `messages` entries up front.
+    /// Room for `messages` entries up front (zeroed lazily by the system).
     pub fn with_capacity(messages: u64) -> Self {
-        SendBook { state: Vec::with_capacity(crate::ledger::per_message_capacity(messages)) }
+        SendBook { state: vec![0; crate::ledger::per_message_capacity(messages)] }
     }
 
     #[inline(always)]
-    fn set(&mut self, msg: MsgId, value: u32) {
+    fn set(&mut self, msg: MsgId, value: u8) {
         match self.state.get_mut(msg as usize) {
             Some(s) => *s = value,
             None => self.grow(msg, value),
@@ -50,7 +52,7 @@ impl SendBook {
     /// Makes room for `msg` (and the next messages at once: ids come in order).
     #[cold]
     #[inline(never)]
-    fn grow(&mut self, msg: MsgId, value: u32) {
+    fn grow(&mut self, msg: MsgId, value: u8) {
         let i = msg as usize;
         let len = (i + 1).max(self.state.len() * 2).max(1024);
         self.state.resize(len, 0);
@@ -58,18 +60,19 @@ impl SendBook {
     }
 
     #[inline(always)]
-    fn get(&self, msg: MsgId) -> u32 {
+    fn get(&self, msg: MsgId) -> u8 {
         self.state.get(msg as usize).copied().unwrap_or(0)
     }
 
     /// Whether `msg`'s producer waits for an answer to attempt `attempt`.
+    #[inline(always)]
     fn awaits(&self, msg: MsgId, attempt: u16) -> bool {
-        self.get(msg) == AWAITING | u32::from(attempt)
+        u16::from(self.get(msg)) == attempt
     }
 
     /// Bytes held.
     pub fn heap_bytes(&self) -> u64 {
-        crate::memory::vec_bytes::<u32>(self.state.capacity())
+        crate::memory::vec_bytes::<u8>(self.state.capacity())
     }
 }
 
@@ -294,7 +297,7 @@ impl Producer {
         let node = self.node;
         let mut held: Vec<MsgId> = self.backlog.drain(..).collect();
         for m in 0..ctx.sends.state.len() as MsgId {
-            if ctx.sends.get(m) & PHASE != 0 && ctx.ledger.get(m).producer == node && ctx.ledger.get(m).at_producer() {
+            if ctx.sends.get(m) != 0 && ctx.ledger.get(m).producer == node && ctx.ledger.get(m).at_producer() {
                 ctx.sends.set(m, 0);
                 held.push(m);
             }
@@ -362,7 +365,7 @@ impl Producer {
             (PacketKind::Publish, self.queue)
         };
         if self.mode != SendMode::FireAndForget {
-            ctx.sends.set(msg, AWAITING | u32::from(attempt));
+            ctx.sends.set(msg, attempt as u8);
             if let Some(at) = self.timeouts.add(ctx.now.saturating_add(self.timeout), (msg, attempt)) {
                 ctx.scheduler.push(at, Event::ProducerTimer(self.index));
             }
@@ -378,7 +381,7 @@ impl Producer {
     pub fn on_packet(&mut self, ctx: &mut Ctx, p: Packet) {
         let state = ctx.sends.get(p.msg);
         match p.kind {
-            PacketKind::Confirm | PacketKind::Reply if state & PHASE != 0 => {
+            PacketKind::Confirm | PacketKind::Reply if state != 0 => {
                 // Any attempt's confirm will do: the message got through.
                 let e = ctx.record(EventKind::Confirm, self.node, p.msg);
                 ctx.emit(e);
@@ -422,16 +425,16 @@ impl Producer {
     /// The backoff ended: send the next attempt (unless confirmed meanwhile).
     pub fn on_retry_due(&mut self, ctx: &mut Ctx, msg: MsgId) {
         let state = ctx.sends.get(msg);
-        if state & PHASE == BACKING_OFF {
-            let next = (state & 0xffff) as u16 + 1;
+        if state & BACKING_OFF != 0 {
+            let next = u16::from(state & ATTEMPTS) + 1;
             self.send_attempt(ctx, msg, next);
         }
     }
 
     fn attempt_failed(&mut self, ctx: &mut Ctx, msg: MsgId) {
-        let attempts = (ctx.sends.get(msg) & 0xffff) as u16;
+        let attempts = u16::from(ctx.sends.get(msg) & ATTEMPTS);
         if attempts < self.max_attempts {
-            ctx.sends.set(msg, BACKING_OFF | u32::from(attempts));
+            ctx.sends.set(msg, BACKING_OFF | attempts as u8);
             let delay = backoff_delay(&self.backoff, attempts, ctx);
             let mut e = ctx.record(EventKind::Backoff, self.node, msg);
             e.attempt = attempts;
