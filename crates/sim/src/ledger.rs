@@ -574,6 +574,7 @@ impl Ledger {
         let applied = self.applied_key_seq.iter().flatten().map(|t| vec_bytes::<u32>(t.capacity())).sum::<u64>();
         let graph = self.graph.as_ref().map_or(0, |g| {
             vec_bytes::<u32>(g.parent.capacity() + g.sub.capacity() + g.subs.capacity() + g.pending.capacity())
+                + vec_bytes::<u16>(g.stream.capacity())
         });
         vec_bytes::<MsgRecord>(self.msgs.capacity()) + tables(&self.next_key_seq) + applied + graph
     }

@@ -34,8 +34,16 @@ pub(crate) fn vec_bytes<T>(n: usize) -> u64 {
     (n as u64).saturating_mul(std::mem::size_of::<T>() as u64)
 }
 
-/// Bytes a message costs for the whole run: its ledger record and its latency.
-pub const PER_MESSAGE: u64 = 40 + 8;
+/// Bytes a message costs for the whole run: its ledger record, its latency
+/// and its producer's send state.
+pub const PER_MESSAGE: u64 = 40 + 8 + 1;
+
+/// What a message graph adds per message (parent, subscriptions, pending
+/// pairs, stream) and per (message, subscribing queue) pair (its effect
+/// count, and a latency with its group).
+pub const PER_GRAPH_MESSAGE: u64 = 4 + 4 + 4 + 2;
+/// See [`PER_GRAPH_MESSAGE`].
+pub const PER_SUBSCRIPTION: u64 = 8 + 8 + 2;
 
 /// Bytes a kept trace record costs, the UI's index over it included.
 pub const PER_TRACE_RECORD: u64 = std::mem::size_of::<TraceEvent>() as u64 + 16;
@@ -47,11 +55,19 @@ pub fn static_bytes(s: &Scenario, trace: u64) -> u64 {
     let keys = s.producers.iter().map(|p| u64::from(p.keys)).max().unwrap_or(1);
     let groups_with_dedup = s.consumers.iter().filter(|c| c.idempotency.enabled).count() as u64;
     let nodes = s.producers.iter().map(|p| u64::from(p.count)).sum::<u64>()
+        + s.exchanges.len() as u64
         + s.queues.len() as u64
         + s.consumers.iter().map(|c| u64::from(c.count)).sum::<u64>();
     let windows = s.network.default.outages.len() as u64
         + s.network.links.iter().map(|o| o.outages.as_ref().map_or(0, Vec::len) as u64).sum::<u64>();
+    // A producer's message fans out to at most every queue; what services
+    // publish grows with the run and is watched while it runs.
+    let graph = !s.exchanges.is_empty() || s.consumers.iter().any(|c| c.publish.is_some());
+    let fan_out = s.exchanges.iter().map(|x| x.bindings.len() as u64).max().unwrap_or(1).max(1);
+    let graph_bytes =
+        if graph { messages.saturating_mul(PER_GRAPH_MESSAGE + fan_out.saturating_mul(PER_SUBSCRIPTION)) } else { 0 };
     messages.saturating_mul(PER_MESSAGE)
+        + graph_bytes
         + keys * 8
         + groups_with_dedup * messages.div_ceil(8)
         + nodes * nodes * 2

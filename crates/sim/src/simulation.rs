@@ -268,7 +268,8 @@ impl Simulation {
         let c = &self.ctx;
         let trace = c.trace.as_ref().map_or(0, |t| vec_bytes::<TraceEvent>(t.capacity()));
         c.ledger.heap_bytes()
-            + vec_bytes::<Time>(c.latencies.samples.capacity())
+            + vec_bytes::<Time>(c.latencies.samples.capacity() + c.latencies.chains.capacity())
+            + vec_bytes::<u16>(c.latencies.groups.capacity())
             + c.scheduler.heap_bytes()
             + trace
             + self.producers.iter().map(Producer::heap_bytes).sum::<u64>()
