@@ -282,6 +282,21 @@ fn stream_of(g: &GraphBook, msg: MsgId) -> usize {
 /// effect of an echo is a duplicate, and it never counts as missing.
 const ECHO: u16 = 1 << 15;
 
+/// A first effect, checked against the latest applied of its key in its
+/// (queue, stream) table: `First`, or `OutOfOrder` if a later one of the key
+/// took effect before it.
+#[inline(always)]
+fn in_key_order(table: Option<&mut Vec<u32>>, key: u32, key_seq: u32) -> Cause {
+    let Some(t) = table else { return Cause::First };
+    let applied = &mut t[key as usize];
+    if key_seq + 1 < *applied {
+        Cause::OutOfOrder
+    } else {
+        *applied = key_seq + 1;
+        Cause::First
+    }
+}
+
 /// Counts an effect of `msg` (which has several subscriptions) in queue
 /// `queue`; whether it is that pair's first.
 fn pair_effect(g: &mut GraphBook, msg: MsgId, queue: usize) -> bool {
@@ -680,19 +695,8 @@ impl Ledger {
             return Applied { cause: Cause::Duplicate, completed: None };
         }
         let (key, key_seq) = (r.key(), r.key_seq);
-        let cause = match self.applied_key_seq.get_mut(queue * self.streams).and_then(Option::as_mut) {
-            Some(t) => {
-                let applied = &mut t[key as usize];
-                if key_seq + 1 < *applied {
-                    Cause::OutOfOrder
-                } else {
-                    *applied = key_seq + 1;
-                    Cause::First
-                }
-            }
-            None => Cause::First,
-        };
-        Applied { cause, completed: None }
+        let table = self.applied_key_seq.get_mut(queue * self.streams).and_then(Option::as_mut);
+        Applied { cause: in_key_order(table, key, key_seq), completed: None }
     }
 
     #[inline(never)]
@@ -715,18 +719,7 @@ impl Ledger {
         let slot = queue * self.streams + stream;
         let keys = self.keys as usize;
         let table = self.applied_key_seq.get_mut(slot).map(|t| t.get_or_insert_with(|| vec![0; keys]));
-        let cause = match table {
-            Some(t) => {
-                let applied = &mut t[key as usize];
-                if key_seq + 1 < *applied {
-                    Cause::OutOfOrder
-                } else {
-                    *applied = key_seq + 1;
-                    Cause::First
-                }
-            }
-            None => Cause::First,
-        };
+        let cause = in_key_order(table, key, key_seq);
         let completed = self.graph.as_mut().and_then(|g| {
             let root = root_of(&g.parent, msg);
             let left = &mut g.pending[root as usize];

@@ -295,7 +295,7 @@ impl Producer {
         // Its messages still awaited or backing off (a rare scan of the
         // book: only its own entries are live).
         let node = self.node;
-        let mut held: Vec<MsgId> = self.backlog.drain(..).collect();
+        let mut held: Vec<MsgId> = std::mem::take(&mut self.backlog).into();
         for m in 0..ctx.sends.state.len() as MsgId {
             if ctx.sends.get(m) != 0 && ctx.ledger.get(m).producer == node && ctx.ledger.get(m).at_producer() {
                 ctx.sends.set(m, 0);

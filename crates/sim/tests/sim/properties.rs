@@ -295,6 +295,14 @@ fn fault_free(mut s: Scenario) -> Scenario {
     s
 }
 
+/// `s` with an unbounded idempotency store in every consumer group.
+fn idempotent(mut s: Scenario) -> Scenario {
+    for c in &mut s.consumers {
+        c.idempotency = Idempotency { enabled: true, capacity: None, ttl_ms: None };
+    }
+    s
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -320,11 +328,7 @@ proptest! {
 
     #[test]
     fn idempotency_on_means_no_duplicate_effect(s in scenario(), seed in any::<u64>()) {
-        let mut s = s;
-        for c in &mut s.consumers {
-            c.idempotency = Idempotency { enabled: true, capacity: None, ttl_ms: None };
-        }
-        let r = Simulation::new(&s, seed).unwrap().run();
+        let r = Simulation::new(&idempotent(s), seed).unwrap().run();
         prop_assert_eq!(r.counts.duplicate_effects, 0);
     }
 
@@ -383,11 +387,7 @@ proptest! {
 
     #[test]
     fn in_a_graph_idempotency_means_no_duplicate_effect(s in graph(), seed in any::<u64>()) {
-        let mut s = s;
-        for c in &mut s.consumers {
-            c.idempotency = Idempotency { enabled: true, capacity: None, ttl_ms: None };
-        }
-        let r = Simulation::new(&s, seed).unwrap().run();
+        let r = Simulation::new(&idempotent(s), seed).unwrap().run();
         prop_assert_eq!(r.counts.duplicate_effects, 0);
     }
 
