@@ -563,4 +563,34 @@ mod tests {
         assert!(d.error("exchanges[0].bindings[0].queue").is_some());
         assert!(!d.is_runnable());
     }
+
+    /// The tagged kinds the editor offers, and the fields each shows, are
+    /// the format's own lists: a kind or field added to the format without
+    /// its form (or the other way round) fails here.
+    #[test]
+    fn tagged_kinds_and_their_fields_are_the_formats() {
+        use crate::studio::fields::{ARRIVAL_TEMPLATES, DIST_TEMPLATES};
+        use msgsim_sim::scenario::{ARRIVAL_KINDS, DIST_KINDS, Kinds};
+        let names = |k: Kinds| k.iter().map(|(n, _)| *n).collect::<Vec<_>>();
+        assert_eq!(DIST_TEMPLATES.iter().map(|(k, _)| *k).collect::<Vec<_>>(), names(DIST_KINDS));
+        assert_eq!(ARRIVAL_TEMPLATES.iter().map(|(k, _)| *k).collect::<Vec<_>>(), names(ARRIVAL_KINDS));
+        let mut d = Draft::new(msgsim_sim::presets::get("reliable-queue").unwrap().scenario.clone());
+        for (path, templates, kinds) in [
+            ("consumers[0].processing", DIST_TEMPLATES, DIST_KINDS),
+            ("network.default.latency", DIST_TEMPLATES, DIST_KINDS),
+            ("producers[0].arrival", ARRIVAL_TEMPLATES, ARRIVAL_KINDS),
+        ] {
+            for (kind, fields) in kinds {
+                d.edit(&format!("{path}.kind"), &FieldKind::Tagged { templates }, kind);
+                assert_eq!(d.text(&format!("{path}.kind")), *kind);
+                let shown: Vec<String> = shown_paths(&sections(&d))
+                    .into_iter()
+                    .filter(|p| p.starts_with(&format!("{path}.")) && !p.ends_with(".kind"))
+                    .collect();
+                let want: Vec<String> = fields.iter().map(|(f, _)| format!("{path}.{f}")).collect();
+                assert_eq!(shown, want, "{path} as {kind}");
+                assert!(d.is_runnable(), "{path}: the {kind} template is valid");
+            }
+        }
+    }
 }

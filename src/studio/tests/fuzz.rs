@@ -26,6 +26,15 @@ fn path() -> impl Strategy<Value = String> {
         Just("network.links".to_string()),
         Just("consumers[0].crash.schedule".to_string()),
         Just("consumers[0].processing".to_string()),
+        // The message graph: exchanges, bindings, services, outages of any node.
+        Just("exchanges".to_string()),
+        Just("exchanges[0].bindings".to_string()),
+        Just("exchanges[0].bindings[0].keys".to_string()),
+        Just("exchanges[0].classes".to_string()),
+        Just("consumers[0].publish".to_string()),
+        Just("consumers[1].publish.to".to_string()),
+        Just("crashes".to_string()),
+        Just("queues[0].durable".to_string()),
         Just("".to_string()),
         (1..20_000usize).prop_map(|n| vec!["a"; n].join(".")),
         "[a-z_\\[\\]0-9.]{0,40}",
@@ -55,7 +64,13 @@ fn value() -> impl Strategy<Value = Value> {
 
 /// A share link: well-formed around hostile parts, or random text.
 fn fragment() -> impl Strategy<Value = String> {
-    let preset = prop_oneof![Just("acks-and-retries".to_string()), Just("reliable-queue".to_string()), "[a-z-]{0,12}"];
+    let preset = prop_oneof![
+        Just("acks-and-retries".to_string()),
+        Just("reliable-queue".to_string()),
+        Just("fan-out".to_string()),
+        Just("pipeline-duplicates".to_string()),
+        "[a-z-]{0,12}"
+    ];
     let patch = proptest::collection::btree_map(path(), value(), 0..6);
     prop_oneof![
         (preset, any::<u64>(), "[-0-9.e]{0,12}", "[a-z-]{0,20}", patch).prop_map(|(p, seed, t, lesson, patch)| {

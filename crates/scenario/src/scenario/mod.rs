@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::dist::Dist;
 
 pub use problem::{Problem, ProblemKind, num as problem_number};
+pub use tagged::{ARRIVAL_KINDS, DIST_KINDS, Kinds};
 pub use validate::limits;
 
 thread_local! {

@@ -14,9 +14,11 @@ use super::Arrival;
 use crate::dist::Dist;
 
 /// The fields of each kind: `(kind, [(field, whole number?)])`.
-type Kinds = &'static [(&'static str, &'static [(&'static str, bool)])];
+pub type Kinds = &'static [(&'static str, &'static [(&'static str, bool)])];
 
-const DIST_KINDS: Kinds = &[
+/// The duration distributions' kinds and fields (the one list the
+/// deserializer, its error messages and the editor's forms follow).
+pub const DIST_KINDS: Kinds = &[
     ("constant", &[("ms", false)]),
     ("uniform", &[("min_ms", false), ("max_ms", false)]),
     ("normal", &[("mean_ms", false), ("std_ms", false)]),
@@ -24,7 +26,8 @@ const DIST_KINDS: Kinds = &[
     ("log_normal", &[("median_ms", false), ("sigma", false)]),
 ];
 
-const ARRIVAL_KINDS: Kinds = &[
+/// The arrival processes' kinds and fields.
+pub const ARRIVAL_KINDS: Kinds = &[
     ("fixed", &[("interval_ms", false)]),
     ("poisson", &[("rate_per_s", false)]),
     ("bursts", &[("size", true), ("every_ms", false)]),

@@ -175,9 +175,10 @@ fn extreme() -> impl Strategy<Value = Scenario> {
                 link(),
                 proptest::collection::vec((0..8usize, 0..8usize, any::<bool>(), link()), 0..limits::MAX_LINK_OVERRIDES),
                 prop_oneof![Just(limits::MAX_RUN_MS), Just(1.0), 1.0..1e6f64],
+                graph_parts(),
             )
         })
-        .prop_map(|(mut producers, mut queues, mut consumers, default, overrides, duration_ms)| {
+        .prop_map(|(mut producers, mut queues, mut consumers, default, overrides, duration_ms, graph)| {
             let nq = queues.len();
             for (i, p) in producers.iter_mut().enumerate() {
                 p.name = format!("p{i}");
@@ -215,6 +216,7 @@ fn extreme() -> impl Strategy<Value = Scenario> {
                 max_events: 20_000,
                 ..Default::default()
             };
+            add_graph(&mut s, graph);
             // Keep within the node and message limits (they are validated).
             for p in &mut s.producers {
                 if p.send.mode == SendMode::Sync && !s.consumers.iter().any(|c| c.from == p.to) {
@@ -224,6 +226,61 @@ fn extreme() -> impl Strategy<Value = Scenario> {
             s
         })
         .prop_filter("within the topology limits", |s| s.validate().is_ok())
+}
+
+/// The message graph's parts: an exchange over every queue (fanout, or
+/// direct by key class) that producer 0 publishes to; services, each
+/// publishing to the next queue (never in a circle) with its own send
+/// settings; non-durable queues; outages of any node by name.
+type GraphParts = (Option<bool>, Vec<Option<SendSpec>>, Vec<bool>, Vec<(usize, f64, f64)>);
+
+fn graph_parts() -> impl Strategy<Value = GraphParts> {
+    let send = (any::<bool>(), 1..6u32, positive_ms()).prop_map(|(confirm, max_attempts, timeout_ms)| SendSpec {
+        mode: if confirm { SendMode::Confirm } else { SendMode::FireAndForget },
+        timeout_ms,
+        max_attempts,
+        ..Default::default()
+    });
+    (
+        proptest::option::of(any::<bool>()),
+        proptest::collection::vec(proptest::option::of(send), 3),
+        proptest::collection::vec(any::<bool>(), 3),
+        proptest::collection::vec((0..16usize, edgy_ms(), edgy_ms()), 0..8),
+    )
+}
+
+fn add_graph(s: &mut Scenario, (exchange, publish, transient, crashes): GraphParts) {
+    let nq = s.queues.len();
+    if let Some(direct) = exchange {
+        s.exchanges.push(ExchangeSpec {
+            name: "x".into(),
+            kind: if direct { ExchangeKind::Direct } else { ExchangeKind::Fanout },
+            classes: direct.then_some(3),
+            bindings: (0..nq)
+                .map(|i| Binding { queue: format!("q{i}"), keys: direct.then(|| vec![(i % 3) as u32]) })
+                .collect(),
+        });
+        s.producers[0].to = "x".into();
+        if s.producers[0].send.mode == SendMode::Sync {
+            s.producers[0].send.mode = SendMode::Confirm;
+        }
+    }
+    for (i, c) in s.consumers.iter_mut().enumerate() {
+        if let (Some(send), true) = (publish.get(i).cloned().flatten(), i + 1 < nq) {
+            c.publish = Some(PublishSpec { to: format!("q{}", i + 1), send, max_in_flight: None });
+        }
+    }
+    for (q, t) in s.queues.iter_mut().zip(transient) {
+        q.durable = !t;
+    }
+    let mut names: Vec<String> = s.producers.iter().map(|p| p.name.clone()).collect();
+    names.extend(s.exchanges.iter().map(|x| x.name.clone()));
+    names.extend(s.queues.iter().map(|q| q.name.clone()));
+    names.extend(s.consumers.iter().map(|c| c.name.clone()));
+    s.crashes = crashes
+        .into_iter()
+        .map(|(n, at_ms, down_ms)| NodeCrash { node: names[n % names.len()].clone(), instance: None, at_ms, down_ms })
+        .collect();
 }
 
 /// What a fuzzed run must satisfy.
@@ -238,7 +295,8 @@ fn check(s: &Scenario, seed: u64) -> Result<(), TestCaseError> {
     prop_assert!(r.stopped.is_some());
     prop_assert_eq!(sim.check_conservation(), Ok(()));
     prop_assert_eq!(sim.ledger().check_records(), Ok(()));
-    prop_assert_eq!(r.status.total(), r.counts.produced);
+    prop_assert_eq!(r.status.total(), r.counts.produced + r.counts.derived);
+    prop_assert_eq!(r.counts.effects_applied - r.counts.duplicate_effects + r.never_applied, r.counts.expected);
     prop_assert!(sim.memory_bytes() <= 2 * budget + (1 << 20), "{} bytes held", sim.memory_bytes());
     prop_assert!(r.latency.max <= r.sim_time_ms + 1e-9, "max latency {} in a {} ms run", r.latency.max, r.sim_time_ms);
     Ok(())
