@@ -10,10 +10,12 @@
 //! * **During the run** ([`Simulation::memory_bytes`](crate::Simulation)):
 //!   what grows with what happens — pending events, queues, buffers,
 //!   backlogs, timers, deliveries awaiting an ack. Every
-//!   [`CHECK_EVERY`] events the engine adds it up; past the budget the run
-//!   stops with [`StopReason::MemoryLimit`](crate::StopReason), its report
-//!   intact. Between two checks an event adds a few dozen bytes at most, so
-//!   the overshoot is bounded too.
+//!   [`CHECK_EVERY`] events the engine adds it up, and whenever the pending
+//!   events pass [`CHECK_PENDING`] or double again (one event can schedule
+//!   many: a timer redelivering every delivery due at once); past the budget
+//!   the run stops with [`StopReason::MemoryLimit`](crate::StopReason), its
+//!   report intact. Between two checks the run holds at most about twice
+//!   what it held at the last, so the overshoot is bounded too.
 //!
 //! The counts are of capacities (what is really allocated) and of
 //! fixed-size types (the same on every platform), so the check is
@@ -28,6 +30,10 @@ pub const DEFAULT_BUDGET: u64 = 2 << 30;
 /// Events between two looks at what the run holds (a power of two).
 pub const CHECK_EVERY: u64 = 1 << 16;
 const _: () = assert!(CHECK_EVERY.is_power_of_two());
+
+/// Pending events past which (and past each doubling of which) the engine
+/// also looks, however few events ran: one event may schedule many.
+pub const CHECK_PENDING: usize = 1 << 16;
 
 /// Bytes of `n` values of `T` (a vector's capacity, or a count of entries).
 pub(crate) fn vec_bytes<T>(n: usize) -> u64 {

@@ -98,6 +98,8 @@ pub struct Simulation {
     look_up_at: u64,
     events: u64,
     max_pending: usize,
+    /// Pending events at which the next look at memory is due (doubling).
+    pending_look_up_at: usize,
     stopped: Option<StopReason>,
     /// Most bytes the run may hold (see `memory.rs`).
     budget: u64,
@@ -233,6 +235,7 @@ impl Simulation {
             look_up_at: scenario.max_events.min(memory::CHECK_EVERY),
             events: 0,
             max_pending: 0,
+            pending_look_up_at: memory::CHECK_PENDING,
             stopped: None,
             budget: memory::DEFAULT_BUDGET,
             down: vec![false; node_count],
@@ -320,7 +323,9 @@ impl Simulation {
             // The usual case, with one look at the scheduler.
             let pending = self.ctx.scheduler.len();
             if let Some((t, event)) = self.ctx.scheduler.pop_due(self.deadline) {
-                self.max_pending = self.max_pending.max(pending);
+                if pending > self.max_pending {
+                    self.more_pending(pending);
+                }
                 self.execute(t, event);
                 return true;
             }
@@ -353,6 +358,20 @@ impl Simulation {
         }
         self.look_up_at = self.max_events.min(self.events + memory::CHECK_EVERY);
         true
+    }
+
+    /// The most pending events so far grew to `pending`. Past each doubling
+    /// (from [`memory::CHECK_PENDING`]) the next event looks at what the run
+    /// holds: one event can schedule many (a timer that redelivers every
+    /// delivery due at once), so counting events alone would not bound it.
+    #[cold]
+    #[inline(never)]
+    fn more_pending(&mut self, pending: usize) {
+        self.max_pending = pending;
+        if pending >= self.pending_look_up_at {
+            self.pending_look_up_at = pending.saturating_mul(2);
+            self.look_up_at = self.events;
+        }
     }
 
     /// No event can run: records why (nothing left, or a limit reached).

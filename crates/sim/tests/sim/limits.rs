@@ -73,6 +73,27 @@ fn a_run_that_outgrows_its_budget_stops_and_reports() {
     assert!(held > budget && held <= 2 * budget + (1 << 20), "{held} bytes");
 }
 
+/// Few events, many pending: a 1 µs ack timeout against a 1 s link makes
+/// each timer event redeliver every delivery due at once, so the packets
+/// pile up on the link while the event count stays far below the periodic
+/// check. The pending events' growth triggers the look at memory instead.
+#[test]
+fn a_few_events_that_schedule_millions_still_stop_at_the_budget() {
+    let mut s = single_hop(200);
+    s.producers[0].arrival = Arrival::Bursts { size: 200, every_ms: 1.0 };
+    s.network.default.latency = Dist::constant(1_000.0);
+    s.queues[0].prefetch = 0;
+    s.queues[0].ack_timeout_ms = Some(0.001);
+    s.max_events = 20_000;
+    let budget = 8 << 20;
+    let mut sim = Simulation::new(&s, 1).unwrap().without_trace().with_memory_budget(&s, budget).unwrap();
+    let r = sim.run();
+    assert!(r.events < memory::CHECK_EVERY, "{} events", r.events);
+    assert_eq!(r.stopped, Some(StopReason::MemoryLimit));
+    let held = sim.memory_bytes();
+    assert!(held > budget && held <= 2 * budget + (1 << 20), "{held} bytes");
+}
+
 #[test]
 fn a_scenario_too_big_for_its_budget_is_refused_with_an_estimate() {
     let s = single_hop(1_000_000);
