@@ -24,9 +24,11 @@ pub struct Layout {
     pub columns: usize,
 }
 
-/// Where the first and the last column sit, as fractions of the width.
+/// Where the first and the last column sit, as fractions of the width (a
+/// graph with more than three columns uses more of the width).
 const FIRST_COLUMN: f64 = 0.13;
 const LAST_COLUMN: f64 = 0.87;
+const WIDE_MARGIN: f64 = 0.08;
 
 impl Layout {
     /// Lays out `topology` in a `width` × `height` canvas, with text
@@ -51,13 +53,14 @@ impl Layout {
             (slot * 0.32).max(two_lines.min(slot * 0.4)).clamp(7.0, (height * 0.06).clamp(30.0, 44.0).max(two_lines));
         // Wide enough for the longest name, but never wider than the gap
         // between columns allows (a longer name is shortened).
-        let gap = if columns > 1 { (LAST_COLUMN - FIRST_COLUMN) / (columns - 1) as f64 } else { 1.0 };
+        let (first, last) = if columns > 3 { (WIDE_MARGIN, 1.0 - WIDE_MARGIN) } else { (FIRST_COLUMN, LAST_COLUMN) };
+        let gap = if columns > 1 { (last - first) / (columns - 1) as f64 } else { 1.0 };
         let label =
             topology.nodes.iter().map(|n| super::painter::text_width(&n.name, 14.0 * text_scale)).fold(0.0, f64::max);
-        let half_w = (width * 0.07).max(label / 2.0 + 8.0).clamp(26.0, 140.0).min(width * 0.12).min(width * gap * 0.36);
+        let half_w = (width * 0.07).max(label / 2.0 + 8.0).clamp(26.0, 140.0).min(width * 0.12).min(width * gap * 0.45);
         let below = (0..topology.nodes.len()).map(|i| usable / counts[column(i)] as f64 - 2.0 * half_h).collect();
         let x_of = |c: usize| {
-            if columns == 1 { width * 0.5 } else { width * (FIRST_COLUMN + gap * c as f64) }
+            if columns == 1 { width * 0.5 } else { width * (first + gap * c as f64) }
         };
         let mut seen = vec![0usize; columns];
         let centers = (0..topology.nodes.len())

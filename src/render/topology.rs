@@ -249,6 +249,11 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
     let small = Text { size: small_size, color: pal.muted, align: Align::Center, bold: false };
     let label = Text { size: label_size, color: pal.ink, align: Align::Center, bold: true };
     let inner = 2.0 * hw - 8.0;
+    // A long name in a narrow column: smaller type first (down to 9 px),
+    // shortened only if that is not enough.
+    let wide = text_width(name, label_size * scale);
+    let label_size = if wide > inner { (label_size * inner / wide).max(9.0) } else { label_size };
+    let label = Text { size: label_size, ..label };
     let name = fit(name, inner, label_size * scale);
     let name_y = if two_lines && kind != NodeKind::Producer { cy - hh * 0.3 } else { cy };
     let second_y = cy + hh * 0.45;

@@ -255,3 +255,13 @@ fn a_crashed_broker_is_drawn_down_and_a_pipeline_reports_end_to_end() {
     assert!(report.counts.derived > 0 && report.end_to_end_latency.p50 > report.latency.p50);
     assert_eq!(p.counters_view().groups.len(), 3);
 }
+
+#[test]
+fn a_seven_column_pipeline_names_every_node_in_full_on_a_projector_canvas() {
+    // The topology pane of a 1280×720 window.
+    let s = studio_with("pipeline-duplicates");
+    let r = draw(&s, Diagram::Topology, (820.0, 330.0));
+    for n in &s.session.run.sim().topology().nodes {
+        assert!(r.texts.iter().any(|t| t == &n.name), "{} is not drawn in full: {:?}", n.name, r.texts);
+    }
+}
