@@ -407,6 +407,7 @@ texts! {
     Instance => ("Instance (empty = all)", "实例（留空表示全部）"),
     At => ("At", "时间"),
     DownFor => ("Down for", "宕机时长"),
+    AgainEvery => ("Again after (mean; empty = once)", "恢复后平均多久再次宕机（留空表示只一次）"),
     Idempotency => ("Idempotency store (dedup by message id)", "幂等存储（按消息 ID 去重）"),
     DedupCapacity => ("Remember at most", "最多记住"),
     DedupTtl => ("Forget after", "多久后遗忘"),

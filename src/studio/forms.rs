@@ -292,6 +292,7 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
                         field(format!("{sched}[{j}].instance"), Key::Instance, FieldKind::optional_integer(), None),
                         num(format!("{sched}[{j}].at_ms"), Key::At, Some("ms")),
                         num(format!("{sched}[{j}].down_ms"), Key::DownFor, Some("ms")),
+                        opt_num(format!("{sched}[{j}].every_ms"), Key::AgainEvery, Some("ms")),
                     ]
                 })
                 .collect(),
@@ -359,6 +360,7 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
                         field(format!("crashes[{j}].instance"), Key::Instance, FieldKind::optional_integer(), None),
                         num(format!("crashes[{j}].at_ms"), Key::At, Some("ms")),
                         num(format!("crashes[{j}].down_ms"), Key::DownFor, Some("ms")),
+                        opt_num(format!("crashes[{j}].every_ms"), Key::AgainEvery, Some("ms")),
                     ]
                 })
                 .collect(),

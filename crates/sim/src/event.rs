@@ -73,6 +73,9 @@ pub enum Event {
         group: u16,
         /// Entry in the group's plan, in time order.
         entry: u32,
+        /// A repeat of a repeating entry (the next entry was scheduled by
+        /// its first occurrence).
+        again: bool,
     },
     /// A consumer restarts (if still in crash `epoch`).
     Restart {

@@ -26,8 +26,8 @@ struct CrashPlan {
     first: NodeId,
     /// Nodes in the group (its instances).
     count: u32,
-    /// `(at, only this instance, down for)`.
-    entries: Vec<(Time, Option<u32>, Time)>,
+    /// `(at, only this instance, down for, again after a mean of … ms)`.
+    entries: Vec<(Time, Option<u32>, Time, Option<f64>)>,
 }
 
 /// A packet reached a node that is down: it is dropped there.
@@ -100,6 +100,9 @@ pub struct Simulation {
     max_pending: usize,
     /// Pending events at which the next look at memory is due (doubling).
     pending_look_up_at: usize,
+    /// Repeats of repeating crashes in the scheduler (they alone do not
+    /// keep a run going).
+    repeats_pending: usize,
     stopped: Option<StopReason>,
     /// Most bytes the run may hold (see `memory.rs`).
     budget: u64,
@@ -183,16 +186,16 @@ impl Simulation {
         }
         // By time, ties in the order written (an unstable sort on (time,
         // position): a stable sort would add its own code to the download).
-        let plan = |first: NodeId, count: u32, list: Vec<(f64, Option<u32>, f64)>| {
+        let plan = |first: NodeId, count: u32, list: Vec<(f64, Option<u32>, f64, Option<f64>)>| {
             let mut order: Vec<(Time, usize)> = list.iter().enumerate().map(|(i, c)| (time::ms(c.0), i)).collect();
             order.sort_unstable();
-            let entries = order.iter().map(|&(at, i)| (at, list[i].1, time::ms(list[i].2))).collect();
+            let entries = order.iter().map(|&(at, i)| (at, list[i].1, time::ms(list[i].2), list[i].3)).collect();
             CrashPlan { first, count, entries }
         };
         let mut crash_plans = Vec::with_capacity(scenario.consumers.len());
         for spec in &scenario.consumers {
             let first = consumers.iter().find(|c| scenario.consumers[c.group].name == spec.name).map(|c| c.node);
-            let list = spec.crash.schedule.iter().map(|c| (c.at_ms, c.instance, c.down_ms)).collect();
+            let list = spec.crash.schedule.iter().map(|c| (c.at_ms, c.instance, c.down_ms, c.every_ms)).collect();
             crash_plans.push(plan(first.unwrap_or(0), spec.count, list));
         }
         // The scenario's crashes of any node, a plan per node group named.
@@ -211,13 +214,17 @@ impl Simulation {
                 .filter(|(_, n)| group_name(scenario, n) == name)
                 .map(|(i, _)| i)
                 .collect();
-            let list =
-                scenario.crashes.iter().filter(|c| c.node == name).map(|c| (c.at_ms, c.instance, c.down_ms)).collect();
+            let list = scenario
+                .crashes
+                .iter()
+                .filter(|c| c.node == name)
+                .map(|c| (c.at_ms, c.instance, c.down_ms, c.every_ms))
+                .collect();
             crash_plans.push(plan(nodes.first().copied().unwrap_or(0) as NodeId, nodes.len() as u32, list));
         }
         for (i, p) in crash_plans.iter().enumerate() {
-            if let Some(&(at, _, _)) = p.entries.first() {
-                ctx.scheduler.push(at, Event::PlannedCrash { group: i as u16, entry: 0 });
+            if let Some(&(at, ..)) = p.entries.first() {
+                ctx.scheduler.push(at, Event::PlannedCrash { group: i as u16, entry: 0, again: false });
             }
         }
         Ok(Simulation {
@@ -236,6 +243,7 @@ impl Simulation {
             events: 0,
             max_pending: 0,
             pending_look_up_at: memory::CHECK_PENDING,
+            repeats_pending: 0,
             stopped: None,
             budget: memory::DEFAULT_BUDGET,
             down: vec![false; node_count],
@@ -447,19 +455,7 @@ impl Simulation {
                 }
             }
             Event::QueueTimer(i) => self.queues[usize::from(i)].on_timer(ctx),
-            Event::PlannedCrash { group, entry } => {
-                let plan = &self.crash_plans[usize::from(group)];
-                let Some(&(_, only, down)) = plan.entries.get(entry as usize) else { return };
-                let (first, count) = (plan.first, plan.count);
-                if let Some(&(at, _, _)) = plan.entries.get(entry as usize + 1) {
-                    ctx.scheduler.push(at, Event::PlannedCrash { group, entry: entry + 1 });
-                }
-                for i in 0..count {
-                    if only.is_none_or(|o| o == i) {
-                        self.crash_node(first + i as NodeId, down);
-                    }
-                }
-            }
+            Event::PlannedCrash { group, entry, again } => self.planned_crash(group, entry, again),
             Event::Restart { consumer, epoch } => {
                 let c = &mut self.consumers[usize::from(consumer)];
                 c.on_restart(ctx, epoch);
@@ -472,6 +468,38 @@ impl Simulation {
             Event::NodeRestart { node, epoch } => self.restart_node(node, epoch),
             Event::Disconnect { queue, consumer } => self.queues[usize::from(queue)].on_disconnect(ctx, consumer),
             Event::Connect { queue, consumer } => self.queues[usize::from(queue)].on_connect(ctx, consumer),
+        }
+    }
+
+    /// Entry `entry` of crash plan `group` is due (`again`: a repeat of a
+    /// repeating entry). A repeating entry schedules its next crash a random
+    /// gap after coming back — while anything else is left to happen: a
+    /// series of failures does not keep a finished run going.
+    #[cold]
+    #[inline(never)]
+    fn planned_crash(&mut self, group: u16, entry: u32, again: bool) {
+        if again {
+            self.repeats_pending -= 1;
+        }
+        let ctx = &mut self.ctx;
+        let plan = &self.crash_plans[usize::from(group)];
+        let Some(&(_, only, down, every)) = plan.entries.get(entry as usize) else { return };
+        let (first, count) = (plan.first, plan.count);
+        if let (false, Some(&(at, ..))) = (again, plan.entries.get(entry as usize + 1)) {
+            ctx.scheduler.push(at, Event::PlannedCrash { group, entry: entry + 1, again: false });
+        }
+        if let Some(mean) = every
+            && ctx.scheduler.len() > self.repeats_pending
+        {
+            let gap = time::ms(ctx.rng.exponential(mean));
+            let at = ctx.now.saturating_add(down).saturating_add(gap.max(1));
+            ctx.scheduler.push(at, Event::PlannedCrash { group, entry, again: true });
+            self.repeats_pending += 1;
+        }
+        for i in 0..count {
+            if only.is_none_or(|o| o == i) {
+                self.crash_node(first + i as NodeId, down);
+            }
         }
     }
 

@@ -458,6 +458,11 @@ pub struct NodeCrash {
     pub at_ms: f64,
     /// How long it stays down, in ms.
     pub down_ms: f64,
+    /// Crash again and again: the mean time from coming back to the next
+    /// crash, in ms (exponential, drawn from the run's seed: random
+    /// failures, a mean time between failures). Null for one outage at
+    /// `at_ms`, the first of the series otherwise. Default null.
+    pub every_ms: Option<f64>,
 }
 
 /// Overflow policy of a bounded queue.
@@ -571,6 +576,11 @@ pub struct ScheduledCrash {
     pub at_ms: f64,
     /// How long it stays down, in ms.
     pub down_ms: f64,
+    /// Crash again and again: the mean time from coming back to the next
+    /// crash, in ms (exponential, drawn from the run's seed: random
+    /// failures, a mean time between failures). Null for one outage at
+    /// `at_ms`, the first of the series otherwise. Default null.
+    pub every_ms: Option<f64>,
 }
 
 /// The consumer group's store of processed idempotency keys.

@@ -353,6 +353,9 @@ impl Checker {
             }
             self.duration(format!("{sp}.at_ms"), s.at_ms, false);
             self.duration(format!("{sp}.down_ms"), s.down_ms, false);
+            if let Some(every) = s.every_ms {
+                self.duration(format!("{sp}.every_ms"), every, true);
+            }
         }
         if let Some(cap) = c.idempotency.capacity {
             self.range_u32(format!("{path}.idempotency.capacity"), cap, 1, limits::MAX_CAPACITY);
@@ -465,6 +468,9 @@ impl Checker {
             }
             self.duration(format!("{path}.at_ms"), c.at_ms, false);
             self.duration(format!("{path}.down_ms"), c.down_ms, false);
+            if let Some(every) = c.every_ms {
+                self.duration(format!("{path}.every_ms"), every, true);
+            }
         }
     }
 }
@@ -726,7 +732,13 @@ mod tests {
         s.consumers[0].publish = Some(PublishSpec { to: "billing-q".into(), ..Default::default() });
         s.consumers[1].publish = Some(PublishSpec { to: "orders".into(), ..Default::default() });
         s.crashes.push(NodeCrash { node: "nobody".into(), at_ms: 1.0, down_ms: 1.0, ..Default::default() });
-        s.crashes.push(NodeCrash { node: "orders".into(), instance: Some(1), at_ms: 1.0, down_ms: 1.0 });
+        s.crashes.push(NodeCrash {
+            node: "orders".into(),
+            instance: Some(1),
+            at_ms: 1.0,
+            down_ms: 1.0,
+            every_ms: Some(0.0),
+        });
         let p = s.validate().unwrap_err();
         let at = |path: &str| p.iter().find(|p| p.path == path).map(|p| p.kind.clone());
         assert!(matches!(at("exchanges[0].bindings[1].queue"), Some(K::NoQueue { .. })), "{p:?}");
@@ -739,6 +751,7 @@ mod tests {
         assert!(at("consumers[1].publish.to").is_none(), "one problem per loop");
         assert!(matches!(at("crashes[0].node"), Some(K::NoNode { .. })));
         assert!(matches!(at("crashes[1].instance"), Some(K::NoInstance { count: 1, got: 1 })));
+        assert!(at("crashes[1].every_ms").is_some(), "a repeating crash needs a positive mean");
         // A service publishing to the queue it reads.
         let mut s = minimal();
         s.consumers[0].publish = Some(PublishSpec { to: "queue".into(), ..Default::default() });

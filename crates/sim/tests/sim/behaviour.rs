@@ -218,7 +218,8 @@ fn limits_stop_the_run_and_the_verdict_says_incomplete() {
 fn scheduled_crash_takes_an_instance_down_for_its_window() {
     let mut s = single_hop(100);
     s.consumers[0].count = 2;
-    s.consumers[0].crash.schedule = vec![ScheduledCrash { instance: Some(1), at_ms: 100.0, down_ms: 300.0 }];
+    s.consumers[0].crash.schedule =
+        vec![ScheduledCrash { instance: Some(1), at_ms: 100.0, down_ms: 300.0, every_ms: None }];
     let sim = run(&s, 11);
     let crashes = events_of(&sim, EventKind::Crash);
     let restarts = events_of(&sim, EventKind::Restart);

@@ -151,6 +151,7 @@ fn consumer() -> impl Strategy<Value = ConsumerSpec> {
                     schedule: planned
                         .into_iter()
                         .map(|(instance, at_ms, down_ms)| ScheduledCrash {
+                            every_ms: None,
                             instance: instance.filter(|&i| i < count),
                             at_ms,
                             down_ms,
@@ -232,7 +233,7 @@ fn extreme() -> impl Strategy<Value = Scenario> {
 /// direct by key class) that producer 0 publishes to; services, each
 /// publishing to the next queue (never in a circle) with its own send
 /// settings; non-durable queues; outages of any node by name.
-type GraphParts = (Option<bool>, Vec<Option<SendSpec>>, Vec<bool>, Vec<(usize, f64, f64)>);
+type GraphParts = (Option<bool>, Vec<Option<SendSpec>>, Vec<bool>, Vec<(usize, f64, f64, Option<f64>)>);
 
 fn graph_parts() -> impl Strategy<Value = GraphParts> {
     let send = (any::<bool>(), 1..6u32, positive_ms()).prop_map(|(confirm, max_attempts, timeout_ms)| SendSpec {
@@ -245,7 +246,7 @@ fn graph_parts() -> impl Strategy<Value = GraphParts> {
         proptest::option::of(any::<bool>()),
         proptest::collection::vec(proptest::option::of(send), 3),
         proptest::collection::vec(any::<bool>(), 3),
-        proptest::collection::vec((0..16usize, edgy_ms(), edgy_ms()), 0..8),
+        proptest::collection::vec((0..16usize, edgy_ms(), edgy_ms(), proptest::option::of(positive_ms())), 0..8),
     )
 }
 
@@ -279,7 +280,13 @@ fn add_graph(s: &mut Scenario, (exchange, publish, transient, crashes): GraphPar
     names.extend(s.consumers.iter().map(|c| c.name.clone()));
     s.crashes = crashes
         .into_iter()
-        .map(|(n, at_ms, down_ms)| NodeCrash { node: names[n % names.len()].clone(), instance: None, at_ms, down_ms })
+        .map(|(n, at_ms, down_ms, every_ms)| NodeCrash {
+            node: names[n % names.len()].clone(),
+            instance: None,
+            at_ms,
+            down_ms,
+            every_ms,
+        })
         .collect();
 }
 

@@ -107,8 +107,9 @@ fn a_scenario_too_big_for_its_budget_is_refused_with_an_estimate() {
 fn a_long_crash_schedule_is_expanded_one_entry_at_a_time() {
     let mut s = single_hop(10);
     s.consumers[0].count = 64;
-    s.consumers[0].crash.schedule =
-        (0..1_000).map(|i| ScheduledCrash { instance: None, at_ms: 5.0 * f64::from(i), down_ms: 1.0 }).collect();
+    s.consumers[0].crash.schedule = (0..1_000)
+        .map(|i| ScheduledCrash { instance: None, at_ms: 5.0 * f64::from(i), down_ms: 1.0, every_ms: None })
+        .collect();
     let mut sim = Simulation::new(&s, 1).unwrap().without_trace();
     let r = sim.run();
     assert_eq!(r.counts.crashes, 64 * 1_000, "every planned crash of every instance");

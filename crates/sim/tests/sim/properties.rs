@@ -132,7 +132,7 @@ fn consumer() -> impl Strategy<Value = ConsumerSpec> {
                     point: if before { CrashPoint::BeforeEffect } else { CrashPoint::AfterEffect },
                     restart_ms,
                     schedule: planned
-                        .map(|(at_ms, down_ms)| ScheduledCrash { instance: None, at_ms, down_ms })
+                        .map(|(at_ms, down_ms)| ScheduledCrash { instance: None, at_ms, down_ms, every_ms: None })
                         .into_iter()
                         .collect(),
                 },
@@ -252,7 +252,7 @@ fn graph() -> impl Strategy<Value = Scenario> {
                     _ => "p0".to_string(),
                 };
                 s.queues[0].durable = durable;
-                s.crashes.push(NodeCrash { node, instance: None, at_ms, down_ms });
+                s.crashes.push(NodeCrash { node, instance: None, at_ms, down_ms, every_ms: None });
             }
             s
         })
