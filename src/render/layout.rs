@@ -24,11 +24,9 @@ pub struct Layout {
     pub columns: usize,
 }
 
-/// Where the first and the last column sit, as fractions of the width (a
-/// graph with more than three columns uses more of the width).
+/// Where the first column of three sits, as a fraction of the width (the
+/// last mirrors it; a graph with more columns uses more of the width).
 const FIRST_COLUMN: f64 = 0.13;
-const LAST_COLUMN: f64 = 0.87;
-const WIDE_MARGIN: f64 = 0.08;
 
 impl Layout {
     /// Lays out `topology` in a `width` × `height` canvas, with text
@@ -53,11 +51,17 @@ impl Layout {
             (slot * 0.32).max(two_lines.min(slot * 0.4)).clamp(7.0, (height * 0.06).clamp(30.0, 44.0).max(two_lines));
         // Wide enough for the longest name, but never wider than the gap
         // between columns allows (a longer name is shortened).
-        let (first, last) = if columns > 3 { (WIDE_MARGIN, 1.0 - WIDE_MARGIN) } else { (FIRST_COLUMN, LAST_COLUMN) };
-        let gap = if columns > 1 { (last - first) / (columns - 1) as f64 } else { 1.0 };
+        // Wide enough for the longest name, but never wider than its share
+        // of the width allows (a longer name is set smaller, then shortened).
         let label =
             topology.nodes.iter().map(|n| super::painter::text_width(&n.name, 14.0 * text_scale)).fold(0.0, f64::max);
-        let half_w = (width * 0.07).max(label / 2.0 + 8.0).clamp(26.0, 140.0).min(width * 0.12).min(width * gap * 0.45);
+        let share = if columns > 3 { width / columns as f64 * 0.45 } else { width * 0.12 };
+        let half_w = (width * 0.07).max(label / 2.0 + 8.0).clamp(26.0, 140.0).min(width * 0.12).min(share);
+        // Three columns sit at fixed places; more use the whole width, the
+        // outer boxes a few pixels from the edges.
+        let edge = ((half_w + 6.0) / width).min(0.5);
+        let first = if columns > 3 { edge } else { FIRST_COLUMN.max(edge) };
+        let gap = if columns > 1 { (1.0 - 2.0 * first) / (columns - 1) as f64 } else { 1.0 };
         let below = (0..topology.nodes.len()).map(|i| usable / counts[column(i)] as f64 - 2.0 * half_h).collect();
         let x_of = |c: usize| {
             if columns == 1 { width * 0.5 } else { width * (first + gap * c as f64) }
@@ -150,5 +154,25 @@ mod tests {
         // The two directions of a link do not overlap.
         let (ra, _) = l.link_ends(1, 0);
         assert!((ra.1 - b.1).abs() > 1.0);
+    }
+
+    #[test]
+    fn every_box_stays_inside_the_canvas_however_many_columns() {
+        for (preset, width) in [("fan-out", 410.0), ("pipeline-duplicates", 820.0), ("pipeline-duplicates", 400.0)] {
+            let s = msgsim_sim::presets::get(preset).unwrap().scenario.clone();
+            let t = Topology::new(&s);
+            let l = Layout::new(&t, width, 330.0, 1.0);
+            for &(x, _) in &l.centers {
+                assert!(
+                    x - l.half.0 >= 0.0 && x + l.half.0 <= width,
+                    "{preset} at {width}: a box at {x} ± {}",
+                    l.half.0
+                );
+            }
+            let mut xs: Vec<f64> = l.centers.iter().map(|c| c.0).collect();
+            xs.sort_by(f64::total_cmp);
+            xs.dedup();
+            assert!(xs.windows(2).all(|w| w[1] - w[0] > 2.0 * l.half.0), "{preset} at {width}: boxes overlap");
+        }
     }
 }
