@@ -224,7 +224,11 @@ impl Consumer {
     /// it (the chain counts that message's queues before it exists).
     #[inline(never)]
     fn apply_and_publish(&self, ctx: &mut Ctx, p: &Packet, out: &mut Producer) {
-        let children = out.pairs_for(ctx, p.msg);
+        // Its message's (message, queue) pairs count into the chain now, as
+        // the effect lands (an unroutable message counts one; none while
+        // the publisher is down: it publishes nothing).
+        let queues = if out.is_up() { out.queues_for(ctx, ctx.ledger.get(p.msg).key()) } else { Vec::new() };
+        let children = if out.is_up() { queues.len().max(1) as u32 } else { 0 };
         let applied = ctx.ledger.apply_effect(p.msg, usize::from(self.queue_index), children);
         let mut e = self.job_record(ctx, EventKind::Effect, p);
         e.cause = applied.cause;
@@ -232,7 +236,7 @@ impl Consumer {
         if let Some(root) = applied.completed {
             ctx.chain_completed(root);
         }
-        out.publish_derived(ctx, p.msg, self.group, applied.cause == Cause::Duplicate);
+        out.publish_derived(ctx, p.msg, self.group, applied.cause == Cause::Duplicate, &queues);
     }
 
     /// Acks, nacks or replies, as the delivery mode requires.

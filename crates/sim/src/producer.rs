@@ -206,7 +206,8 @@ impl Producer {
                 continue; // a crashed producer makes nothing
             }
             let msg = if ctx.graph {
-                self.create_routed(ctx, key, poison, None)
+                let queues = self.queues_for(ctx, key);
+                self.create_routed(ctx, key, poison, None, &queues)
             } else {
                 let msg = ctx.ledger.create(self.node, key, poison, ctx.now);
                 let e = ctx.record(EventKind::Produce, self.node, msg);
@@ -230,19 +231,31 @@ impl Producer {
         }
     }
 
-    /// In a graph: creates a message (on account of `parent`, published by
-    /// consumer group `group`) routed as the target routes its key, and
-    /// records its making: the `Produce` record names the target (`peer`),
-    /// the queues it is expected in (`delivery`) and its parent (`tx`: the
-    /// parent's id + 1, 0 for none).
-    #[cold]
-    #[inline(never)]
-    fn create_routed(&mut self, ctx: &mut Ctx, key: u32, poison: bool, origin: Option<Origin>) -> MsgId {
+    /// The queues (by index) a message with `key` sent to this producer's
+    /// target ends up in (none: unroutable).
+    pub fn queues_for(&self, ctx: &mut Ctx, key: u32) -> Vec<u32> {
         let mut route = std::mem::take(&mut ctx.route);
         ctx.topology.route_into(self.queue, key, &mut route);
-        let queues: Vec<u32> = route.iter().map(|&q| ctx.topology.nodes[usize::from(q)].index as u32).collect();
-        let msg = ctx.ledger.create_in_graph(self.node, key, poison, ctx.now, origin, &queues);
+        let queues = route.iter().map(|&q| ctx.topology.nodes[usize::from(q)].index as u32).collect();
         ctx.route = route;
+        queues
+    }
+
+    /// In a graph: creates a message (on account of `origin`'s parent, if
+    /// any) expected in `queues`, and records its making: the `Produce`
+    /// record names the target (`peer`), the queues it is expected in
+    /// (`delivery`) and its parent (`tx`: the parent's id + 1, 0 for none).
+    #[cold]
+    #[inline(never)]
+    fn create_routed(
+        &mut self,
+        ctx: &mut Ctx,
+        key: u32,
+        poison: bool,
+        origin: Option<Origin>,
+        queues: &[u32],
+    ) -> MsgId {
+        let msg = ctx.ledger.create_in_graph(self.node, key, poison, ctx.now, origin, queues);
         let mut e = ctx.record(EventKind::Produce, self.node, msg);
         e.peer = self.queue;
         e.delivery = queues.len().max(1) as u16;
@@ -254,30 +267,18 @@ impl Producer {
         msg
     }
 
-    /// The (message, queue) pairs a message published on account of
-    /// `parent` will have (an unroutable one counts one).
-    pub fn pairs_for(&self, ctx: &mut Ctx, parent: MsgId) -> u32 {
-        if !self.up {
-            return 0;
-        }
-        let key = ctx.ledger.get(parent).key();
-        let mut route = std::mem::take(&mut ctx.route);
-        ctx.topology.route_into(self.queue, key, &mut route);
-        let n = route.len().max(1) as u32;
-        ctx.route = route;
-        n
-    }
-
     /// A service applied the effect of `parent`: publish a message of its
-    /// own (same key) downstream — an echo if that effect was a duplicate.
+    /// own (same key) downstream, expected in `queues` (from
+    /// [`queues_for`](Self::queues_for)) — an echo if that effect was a
+    /// duplicate.
     #[cold]
     #[inline(never)]
-    pub fn publish_derived(&mut self, ctx: &mut Ctx, parent: MsgId, group: usize, echo: bool) {
+    pub fn publish_derived(&mut self, ctx: &mut Ctx, parent: MsgId, group: usize, echo: bool, queues: &[u32]) {
         if !self.up {
             return;
         }
         let key = ctx.ledger.get(parent).key();
-        let msg = self.create_routed(ctx, key, false, Some(Origin { parent, group, echo }));
+        let msg = self.create_routed(ctx, key, false, Some(Origin { parent, group, echo }), queues);
         if self.backlog.is_empty() && self.has_room() {
             self.launch(ctx, msg);
         } else {

@@ -63,13 +63,6 @@ fn group_name<'a>(s: &'a Scenario, n: &crate::topology::Node) -> &'a str {
     }
 }
 
-/// An exchange: up or down (it holds nothing; it routes).
-#[derive(Clone, Debug)]
-struct Exchange {
-    up: bool,
-    epoch: u32,
-}
-
 /// One run of a scenario with one seed.
 ///
 /// Build it with [`Simulation::new`], drive it with [`step`](Self::step),
@@ -81,7 +74,9 @@ pub struct Simulation {
     /// Producer instances, then the publishers of services (consumer
     /// instances that publish downstream).
     producers: Vec<Producer>,
-    exchanges: Vec<Exchange>,
+    /// Each exchange's crash epoch (it holds nothing, it routes; whether it
+    /// is up is in `down`).
+    exchange_epochs: Vec<u32>,
     queues: Vec<QueueBroker>,
     consumers: Vec<Consumer>,
     stores: Vec<DedupStore>,
@@ -193,10 +188,18 @@ impl Simulation {
             CrashPlan { first, count, entries }
         };
         let mut crash_plans = Vec::with_capacity(scenario.consumers.len());
+        // The nodes of the group called `name`: the first, and how many.
+        let group_nodes = |name: &str| {
+            let mut nodes = ctx.topology.nodes.iter().enumerate().filter(|(_, n)| group_name(scenario, n) == name);
+            match nodes.next() {
+                Some((first, _)) => (first as NodeId, 1 + nodes.count() as u32),
+                None => (0, 0),
+            }
+        };
         for spec in &scenario.consumers {
-            let first = consumers.iter().find(|c| scenario.consumers[c.group].name == spec.name).map(|c| c.node);
+            let (first, count) = group_nodes(&spec.name);
             let list = spec.crash.schedule.iter().map(|c| (c.at_ms, c.instance, c.down_ms, c.every_ms)).collect();
-            crash_plans.push(plan(first.unwrap_or(0), spec.count, list));
+            crash_plans.push(plan(first, count, list));
         }
         // The scenario's crashes of any node, a plan per node group named.
         let mut named: Vec<&str> = Vec::new();
@@ -206,21 +209,14 @@ impl Simulation {
             }
         }
         for name in named {
-            let nodes: Vec<usize> = ctx
-                .topology
-                .nodes
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| group_name(scenario, n) == name)
-                .map(|(i, _)| i)
-                .collect();
+            let (first, count) = group_nodes(name);
             let list = scenario
                 .crashes
                 .iter()
                 .filter(|c| c.node == name)
                 .map(|c| (c.at_ms, c.instance, c.down_ms, c.every_ms))
                 .collect();
-            crash_plans.push(plan(nodes.first().copied().unwrap_or(0) as NodeId, nodes.len() as u32, list));
+            crash_plans.push(plan(first, count, list));
         }
         for (i, p) in crash_plans.iter().enumerate() {
             if let Some(&(at, ..)) = p.entries.first() {
@@ -230,7 +226,7 @@ impl Simulation {
         Ok(Simulation {
             ctx,
             producers,
-            exchanges: vec![Exchange { up: true, epoch: 0 }; scenario.exchanges.len()],
+            exchange_epochs: vec![0; scenario.exchanges.len()],
             queues,
             consumers,
             stores: scenario.consumers.iter().map(|c| DedupStore::new(&c.idempotency)).collect(),
@@ -586,13 +582,12 @@ impl Simulation {
                 self.producers[i].crash(ctx);
                 self.producers[i].epoch
             }
-            NodeKind::Exchange if self.exchanges[i].up => {
+            NodeKind::Exchange if !self.down[usize::from(node)] => {
                 self.down[usize::from(node)] = true;
                 crash_record(ctx, node, down);
-                let x = &mut self.exchanges[i];
-                x.up = false;
-                x.epoch = x.epoch.wrapping_add(1);
-                x.epoch
+                let epoch = &mut self.exchange_epochs[i];
+                *epoch = epoch.wrapping_add(1);
+                *epoch
             }
             NodeKind::Queue if self.queues[i].is_up() => {
                 self.down[usize::from(node)] = true;
@@ -610,24 +605,18 @@ impl Simulation {
     #[cold]
     #[inline(never)]
     fn restart_node(&mut self, node: NodeId, epoch: u32) {
-        let Simulation { ctx, producers, exchanges, queues, consumers, down, .. } = self;
+        let Simulation { ctx, producers, exchange_epochs, queues, consumers, down, first_consumer, .. } = self;
         let n = &ctx.topology.nodes[usize::from(node)];
         let i = n.index;
         let back = match n.kind {
             NodeKind::Producer => producers[i].restart(epoch),
-            NodeKind::Exchange => {
-                let x = &mut exchanges[i];
-                let back = x.epoch == epoch && !x.up;
-                x.up |= back;
-                back
-            }
+            NodeKind::Exchange => exchange_epochs[i] == epoch && down[usize::from(node)],
             NodeKind::Queue => {
-                let topology = &ctx.topology;
-                let up = |c: NodeId| consumers[topology.nodes[usize::from(c)].index].is_up();
-                let up: Vec<bool> = (0..topology.nodes.len() as NodeId)
-                    .map(|c| topology.nodes[usize::from(c)].kind == NodeKind::Consumer && up(c))
-                    .collect();
-                queues[i].restart(ctx, epoch, |c| up[usize::from(c)])
+                // Consumer nodes come last, in instance order.
+                let up = |c: NodeId| {
+                    consumers.get(usize::from(c.wrapping_sub(*first_consumer))).is_some_and(Consumer::is_up)
+                };
+                queues[i].restart(ctx, epoch, up)
             }
             NodeKind::Consumer => false,
         };
