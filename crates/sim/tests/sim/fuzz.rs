@@ -19,6 +19,8 @@ use msgsim_sim::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
+use crate::support::accounted_for;
+
 /// A duration from the edges as well as the middle: 0, 1 µs, a second, a day.
 fn edgy_ms() -> impl Strategy<Value = f64> {
     prop_oneof![
@@ -300,10 +302,7 @@ fn check(s: &Scenario, seed: u64) -> Result<(), TestCaseError> {
     let r = sim.run();
     prop_assert!(r.events <= s.max_events);
     prop_assert!(r.stopped.is_some());
-    prop_assert_eq!(sim.check_conservation(), Ok(()));
-    prop_assert_eq!(sim.ledger().check_records(), Ok(()));
-    prop_assert_eq!(r.status.total(), r.counts.produced + r.counts.derived);
-    prop_assert_eq!(r.counts.effects_applied - r.counts.duplicate_effects + r.never_applied, r.counts.expected);
+    prop_assert_eq!(accounted_for(&sim, &r), Ok(()));
     prop_assert!(sim.memory_bytes() <= 2 * budget + (1 << 20), "{} bytes held", sim.memory_bytes());
     prop_assert!(r.latency.max <= r.sim_time_ms + 1e-9, "max latency {} in a {} ms run", r.latency.max, r.sim_time_ms);
     Ok(())

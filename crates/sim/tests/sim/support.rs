@@ -24,3 +24,23 @@ pub fn run(s: &Scenario, seed: u64) -> Simulation {
 pub fn events_of(sim: &Simulation, kind: EventKind) -> Vec<TraceEvent> {
     sim.trace().iter().filter(|e| e.kind == kind).copied().collect()
 }
+
+/// Every message and every expected (message, subscription) pair is
+/// accounted for after a run: tokens conserved, records consistent, each
+/// message (derived ones included) in one status, and each pair applied
+/// once, more than once (the duplicates) or never.
+pub fn accounted_for(sim: &Simulation, r: &Report) -> Result<(), String> {
+    sim.check_conservation()?;
+    sim.ledger().check_records()?;
+    if r.status.total() != r.counts.produced + r.counts.derived {
+        return Err(format!("{} statuses for {} + {} messages", r.status.total(), r.counts.produced, r.counts.derived));
+    }
+    let c = &r.counts;
+    if c.effects_applied - c.duplicate_effects + r.never_applied != c.expected {
+        return Err(format!(
+            "{} effects − {} duplicates + {} never applied ≠ {} expected",
+            c.effects_applied, c.duplicate_effects, r.never_applied, c.expected
+        ));
+    }
+    Ok(())
+}
