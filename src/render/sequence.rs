@@ -104,6 +104,8 @@ pub fn lanes(topology: &msgsim_sim::Topology) -> (Vec<usize>, Vec<String>) {
 struct Geometry {
     /// Each node's lane.
     lane_of: Vec<usize>,
+    /// Each lane's name.
+    names: Vec<String>,
     /// Width of the time axis: its widest label fits.
     left: f64,
     /// Height of the lane names' band.
@@ -125,6 +127,7 @@ impl Geometry {
         let top = TOP - 11.0 + 11.0 * scale;
         Geometry {
             lane_of,
+            names,
             left,
             top,
             lane_w: (size.0 - left).max(10.0) / lanes,
@@ -210,7 +213,7 @@ pub fn draw(s: &SequenceScene<'_>, p: &mut dyn Painter) {
     }
     // Lanes.
     let label = Text { size: AXIS_TEXT, color: pal.ink, align: Align::Center, bold: true };
-    for (lane, name) in lanes(s.topology).1.iter().enumerate() {
+    for (lane, name) in g.names.iter().enumerate() {
         let x = g.left + (lane as f64 + 0.5) * g.lane_w;
         p.line((x, g.top), (x, g.top + g.height), pal.link, 1.0, false);
         p.text((x, g.top / 2.0 - 3.0), &fit(name, g.lane_w - 4.0, AXIS_TEXT * scale), label);
