@@ -112,3 +112,34 @@ test('every control is reachable by keyboard, with a visible focus ring', async 
   assert.match(label, /messages on links/);
   assert.deepEqual(problems, []);
 });
+
+test('no serious or critical axe violation on a message graph: per-group table, exchange, bindings, publish and outages in the editor', async () => {
+  for (const theme of ['light', 'dark']) {
+    const { page, problems } = await openApp(chrome.browser, server.url);
+    if (theme === 'dark') {
+      await page.getByTestId('theme').click();
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    }
+    await page.getByTestId('preset').selectOption('fan-out');
+    await waitForVerdict(page);
+    await page.locator('[data-testid=groups]').waitFor();
+    const found = (await audit(page)).map((v) => `outcome: ${v}`);
+    await page.getByRole('tab', { name: 'Scenario' }).click();
+    await page.locator('#edit-exchange-0').waitFor();
+    // A downstream publish shows its send settings; an outage row its fields.
+    await page.locator('[data-path="consumers[0].publish.to"]').selectOption('email-queue');
+    await page.locator('[data-path="consumers[0].publish.send.mode"]').waitFor();
+    await page.locator('#edit-outages button.small').click();
+    await page.locator('[data-path="crashes[0].every_ms"]').waitFor();
+    found.push(...(await audit(page)).map((v) => `editor: ${v}`));
+    // Every new control is reachable by keyboard.
+    const binding = page.locator('[data-path="exchanges[0].bindings[0].queue"]');
+    await binding.focus();
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.path), 'exchanges[0].bindings[0].queue');
+    await page.keyboard.press('Tab');
+    assert.ok(await page.evaluate(() => document.activeElement !== document.body), 'Tab moves on from a binding');
+    assert.deepEqual(found, [], `${theme}: ${found.join('\n')}`);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  }
+});

@@ -418,7 +418,7 @@ texts! {
     KeyClasses => ("Routing key = business key mod (empty = the key itself)", "路由键 = 业务键取模（留空表示业务键本身）"),
     Bindings => ("Bindings", "绑定"),
     BindingQueue => ("Queue", "队列"),
-    RoutingKeys => ("Routing keys (e.g. 0, 2; empty = all)", "路由键（如 0, 2；留空表示全部）"),
+    RoutingKeys => ("Keys (0, 2; empty: all)", "路由键（如 0, 2；空：全部）"),
     PublishesTo => ("Publishes downstream to", "向下游发布到"),
     NoPublish => ("(nothing)", "（不发布）"),
     NodeName => ("Node", "节点"),
