@@ -156,7 +156,8 @@ impl Consumer {
     }
 
     /// Processing of the job in `slot` finished. A service publishes through
-    /// `publisher` for every effect it applies.
+    /// `publisher` for every effect it applies. Inlined: once per message.
+    #[inline(always)]
     pub fn on_done(
         &mut self,
         ctx: &mut Ctx,

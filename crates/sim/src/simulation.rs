@@ -438,16 +438,11 @@ impl Simulation {
             Event::ProducerTimer(i) => self.producers[usize::from(i)].on_timer(ctx),
             Event::RetryDue { producer, msg } => self.producers[usize::from(producer)].on_retry_due(ctx, msg),
             Event::ProcessDone { consumer, epoch, slot } => {
-                let Simulation { consumers, producers, stores, .. } = self;
-                let c = &mut consumers[usize::from(consumer)];
-                let (publisher, was_up) = (c.publisher, c.is_up());
-                c.on_done(ctx, epoch, slot, &mut stores[c.group], publisher.map(|j| &mut producers[usize::from(j)]));
-                if let Some(j) = publisher
-                    && was_up
-                    && !c.is_up()
-                {
-                    // A crash: its in-memory publishing state goes with it.
-                    producers[usize::from(j)].crash(ctx);
+                let c = &mut self.consumers[usize::from(consumer)];
+                if c.publisher.is_none() {
+                    c.on_done(ctx, epoch, slot, &mut self.stores[c.group], None);
+                } else {
+                    self.service_done(consumer, epoch, slot);
                 }
             }
             Event::QueueTimer(i) => self.queues[usize::from(i)].on_timer(ctx),
@@ -464,6 +459,21 @@ impl Simulation {
             Event::NodeRestart { node, epoch } => self.restart_node(node, epoch),
             Event::Disconnect { queue, consumer } => self.queues[usize::from(queue)].on_disconnect(ctx, consumer),
             Event::Connect { queue, consumer } => self.queues[usize::from(queue)].on_connect(ctx, consumer),
+        }
+    }
+
+    /// A service finished processing: [`Consumer::on_done`], publishing
+    /// through its producer (out of line: the usual consumer publishes nothing).
+    #[inline(never)]
+    fn service_done(&mut self, consumer: u16, epoch: u32, slot: u32) {
+        let Simulation { ctx, consumers, producers, stores, .. } = self;
+        let c = &mut consumers[usize::from(consumer)];
+        let Some(j) = c.publisher else { return };
+        let was_up = c.is_up();
+        c.on_done(ctx, epoch, slot, &mut stores[c.group], Some(&mut producers[usize::from(j)]));
+        if was_up && !c.is_up() {
+            // A crash: its in-memory publishing state goes with it.
+            producers[usize::from(j)].crash(ctx);
         }
     }
 
