@@ -43,10 +43,19 @@ fn canvas(node: &NodeRef) -> Option<HtmlCanvasElement> {
 /// The canvases: topology, sequence, charts, and the reference topology.
 type Canvases = [NodeRef; 4];
 
+/// What waits for later: elements to reveal once the next render has put
+/// them on the page, and events the browser delivered between frames (a
+/// fetched lesson), for the next frame to hand to the studio.
+#[derive(Default)]
+struct Later {
+    reveals: RefCell<Vec<String>>,
+    inbox: RefCell<Vec<UiEvent>>,
+}
+
 /// What the animation loop needs between frames.
 struct Loop {
     studio: Rc<RefCell<Studio>>,
-    reveals: Rc<RefCell<Vec<String>>>,
+    later: Rc<Later>,
     refs: Canvases,
     rerender: Callback<()>,
     last_frame: f64,
@@ -70,6 +79,11 @@ impl Loop {
         let dt = if lp.last_frame == 0.0 { 0.0 } else { (now - lp.last_frame).min(100.0) };
         lp.last_frame = now;
         let studio = lp.studio.clone();
+        let arrived: Vec<UiEvent> = lp.later.inbox.borrow_mut().drain(..).collect();
+        for ev in arrived {
+            let effects = studio.borrow_mut().update(ev);
+            perform(&studio, &lp.later, effects);
+        }
         let effects = {
             let mut s = studio.borrow_mut();
             let deadline = now_ms() + COMPUTE_BUDGET_MS;
@@ -91,7 +105,7 @@ impl Loop {
             }
             effects
         };
-        perform(&studio, &lp.reveals, effects);
+        perform(&studio, &lp.later, effects);
         let revision = studio.borrow().revision();
         let playing = studio.borrow().playback.clock.playing;
         if revision != lp.rendered_revision && (!playing || now - lp.last_dom >= DOM_INTERVAL_MS) {
@@ -125,13 +139,13 @@ fn download_png(studio: &Studio, name: &str, diagram: Diagram, size: (f64, f64))
 /// Performs the studio's effects. Element reveals wait for the next render
 /// (the element may only appear then); a refused storage write is reported
 /// back as an event.
-fn perform(studio: &Rc<RefCell<Studio>>, reveals: &RefCell<Vec<String>>, effects: Vec<Effect>) {
+fn perform(studio: &Rc<RefCell<Studio>>, later: &Rc<Later>, effects: Vec<Effect>) {
     for effect in effects {
         match effect {
             Effect::Store { key, value } => {
                 if !platform::store(key.name(), &value) {
                     let more = studio.borrow_mut().update(LibraryEvent::StorageFailed.into());
-                    perform(studio, reveals, more);
+                    perform(studio, later, more);
                 }
             }
             Effect::SetAside(key) => platform::set_aside(key.name()),
@@ -141,14 +155,20 @@ fn perform(studio: &Rc<RefCell<Studio>>, reveals: &RefCell<Vec<String>>, effects
             Effect::DownloadPng { name, diagram, size } => download_png(&studio.borrow(), &name, diagram, size),
             Effect::SetFragment(f) => platform::set_fragment(&f),
             Effect::ToggleFullscreen => platform::toggle_fullscreen(),
-            Effect::Reveal(id) => reveals.borrow_mut().push(id),
+            Effect::Reveal(id) => later.reveals.borrow_mut().push(id),
+            Effect::FetchLesson { id, url } => {
+                let later = later.clone();
+                platform::fetch_text(&url, move |text| {
+                    later.inbox.borrow_mut().push(LessonEvent::Fetched(id, text).into());
+                });
+            }
         }
     }
 }
 
 /// The studio, started with what the browser remembers and the link it was
 /// opened with: the very first event, before anything can be clicked.
-fn start(reveals: &RefCell<Vec<String>>) -> Studio {
+fn start(later: &Rc<Later>) -> Studio {
     let reduced_motion = web_sys::window()
         .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
         .is_some_and(|q| q.matches());
@@ -160,7 +180,7 @@ fn start(reveals: &RefCell<Vec<String>>) -> Studio {
         saved: platform::load(StorageKey::Saved.name()),
         fragment: platform::fragment(),
     })));
-    perform(&studio, reveals, effects);
+    perform(&studio, later, effects);
     Rc::try_unwrap(studio).map(RefCell::into_inner).unwrap_or_default()
 }
 
@@ -187,20 +207,20 @@ fn shortcut(key: &str, s: &Studio) -> Option<UiEvent> {
 /// The whole app.
 #[component]
 pub fn App() -> Html {
-    let reveals: Rc<RefCell<Vec<String>>> = use_mut_ref(Vec::new);
+    let later: Rc<Later> = use_memo((), |_| Later::default());
     let studio = {
-        let reveals = reveals.clone();
-        use_mut_ref(move || start(&reveals))
+        let later = later.clone();
+        use_mut_ref(move || start(&later))
     };
     let update = use_force_update();
     let refs: Canvases = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
     let readers: Rc<RefCell<Vec<FileReader>>> = use_mut_ref(Vec::new);
 
     let dispatch = {
-        let (studio, reveals, update) = (studio.clone(), reveals.clone(), update.clone());
+        let (studio, later, update) = (studio.clone(), later.clone(), update.clone());
         Callback::from(move |ev: UiEvent| {
             let effects = studio.borrow_mut().update(ev);
-            perform(&studio, &reveals, effects);
+            perform(&studio, &later, effects);
             update.force_update();
         })
     };
@@ -210,9 +230,9 @@ pub fn App() -> Html {
 
     // Elements the studio asked to reveal, once they are on the page.
     {
-        let reveals = reveals.clone();
+        let later = later.clone();
         use_effect(move || {
-            for id in reveals.borrow_mut().drain(..) {
+            for id in later.reveals.borrow_mut().drain(..) {
                 if let Some(el) = gloo::utils::document().get_element_by_id(&id) {
                     el.scroll_into_view();
                 }
@@ -222,13 +242,13 @@ pub fn App() -> Html {
 
     // The animation loop, for the life of the app.
     {
-        let (studio, reveals) = (studio.clone(), reveals.clone());
+        let (studio, later) = (studio.clone(), later.clone());
         let refs = refs.clone();
         let update = update.clone();
         use_effect_with((), move |_| {
             let lp = Rc::new(RefCell::new(Loop {
                 studio,
-                reveals,
+                later,
                 refs,
                 rerender: Callback::from(move |_| update.force_update()),
                 last_frame: 0.0,

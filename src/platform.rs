@@ -123,3 +123,26 @@ pub fn toggle_fullscreen() {
         let _ = root.request_fullscreen();
     }
 }
+
+/// Fetches `url` (relative to the page) as text and hands the text, or why
+/// it could not be had (offline, not found), to `done`, later. (An
+/// XMLHttpRequest and an event listener: no promise machinery in the download.)
+pub fn fetch_text(url: &str, done: impl FnOnce(Result<String, String>) + 'static) {
+    let Ok(xhr) = web_sys::XmlHttpRequest::new() else { return done(Err("no XMLHttpRequest".into())) };
+    if xhr.open("GET", url).is_err() {
+        return done(Err(format!("bad address {url}")));
+    }
+    let request = xhr.clone();
+    // Fires once, whatever the outcome; the browser then drops the listener
+    // (its few bytes on the Rust side are left: a lesson is fetched once).
+    gloo::events::EventListener::once(&xhr, "loadend", move |_| {
+        done(match request.status().unwrap_or(0) {
+            200..=299 => request.response_text().ok().flatten().ok_or_else(|| "unreadable".to_string()),
+            0 => Err("offline?".into()),
+            status => Err(format!("HTTP {status}")),
+        })
+    })
+    .forget();
+    // A refused send ends in "loadend" too.
+    let _ = xhr.send();
+}

@@ -1,6 +1,6 @@
-// Shared by the build scripts of this crate and of the web app (`include!`d):
-// copies every JSON file of a folder into OUT_DIR, minified, so the sources
-// stay readable and the binaries (and the browser download) carry compact JSON.
+// Used by this crate's build script (`include!`d): copies every JSON file of
+// a folder into OUT_DIR, minified, so the sources stay readable and the
+// binaries (and the browser download) carry compact JSON.
 
 /// Minifies `dir/*.json` into OUT_DIR under the same names.
 #[allow(dead_code)]

@@ -58,6 +58,11 @@ texts! {
     ZoomOut => ("Zoom out (more time)", "缩小（显示更长时间）"),
     // Lessons, compare, sharing, files, presenter
     TabLesson => ("Lessons", "课时"),
+    LessonFetching => ("Loading the lesson “{0}”…", "正在加载课时“{0}”……"),
+    LessonFetchFailed => (
+        "The lesson “{0}” could not be loaded ({1}). Check the connection and choose it again.",
+        "课时“{0}”加载失败（{1}）。请检查网络连接后重新选择。"
+    ),
     TabFiles => ("Files", "文件"),
     TabCompare => ("Comparison", "对比"),
     Lessons => ("Lessons", "课时"),

@@ -9,21 +9,23 @@
 use std::sync::OnceLock;
 
 use msgsim_sim::{Scenario, presets};
+#[cfg(test)]
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::i18n::Lang;
 use crate::studio::path::{self, Patch};
 
+// `INDEX`: every lesson's id and titles, in teaching order (build.rs).
+include!(concat!(env!("OUT_DIR"), "/lesson_index.rs"));
+
 macro_rules! lesson_sources {
     ($($file:literal),* $(,)?) => {
-        /// `(file, JSON)` of every lesson, in teaching order: minified into
-        /// OUT_DIR by build.rs, without the expectations and figures only the
-        /// tests read — they read the source files.
-        #[cfg(not(test))]
-        const SOURCES: &[(&str, &str)] = &[$(($file, include_str!(concat!(env!("OUT_DIR"), "/", $file))),)*];
+        /// `(file, JSON)` of every lesson file, for the tests (which also
+        /// read their expectations and figures). The app fetches a lesson's
+        /// body when it is opened instead.
         #[cfg(test)]
-        const SOURCES: &[(&str, &str)] = &[$(($file, include_str!(concat!("data/", $file))),)*];
+        pub const SOURCES: &[(&str, &str)] = &[$(($file, include_str!(concat!("data/", $file))),)*];
     };
 }
 
@@ -44,8 +46,8 @@ lesson_sources![
 ];
 
 /// A text in both languages.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Deserialize), serde(deny_unknown_fields))]
 pub struct Text {
     /// English.
     pub en: String,
@@ -64,18 +66,18 @@ impl Text {
 }
 
 /// One setup of a lesson: a preset, changed by a patch.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Deserialize), serde(deny_unknown_fields))]
 pub struct Setup {
     /// Button label.
     pub label: Text,
     /// The preset it starts from.
     pub preset: String,
     /// Changes to the preset, by JSON path.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub patch: Patch,
     /// The scenario, built on first use and kept.
-    #[serde(skip)]
+    #[cfg_attr(test, serde(skip))]
     built: OnceLock<Result<Scenario, String>>,
 }
 
@@ -117,7 +119,10 @@ pub struct Figure {
     pub note: Option<String>,
 }
 
-/// What a lesson file holds.
+/// What a lesson file holds (the tests read the files with serde; the app
+/// reads the fetched bodies with [`Lesson::from_json`], whose code is a
+/// fraction of the size, and a test checks that both read the same).
+#[cfg(test)]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LessonFile {
@@ -154,8 +159,8 @@ struct ExpectFile {
 }
 
 /// A lesson.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(from = "LessonFile")]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Deserialize), serde(from = "LessonFile"))]
 pub struct Lesson {
     /// Stable id (in share links).
     pub id: String,
@@ -187,6 +192,7 @@ pub struct Lesson {
     changes: OnceLock<Vec<Vec<(String, Value, Value)>>>,
 }
 
+#[cfg(test)]
 impl From<LessonFile> for Lesson {
     fn from(f: LessonFile) -> Self {
         let mut setups = vec![f.before];
@@ -227,6 +233,61 @@ pub fn side_name(i: usize, n: usize) -> &'static str {
 }
 
 impl Lesson {
+    /// Reads a lesson's body (a lesson file without its expectations and
+    /// figures): the problem, if any, names the field.
+    pub fn from_json(json: &str) -> Result<Lesson, String> {
+        let doc: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let field = |v: &Value, key: &str| v.get(key).cloned().ok_or_else(|| format!("no {key}"));
+        let string = |v: &Value, key: &str| match v.get(key) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            _ => Err(format!("{key}: not a string")),
+        };
+        let text = |v: &Value, key: &str| -> Result<Text, String> {
+            let t = field(v, key)?;
+            Ok(Text {
+                en: string(&t, "en").map_err(|e| format!("{key}.{e}"))?,
+                zh: string(&t, "zh").map_err(|e| format!("{key}.{e}"))?,
+            })
+        };
+        let setup = |key: &str| -> Result<Setup, String> {
+            let s = field(&doc, key)?;
+            let patch = match s.get("patch") {
+                None => Patch::new(),
+                Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                Some(_) => return Err(format!("{key}.patch: not an object")),
+            };
+            let preset = string(&s, "preset").map_err(|e| format!("{key}.{e}"))?;
+            Ok(Setup {
+                label: text(&s, "label").map_err(|e| format!("{key}.{e}"))?,
+                preset,
+                patch,
+                built: OnceLock::new(),
+            })
+        };
+        let (id, title) = (string(&doc, "id")?, text(&doc, "title")?);
+        let mut setups = vec![setup("before")?];
+        if doc.get("between").is_some() {
+            setups.push(setup("between")?);
+        }
+        setups.push(setup("after")?);
+        Ok(Lesson {
+            id,
+            title,
+            explain: text(&doc, "explain")?,
+            watch: text(&doc, "watch")?,
+            question: text(&doc, "question")?,
+            takeaway: text(&doc, "takeaway")?,
+            setups,
+            #[cfg(test)]
+            expect: Vec::new(),
+            #[cfg(test)]
+            figures: Vec::new(),
+            speed: doc.get("speed").and_then(Value::as_f64).ok_or("speed: not a number")?,
+            moment: string(&doc, "moment")?,
+            changes: OnceLock::new(),
+        })
+    }
+
     /// Every text of the lesson (for the language checks).
     pub fn texts(&self) -> Vec<&Text> {
         let mut v = vec![&self.title, &self.explain, &self.watch, &self.question, &self.takeaway];
@@ -305,16 +366,93 @@ fn leaves(path: &str, a: &Value, b: &Value, out: &mut Vec<(String, Value, Value)
     }
 }
 
-/// Every lesson, in teaching order, read once and shared (a file that does
-/// not parse is skipped; the tests rule that out).
+/// Every lesson, in teaching order, read once from the source files (the
+/// tests; a file that does not parse is skipped, and a test rules that out).
+#[cfg(test)]
 pub fn all() -> &'static [Lesson] {
     static ALL: OnceLock<Vec<Lesson>> = OnceLock::new();
     ALL.get_or_init(|| SOURCES.iter().filter_map(|(_, json)| serde_json::from_str(json).ok()).collect())
 }
 
-/// The lesson called `id`.
+/// Where a lesson's body stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    /// Here: the lesson can open.
+    Ready(&'static Lesson),
+    /// Not fetched yet (from [`url`]).
+    Missing,
+    /// Its fetch failed, for this reason.
+    Failed(String),
+    /// No lesson has this id.
+    Unknown,
+}
+
+thread_local! {
+    /// The bodies received so far (or why they could not be), by id; kept
+    /// for the life of the page (a lesson is a few kilobytes).
+    static RECEIVED: std::cell::RefCell<Vec<(String, Result<&'static Lesson, String>)>> = Default::default();
+    /// Test builds: lessons that act as if not fetched yet.
+    #[cfg(test)]
+    static WITHHELD: std::cell::RefCell<Vec<String>> = Default::default();
+}
+
+/// Where the body of lesson `id` stands.
+pub fn body(id: &str) -> Body {
+    let received = RECEIVED.with(|r| r.borrow().iter().find(|(i, _)| i == id).map(|(_, b)| b.clone()));
+    match received {
+        Some(Ok(l)) => Body::Ready(l),
+        Some(Err(why)) => Body::Failed(why),
+        None if !INDEX.iter().any(|(i, _, _)| *i == id) => Body::Unknown,
+        #[cfg(test)]
+        None if !WITHHELD.with(|w| w.borrow().iter().any(|w| w == id)) => {
+            all().iter().find(|l| l.id == id).map_or(Body::Unknown, Body::Ready)
+        }
+        None => Body::Missing,
+    }
+}
+
+/// Where the body of lesson `id` is fetched from (relative to the page).
+pub fn url(id: &str) -> String {
+    format!("lessons/{id}.json")
+}
+
+/// Takes the fetched body of lesson `id` (or why the fetch failed) and keeps
+/// it; returns the lesson, or why it cannot open. A failure is forgotten
+/// when the lesson is fetched again.
+pub fn receive(id: &str, fetched: Result<String, String>) -> Result<&'static Lesson, String> {
+    let parsed = fetched.and_then(|text| {
+        let lesson = Lesson::from_json(&text).map_err(|e| format!("damaged file: {e}"))?;
+        if lesson.id != id {
+            return Err(format!("the file is lesson {:?}", lesson.id));
+        }
+        Ok(&*Box::leak(Box::new(lesson)))
+    });
+    RECEIVED.with(|r| {
+        let mut r = r.borrow_mut();
+        r.retain(|(i, _)| i != id);
+        r.push((id.to_string(), parsed.clone()));
+    });
+    parsed
+}
+
+/// Forgets a failed fetch of lesson `id` (to try again).
+pub fn forget_failure(id: &str) {
+    RECEIVED.with(|r| r.borrow_mut().retain(|(i, b)| i != id || b.is_ok()));
+}
+
+/// Test builds: lesson `id` acts as if its body were not fetched yet.
+#[cfg(test)]
+pub fn withhold(id: &str) {
+    WITHHELD.with(|w| w.borrow_mut().push(id.to_string()));
+    RECEIVED.with(|r| r.borrow_mut().retain(|(i, _)| i != id));
+}
+
+/// The lesson called `id`, if its body is here.
 pub fn get(id: &str) -> Option<&'static Lesson> {
-    all().iter().find(|l| l.id == id)
+    match body(id) {
+        Body::Ready(l) => Some(l),
+        _ => None,
+    }
 }
 
 /// Whether an expectation's value names another field of the same report
@@ -361,7 +499,14 @@ pub fn titles(lang: Lang) -> crate::i18n::Menu {
     thread_local! {
         static TITLES: crate::i18n::MenuCache = crate::i18n::MenuCache::default();
     }
-    TITLES.with(|t| t.get(lang, || all().iter().map(|l| (l.id.clone(), l.title.get(lang).to_string())).collect()))
+    TITLES.with(|t| {
+        t.get(lang, || {
+            INDEX
+                .iter()
+                .map(|&(id, en, zh)| (id.to_string(), if lang == Lang::Zh { zh } else { en }.to_string()))
+                .collect()
+        })
+    })
 }
 
 #[cfg(test)]

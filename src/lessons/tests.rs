@@ -30,6 +30,29 @@ fn every_lesson_parses_and_has_both_languages() {
     assert_eq!(all().len(), SOURCES.len());
     let ids: std::collections::BTreeSet<_> = all().iter().map(|l| &l.id).collect();
     assert_eq!(ids.len(), SOURCES.len(), "ids are unique");
+    // The index the app carries (build.rs, from every file in data/) lists
+    // the same lessons in the same order.
+    let index: Vec<_> = INDEX.iter().map(|(id, en, zh)| (id.to_string(), en.to_string(), zh.to_string())).collect();
+    let files: Vec<_> = all().iter().map(|l| (l.id.clone(), l.title.en.clone(), l.title.zh.clone())).collect();
+    assert_eq!(index, files, "every file in src/lessons/data is listed in SOURCES");
+}
+
+/// The app reads a fetched body (the file without its expectations and
+/// figures) into the same lesson as the tests' serde reading of the file.
+#[test]
+fn the_app_reads_each_lesson_body_as_the_tests_read_the_file() {
+    for (file, json) in SOURCES {
+        let l: Lesson = serde_json::from_str(json).unwrap();
+        let mut body: Value = serde_json::from_str(json).unwrap();
+        let o = body.as_object_mut().unwrap();
+        o.remove("expect");
+        o.remove("figures");
+        let read = Lesson::from_json(&body.to_string()).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let without_checks = Lesson { expect: Vec::new(), figures: Vec::new(), ..l };
+        assert_eq!(read, without_checks, "{file}");
+    }
+    assert_eq!(Lesson::from_json("{\"id\": 3}").unwrap_err(), "id: not a string");
+    assert!(Lesson::from_json("[1,").is_err());
 }
 
 /// Each setup's run (at the preset's seed) shows what the lesson says.

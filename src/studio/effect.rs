@@ -76,6 +76,14 @@ pub enum Effect {
         /// Size in CSS px.
         size: (f64, f64),
     },
+    /// Fetch the body of lesson `id` from `url`; the shell sends
+    /// `LessonEvent::Fetched` with its text, or why it could not.
+    FetchLesson {
+        /// The lesson.
+        id: String,
+        /// Where its body is, relative to the page.
+        url: String,
+    },
     /// Show `0` as the URL fragment (no history entry, no scrolling).
     SetFragment(String),
     /// Enter or leave full screen.

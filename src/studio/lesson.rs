@@ -4,7 +4,7 @@
 use super::Cmd;
 use super::compare::SideLabel;
 use super::load::Load;
-use crate::lessons::{self, Lesson};
+use crate::lessons::{self, Body, Lesson};
 
 /// Something the user did in the lesson panel.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +17,8 @@ pub enum LessonEvent {
     Compare(usize),
     /// Show the outcome before the run has played to its end.
     Reveal,
+    /// The body of lesson `0` was fetched (its text), or could not be (why).
+    Fetched(String, Result<String, String>),
 }
 
 /// The open lesson.
@@ -31,6 +33,10 @@ pub struct LessonState {
     /// The outcome of this setup's run is shown (played to the end, or the
     /// teacher pressed Reveal).
     pub revealed: bool,
+    /// A lesson whose body is being fetched.
+    pub fetching: Option<String>,
+    /// A lesson that could not be fetched, and why.
+    pub failed: Option<(String, String)>,
 }
 
 /// The load of setup `i` of `lesson` (at its preset's seed, at the lesson's speed).
@@ -54,6 +60,11 @@ impl LessonState {
         let open = self.open.as_deref().and_then(lessons::get);
         let load = |l: Option<Load>| l.map(|load| vec![Cmd::Load(Box::new(load))]).unwrap_or_default();
         match ev {
+            LessonEvent::Open(Some(id)) if matches!(lessons::body(&id), Body::Missing | Body::Failed(_)) => {
+                lessons::forget_failure(&id);
+                self.failed = None;
+                vec![Cmd::FetchLesson(id.clone(), Box::new(LessonEvent::Open(Some(id)).into()))]
+            }
             LessonEvent::Open(id) => match id.as_deref().and_then(lessons::get) {
                 Some(l) => load(side_load(l, 0)),
                 None => {
@@ -76,6 +87,18 @@ impl LessonState {
                 self.revealed = true;
                 Vec::new()
             }
+            // The studio takes these (an event may be waiting for the lesson).
+            LessonEvent::Fetched(..) => Vec::new(),
+        }
+    }
+
+    /// Lesson `id` arrived, or could not be fetched (`failed`: why).
+    pub fn arrived(&mut self, id: &str, failed: Option<(String, String)>) {
+        if self.fetching.as_deref() == Some(id) {
+            self.fetching = None;
+        }
+        if failed.is_some() {
+            self.failed = failed;
         }
     }
 
@@ -85,7 +108,9 @@ impl LessonState {
         let (open, side) = l.lesson.clone().unzip();
         // A comparison survives only the load it started with.
         let comparing = self.comparing.take().filter(|&i| open == self.open && side == Some(i + 1));
-        *self = LessonState { open, side, comparing, revealed: false };
+        // A lesson that could not be fetched stays said until one is chosen.
+        let (fetching, failed) = (self.fetching.take(), self.failed.take());
+        *self = LessonState { open, side, comparing, revealed: false, fetching, failed };
     }
 }
 

@@ -10,6 +10,7 @@ use super::effect::{Effect, StorageKey};
 use super::load::Load;
 use super::run::fits;
 use super::share::{self, LinkError};
+use crate::lessons::Body;
 
 /// Something the user (or the browser) did with the library.
 #[derive(Clone, Debug, PartialEq)]
@@ -140,16 +141,24 @@ impl Library {
             Ok((scenario, link)) => {
                 let lesson = link.lesson.as_deref().and_then(crate::lessons::get);
                 let side = |l: &crate::lessons::Lesson| link.side.as_deref().and_then(|s| l.side_of(s)).unwrap_or(0);
+                // A lesson not fetched yet: its run shows at once, as part of
+                // the lesson (its outcome hidden), and the link opens again
+                // when the lesson arrives.
+                let missing = link.lesson.clone().filter(|id| crate::lessons::body(id) == Body::Missing);
                 let load = Load {
                     scenario,
                     seed: link.seed,
                     preset: link.patch.is_empty().then(|| link.preset.clone()),
-                    lesson: lesson.map(|l| (l.id.clone(), side(l))),
+                    lesson: lesson.map(|l| (l.id.clone(), side(l))).or_else(|| missing.clone().map(|id| (id, 0))),
                     seek: link.time_ms.map(time::ms),
                     speed: lesson.map(|l| l.speed),
                     base: link.preset,
                 };
-                vec![Cmd::Load(Box::new(load))]
+                let mut cmds = vec![Cmd::Load(Box::new(load))];
+                if let Some(id) = missing {
+                    cmds.push(Cmd::FetchLesson(id, Box::new(LibraryEvent::OpenLink(fragment.to_string()).into())));
+                }
+                cmds
             }
             Err(e) => {
                 self.notice = Some(Notice::BadLink(e));

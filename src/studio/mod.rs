@@ -158,6 +158,8 @@ pub enum Cmd {
     Compare(Box<(SideLabel, SideLabel, Scenario)>),
     /// Leave a bottom tab if it is open (its content went away).
     LeaveTab(BottomTab),
+    /// Fetch the body of lesson `0`, then handle event `1` (which needs it).
+    FetchLesson(String, Box<UiEvent>),
 }
 
 /// Engine events computed right after a run starts (so the first frame has
@@ -186,6 +188,9 @@ pub struct Studio {
     histogram: (usize, Rc<Histogram>),
     /// The URL fragment last put in the address bar.
     shown_fragment: String,
+    /// An event that needs a lesson being fetched: `(lesson id, event)`,
+    /// handled when the lesson arrives.
+    waiting: Option<(String, UiEvent)>,
     /// Bumped when anything the DOM shows changes.
     revision: u64,
 }
@@ -211,6 +216,7 @@ impl Studio {
             library: Library::default(),
             histogram: (usize::MAX, Rc::default()),
             shown_fragment: String::new(),
+            waiting: None,
             revision: 0,
         };
         s.present.reset_for(&s.session.scenario);
@@ -233,6 +239,7 @@ impl Studio {
     pub fn update(&mut self, ev: UiEvent) -> Vec<Effect> {
         let cursor = self.playback.clock.cursor;
         let cmds = match ev {
+            UiEvent::Lesson(LessonEvent::Fetched(id, fetched)) => return self.fetched(&id, fetched),
             UiEvent::Start(s) => self.start(*s),
             UiEvent::Session(e) => self.session.update(e),
             UiEvent::Playback(e) => self.playback.update(e, &mut self.session),
@@ -251,6 +258,23 @@ impl Studio {
         effects.extend(self.follow_url());
         self.touch();
         effects
+    }
+
+    /// The body of lesson `id` arrived (or could not be fetched): the event
+    /// that waited for it is handled now — a link opens without its lesson
+    /// if the lesson could not be fetched.
+    fn fetched(&mut self, id: &str, fetched: Result<String, String>) -> Vec<Effect> {
+        let received = crate::lessons::receive(id, fetched);
+        let failed = received.err().map(|why| (id.to_string(), why));
+        self.lesson.arrived(id, failed.clone());
+        let then = self.waiting.take_if(|(w, _)| w == id).map(|(_, ev)| ev);
+        match then {
+            Some(ev) if failed.is_none() || matches!(ev, UiEvent::Library(_)) => self.update(ev),
+            _ => {
+                self.touch();
+                self.follow_url().into_iter().collect()
+            }
+        }
     }
 
     /// A lesson's outcome shows once its run has played to the end.
@@ -326,6 +350,12 @@ impl Studio {
                     }
                     Vec::new()
                 }
+                Cmd::FetchLesson(id, then) => {
+                    effects.push(Effect::FetchLesson { url: crate::lessons::url(&id), id: id.clone() });
+                    self.lesson.fetching = Some(id.clone());
+                    self.waiting = Some((id, *then));
+                    Vec::new()
+                }
             };
             queue.extend(more);
         }
@@ -367,7 +397,8 @@ impl Studio {
 
     /// The address bar follows what is shown, except while playing.
     fn follow_url(&mut self) -> Option<Effect> {
-        if self.playback.clock.playing {
+        // While a link waits for its lesson, the address bar keeps the link.
+        if self.playback.clock.playing || self.waiting.is_some() {
             return None;
         }
         let fragment = self.share_fragment();

@@ -100,3 +100,74 @@ fn a_refused_write_is_reported() {
     s.update(LibraryEvent::StorageFailed.into());
     assert!(s.notice_view().is_some_and(|n| n.bad));
 }
+
+/// The body of lesson `id` as the build writes it for the page to fetch.
+fn lesson_file(id: &str) -> String {
+    let (_, json) = crate::lessons::SOURCES.iter().find(|(_, j)| j.contains(&format!("\"id\": \"{id}\""))).unwrap();
+    json.to_string()
+}
+
+#[test]
+fn a_lesson_not_fetched_yet_loads_then_opens() {
+    crate::lessons::withhold("idempotency");
+    let mut s = Studio::new();
+    let preset = s.session.scenario.clone();
+    let effects = s.update(LessonEvent::Open(Some("idempotency".into())).into());
+    let url = "lessons/idempotency.json".to_string();
+    assert_eq!(effects, vec![Effect::FetchLesson { id: "idempotency".into(), url }]);
+    let v = s.lesson_view();
+    assert!(v.open.is_none() && v.status.unwrap().contains("Idempotency keys"), "it says which lesson loads");
+    assert_eq!(s.session.scenario, preset, "nothing changes meanwhile");
+    s.update(LessonEvent::Fetched("idempotency".into(), Ok(lesson_file("idempotency"))).into());
+    let v = s.lesson_view();
+    assert_eq!(v.open.expect("open").id, "idempotency");
+    assert_eq!(v.status, None);
+    assert_eq!(s.lesson.side, Some(0), "its first setup runs");
+}
+
+#[test]
+fn a_lesson_that_cannot_be_fetched_says_why_and_can_be_tried_again() {
+    crate::lessons::withhold("ordering");
+    let mut s = Studio::new();
+    s.update(LessonEvent::Open(Some("ordering".into())).into());
+    s.update(LessonEvent::Fetched("ordering".into(), Err("HTTP 404".into())).into());
+    let v = s.lesson_view();
+    assert!(v.open.is_none());
+    let status = v.status.expect("a message");
+    assert!(status.contains("HTTP 404") && status.contains("choose it again"), "{status}");
+    // A damaged file is a failure too, with the parser's reason.
+    let effects = s.update(LessonEvent::Open(Some("ordering".into())).into());
+    assert!(matches!(effects.as_slice(), [Effect::FetchLesson { .. }]), "tried again: {effects:?}");
+    s.update(LessonEvent::Fetched("ordering".into(), Ok("{\"id\": 3".into())).into());
+    assert!(s.lesson_view().status.expect("a message").contains("damaged file"));
+    s.update(LessonEvent::Open(Some("ordering".into())).into());
+    s.update(LessonEvent::Fetched("ordering".into(), Ok(lesson_file("ordering"))).into());
+    assert_eq!(s.lesson_view().open.expect("open").id, "ordering");
+}
+
+#[test]
+fn a_link_into_a_lesson_waits_for_it_and_keeps_the_address() {
+    let mut a = Studio::new();
+    a.update(LessonEvent::Open(Some("broker-crash".into())).into());
+    a.update(LessonEvent::Side(1).into());
+    let fragment = a.share_fragment();
+    assert!(fragment.contains("lesson=broker-crash"), "{fragment}");
+    for fetched in [Ok(lesson_file("broker-crash")), Err("offline?".to_string())] {
+        crate::lessons::withhold("broker-crash");
+        let mut b = Studio::new();
+        let effects = b.update(UiEvent::Start(Box::new(Startup { fragment: fragment.clone(), ..Default::default() })));
+        assert!(matches!(effects.as_slice(), [Effect::FetchLesson { .. }]), "no SetFragment: {effects:?}");
+        assert_eq!(b.session.scenario, a.session.scenario, "the link's run shows meanwhile");
+        assert!(b.outcome_hidden(), "as part of its lesson: predict first");
+        let ok = fetched.is_ok();
+        b.update(LessonEvent::Fetched("broker-crash".into(), fetched).into());
+        assert_eq!(b.session.scenario, a.session.scenario, "the link's scenario runs either way");
+        if ok {
+            assert_eq!((b.lesson.open.as_deref(), b.lesson.side), (Some("broker-crash"), Some(1)));
+            assert_eq!(b.share_fragment(), fragment);
+        } else {
+            assert_eq!(b.lesson.open, None, "without its lesson");
+            assert!(b.lesson_view().status.unwrap().contains("offline?"));
+        }
+    }
+}

@@ -20,6 +20,8 @@ pub struct LessonView {
     pub list: Rc<Vec<(String, String)>>,
     /// The open lesson, if any.
     pub open: Option<LessonDetail>,
+    /// A lesson being fetched, or one that could not be: what to tell.
+    pub status: Option<String>,
     /// UI language.
     pub lang: Lang,
 }
@@ -96,7 +98,14 @@ impl Studio {
                 predict_first: self.present.predict_first,
             }
         });
-        LessonView { list: crate::lessons::titles(l), open, lang: l }
+        let list = crate::lessons::titles(l);
+        let title = |id: &str| list.iter().find(|(i, _)| i == id).map_or(id.to_string(), |(_, t)| t.clone());
+        let status = match (&self.lesson.fetching, &self.lesson.failed) {
+            (Some(id), _) => Some(tf(l, Key::LessonFetching, &[&title(id)])),
+            (None, Some((id, why))) => Some(tf(l, Key::LessonFetchFailed, &[&title(id), why])),
+            (None, None) => None,
+        };
+        LessonView { list, open, status, lang: l }
     }
 
     /// Whether the outcome of the whole run is hidden: a lesson is open, the

@@ -13,6 +13,42 @@
 //! problem with its JSON path; [`Scenario::validate`] checks a scenario built
 //! in code or edited in a form.
 
+/// A field whose value is one of a few names (`"confirm"`): the enum with
+/// its names, written once. Serialized by serde's derive (snake_case, which
+/// a test checks against the names here); read by one shared function
+/// instead of a derived visitor per enum (a smaller download), with serde's
+/// own error for an unknown name.
+macro_rules! unit_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)* }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant,)* }
+
+        impl $name {
+            /// Every value with its name in scenario files.
+            pub const NAMED: &'static [($name, &'static str)] = &[$(($name::$variant, $text),)*];
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                const NAMES: &[&str] = &[$($text,)*];
+                Ok(Self::NAMED[name_index(d, NAMES)?].0)
+            }
+        }
+    };
+}
+
+/// Reads a string and finds it among `names`.
+fn name_index<'de, D: serde::Deserializer<'de>>(d: D, names: &'static [&'static str]) -> Result<usize, D::Error> {
+    let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    names.iter().position(|n| *n == s).ok_or_else(|| serde::de::Error::unknown_variant(&s, names))
+}
+
 mod locate;
 mod problem;
 mod shape;
@@ -243,16 +279,15 @@ impl Default for Arrival {
     }
 }
 
-/// How a producer picks each message's business key.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum KeyChoice {
-    /// Keys 0, 1, 2, … in turn.
-    #[default]
-    RoundRobin,
-    /// A uniformly random key for each message.
-    Random,
+unit_enum! {
+    /// How a producer picks each message's business key.
+    pub enum KeyChoice {
+        /// Keys 0, 1, 2, … in turn.
+        #[default]
+        RoundRobin = "round_robin",
+        /// A uniformly random key for each message.
+        Random = "random",
+    }
 }
 
 /// Send mode, timeout and retry policy of a producer.
@@ -277,19 +312,18 @@ impl Default for SendSpec {
     }
 }
 
-/// Whether and how a producer waits for its message to be taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum SendMode {
-    /// Send once and move on: a lost message is gone (at-most-once).
-    #[default]
-    FireAndForget,
-    /// Wait for the broker's confirm; on timeout or reject, retry (at-least-once).
-    Confirm,
-    /// Call the consumer directly and block until it replies (no broker):
-    /// the synchronous baseline.
-    Sync,
+unit_enum! {
+    /// Whether and how a producer waits for its message to be taken.
+    pub enum SendMode {
+        /// Send once and move on: a lost message is gone (at-most-once).
+        #[default]
+        FireAndForget = "fire_and_forget",
+        /// Wait for the broker's confirm; on timeout or reject, retry (at-least-once).
+        Confirm = "confirm",
+        /// Call the consumer directly and block until it replies (no broker):
+        /// the synchronous baseline.
+        Sync = "sync",
+    }
 }
 
 /// Backoff between attempts.
@@ -313,19 +347,18 @@ impl Default for Backoff {
     }
 }
 
-/// The shape of the backoff schedule.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum BackoffKind {
-    /// Always `base_ms`.
-    Fixed,
-    /// `base_ms · multiplier^(n−1)`, capped at `max_ms`.
-    #[default]
-    Exponential,
-    /// "Full jitter": uniform in `[0, exponential wait]`, which spreads retries
-    /// out instead of letting them arrive in waves.
-    ExponentialJitter,
+unit_enum! {
+    /// The shape of the backoff schedule.
+    pub enum BackoffKind {
+        /// Always `base_ms`.
+        Fixed = "fixed",
+        /// `base_ms · multiplier^(n−1)`, capped at `max_ms`.
+        #[default]
+        Exponential = "exponential",
+        /// "Full jitter": uniform in `[0, exponential wait]`, which spreads retries
+        /// out instead of letting them arrive in waves.
+        ExponentialJitter = "exponential_jitter",
+    }
 }
 
 /// A broker holding one queue (RabbitMQ-style: competing consumers, acks,
@@ -397,16 +430,15 @@ impl Default for ExchangeSpec {
     }
 }
 
-/// How an exchange chooses the queues a message goes to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ExchangeKind {
-    /// A copy to every bound queue.
-    #[default]
-    Fanout,
-    /// A copy to every bound queue whose routing keys include the message's.
-    Direct,
+unit_enum! {
+    /// How an exchange chooses the queues a message goes to.
+    pub enum ExchangeKind {
+        /// A copy to every bound queue.
+        #[default]
+        Fanout = "fanout",
+        /// A copy to every bound queue whose routing keys include the message's.
+        Direct = "direct",
+    }
 }
 
 /// A queue bound to an exchange.
@@ -465,29 +497,27 @@ pub struct NodeCrash {
     pub every_ms: Option<f64>,
 }
 
-/// Overflow policy of a bounded queue.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Overflow {
-    /// Refuse the new message (a confirming producer gets a nack and retries).
-    #[default]
-    Reject,
-    /// Accept it and discard the oldest ready message.
-    DropOldest,
+unit_enum! {
+    /// Overflow policy of a bounded queue.
+    pub enum Overflow {
+        /// Refuse the new message (a confirming producer gets a nack and retries).
+        #[default]
+        Reject = "reject",
+        /// Accept it and discard the oldest ready message.
+        DropOldest = "drop_oldest",
+    }
 }
 
-/// Acknowledgement mode of a queue.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum AckMode {
-    /// The consumer acks after processing; unacked messages are redelivered
-    /// (at-least-once).
-    #[default]
-    Manual,
-    /// The broker forgets a message as soon as it sends it (at-most-once).
-    Auto,
+unit_enum! {
+    /// Acknowledgement mode of a queue.
+    pub enum AckMode {
+        /// The consumer acks after processing; unacked messages are redelivered
+        /// (at-least-once).
+        #[default]
+        Manual = "manual",
+        /// The broker forgets a message as soon as it sends it (at-most-once).
+        Auto = "auto",
+    }
 }
 
 /// A group of identical consumer instances competing on one queue (e.g. an
@@ -553,16 +583,15 @@ impl Default for CrashSpec {
     }
 }
 
-/// Where a random crash strikes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CrashPoint {
-    /// After processing, before the business effect is written.
-    BeforeEffect,
-    /// After the effect is written, before the ack is sent.
-    #[default]
-    AfterEffect,
+unit_enum! {
+    /// Where a random crash strikes.
+    pub enum CrashPoint {
+        /// After processing, before the business effect is written.
+        BeforeEffect = "before_effect",
+        /// After the effect is written, before the ack is sent.
+        #[default]
+        AfterEffect = "after_effect",
+    }
 }
 
 /// A planned consumer outage.
@@ -669,5 +698,32 @@ impl Scenario {
         for p in &mut self.producers {
             p.messages = ((f64::from(p.messages) * factor).round() as u32).max(1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each name a unit enum reads is the one serde writes, and an unknown
+    /// name is refused with the names allowed.
+    #[test]
+    fn unit_enums_read_the_names_they_write() {
+        fn check<T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug + Copy>(named: &[(T, &str)]) {
+            for &(value, name) in named {
+                assert_eq!(serde_json::to_value(value).unwrap(), serde_json::Value::from(name));
+                assert_eq!(serde_json::from_str::<T>(&format!("\"{name}\"")).unwrap(), value);
+            }
+            let e = serde_json::from_str::<T>("\"no_such\"").unwrap_err().to_string();
+            assert!(e.starts_with("unknown variant `no_such`, expected ") && e.contains(named[0].1), "{e}");
+            assert!(serde_json::from_str::<T>("3").is_err());
+        }
+        check(KeyChoice::NAMED);
+        check(SendMode::NAMED);
+        check(BackoffKind::NAMED);
+        check(ExchangeKind::NAMED);
+        check(Overflow::NAMED);
+        check(AckMode::NAMED);
+        check(CrashPoint::NAMED);
     }
 }
