@@ -63,6 +63,9 @@ async fn the_log_keeps_only_nearby_rows_in_the_dom() {
 async fn a_lesson_hides_its_verdict_behind_a_reveal_button() {
     let mut s = Studio::new();
     s.update(msgsim_web::studio::LessonEvent::Open(Some("lossy-link".into())).into());
+    // The page fetches the lesson's body; here it is handed over as the shell would.
+    let body = include_str!("../../src/lessons/data/02-lossy-link.json");
+    s.update(msgsim_web::studio::LessonEvent::Fetched("lossy-link".into(), Ok(body.into())).into());
     while s.compute(50_000) {}
     let root = fresh_root();
     let props = CountersProps { view: s.counters_view(), on_reveal: Callback::noop() };
