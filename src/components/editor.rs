@@ -38,6 +38,7 @@ fn error_text(l: Lang, e: &FieldError) -> String {
         FieldError::Parse(ParseError::Number) => t(l, Key::NotANumber).to_string(),
         FieldError::Parse(ParseError::Integer) => t(l, Key::NotAWholeNumber).to_string(),
         FieldError::Parse(ParseError::Numbers) => t(l, Key::NotKeyList).to_string(),
+        FieldError::Parse(ParseError::Inexact) => t(l, Key::NotKeptExactly).to_string(),
         FieldError::Invalid(kind) => crate::i18n::problem_message(l, kind),
     }
 }

@@ -70,6 +70,9 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
             format!("没有名为 “{name}” 的生产者组、交换机、队列或消费者组（现有：{}）", known.join("、"))
         }
         FileTooLarge { max_bytes } => format!("文件超过 {max_bytes} 字节；必须不超过 {max_bytes} 字节"),
+        InexactNumber { written } => {
+            format!("{written} 无法精确保存：请写成最多 15 位有效数字、介于 1e-22 与 1e14 之间的数")
+        }
         OverMemoryBudget { needs_mb, budget_mb } => {
             format!(
                 "本次运行至少需要 {needs_mb} MB 内存，超过了 {budget_mb} MB 的预算（减少消息数、键数或组数即可容纳）"
@@ -123,6 +126,7 @@ pub(crate) mod tests {
             ProblemKind::StartsAfterEnd { duration_ms: 1.0 },
             ProblemKind::ExpectedObject,
             ProblemKind::FileTooLarge { max_bytes: 1 },
+            ProblemKind::InexactNumber { written: s("0.30000000000000004") },
             ProblemKind::OverMemoryBudget { needs_mb: 2, budget_mb: 1 },
             ProblemKind::NoTarget { name: s("x"), known: vec![s("q"), s("events")] },
             ProblemKind::SyncToExchange { exchange: s("events") },

@@ -428,4 +428,8 @@ texts! {
     NoPublish => ("(nothing)", "（不发布）"),
     NodeName => ("Node", "节点"),
     NotKeyList => ("Write whole numbers separated by commas", "请填写以逗号分隔的整数"),
+    NotKeptExactly => (
+        "Cannot be kept exactly: write at most 15 significant digits, between 1e-22 and 1e14",
+        "无法精确保存：请写成最多 15 位有效数字、介于 1e-22 与 1e14 之间的数"
+    ),
 }

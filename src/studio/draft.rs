@@ -22,6 +22,9 @@ pub enum ParseError {
     Integer,
     /// Not a list of whole numbers.
     Numbers,
+    /// A number a scenario cannot keep exactly (more than 15 significant
+    /// digits: its saved or shared copy could differ).
+    Inexact,
 }
 
 /// A field's error: its text did not parse, or its value fails validation.

@@ -85,9 +85,13 @@ impl FieldKind {
                 if t.is_empty() && *optional {
                     return Ok(Value::Null);
                 }
-                crate::i18n::parse_number(t)
-                    .and_then(|x| serde_json::Number::from_f64(x).map(Value::Number))
-                    .ok_or(ParseError::Number)
+                let x = crate::i18n::parse_number(t).ok_or(ParseError::Number)?;
+                // As the scenario will be written, it must read back the same.
+                let written = serde_json::to_string(&x).unwrap_or_default();
+                if !msgsim_sim::scenario::number_kept_exactly(&written) {
+                    return Err(ParseError::Inexact);
+                }
+                serde_json::Number::from_f64(x).map(Value::Number).ok_or(ParseError::Number)
             }
             FieldKind::Integer { optional } => {
                 if t.is_empty() && *optional {

@@ -137,3 +137,17 @@ fn a_lesson_opens_at_its_own_speed() {
     let lesson = crate::lessons::get("poison-and-dlq").unwrap();
     assert_eq!(s.playback.clock.speed, crate::studio::clock::Clock::nearest_speed(lesson.speed));
 }
+
+#[test]
+fn a_number_that_would_not_come_back_exactly_is_refused_at_its_field() {
+    let mut s = studio_with("acks-and-retries");
+    let before = s.session.scenario.clone();
+    edit(&mut s, "producers[0].send.timeout_ms", FieldKind::number(), "250.30000000000004");
+    let error = s.editor_view().draft.error("producers[0].send.timeout_ms");
+    use super::super::draft::{FieldError, ParseError};
+    assert_eq!(error, Some(FieldError::Parse(ParseError::Inexact)), "said at the field");
+    assert_eq!(s.editor_view().draft.text("producers[0].send.timeout_ms"), "250.30000000000004", "the text is kept");
+    assert_eq!(s.session.scenario, before, "the last valid scenario keeps running");
+    edit(&mut s, "producers[0].send.timeout_ms", FieldKind::number(), "250.3");
+    assert_eq!(s.session.scenario.producers[0].send.timeout_ms, 250.3);
+}

@@ -50,6 +50,7 @@ fn name_index<'de, D: serde::Deserializer<'de>>(d: D, names: &'static [&'static 
 }
 
 mod locate;
+mod numbers;
 mod problem;
 mod shape;
 mod tagged;
@@ -59,6 +60,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dist::Dist;
 
+pub use numbers::kept_exactly as number_kept_exactly;
 pub use problem::{Problem, ProblemKind, num as problem_number};
 pub use tagged::{ARRIVAL_KINDS, DIST_KINDS, Kinds};
 pub use validate::limits;
@@ -669,6 +671,13 @@ impl Scenario {
         let tagged = tagged::problems(&doc);
         if !tagged.is_empty() {
             return Err(tagged.into_iter().map(|(path, why)| json(path, why)).collect());
+        }
+        let inexact = numbers::inexact(text);
+        if !inexact.is_empty() {
+            let problem = |(at, written): (usize, &str)| {
+                Problem::new(locate::path_at(text, at), ProblemKind::InexactNumber { written: written.to_string() })
+            };
+            return Err(inexact.into_iter().map(problem).collect());
         }
         serde_json::from_str(text).map_err(|e| {
             let path = locate::path_at(text, locate::offset_of(text, e.line(), e.column()));

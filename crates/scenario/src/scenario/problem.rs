@@ -181,6 +181,12 @@ pub enum ProblemKind {
         /// Largest allowed, bytes.
         max_bytes: u64,
     },
+    /// A number with more significant digits than a scenario keeps exactly
+    /// (its JSON would give back a neighbouring number).
+    InexactNumber {
+        /// The number, as written.
+        written: String,
+    },
     /// A reference to a queue or exchange that does not exist.
     NoTarget {
         /// The name given.
@@ -293,6 +299,9 @@ impl ProblemKind {
             }
             ExpectedObject => "must be a JSON object ({…}), not an array".into(),
             FileTooLarge { max_bytes } => format!("the file is larger than {max_bytes} bytes; must be ≤ {max_bytes}"),
+            InexactNumber { written } => format!(
+                "{written} cannot be kept exactly: write it with at most 15 significant digits, between 1e-22 and 1e14"
+            ),
             NoTarget { name, known } => {
                 format!("no queue or exchange is named \"{name}\" (known: {})", known.join(", "))
             }

@@ -354,8 +354,7 @@ proptest! {
 
     #[test]
     fn json_round_trip_keeps_the_scenario(s in scenario()) {
-        let back = Scenario::from_json(&s.to_json()).unwrap();
-        prop_assert_eq!(back, s);
+        round_trips(&s)?;
     }
 
     #[test]
@@ -404,6 +403,39 @@ proptest! {
         a.run();
         b.run();
         prop_assert_eq!(trace_hash(a.trace()), trace_hash(b.trace()));
-        prop_assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+        round_trips(&s)?;
+    }
+}
+
+/// `s` written as JSON reads back as exactly `s` — or, if one of its numbers
+/// would not come back bit for bit (more than 15 significant digits: the
+/// generators draw any float), it is refused naming just those numbers, and
+/// with every number cut to 15 significant digits it then comes back exactly.
+fn round_trips(s: &Scenario) -> Result<(), TestCaseError> {
+    match Scenario::from_json(&s.to_json()) {
+        Ok(back) => prop_assert_eq!(&back, s),
+        Err(problems) => {
+            let inexact = |p: &Problem| matches!(p.kind, ProblemKind::InexactNumber { .. });
+            prop_assert!(problems.iter().all(inexact), "{:?}", problems);
+            let mut doc = s.to_value();
+            to_15_digits(&mut doc);
+            let short = Scenario::from_json(&doc.to_string()).unwrap();
+            prop_assert_eq!(Scenario::from_json(&short.to_json()).unwrap(), short);
+        }
+    }
+    Ok(())
+}
+
+/// Every non-integer number in `v` written with 15 significant digits.
+fn to_15_digits(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let x: f64 = format!("{:.14e}", n.as_f64().unwrap()).parse().unwrap();
+            *v = serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number);
+        }
+        Value::Array(items) => items.iter_mut().for_each(to_15_digits),
+        Value::Object(fields) => fields.values_mut().for_each(to_15_digits),
+        _ => {}
     }
 }
