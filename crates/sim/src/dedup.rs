@@ -62,10 +62,27 @@ impl DedupStore {
 
     /// If the store is on: whether `msg` was already processed (a dedup hit);
     /// if not, remembers it. Always `false` when the store is off.
+    #[inline]
     pub fn check_and_remember(&mut self, msg: MsgId, now: Time) -> bool {
         if !self.enabled {
             return false;
         }
+        if self.bounded() {
+            return self.check_and_remember_bounded(msg, now);
+        }
+        // Unbounded: a set of message ids, inlined into the event loop.
+        if self.contains_raw(msg) {
+            return true;
+        }
+        self.set(msg, true);
+        self.len += 1;
+        false
+    }
+
+    /// [`check_and_remember`](Self::check_and_remember) for a store that
+    /// forgets (by age or capacity), out of line.
+    #[inline(never)]
+    fn check_and_remember_bounded(&mut self, msg: MsgId, now: Time) -> bool {
         if let Some(ttl) = self.ttl {
             while let Some(&(at, old)) = self.order.front() {
                 if at.saturating_add(ttl) > now {
