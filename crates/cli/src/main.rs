@@ -10,8 +10,9 @@ use std::process::ExitCode;
 
 mod bench;
 mod schema_doc;
+mod sweep;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use msgsim_sim::scenario::limits;
 use msgsim_sim::{Problem, ProblemKind, Scenario, Simulation, presets, time, trace};
 
@@ -26,6 +27,7 @@ use msgsim_sim::{Problem, ProblemKind, Scenario, Simulation, presets, time, trac
         msgsim run --preset acks-and-retries --seed 7 --trace run.csv\n  \
         msgsim run my-scenario.json --until 2000 --trace run.jsonl\n  \
         msgsim validate my-scenario.json\n  \
+        msgsim sweep --preset lossy-fire-and-forget --vary network.links[0].loss=0:0.3:7 \\\n      --series producers[0].send.max_attempts=1,2,3 --seeds 20 --figure never_applied --out sweep.csv\n  \
         msgsim schema > scenario.schema.json\n\n\
         Exit codes: 0 success, 1 failure writing output (a full disk, a closed pipe),\n  \
         2 invalid input (a file that cannot be read, or every problem named with its JSON path)."
@@ -96,6 +98,59 @@ enum Command {
     Validate {
         /// Scenario JSON file.
         file: PathBuf,
+    },
+    /// Run a sweep: report figures against one setting, over many seeds, on
+    /// every core (or `merge` the shards of one).
+    Sweep(SweepArgs),
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct SweepArgs {
+    #[command(subcommand)]
+    merge: Option<SweepCommand>,
+    /// Scenario JSON file.
+    #[arg(conflicts_with = "preset")]
+    file: Option<PathBuf>,
+    /// Sweep a built-in preset instead.
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
+    /// The field to vary and its range: `steps` values from FROM to TO.
+    #[arg(long, value_name = "PATH=FROM:TO:STEPS")]
+    vary: Option<String>,
+    /// Space the values evenly in logarithm (FROM and TO above 0).
+    #[arg(long)]
+    log: bool,
+    /// A second field whose values make separate series.
+    #[arg(long, value_name = "PATH=V1,V2,…")]
+    series: Option<String>,
+    /// Runs per point, each with its own seed (derived from the scenario's seed).
+    #[arg(long, default_value_t = 10)]
+    seeds: u32,
+    /// A report field to keep (repeat or list several): `never_applied`, `latency.p99`…
+    #[arg(long = "figure", value_name = "NAME", num_args = 1..)]
+    figures: Vec<String>,
+    /// Write the table to this file too: `.csv` or `.jsonl` (with --shard: the shard's runs, `.jsonl`).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Run one slice only: run k of the sweep if k mod N = I (join them with `msgsim sweep merge`).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Threads (default: every core). The results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Subcommand)]
+enum SweepCommand {
+    /// Join the shard files of one sweep into the table one whole run gives.
+    Merge {
+        /// The shard files (`--shard I/N --out FILE.jsonl`), every I once.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Write the table to this file too: `.csv` or `.jsonl`.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -213,6 +268,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
             } else {
                 print(&serde_json::to_string_pretty(&schema).unwrap_or_default())
             }
+        }
+        Command::Sweep(a) => {
+            if let Some(SweepCommand::Merge { shards, out }) = a.merge {
+                return sweep::merge(&shards, out.as_deref());
+            }
+            let base = match (a.file, a.preset) {
+                (Some(path), _) => load(&path)?,
+                (None, Some(name)) => preset_scenario(&name)?,
+                (None, None) => return Err(invalid("give a scenario FILE or --preset NAME")),
+            };
+            let vary = a.vary.ok_or_else(|| invalid("--vary PATH=FROM:TO:STEPS is required"))?;
+            let spec = msgsim_sim::sweep::Sweep {
+                vary: sweep::parse_vary(&vary, a.log)?,
+                series: a.series.as_deref().map(sweep::parse_series).transpose()?,
+                seeds: a.seeds,
+                figures: a.figures,
+            };
+            let shard = a.shard.as_deref().map(sweep::parse_shard).transpose()?;
+            sweep::sweep(spec, &base, a.out.as_deref(), shard, a.threads)
         }
         Command::Validate { file } => {
             let s = load(&file)?;

@@ -17,6 +17,7 @@
 //! release profile in the workspace `Cargo.toml`).
 
 pub mod dist;
+pub mod path;
 pub mod presets;
 pub mod scenario;
 

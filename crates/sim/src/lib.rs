@@ -69,7 +69,9 @@
 //!
 //! [`scenario`] (what can be configured) → [`Simulation`] (the event loop) →
 //! the node handlers (`producer.rs`, `broker.rs`, `consumer.rs`) →
-//! [`Ledger`] and [`Report`] (the oracle).
+//! [`Ledger`] and [`Report`] (the oracle). [`sweep`] runs a scenario over a
+//! range of one setting and many seeds, with derived seeds and confidence
+//! intervals.
 
 mod awaiting_ack;
 mod broker;
@@ -87,13 +89,14 @@ pub mod report;
 pub mod rng;
 mod scheduler;
 mod simulation;
+pub mod sweep;
 pub mod time;
 pub mod timeline;
 mod timers;
 pub mod topology;
 pub mod trace;
 
-pub use msgsim_scenario::{presets, scenario};
+pub use msgsim_scenario::{path, presets, scenario};
 
 pub use dist::Dist;
 pub use ledger::{Ledger, MsgStatus, StatusCounts};

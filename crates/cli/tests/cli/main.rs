@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod sweep;
+
 fn msgsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_msgsim")).args(args).output().expect("msgsim runs")
 }
