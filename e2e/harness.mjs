@@ -105,6 +105,13 @@ export async function waitForVerdict(page) {
 }
 
 /** In a lesson (predict first): presses Reveal, then waits for the verdict. */
+/** Opens a lesson from the list and waits until it has loaded (its body is
+ * fetched when it is first opened). */
+export async function openLesson(page, id) {
+  await page.locator(`[data-lesson=${id}]`).click();
+  await page.getByTestId('lesson-title').waitFor();
+}
+
 export async function revealVerdict(page) {
   await page.getByTestId('reveal-outcome').click();
   return waitForVerdict(page);

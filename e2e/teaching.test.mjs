@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   serveDist, launch, openApp, screenshot, waitForVerdict, revealVerdict, seek, clockMs, downloadText, nativeTraceCsv,
-  nativeReport,
+  nativeReport, openLesson,
 } from './harness.mjs';
 
 let server, chrome;
@@ -16,7 +16,7 @@ const tab = (page, name) => page.getByRole('tab', { name }).click();
 test('a lesson hides its outcome until Reveal, flips its setting; side by side shows both verdicts', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url);
   await waitForVerdict(page);
-  await page.locator('[data-lesson=idempotency]').click();
+  await openLesson(page, 'idempotency');
   assert.match(await page.getByTestId('lesson-question').textContent(), /Question for the class/);
   // Predict first: no verdict, percentiles or takeaway before the end; the counters so far stay.
   assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'hidden');
@@ -46,7 +46,7 @@ test('a lesson hides its outcome until Reveal, flips its setting; side by side s
 test('a lesson plays to its end and the outcome appears; the setting turns hiding off', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url);
   await waitForVerdict(page);
-  await page.locator('[data-lesson=lossy-link]').click();
+  await openLesson(page, 'lossy-link');
   assert.equal(await page.getByTestId('verdict').getAttribute('data-verdict'), 'hidden');
   await page.getByTestId('speed').selectOption('10000');
   await page.getByTestId('play').click();
@@ -62,7 +62,7 @@ test('a lesson plays to its end and the outcome appears; the setting turns hidin
 test('jump buttons go to each loss and back; step back undoes a step', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url);
   await waitForVerdict(page);
-  await page.locator('[data-lesson=crash-before-ack]').click();
+  await openLesson(page, 'crash-before-ack');
   assert.equal(await page.getByTestId('jump-kind').inputValue(), 'crash', 'the lesson opens on its moment');
   await page.getByTestId('jump-next').click();
   const first = await page.getByTestId('event-count').textContent();
@@ -108,7 +108,7 @@ test('a first visit follows the browser language', async () => {
 test('a share link opened in a fresh page reproduces the exact run and report', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url);
   await waitForVerdict(page);
-  await page.locator('[data-lesson=crash-before-ack]').click();
+  await openLesson(page, 'crash-before-ack');
   await revealVerdict(page);
   await tab(page, 'Scenario');
   const msgs = page.locator('[data-path="producers[0].messages"]');
