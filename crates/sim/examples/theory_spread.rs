@@ -32,7 +32,7 @@ fn main() {
     spread("M/M/1 W (ms)", 2.0, &w);
     spread("M/M/1 utilisation", 0.5, &u);
 
-    let c_theory = queueing::erlang_c(2_400.0, 1_000.0, 3);
+    let c_theory = msgsim_sim::theory::erlang_c(2_400.0, 1_000.0, 3);
     let (pw, wq): (Vec<f64>, Vec<f64>) = seeds
         .clone()
         .map(|seed| {
@@ -52,7 +52,7 @@ fn main() {
             r.counts.rejected as f64 / r.counts.produced as f64
         })
         .collect();
-    spread("M/M/1/K blocking", queueing::mm1k_blocking(0.9, 5), &blocking);
+    spread("M/M/1/K blocking", msgsim_sim::theory::mm1k_blocking(0.9, 5), &blocking);
 
     // Two stations in tandem: λ = 500/s, μ = 1000/s then 800/s.
     let (mut w1, mut w2, mut e2e) = (Vec::new(), Vec::new(), Vec::new());

@@ -90,6 +90,7 @@ pub mod rng;
 mod scheduler;
 mod simulation;
 pub mod sweep;
+pub mod theory;
 pub mod time;
 pub mod timeline;
 mod timers;

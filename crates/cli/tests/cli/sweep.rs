@@ -23,6 +23,13 @@ fn sweep_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     a
 }
 
+/// `msgsim sweep` of the loss on the preset, with `extra` arguments.
+fn loss_sweep(extra: &[&str]) -> std::process::Output {
+    let mut a = vec!["sweep", "--preset", "acks-and-retries", "--vary", "network.links[0].loss=0:0.2:3"];
+    a.extend(extra);
+    msgsim(&a)
+}
+
 fn read(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
@@ -64,21 +71,8 @@ fn a_sweep_is_the_same_on_one_thread_or_two_and_in_shards() {
 
     // Shards of another sweep, a missing shard, a shard twice: refused.
     let other = temp("other.jsonl", "");
-    let o = msgsim(&[
-        "sweep",
-        "--preset",
-        "acks-and-retries",
-        "--vary",
-        "network.links[0].loss=0:0.2:3",
-        "--seeds",
-        "4",
-        "--figure",
-        "never_applied",
-        "--shard",
-        "0/3",
-        "--out",
-        other.to_str().unwrap(),
-    ]);
+    let o =
+        loss_sweep(&["--seeds", "4", "--figure", "never_applied", "--shard", "0/3", "--out", other.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     for (files, why) in [
         (vec![other.to_str().unwrap(), s1, s2], "different sweep"),
@@ -117,15 +111,7 @@ fn bad_sweeps_are_refused_before_anything_runs() {
         assert!(stderr(&o).contains(why), "{why}: {}", stderr(&o));
         assert!(stdout(&o).is_empty(), "{why}: nothing ran");
     }
-    let o = msgsim(&[
-        "sweep",
-        "--preset",
-        "acks-and-retries",
-        "--vary",
-        "network.links[0].loss=0:0.2:3",
-        "--figure",
-        "no.such",
-    ]);
+    let o = loss_sweep(&["--figure", "no.such"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("figure no.such: no such field in the report"), "{}", stderr(&o));
 }

@@ -1,5 +1,6 @@
-//! Queueing-theory formulas and the scenarios that realise them (shared by
-//! the theory tests and the `theory_spread` example).
+//! The scenarios that realise queueing-theory models (shared by the theory
+//! tests and the `theory_spread` example); the formulas are the engine's own
+//! (`msgsim_sim::theory`), the ones a sweep's theory overlay draws.
 
 use msgsim_sim::*;
 
@@ -63,25 +64,6 @@ pub fn fan_out(lambda: f64, mus: &[f64], messages: u32) -> Scenario {
         ..Default::default()
     });
     s
-}
-
-/// Erlang C: probability that an arrival must wait in M/M/c.
-pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> f64 {
-    let a = lambda / mu;
-    let rho = a / f64::from(c);
-    let mut term = 1.0; // a^k / k!
-    let mut sum = 0.0;
-    for k in 0..c {
-        sum += term;
-        term *= a / f64::from(k + 1);
-    }
-    let top = term / (1.0 - rho);
-    top / (sum + top)
-}
-
-/// M/M/1/K blocking probability (K = places in the system, service included).
-pub fn mm1k_blocking(rho: f64, k: u32) -> f64 {
-    (1.0 - rho) * rho.powi(k as i32) / (1.0 - rho.powi(k as i32 + 1))
 }
 
 /// Fraction of messages whose processing started later than their enqueue.

@@ -8,7 +8,9 @@
 
 use msgsim_sim::*;
 
-use crate::queueing::{erlang_c, fan_out, mm1k_blocking, mmc, tandem, waited_fraction};
+use msgsim_sim::theory::{NotMmc, Station, erlang_c, mm1k_blocking, mmc_station};
+
+use crate::queueing::{fan_out, mmc, tandem, waited_fraction};
 use crate::support::{events_of, run, single_hop};
 
 fn within(what: &str, got: f64, want: f64, rel_tol: f64) {
@@ -133,10 +135,25 @@ fn duplication_rate() {
     assert_eq!(events_of(&sim, EventKind::Duplicate).len() as u64, r.counts.duplicated_in_transit);
 }
 
+/// The scenarios these tests run are the M/M/c stations the theory overlay
+/// recognises — and one changed assumption is named.
 #[test]
-fn erlang_c_formula_sanity() {
-    // Known values: c = 1 reduces to ρ; c = 2, a = 1 gives 1/3.
-    assert!((erlang_c(0.5, 1.0, 1) - 0.5).abs() < 1e-12);
-    assert!((erlang_c(1.0, 1.0, 2) - 1.0 / 3.0).abs() < 1e-12);
-    assert!((mm1k_blocking(0.5, 1) - 1.0 / 3.0).abs() < 1e-12);
+fn the_overlay_recognises_exactly_these_stations() {
+    let s = mmc(2_400.0, 1_000.0, 3, 1_000);
+    assert_eq!(mmc_station(&s), Ok(Station { lambda: 2_400.0, mu: 1_000.0, servers: 3 }));
+    type Change = fn(&mut Scenario);
+    let changed: [(Change, NotMmc); 6] = [
+        (|s| s.network.default.loss = 0.01, NotMmc::LinksNotPerfect),
+        (|s| s.network.default.latency = Dist::constant(1.0), NotMmc::LinksNotPerfect),
+        (|s| s.producers[0].arrival = Arrival::Fixed { interval_ms: 1.0 }, NotMmc::ArrivalsNotPoisson),
+        (|s| s.consumers[0].processing = Dist::constant(1.0), NotMmc::ServiceNotExponential),
+        (|s| s.queues[0].prefetch = 10, NotMmc::QueueNotPlain),
+        (|s| s.consumers[0].crash.probability = 0.01, NotMmc::NotFaultFree),
+    ];
+    for (change, why) in changed {
+        let mut t = s.clone();
+        change(&mut t);
+        assert_eq!(mmc_station(&t), Err(why), "{}", why.english());
+    }
+    assert_eq!(mmc_station(&tandem(500.0, 1_000.0, 800.0, 10)), Err(NotMmc::NotOneStation));
 }
