@@ -23,8 +23,9 @@ struct ShardHeader {
     fingerprint: String,
     /// This shard's index and the number of shards.
     shard: (u64, u64),
-    /// The sweep (to print its table from the shards alone).
+    /// The sweep and its scenario (to print its table from the shards alone).
     sweep: Sweep,
+    scenario: Scenario,
 }
 
 /// Parses `PATH=FROM:TO:STEPS` into an axis.
@@ -96,7 +97,7 @@ pub fn sweep(
         None => {
             let runs: Vec<u64> = (0..sweep.runs()).collect();
             let results = run_all(&sweep, base, &runs, threads)?;
-            finish(&sweep, &results, out, format)
+            finish(&sweep, base, &results, out, format)
         }
         Some((i, n)) => {
             let Some(out) = out.filter(|_| format == Some(Format::JsonLines)) else {
@@ -104,8 +105,9 @@ pub fn sweep(
             };
             let runs: Vec<u64> = (i..sweep.runs()).step_by(n as usize).collect();
             let results = run_all(&sweep, base, &runs, threads)?;
+            let fingerprint = sweep.fingerprint(base);
             let header =
-                ShardHeader { msgsim_sweep_shard: 1, fingerprint: sweep.fingerprint(base), shard: (i, n), sweep };
+                ShardHeader { msgsim_sweep_shard: 1, fingerprint, shard: (i, n), sweep, scenario: base.clone() };
             let mut text = serde_json::to_string(&header).unwrap_or_default();
             text.push('\n');
             for r in &results {
@@ -174,7 +176,7 @@ pub fn merge(shards: &[PathBuf], out: Option<&Path>) -> Result<(), Failure> {
             results.len()
         )));
     }
-    finish(&header.sweep, &results, out, format)
+    finish(&header.sweep, &header.scenario, &results, out, format)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -198,21 +200,28 @@ fn write(path: &Path, text: &str) -> Result<(), Failure> {
 }
 
 /// Prints the table and writes the file, if one was asked for.
-fn finish(sweep: &Sweep, results: &[RunResult], out: Option<&Path>, format: Option<Format>) -> Result<(), Failure> {
+fn finish(
+    sweep: &Sweep,
+    base: &Scenario,
+    results: &[RunResult],
+    out: Option<&Path>,
+    format: Option<Format>,
+) -> Result<(), Failure> {
     let summaries = sweep.summarise(results);
     if let (Some(path), Some(format)) = (out, format) {
         let text = match format {
-            Format::Csv => sweep::csv(sweep, &summaries),
-            Format::JsonLines => sweep::json_lines(sweep, &summaries),
+            Format::Csv => sweep::csv(sweep, base, &summaries),
+            Format::JsonLines => sweep::json_lines(sweep, base, &summaries),
         };
         write(path, &text)?;
     }
-    print(&table(sweep, &summaries))
+    print(&table(sweep, base, &summaries))
 }
 
 /// The summary as a text table: a column per axis, then each figure's mean
-/// ± the half-width of its 95% interval.
-fn table(sweep: &Sweep, summaries: &[Vec<Summary>]) -> String {
+/// ± the half-width of its 95% interval, and theory's value where a closed
+/// form applies (or a line saying why none does).
+fn table(sweep: &Sweep, base: &Scenario, summaries: &[Vec<Summary>]) -> String {
     let mut header: Vec<String> = sweep.series.iter().map(|a| a.path.clone()).collect();
     header.push(sweep.vary.path.clone());
     header.extend(sweep.figures.iter().map(|f| format!("{f} (mean ± 95%)")));
@@ -221,11 +230,15 @@ fn table(sweep: &Sweep, summaries: &[Vec<Summary>]) -> String {
         let (series, value) = sweep.point(j as u64);
         let mut row: Vec<String> = series.map(|s| s.to_string()).into_iter().collect();
         row.push(value.to_string());
-        row.extend(by_figure.iter().map(|s| {
-            if s.n == 0 {
+        row.extend(by_figure.iter().enumerate().map(|(f, s)| {
+            let measured = if s.n == 0 {
                 "–".to_string()
             } else {
                 format!("{} ± {}", significant(s.mean), significant(s.half_width))
+            };
+            match sweep.theory(base, j as u64, f) {
+                Some(t) => format!("{measured} (theory {})", significant(t)),
+                None => measured,
             }
         }));
         rows.push(row);
@@ -242,7 +255,8 @@ fn table(sweep: &Sweep, summaries: &[Vec<Summary>]) -> String {
             .trim_end()
             .to_string()
     });
-    std::iter::once(runs).chain(lines).collect::<Vec<_>>().join("\n")
+    let note = sweep.why_no_theory(base).map(|why| format!("no theory drawn: {why}"));
+    std::iter::once(runs).chain(lines).chain(note).collect::<Vec<_>>().join("\n")
 }
 
 /// `x` with 4 significant digits, for the table (the files keep every digit).

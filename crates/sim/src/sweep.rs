@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::report::Report;
 use crate::simulation::Simulation;
+use crate::theory::{self, Station};
 use msgsim_scenario::{Scenario, path};
 
 /// One swept field and its values, in order.
@@ -256,6 +257,32 @@ impl Sweep {
             .collect()
     }
 
+    /// What theory says figure `figure` is at point `j`, where a closed form
+    /// applies: an M/M/c station's mean time in system (`latency.mean`,
+    /// while it is stable) and utilisation (`consumer_utilization`).
+    pub fn theory(&self, base: &Scenario, j: u64, figure: usize) -> Option<f64> {
+        let station = theory::mmc_station(&self.scenario_for(base, j).ok()?).ok()?;
+        let Station { lambda, mu, servers } = station;
+        match self.figures.get(figure)?.as_str() {
+            "latency.mean" => theory::mmc_time_in_system_ms(lambda, mu, servers),
+            "consumer_utilization" => Some((lambda / (f64::from(servers) * mu)).min(1.0)),
+            _ => None,
+        }
+    }
+
+    /// Why no theory is drawn, if it is not: the assumption the swept
+    /// scenario breaks (at its first point), or that no figure has a closed
+    /// form.
+    pub fn why_no_theory(&self, base: &Scenario) -> Option<String> {
+        let first = self.scenario_for(base, 0).ok()?;
+        if let Err(why) = theory::mmc_station(&first) {
+            return Some(format!("M/M/c theory needs {}", why.english()));
+        }
+        let known = ["latency.mean", "consumer_utilization"];
+        (!self.figures.iter().any(|f| known.contains(&f.as_str())))
+            .then(|| format!("M/M/c theory has {} (a closed form)", known.join(" and ")))
+    }
+
     /// A fingerprint of this sweep over `base` (FNV-1a of both as JSON):
     /// shards of different sweeps are not merged.
     pub fn fingerprint(&self, base: &Scenario) -> String {
@@ -267,31 +294,34 @@ impl Sweep {
 }
 
 /// The summary as CSV: a header, then one row per point and figure —
-/// `series,value,figure,runs,mean,ci95` (the series column empty without
-/// series; `ci95` is the half-width of the 95% interval). The CLI writes
-/// this; any other front end must write the same bytes.
-pub fn csv(sweep: &Sweep, summaries: &[Vec<Summary>]) -> String {
-    let mut out = String::from("series,value,figure,runs,mean,ci95\n");
+/// `series,value,figure,runs,mean,ci95,theory` (the series column empty
+/// without series; `ci95` is the half-width of the 95% interval; `theory`
+/// empty where no closed form applies). The CLI writes this; any other
+/// front end must write the same bytes.
+pub fn csv(sweep: &Sweep, base: &Scenario, summaries: &[Vec<Summary>]) -> String {
+    let mut out = String::from("series,value,figure,runs,mean,ci95,theory\n");
     for (j, by_figure) in summaries.iter().enumerate() {
         let (series, value) = sweep.point(j as u64);
-        for (figure, s) in sweep.figures.iter().zip(by_figure) {
+        for (f, (figure, s)) in sweep.figures.iter().zip(by_figure).enumerate() {
             let series = series.map(|x| x.to_string()).unwrap_or_default();
-            out.push_str(&format!("{series},{value},{figure},{},{},{}\n", s.n, s.mean, s.half_width));
+            let theory = sweep.theory(base, j as u64, f).map(|x| x.to_string()).unwrap_or_default();
+            out.push_str(&format!("{series},{value},{figure},{},{},{},{theory}\n", s.n, s.mean, s.half_width));
         }
     }
     out
 }
 
 /// The summary as JSON Lines: one object per point and figure, the fields
-/// of [`csv`] (`series` null without series; a missing mean is null).
-pub fn json_lines(sweep: &Sweep, summaries: &[Vec<Summary>]) -> String {
+/// of [`csv`] (`series` and `theory` null where there are none; a missing
+/// mean is null).
+pub fn json_lines(sweep: &Sweep, base: &Scenario, summaries: &[Vec<Summary>]) -> String {
     let mut out = String::new();
     for (j, by_figure) in summaries.iter().enumerate() {
         let (series, value) = sweep.point(j as u64);
-        for (figure, s) in sweep.figures.iter().zip(by_figure) {
+        for (f, (figure, s)) in sweep.figures.iter().zip(by_figure).enumerate() {
             let row = serde_json::json!({
                 "series": series, "value": value, "figure": figure,
-                "runs": s.n, "mean": s.mean, "ci95": s.half_width,
+                "runs": s.n, "mean": s.mean, "ci95": s.half_width, "theory": sweep.theory(base, j as u64, f),
             });
             out.push_str(&row.to_string());
             out.push('\n');

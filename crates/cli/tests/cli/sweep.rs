@@ -45,9 +45,9 @@ fn a_sweep_is_the_same_on_one_thread_or_two_and_in_shards() {
     assert_eq!(read(&one), read(&two));
     assert_eq!(stdout(&a), stdout(&b));
     let csv = read(&one);
-    assert_eq!(csv.lines().next(), Some("series,value,figure,runs,mean,ci95"));
+    assert_eq!(csv.lines().next(), Some("series,value,figure,runs,mean,ci95,theory"));
     assert_eq!(csv.lines().count(), 1 + 2 * 3 * 2, "a row per point and figure");
-    assert!(csv.contains("\n1,0,never_applied,4,0,0\n"), "no loss, nothing unapplied:\n{csv}");
+    assert!(csv.contains("\n1,0,never_applied,4,0,0,\n"), "no loss, nothing unapplied (and no theory):\n{csv}");
     // More attempts leave fewer messages unapplied at 20% loss.
     let mean = |series: &str| -> f64 {
         let row = csv.lines().find(|l| l.starts_with(&format!("{series},0.2,never_applied,"))).unwrap();
@@ -114,4 +114,42 @@ fn bad_sweeps_are_refused_before_anything_runs() {
     let o = loss_sweep(&["--figure", "no.such"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("figure no.such: no such field in the report"), "{}", stderr(&o));
+}
+
+/// An M/M/1 station: the table and the file carry theory's mean time in
+/// system and utilisation beside the runs' (the engine's own closed forms,
+/// the ones the theory tests check it against); elsewhere a line says why
+/// no theory is drawn.
+#[test]
+fn a_station_sweep_carries_its_theory_and_others_say_why_not() {
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/examples/mm1.json");
+    let csv = temp("mm1.csv", "");
+    let o = msgsim(&[
+        "sweep",
+        scenario,
+        "--vary",
+        "producers[0].arrival.rate_per_s=100:500:3",
+        "--seeds",
+        "4",
+        "--figure",
+        "latency.mean",
+        "consumer_utilization",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("(theory 2.000)"), "{}", stdout(&o));
+    for line in read(&csv).lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let lambda: f64 = cells[1].parse().unwrap();
+        let (mean, theory): (f64, f64) = (cells[4].parse().unwrap(), cells[6].parse().unwrap());
+        let want = match cells[2] {
+            "latency.mean" => msgsim_sim::theory::mmc_time_in_system_ms(lambda, 1_000.0, 1).unwrap(),
+            _ => lambda / 1_000.0,
+        };
+        assert_eq!(theory, want, "{line}");
+        assert!((mean - theory).abs() < 0.1 * theory, "{line}: the runs agree with theory");
+    }
+    let o = loss_sweep(&["--seeds", "2", "--figure", "latency.mean"]);
+    assert!(stdout(&o).contains("no theory drawn: M/M/c theory needs"), "{}", stdout(&o));
 }
