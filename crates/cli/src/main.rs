@@ -27,7 +27,7 @@ use msgsim_sim::{Problem, ProblemKind, Scenario, Simulation, presets, time, trac
         msgsim run --preset acks-and-retries --seed 7 --trace run.csv\n  \
         msgsim run my-scenario.json --until 2000 --trace run.jsonl\n  \
         msgsim validate my-scenario.json\n  \
-        msgsim sweep --preset lossy-fire-and-forget --vary network.links[0].loss=0:0.3:7 \\\n      --series producers[0].send.max_attempts=1,2,3 --seeds 20 --figure never_applied --out sweep.csv\n  \
+        msgsim sweep --preset acks-and-retries --vary 'network.links[0].loss=0:0.3:7' \\\n      --series 'producers[0].send.max_attempts=1,2,3' --seeds 20 --figure never_applied --out sweep.csv\n  \
         msgsim schema > scenario.schema.json\n\n\
         Exit codes: 0 success, 1 failure writing output (a full disk, a closed pipe),\n  \
         2 invalid input (a file that cannot be read, or every problem named with its JSON path)."
