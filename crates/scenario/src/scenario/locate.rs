@@ -21,12 +21,23 @@ enum Frame {
 /// The path (`producers[0].arrival.rate_per_s`) of the value being read at
 /// byte `offset`; empty at the top level.
 pub fn path_at(text: &str, offset: usize) -> String {
+    paths_at(text, &[offset]).pop().unwrap_or_default()
+}
+
+/// [`path_at`] for each of `offsets` (ascending), in one walk of the text:
+/// a file with many problems is not walked once per problem.
+pub fn paths_at(text: &str, offsets: &[usize]) -> Vec<String> {
     let b = text.as_bytes();
-    let end = offset.min(b.len());
+    let end = offsets.last().map_or(0, |&o| o.min(b.len()));
     let mut stack: Vec<Frame> = Vec::new();
     let mut expect_key = false;
+    let mut out = Vec::with_capacity(offsets.len());
     let mut i = 0;
     while i < end {
+        // The offsets reached: the path of what is read there.
+        while out.len() < offsets.len() && offsets[out.len()] <= i {
+            out.push(path_of(&stack));
+        }
         match b[i] {
             b'{' => {
                 stack.push(Frame::Object(None));
@@ -61,8 +72,16 @@ pub fn path_at(text: &str, offset: usize) -> String {
         }
         i += 1;
     }
+    while out.len() < offsets.len() {
+        out.push(path_of(&stack));
+    }
+    out
+}
+
+/// The path the frames on `stack` spell.
+fn path_of(stack: &[Frame]) -> String {
     let mut path = String::new();
-    for f in &stack {
+    for f in stack {
         match f {
             Frame::Object(Some(k)) => {
                 if !path.is_empty() {
@@ -93,5 +112,9 @@ mod tests {
         // Never panics, whatever it is given.
         assert_eq!(path_at("\"unterminated", 100), "");
         let _ = path_at("{\"k\\\"\": [", 9);
+        // One walk gives what a walk per offset gives.
+        let offsets: Vec<usize> = (0..=text.len() + 3).collect();
+        let one_by_one: Vec<String> = offsets.iter().map(|&o| path_at(text, o)).collect();
+        assert_eq!(paths_at(text, &offsets), one_by_one);
     }
 }

@@ -674,10 +674,11 @@ impl Scenario {
         }
         let inexact = numbers::inexact(text);
         if !inexact.is_empty() {
-            let problem = |(at, written): (usize, &str)| {
-                Problem::new(locate::path_at(text, at), ProblemKind::InexactNumber { written: written.to_string() })
+            let offsets: Vec<usize> = inexact.iter().map(|&(at, _)| at).collect();
+            let problem = |(path, (_, written)): (String, (usize, &str))| {
+                Problem::new(path, ProblemKind::InexactNumber { written: written.to_string() })
             };
-            return Err(inexact.into_iter().map(problem).collect());
+            return Err(locate::paths_at(text, &offsets).into_iter().zip(inexact).map(problem).collect());
         }
         serde_json::from_str(text).map_err(|e| {
             let path = locate::path_at(text, locate::offset_of(text, e.line(), e.column()));
@@ -734,5 +735,18 @@ mod tests {
         check(Overflow::NAMED);
         check(AckMode::NAMED);
         check(CrashPoint::NAMED);
+    }
+
+    /// A file full of numbers that cannot be kept exactly names each with its
+    /// path, in one walk (100,000 of them; a walk per number would take
+    /// minutes).
+    #[test]
+    fn every_inexact_number_is_named_with_its_path() {
+        let list = vec!["0.30000000000000004"; 100_000].join(",");
+        let text = format!(r#"{{"producers": [{{"name": "p", "junk": [{list}]}}]}}"#);
+        let problems = Scenario::parse(&text).unwrap_err();
+        assert_eq!(problems.len(), 100_000);
+        assert_eq!(problems[0].path, "producers[0].junk[0]");
+        assert_eq!(problems[99_999].path, "producers[0].junk[99999]");
     }
 }
