@@ -162,6 +162,15 @@ pub fn merge(shards: &[PathBuf], out: Option<&Path>) -> Result<(), Failure> {
         first.get_or_insert(header);
     }
     let Some(header) = first else { return Err(invalid("give the shard files to merge")) };
+    // The header is read from a file: its sweep is checked as a new one would be.
+    header
+        .sweep
+        .check(&header.scenario)
+        .map_err(|p| invalid(format!("the shards' sweep cannot be merged:\n  {}", p.join("\n  "))))?;
+    if let Some(r) = results.iter().find(|r| r.figures.len() != header.sweep.figures.len()) {
+        let want = header.sweep.figures.len();
+        return Err(invalid(format!("run {} has {} figures, the sweep {want}", r.run, r.figures.len())));
+    }
     let n = header.shard.1;
     let missing: Vec<String> = (0..n).filter(|i| !seen.contains(i)).map(|i| format!("{i}/{n}")).collect();
     if !missing.is_empty() {

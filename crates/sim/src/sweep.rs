@@ -246,14 +246,17 @@ impl Sweep {
     /// Summaries by point and figure (`[point][figure]`) of `results`, which
     /// hold each run at most once.
     pub fn summarise(&self, results: &[RunResult]) -> Vec<Vec<Summary>> {
-        let seeds = u64::from(self.seeds);
-        (0..self.points())
-            .map(|j| {
-                let runs: Vec<&RunResult> = results.iter().filter(|r| r.run / seeds == j).collect();
-                (0..self.figures.len())
-                    .map(|f| summarise(runs.iter().map(|r| r.figures[f].unwrap_or(f64::NAN))))
-                    .collect()
-            })
+        // Each run into its point's bucket, in one pass.
+        let mut by_point: Vec<Vec<&RunResult>> = vec![Vec::new(); self.points() as usize];
+        for r in results {
+            if let Some(bucket) = by_point.get_mut((r.run / u64::from(self.seeds.max(1))) as usize) {
+                bucket.push(r);
+            }
+        }
+        let figure = |r: &RunResult, f: usize| r.figures.get(f).copied().flatten().unwrap_or(f64::NAN);
+        by_point
+            .iter()
+            .map(|runs| (0..self.figures.len()).map(|f| summarise(runs.iter().map(|r| figure(r, f)))).collect())
             .collect()
     }
 

@@ -74,7 +74,14 @@ fn a_sweep_is_the_same_on_one_thread_or_two_and_in_shards() {
     let o =
         loss_sweep(&["--seeds", "4", "--figure", "never_applied", "--shard", "0/3", "--out", other.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // A shard edited by hand: a run without its figures.
+    let text = read(&shards[0]);
+    let (header, runs) = text.split_once('\n').unwrap();
+    let damaged =
+        temp("damaged.jsonl", &format!("{header}\n{}", runs.replacen(r#""figures":["#, r#""figures":[],"x":["#, 1)));
+    let damaged = damaged.to_str().unwrap();
     for (files, why) in [
+        (vec![damaged, s1, s2], "figures, the sweep 2"),
         (vec![other.to_str().unwrap(), s1, s2], "different sweep"),
         (vec![s0, s1], "missing: 2/3"),
         (vec![s0, s0, s1, s2], "twice"),
