@@ -33,9 +33,8 @@ pub struct LessonState {
     /// The outcome of this setup's run is shown (played to the end, or the
     /// teacher pressed Reveal).
     pub revealed: bool,
-    /// A lesson whose body is being fetched.
-    pub fetching: Option<String>,
-    /// A lesson that could not be fetched, and why.
+    /// A lesson that could not be fetched, and why (the one being fetched
+    /// is the studio's: an event waits for it).
     pub failed: Option<(String, String)>,
 }
 
@@ -92,16 +91,6 @@ impl LessonState {
         }
     }
 
-    /// Lesson `id` arrived, or could not be fetched (`failed`: why).
-    pub fn arrived(&mut self, id: &str, failed: Option<(String, String)>) {
-        if self.fetching.as_deref() == Some(id) {
-            self.fetching = None;
-        }
-        if failed.is_some() {
-            self.failed = failed;
-        }
-    }
-
     /// Follows a load: the lesson it belongs to, if any; a new run is not
     /// revealed yet.
     pub fn follow(&mut self, l: &Load) {
@@ -109,8 +98,8 @@ impl LessonState {
         // A comparison survives only the load it started with.
         let comparing = self.comparing.take().filter(|&i| open == self.open && side == Some(i + 1));
         // A lesson that could not be fetched stays said until one is chosen.
-        let (fetching, failed) = (self.fetching.take(), self.failed.take());
-        *self = LessonState { open, side, comparing, revealed: false, fetching, failed };
+        let failed = self.failed.take();
+        *self = LessonState { open, side, comparing, revealed: false, failed };
     }
 }
 

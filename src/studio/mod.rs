@@ -264,17 +264,26 @@ impl Studio {
     /// that waited for it is handled now — a link opens without its lesson
     /// if the lesson could not be fetched.
     fn fetched(&mut self, id: &str, fetched: Result<String, String>) -> Vec<Effect> {
-        let received = crate::lessons::receive(id, fetched);
-        let failed = received.err().map(|why| (id.to_string(), why));
-        self.lesson.arrived(id, failed.clone());
+        let ok = match crate::lessons::receive(id, fetched) {
+            Ok(_) => true,
+            Err(why) => {
+                self.lesson.failed = Some((id.to_string(), why));
+                false
+            }
+        };
         let then = self.waiting.take_if(|(w, _)| w == id).map(|(_, ev)| ev);
         match then {
-            Some(ev) if failed.is_none() || matches!(ev, UiEvent::Library(_)) => self.update(ev),
+            Some(ev) if ok || matches!(ev, UiEvent::Library(_)) => self.update(ev),
             _ => {
                 self.touch();
                 self.follow_url().into_iter().collect()
             }
         }
+    }
+
+    /// The lesson being fetched, if an event waits for one.
+    pub fn waiting_for_lesson(&self) -> Option<&str> {
+        self.waiting.as_ref().map(|(id, _)| id.as_str())
     }
 
     /// A lesson's outcome shows once its run has played to the end.
@@ -352,7 +361,6 @@ impl Studio {
                 }
                 Cmd::FetchLesson(id, then) => {
                     effects.push(Effect::FetchLesson { url: crate::lessons::url(&id), id: id.clone() });
-                    self.lesson.fetching = Some(id.clone());
                     self.waiting = Some((id, *then));
                     Vec::new()
                 }

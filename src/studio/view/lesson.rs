@@ -100,7 +100,8 @@ impl Studio {
         });
         let list = crate::lessons::titles(l);
         let title = |id: &str| list.iter().find(|(i, _)| i == id).map_or(id.to_string(), |(_, t)| t.clone());
-        let status = match (&self.lesson.fetching, &self.lesson.failed) {
+        let fetching = self.waiting_for_lesson();
+        let status = match (fetching, &self.lesson.failed) {
             (Some(id), _) => Some(tf(l, Key::LessonFetching, &[&title(id)])),
             (None, Some((id, why))) => Some(tf(l, Key::LessonFetchFailed, &[&title(id), why])),
             (None, None) => None,
