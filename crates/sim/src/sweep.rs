@@ -161,24 +161,18 @@ impl Sweep {
     /// The scenario of point `j`: `base` with its fields set.
     pub fn scenario_for(&self, base: &Scenario, j: u64) -> Result<Scenario, String> {
         let (series, value) = self.point(j);
-        let mut doc = base.to_value();
-        let mut set = |path: &str, x: f64| -> Result<(), String> {
-            let slot = path::get_mut(&mut doc, path).ok_or_else(|| format!("{path}: no such field"))?;
-            *slot = number_like(slot, x);
-            Ok(())
-        };
-        if let (Some(axis), Some(x)) = (&self.series, series) {
-            set(&axis.path, x)?;
+        let settings: Vec<(&str, f64)> = (self.series.iter().zip(series).map(|(a, x)| (a.path.as_str(), x)))
+            .chain([(self.vary.path.as_str(), value)])
+            .collect();
+        let doc = base.to_value();
+        let mut patch = path::Patch::new();
+        for &(p, x) in &settings {
+            let slot = path::get(&doc, p).ok_or_else(|| format!("{p}: no such field"))?;
+            patch.insert(p.to_string(), number_like(slot, x));
         }
-        set(&self.vary.path, value)?;
-        Scenario::from_value(doc).map_err(|p| {
-            let at = match series {
-                Some(s) => {
-                    format!("{} = {s}, {} = {value}", self.series.as_ref().map_or("", |a| &a.path), self.vary.path)
-                }
-                None => format!("{} = {value}", self.vary.path),
-            };
-            format!("at {at}: {}", p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        path::apply(base, &patch).map_err(|e| {
+            let at = settings.iter().map(|(p, x)| format!("{p} = {x}")).collect::<Vec<_>>().join(", ");
+            format!("at {at}: {e}")
         })
     }
 
