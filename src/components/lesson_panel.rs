@@ -31,7 +31,7 @@ pub fn LessonPanel(p: &LessonPanelProps) -> Html {
             <div class="panel-body lessons" data-testid="lessons">
                 <p class="intro" data-testid="intro">{ t(l, Key::Intro) }</p>
                 <h2>{ t(l, Key::Lessons) }</h2>
-                <p class="lesson-status" role="status" data-testid="lesson-status">{ v.status.clone().unwrap_or_default() }</p>
+                <p class="lesson-status" role="status" id={crate::studio::LESSON_STATUS} data-testid="lesson-status">{ v.status.clone().unwrap_or_default() }</p>
                 <ol class="lesson-list">
                     { for v.list.iter().map(|(id, title)| html! {
                         <li><button class="link" data-lesson={id.clone()} onclick={emit(UiEvent::Lesson(LessonEvent::Open(Some(id.clone()))))}>{ title }</button></li>

@@ -162,6 +162,10 @@ pub enum Cmd {
     FetchLesson(String, Box<UiEvent>),
 }
 
+/// The DOM id of the lesson list's status line (which lesson loads, or why
+/// one could not).
+pub const LESSON_STATUS: &str = "lesson-status";
+
 /// Engine events computed right after a run starts (so the first frame has
 /// something to show).
 const FIRST_SLICE: u64 = 20_000;
@@ -271,14 +275,18 @@ impl Studio {
                 false
             }
         };
+        // Said above the list, which may be scrolled to the lesson clicked.
+        let reveal = (!ok).then(|| Effect::Reveal(LESSON_STATUS.to_string()));
         let then = self.waiting.take_if(|(w, _)| w == id).map(|(_, ev)| ev);
-        match then {
+        let mut effects = match then {
             Some(ev) if ok || matches!(ev, UiEvent::Library(_)) => self.update(ev),
             _ => {
                 self.touch();
                 self.follow_url().into_iter().collect()
             }
-        }
+        };
+        effects.extend(reveal);
+        effects
     }
 
     /// The lesson being fetched, if an event waits for one.

@@ -130,7 +130,8 @@ fn a_lesson_that_cannot_be_fetched_says_why_and_can_be_tried_again() {
     crate::lessons::withhold("ordering");
     let mut s = Studio::new();
     s.update(LessonEvent::Open(Some("ordering".into())).into());
-    s.update(LessonEvent::Fetched("ordering".into(), Err("HTTP 404".into())).into());
+    let effects = s.update(LessonEvent::Fetched("ordering".into(), Err("HTTP 404".into())).into());
+    assert!(effects.contains(&Effect::Reveal("lesson-status".into())), "scrolled into view: {effects:?}");
     let v = s.lesson_view();
     assert!(v.open.is_none());
     let status = v.status.expect("a message");
