@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Failure, invalid, print};
 
+/// The most threads a sweep starts (each is an OS thread with its stack).
+const MAX_THREADS: usize = 1024;
+
 /// The first line of a shard file.
 #[derive(Serialize, Deserialize)]
 struct ShardHeader {
@@ -88,8 +91,8 @@ pub fn sweep(
     shard: Option<(u64, u64)>,
     threads: Option<usize>,
 ) -> Result<(), Failure> {
-    if threads == Some(0) {
-        return Err(invalid("--threads must be at least 1"));
+    if threads.is_some_and(|t| t == 0 || t > MAX_THREADS) {
+        return Err(invalid(format!("--threads must be from 1 to {MAX_THREADS}")));
     }
     sweep.check(base).map_err(|p| invalid(format!("the sweep cannot run:\n  {}", p.join("\n  "))))?;
     let format = out.map(output_format).transpose()?;

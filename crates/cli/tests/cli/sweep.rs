@@ -106,6 +106,8 @@ fn bad_sweeps_are_refused_before_anything_runs() {
         (vec!["--vary", "network.links[0].loss=0:0.2:3", "--shard", "3/3", "--out", "x.jsonl"], "0 ≤ I < N"),
         (vec!["--vary", "network.links[0].loss=0:0.2:3", "--shard", "0/3"], "give --out FILE.jsonl"),
         (vec!["--vary", "network.links[0].loss=0:0.2:3", "--out", "x.txt"], ".csv or .jsonl"),
+        (vec!["--vary", "network.links[0].loss=0:0.2:3", "--threads", "100000"], "--threads must be from 1 to 1024"),
+        (vec!["--vary", "network.links[0].loss=0:0.2:3", "--threads", "0"], "--threads must be from 1 to 1024"),
         (
             vec!["--vary", "network.links[0].loss=0:0.2:3", "--series", "producers[0].send.max_attempts=1,x"],
             "\"x\" is not a number",
