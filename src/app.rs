@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::components::{
     CanvasView, ComparePanel, Counters, EditorPanel, FilesPanel, HelpOverlay, LessonPanel, LessonQuestion, LogPanel,
-    MarkTools, MessageCard, NoticeBanner, SequenceTools, ShareDialog, Tabs, TimelineBar, Toolbar,
+    MarkTools, MessageCard, NoticeBanner, SequenceTools, ShareDialog, SweepPanel, Tabs, TimelineBar, Toolbar,
 };
 use crate::i18n::{Key, t};
 use crate::platform;
@@ -22,8 +22,9 @@ use crate::render::canvas::CanvasPainter;
 use crate::render::palette::Theme;
 use crate::studio::{
     BottomTab, Canvas, Diagram, Effect, LessonEvent, LibraryEvent, PlaybackEvent, PresentEvent, SideTab, Startup,
-    StorageKey, Studio, UiEvent,
+    StorageKey, Studio, SweepEvent, UiEvent,
 };
+use crate::sweep_workers;
 
 /// Wall-clock budget for computing the run in one frame, ms.
 const COMPUTE_BUDGET_MS: f64 = 8.0;
@@ -40,8 +41,8 @@ fn canvas(node: &NodeRef) -> Option<HtmlCanvasElement> {
     node.cast::<HtmlCanvasElement>()
 }
 
-/// The canvases: topology, sequence, charts, and the reference topology.
-type Canvases = [NodeRef; 4];
+/// The canvases: topology, sequence, charts, the reference topology, and the sweep chart.
+type Canvases = [NodeRef; 5];
 
 /// What waits for later: elements to reveal once the next render has put
 /// them on the page, and events the browser delivered between frames (a
@@ -50,6 +51,8 @@ type Canvases = [NodeRef; 4];
 struct Later {
     reveals: RefCell<Vec<String>>,
     inbox: RefCell<Vec<UiEvent>>,
+    /// Runs the sweep workers finished since the last frame.
+    sweep_runs: RefCell<Vec<(usize, Vec<f64>)>>,
 }
 
 /// What the animation loop needs between frames.
@@ -84,6 +87,11 @@ impl Loop {
             let effects = studio.borrow_mut().update(ev);
             perform(&studio, &lp.later, effects);
         }
+        let runs: Vec<(usize, Vec<f64>)> = lp.later.sweep_runs.borrow_mut().drain(..).collect();
+        if !runs.is_empty() {
+            let effects = studio.borrow_mut().sweep_ran(runs);
+            perform(&studio, &lp.later, effects);
+        }
         let effects = {
             let mut s = studio.borrow_mut();
             let deadline = now_ms() + COMPUTE_BUDGET_MS;
@@ -101,13 +109,15 @@ impl Loop {
             match s.present.bottom {
                 BottomTab::Sequence => paint(&lp.refs[1], scale, |p| s.draw(Diagram::Sequence, p)),
                 BottomTab::Charts => paint(&lp.refs[2], scale, |p| s.draw(Diagram::Charts, p)),
+                BottomTab::Sweep => paint(&lp.refs[4], scale, |p| s.draw(Diagram::Sweep, p)),
                 BottomTab::Log | BottomTab::Compare => {}
             }
             effects
         };
         perform(&studio, &lp.later, effects);
         let revision = studio.borrow().revision();
-        let playing = studio.borrow().playback.clock.playing;
+        // While playing or sweeping, the DOM follows at most every 100 ms.
+        let playing = studio.borrow().playback.clock.playing || studio.borrow().sweep.running();
         if revision != lp.rendered_revision && (!playing || now - lp.last_dom >= DOM_INTERVAL_MS) {
             lp.rendered_revision = revision;
             lp.last_dom = now;
@@ -156,6 +166,15 @@ fn perform(studio: &Rc<RefCell<Studio>>, later: &Rc<Later>, effects: Vec<Effect>
             Effect::SetFragment(f) => platform::set_fragment(&f),
             Effect::ToggleFullscreen => platform::toggle_fullscreen(),
             Effect::Reveal(id) => later.reveals.borrow_mut().push(id),
+            Effect::SweepStart { workers, sweep, scenario } => {
+                let later = later.clone();
+                sweep_workers::start(workers, &sweep, &scenario, move |(w, got)| match got {
+                    Ok(values) => later.sweep_runs.borrow_mut().push((w, values)),
+                    Err(why) => later.inbox.borrow_mut().push(SweepEvent::Failed(why).into()),
+                });
+            }
+            Effect::SweepAssign { worker, from, to } => sweep_workers::assign(worker, from, to),
+            Effect::SweepStop => sweep_workers::stop(),
             Effect::FetchLesson { id, url } => {
                 let later = later.clone();
                 platform::fetch_text(&url, move |text| {
@@ -179,6 +198,7 @@ fn start(later: &Rc<Later>) -> Studio {
         reduced_motion,
         saved: platform::load(StorageKey::Saved.name()),
         fragment: platform::fragment(),
+        cores: web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency()) as u32,
     })));
     perform(&studio, later, effects);
     Rc::try_unwrap(studio).map(RefCell::into_inner).unwrap_or_default()
@@ -213,7 +233,7 @@ pub fn App() -> Html {
         use_mut_ref(move || start(&later))
     };
     let update = use_force_update();
-    let refs: Canvases = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
+    let refs: Canvases = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
     let readers: Rc<RefCell<Vec<FileReader>>> = use_mut_ref(Vec::new);
 
     let dispatch = {
@@ -335,6 +355,7 @@ pub fn App() -> Html {
         (BottomTab::Sequence, Key::TabSequence),
         (BottomTab::Log, Key::TabLog),
         (BottomTab::Charts, Key::TabCharts),
+        (BottomTab::Sweep, Key::TabSweep),
     ];
     if comparing {
         bottom_tabs.push((BottomTab::Compare, Key::TabCompare));
@@ -397,6 +418,9 @@ pub fn App() -> Html {
                                         <CanvasView node_ref={refs[2].clone()} class="charts" label={t(lang, Key::TabCharts)}
                                             on_click={Callback::noop()} testid="charts" />
                                     </div>
+                                },
+                                BottomTab::Sweep => html! {
+                                    <SweepPanel view={s.sweep_view()} canvas={refs[4].clone()} on_event={dispatch.clone()} />
                                 },
                                 BottomTab::Compare => match compare_view.clone() {
                                     Some(view) => html! { <ComparePanel {view} /> },

@@ -10,6 +10,7 @@ pub mod lessons;
 pub mod platform;
 pub mod render;
 pub mod studio;
+pub mod sweep_workers;
 
 mod app;
 #[cfg(test)]

@@ -39,6 +39,7 @@ pub mod scenes;
 pub mod selection;
 pub mod session;
 pub mod share;
+pub mod sweep;
 pub mod view;
 
 #[cfg(test)]
@@ -61,6 +62,7 @@ pub use self::presentation::{BottomTab, PresentEvent, Presentation, SideTab};
 pub use self::scenes::{Canvas, Click};
 pub use self::selection::Selection;
 pub use self::session::{DEFAULT_PRESET, Session, SessionEvent};
+pub use self::sweep::{SweepEvent, SweepField, SweepState};
 use crate::render::charts::Histogram;
 
 /// What the shell knows at start-up, sent once as the first event.
@@ -76,6 +78,8 @@ pub struct Startup {
     pub saved: Option<String>,
     /// The URL fragment the page was opened with (a share link, perhaps).
     pub fragment: String,
+    /// Logical cores the browser reports (`navigator.hardwareConcurrency`).
+    pub cores: u32,
 }
 
 /// Something the user (or the browser) did, by concern.
@@ -105,6 +109,8 @@ pub enum UiEvent {
     Present(PresentEvent),
     /// A download.
     Export(Export),
+    /// The sweep panel.
+    Sweep(SweepEvent),
 }
 
 macro_rules! into_ui_event {
@@ -128,6 +134,7 @@ into_ui_event!(
     PresentEvent => Present,
     Export => Export,
     Click => Click,
+    SweepEvent => Sweep,
 );
 
 /// What one concern's update asks of the others; [`Studio`] carries it out.
@@ -188,6 +195,8 @@ pub struct Studio {
     pub lesson: LessonState,
     /// Saved scenarios and notices.
     pub library: Library,
+    /// The sweep panel.
+    pub sweep: SweepState,
     /// The latency histogram drawn last, and for how many latencies.
     histogram: (usize, Rc<Histogram>),
     /// The URL fragment last put in the address bar.
@@ -218,6 +227,7 @@ impl Studio {
             log: LogState::default(),
             lesson: LessonState::default(),
             library: Library::default(),
+            sweep: SweepState::default(),
             histogram: (usize::MAX, Rc::default()),
             shown_fragment: String::new(),
             waiting: None,
@@ -256,6 +266,7 @@ impl Studio {
             UiEvent::Library(e) => self.library.update(e, &self.session.scenario),
             UiEvent::Present(e) => self.present.update(e).into_iter().map(Cmd::Effect).collect(),
             UiEvent::Export(x) => self.export(x).into_iter().map(Cmd::Effect).collect(),
+            UiEvent::Sweep(e) => self.sweep_update(e).into_iter().map(Cmd::Effect).collect(),
         };
         let mut effects = self.carry_out(cmds);
         self.reveal_at_end();
@@ -308,6 +319,8 @@ impl Studio {
     fn start(&mut self, s: Startup) -> Vec<Cmd> {
         self.present.restore(s.prefs.as_deref(), s.browser_lang.as_deref());
         self.present.reduced_motion = s.reduced_motion;
+        self.sweep.cores = s.cores.max(2);
+        self.sweep.form.workers = self.sweep.cores.min(sweep::MAX_WORKERS).to_string();
         self.shown_fragment = s.fragment.clone();
         let mut cmds = self.library.update(LibraryEvent::Restore(s.saved), &self.session.scenario);
         cmds.extend(self.library.update(LibraryEvent::OpenLink(s.fragment), &self.session.scenario));
@@ -443,6 +456,7 @@ impl Studio {
 
     /// Moves playback on by `wall_ms` of wall-clock time (once a frame).
     pub fn advance(&mut self, wall_ms: f64) -> Vec<Effect> {
+        self.sweep.tick(wall_ms);
         if !self.playback.advance(wall_ms, &self.session) {
             return Vec::new();
         }

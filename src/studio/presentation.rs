@@ -19,6 +19,8 @@ pub enum BottomTab {
     Charts,
     /// The comparison of two runs (in compare mode).
     Compare,
+    /// Sweeps: a figure against a setting over many runs.
+    Sweep,
 }
 
 /// The panel beside the topology.

@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::report::Report;
 use crate::simulation::Simulation;
-use crate::theory::{self, Station};
+use crate::theory::{self, NotMmc};
 use msgsim_scenario::{Scenario, path};
 
 /// One swept field and its values, in order.
@@ -202,17 +202,8 @@ impl Sweep {
         if self.runs() > MAX_RUNS {
             problems.push(format!("{} runs in all: at most {MAX_RUNS}", self.runs()));
         }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        for j in 0..self.points() {
-            if let Err(e) = self.scenario_for(base, j) {
-                problems.push(e);
-            }
-        }
-        if let Ok(s) = self.scenario_for(base, 0)
-            && let Ok(sim) = Simulation::new(&s, s.seed)
-        {
+        // A report has the same fields whatever the point.
+        if let Ok(sim) = Simulation::new(base, base.seed) {
             let report = serde_json::to_value(sim.report()).unwrap_or_default();
             for f in &self.figures {
                 match path::get(&report, f) {
@@ -220,6 +211,14 @@ impl Sweep {
                     Some(other) => problems.push(format!("figure {f}: not a number (it is {})", kind_of(other))),
                     None => problems.push(format!("figure {f}: no such field in the report")),
                 }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        for j in 0..self.points() {
+            if let Err(e) = self.scenario_for(base, j) {
+                problems.push(e);
             }
         }
         if problems.is_empty() { Ok(()) } else { Err(problems) }
@@ -230,7 +229,9 @@ impl Sweep {
         let (j, replicate) = (i / u64::from(self.seeds), i % u64::from(self.seeds));
         let scenario = self.scenario_for(base, j)?;
         let seed = seed_for(base.seed, j, replicate);
-        let mut sim = Simulation::new(&scenario, seed).map_err(|p| format!("{p:?}"))?.without_trace();
+        let mut sim = Simulation::new(&scenario, seed)
+            .map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?
+            .without_trace();
         let report: Report = sim.run();
         let report = serde_json::to_value(report).unwrap_or_default();
         let figures = self.figures.iter().map(|f| path::get(&report, f).and_then(Value::as_f64)).collect();
@@ -254,30 +255,38 @@ impl Sweep {
             .collect()
     }
 
-    /// What theory says figure `figure` is at point `j`, where a closed form
-    /// applies: an M/M/c station's mean time in system (`latency.mean`,
-    /// while it is stable) and utilisation (`consumer_utilization`).
+    /// What theory says figure `figure` is at point `j`, where a closed
+    /// form applies ([`closed_form`]).
     pub fn theory(&self, base: &Scenario, j: u64, figure: usize) -> Option<f64> {
-        let station = theory::mmc_station(&self.scenario_for(base, j).ok()?).ok()?;
-        let Station { lambda, mu, servers } = station;
-        match self.figures.get(figure)?.as_str() {
-            "latency.mean" => theory::mmc_time_in_system_ms(lambda, mu, servers),
-            "consumer_utilization" => Some((lambda / (f64::from(servers) * mu)).min(1.0)),
-            _ => None,
-        }
+        let s = self.scenario_for(base, j).ok()?;
+        closed_form(&s, self.figures.get(figure)?)?.ok().flatten()
     }
 
-    /// Why no theory is drawn, if it is not: the assumption the swept
-    /// scenario breaks (at its first point), or that no figure has a closed
-    /// form.
+    /// What theory says figure `figure` is where the x field is `x` (and the
+    /// series field `series`): for drawing its curve between the points.
+    pub fn theory_at(&self, base: &Scenario, series: Option<f64>, x: f64, figure: usize) -> Option<f64> {
+        let mut patch = path::Patch::new();
+        let doc = base.to_value();
+        for (axis, value) in self.series.iter().zip(series).chain([(&self.vary, x)]) {
+            patch.insert(axis.path.clone(), number_like(path::get(&doc, &axis.path)?, value));
+        }
+        let s = path::apply(base, &patch).ok()?;
+        closed_form(&s, self.figures.get(figure)?)?.ok().flatten()
+    }
+
+    /// Why no theory is drawn for a figure, if it is not: the assumption the
+    /// swept scenario breaks (at its first point), or that no figure has a
+    /// closed form.
     pub fn why_no_theory(&self, base: &Scenario) -> Option<String> {
         let first = self.scenario_for(base, 0).ok()?;
-        if let Err(why) = theory::mmc_station(&first) {
-            return Some(format!("M/M/c theory needs {}", why.english()));
+        for f in &self.figures {
+            match closed_form(&first, f) {
+                Some(Ok(_)) => return None,
+                Some(Err((name, why))) => return Some(format!("{name} theory of {f} needs {}", why.english())),
+                None => {}
+            }
         }
-        let known = ["latency.mean", "consumer_utilization"];
-        (!self.figures.iter().any(|f| known.contains(&f.as_str())))
-            .then(|| format!("M/M/c theory has {} (a closed form)", known.join(" and ")))
+        Some(format!("a closed form is drawn for {}", THEORY_FIGURES.join(", ")))
     }
 
     /// A fingerprint of this sweep over `base` (FNV-1a of both as JSON):
@@ -325,6 +334,43 @@ pub fn json_lines(sweep: &Sweep, base: &Scenario, summaries: &[Vec<Summary>]) ->
         }
     }
     out
+}
+
+/// The figures a closed form exists for, and the theory's name.
+pub const THEORY_FIGURES: [&str; 4] =
+    ["latency.mean (M/M/c)", "consumer_utilization (M/M/c)", "rejected (M/M/1/K)", "never_applied (pᵏ)"];
+
+/// The name of the closed form for report figure `figure`, if there is one.
+pub fn theory_name(figure: &str) -> Option<&'static str> {
+    THEORY_FIGURES.iter().find_map(|t| {
+        let (f, name) = t.split_once(" (")?;
+        (f == figure).then(|| name.trim_end_matches(')'))
+    })
+}
+
+/// Theory's value of report figure `figure` for scenario `s`: `None` if no
+/// closed form gives that figure; else the value (`None` where it has none,
+/// an unstable queue's waiting time) or the theory's name and the
+/// assumption `s` breaks. M/M/c gives the mean time in system and the
+/// utilisation; M/M/1/K the expected number of rejected messages, n·P_K;
+/// pᵏ the expected number never applied, n·pᵏ.
+pub fn closed_form(s: &Scenario, figure: &str) -> Option<Result<Option<f64>, (&'static str, NotMmc)>> {
+    let messages = |s: &Scenario| s.producers.iter().map(|p| f64::from(p.count) * f64::from(p.messages)).sum::<f64>();
+    Some(match figure {
+        "latency.mean" => theory::mmc_station(s)
+            .map(|st| theory::mmc_time_in_system_ms(st.lambda, st.mu, st.servers))
+            .map_err(|e| ("M/M/c", e)),
+        "consumer_utilization" => theory::mmc_station(s)
+            .map(|st| Some((st.lambda / (f64::from(st.servers) * st.mu)).min(1.0)))
+            .map_err(|e| ("M/M/c", e)),
+        "rejected" => theory::mm1k_station(s)
+            .map(|(st, k)| Some(messages(s) * theory::mm1k_blocking(st.lambda / st.mu, k)))
+            .map_err(|e| ("M/M/1/K", e)),
+        "never_applied" => theory::lossy_publish(s)
+            .map(|l| Some(l.messages as f64 * theory::lost_after_attempts(l.p, l.attempts)))
+            .map_err(|e| ("pᵏ", e)),
+        _ => return None,
+    })
 }
 
 /// `x` as the field `slot` holds numbers: a whole number if it holds one.

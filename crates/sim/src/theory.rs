@@ -64,7 +64,8 @@ pub struct Station {
     pub servers: u32,
 }
 
-/// The assumption of M/M/c a scenario does not meet.
+/// The assumption of a closed form (M/M/c, M/M/1/K, pᵏ) a scenario does
+/// not meet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NotMmc {
     /// One producer group, one queue, one consumer group, nothing else
@@ -83,6 +84,13 @@ pub enum NotMmc {
     /// No crashes and no poison messages; producers publish to the queue
     /// (not a synchronous call).
     NotFaultFree,
+    /// M/M/1/K needs one server (one consumer, concurrency 1).
+    NotOneServer,
+    /// M/M/1/K needs a queue capacity (K − 1 waiting places).
+    NoCapacity,
+    /// pᵏ needs loss only on the link from the producers to the queue (a
+    /// link override), no other loss, duplication or outage.
+    LossNotOnPublishLink,
 }
 
 impl NotMmc {
@@ -97,6 +105,11 @@ impl NotMmc {
             }
             NotMmc::LinksNotPerfect => "links that take no time and lose or duplicate nothing",
             NotMmc::NotFaultFree => "no crashes, no poison messages, and no synchronous calls",
+            NotMmc::NotOneServer => "one server (one consumer, concurrency 1)",
+            NotMmc::NoCapacity => "a queue capacity (K − 1 waiting places)",
+            NotMmc::LossNotOnPublishLink => {
+                "loss only on the link from the producers to the queue (a link override), and no other loss, duplication or outage"
+            }
         }
     }
 }
@@ -133,6 +146,67 @@ pub fn mmc_station(s: &Scenario) -> Result<Station, NotMmc> {
         return Err(NotMmc::NotFaultFree);
     }
     Ok(Station { lambda: f64::from(p.count) * rate_per_s, mu: 1_000.0 / mean_ms, servers: c.count * c.concurrency })
+}
+
+/// An M/M/1/K station: the M/M/1 station `s` would be without its queue's
+/// capacity, and `K` = capacity + 1 (the places, service included).
+pub fn mm1k_station(s: &Scenario) -> Result<(Station, u32), NotMmc> {
+    let mut plain = s.clone();
+    let capacity = plain.queues.first_mut().and_then(|q| q.capacity.take());
+    let station = mmc_station(&plain)?;
+    let capacity = capacity.ok_or(NotMmc::NoCapacity)?;
+    if station.servers != 1 {
+        return Err(NotMmc::NotOneServer);
+    }
+    Ok((station, capacity.saturating_add(1)))
+}
+
+/// A single hop whose publishes are each lost independently: what pᵏ needs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LossyPublish {
+    /// The publish link's loss probability.
+    pub p: f64,
+    /// Attempts per message (`max_attempts` with confirms, else 1).
+    pub attempts: u32,
+    /// Messages produced.
+    pub messages: u64,
+}
+
+/// The lossy single hop `s` is, or the first assumption it does not meet: a
+/// message is never applied iff all its attempts are lost (each attempt is
+/// retried only while no confirm has come back, so however short the
+/// timeout, pᵏ holds).
+pub fn lossy_publish(s: &Scenario) -> Result<LossyPublish, NotMmc> {
+    let ([p], [q], [c]) = (s.producers.as_slice(), s.queues.as_slice(), s.consumers.as_slice()) else {
+        return Err(NotMmc::NotOneStation);
+    };
+    if !s.exchanges.is_empty() || c.publish.is_some() || !s.crashes.is_empty() || p.to != q.name || c.from != q.name {
+        return Err(NotMmc::NotOneStation);
+    }
+    if c.crash.probability > 0.0 || !c.crash.schedule.is_empty() || p.poison_rate > 0.0 || p.send.mode == SendMode::Sync
+    {
+        return Err(NotMmc::NotFaultFree);
+    }
+    if q.capacity.is_some() {
+        return Err(NotMmc::QueueNotPlain);
+    }
+    let d = &s.network.default;
+    let mut loss = 0.0;
+    let mut clean = d.loss == 0.0 && d.duplicate == 0.0 && d.outages.is_empty();
+    for l in &s.network.links {
+        clean &= l.duplicate.unwrap_or(0.0) == 0.0 && l.outages.as_ref().is_none_or(Vec::is_empty);
+        let l_loss = l.loss.unwrap_or(0.0);
+        if l.from == p.name && l.to == q.name && !l.both_ways {
+            loss = l_loss;
+        } else {
+            clean &= l_loss == 0.0;
+        }
+    }
+    if !clean {
+        return Err(NotMmc::LossNotOnPublishLink);
+    }
+    let attempts = if p.send.mode == SendMode::Confirm { p.send.max_attempts } else { 1 };
+    Ok(LossyPublish { p: loss, attempts, messages: u64::from(p.count) * u64::from(p.messages) })
 }
 
 #[cfg(test)]

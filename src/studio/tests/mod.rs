@@ -6,6 +6,7 @@ mod editing;
 mod fuzz;
 mod library;
 mod playback;
+mod sweep;
 mod views;
 
 pub(super) use msgsim_sim::{EventKind, Verdict};

@@ -47,7 +47,7 @@ fn a_sweep_is_the_same_on_one_thread_or_two_and_in_shards() {
     let csv = read(&one);
     assert_eq!(csv.lines().next(), Some("series,value,figure,runs,mean,ci95,theory"));
     assert_eq!(csv.lines().count(), 1 + 2 * 3 * 2, "a row per point and figure");
-    assert!(csv.contains("\n1,0,never_applied,4,0,0,\n"), "no loss, nothing unapplied (and no theory):\n{csv}");
+    assert!(csv.contains("\n1,0,never_applied,4,0,0,0\n"), "no loss, nothing unapplied (and pᵏ says 0):\n{csv}");
     // More attempts leave fewer messages unapplied at 20% loss.
     let mean = |series: &str| -> f64 {
         let row = csv.lines().find(|l| l.starts_with(&format!("{series},0.2,never_applied,"))).unwrap();
@@ -160,5 +160,5 @@ fn a_station_sweep_carries_its_theory_and_others_say_why_not() {
         assert!((mean - theory).abs() < 0.1 * theory, "{line}: the runs agree with theory");
     }
     let o = loss_sweep(&["--seeds", "2", "--figure", "latency.mean"]);
-    assert!(stdout(&o).contains("no theory drawn: M/M/c theory needs"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("no theory drawn: M/M/c theory of latency.mean needs"), "{}", stdout(&o));
 }

@@ -157,3 +157,30 @@ fn the_overlay_recognises_exactly_these_stations() {
     }
     assert_eq!(mmc_station(&tandem(500.0, 1_000.0, 800.0, 10)), Err(NotMmc::NotOneStation));
 }
+
+/// The sweep's theory overlay is offered for exactly the scenarios the tests
+/// above hold the engine to, with the same formulas: M/M/1/K blocking (as an
+/// expected count of rejected messages) and pᵏ (an expected count never
+/// applied); a changed assumption is named.
+#[test]
+fn the_overlay_gives_the_tests_formulas_for_blocking_and_retries() {
+    use msgsim_sim::sweep::closed_form;
+    let mut s = mmc(900.0, 1_000.0, 1, 200_000);
+    s.queues[0].capacity = Some(4);
+    let want = 200_000.0 * mm1k_blocking(0.9, 5);
+    assert_eq!(closed_form(&s, "rejected"), Some(Ok(Some(want))));
+    s.consumers[0].concurrency = 2;
+    s.queues[0].prefetch = 2;
+    assert_eq!(closed_form(&s, "rejected"), Some(Err(("M/M/1/K", NotMmc::NotOneServer))));
+
+    let mut s = single_hop(1_000);
+    s.network.links.push(LinkOverride { from: "p".into(), to: "q".into(), loss: Some(0.3), ..Default::default() });
+    s.producers[0].send.mode = SendMode::Confirm;
+    s.producers[0].send.max_attempts = 3;
+    assert_eq!(closed_form(&s, "never_applied"), Some(Ok(Some(1_000.0 * 0.3f64.powi(3)))));
+    s.producers[0].send.mode = SendMode::FireAndForget;
+    assert_eq!(closed_form(&s, "never_applied"), Some(Ok(Some(1_000.0 * 0.3))), "one attempt without confirms");
+    s.network.default.loss = 0.01;
+    assert_eq!(closed_form(&s, "never_applied"), Some(Err(("pᵏ", NotMmc::LossNotOnPublishLink))));
+    assert_eq!(closed_form(&s, "throughput"), None, "no closed form for that figure");
+}
