@@ -62,7 +62,7 @@ pub use self::presentation::{BottomTab, PresentEvent, Presentation, SideTab};
 pub use self::scenes::{Canvas, Click};
 pub use self::selection::Selection;
 pub use self::session::{DEFAULT_PRESET, Session, SessionEvent};
-pub use self::sweep::{SweepEvent, SweepField, SweepState};
+pub use self::sweep::{SweepEvent, SweepField, SweepForm, SweepState};
 use crate::render::charts::Histogram;
 
 /// What the shell knows at start-up, sent once as the first event.
@@ -167,6 +167,8 @@ pub enum Cmd {
     LeaveTab(BottomTab),
     /// Fetch the body of lesson `0`, then handle event `1` (which needs it).
     FetchLesson(String, Box<UiEvent>),
+    /// Show the sweep panel with this form, and run it.
+    OpenSweep(Box<sweep::SweepForm>),
 }
 
 /// The DOM id of the lesson list's status line (which lesson loads, or why
@@ -380,6 +382,13 @@ impl Studio {
                     }
                     Vec::new()
                 }
+                Cmd::OpenSweep(form) => {
+                    let workers = std::mem::take(&mut self.sweep.form.workers);
+                    self.sweep.form = SweepForm { workers, ..*form };
+                    self.present.bottom = BottomTab::Sweep;
+                    effects.extend(self.sweep_update(SweepEvent::Start));
+                    Vec::new()
+                }
                 Cmd::FetchLesson(id, then) => {
                     effects.push(Effect::FetchLesson { url: crate::lessons::url(&id), id: id.clone() });
                     self.waiting = Some((id, *then));
@@ -472,6 +481,8 @@ impl Studio {
         let t = self.playback.pending_seek.unwrap_or(self.playback.clock.time);
         link.time_ms = (t > 0).then(|| msgsim_sim::time::to_ms(t));
         link.lesson = self.lesson.open.clone();
+        let sweeping = self.present.bottom == BottomTab::Sweep || self.sweep.job.is_some();
+        link.sweep = sweeping.then(|| self.sweep.form.clone());
         let lesson = self.lesson.open.as_deref().and_then(crate::lessons::get);
         link.side = lesson.zip(self.lesson.side).map(|(l, i)| crate::lessons::side_name(i, l.setups.len()).to_string());
         share::encode(&link)

@@ -4,7 +4,8 @@
 //! `#v=1&p=acks-and-retries&seed=7&t=1200.5&lesson=idempotency&side=after&d=eyJj…`
 //!
 //! `d` is the patch (JSON path → value) base64url-encoded; it is absent when
-//! the scenario is the preset itself.
+//! the scenario is the preset itself. `sweep`, when present, is the sweep
+//! panel's form (JSON, base64url-encoded): the link opens the panel and runs it.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -34,6 +35,8 @@ pub struct Link {
     pub lesson: Option<String>,
     /// Which setup of the lesson: `before`, `between` or `after`.
     pub side: Option<String>,
+    /// The sweep panel's form, if the link runs a sweep.
+    pub sweep: Option<super::sweep::SweepForm>,
 }
 
 /// Why a link cannot be opened.
@@ -67,6 +70,10 @@ pub fn encode(link: &Link) -> String {
         let json = serde_json::to_string(&link.patch).unwrap_or_default();
         s.push_str("&d=");
         s.push_str(&URL_SAFE_NO_PAD.encode(json));
+    }
+    if let Some(form) = &link.sweep {
+        s.push_str("&sweep=");
+        s.push_str(&URL_SAFE_NO_PAD.encode(serde_json::to_string(form).unwrap_or_default()));
     }
     s
 }
@@ -113,9 +120,17 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
         }
         None => Patch::new(),
     };
+    let sweep = match get("sweep") {
+        Some(text) => {
+            let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| LinkError::Damaged("sweep"))?;
+            let text = String::from_utf8(bytes).map_err(|_| LinkError::Damaged("sweep"))?;
+            Some(serde_json::from_str(&text).map_err(|_| LinkError::Damaged("sweep"))?)
+        }
+        None => None,
+    };
     // Only the names lessons use; anything else is the first setup.
     let side = get("side").filter(|s| ["before", "between", "after"].contains(s)).map(str::to_string);
-    Ok(Link { preset, patch, seed, time_ms, lesson: get("lesson").map(str::to_string), side })
+    Ok(Link { preset, patch, seed, time_ms, lesson: get("lesson").map(str::to_string), side, sweep })
 }
 
 /// The scenario a decoded link describes.
@@ -138,7 +153,7 @@ pub fn link_to(base: &str, scenario: &Scenario, seed: u64) -> Link {
             path::diff(&a, &b)
         })
         .unwrap_or_default();
-    Link { preset: base.to_string(), patch, seed, time_ms: None, lesson: None, side: None }
+    Link { preset: base.to_string(), patch, seed, time_ms: None, lesson: None, side: None, sweep: None }
 }
 
 #[cfg(test)]
@@ -174,6 +189,7 @@ mod tests {
         assert_eq!(decode("v=1&p=nope&seed=1"), Err(LinkError::UnknownPreset("nope".into())));
         assert_eq!(decode("v=1&p=reliable-queue&seed=1&d=eyJwcm9k"), Err(LinkError::Damaged("d")), "truncated data");
         assert_eq!(decode("v=1&p=reliable-queue&seed=1&t=-3"), Err(LinkError::Damaged("t")));
+        assert_eq!(decode("v=1&p=reliable-queue&seed=1&sweep=e30x"), Err(LinkError::Damaged("sweep")));
         let bad = Link {
             patch: Patch::from([("network.default.loss".into(), serde_json::json!(7))]),
             ..link_to("reliable-queue", &presets::get("reliable-queue").unwrap().scenario.clone(), 1)

@@ -188,3 +188,19 @@ fn the_overlay_is_the_closed_form_where_its_assumptions_hold() {
     let needs = |name: &str| view.theories.iter().find(|t| t.0 == name).and_then(|t| t.1.clone());
     assert_eq!(needs("M/M/1/K").as_deref(), Some("needs a queue capacity (K − 1 waiting places)"));
 }
+
+/// The share link carries the sweep: opening it shows the panel and runs
+/// the same sweep again (nothing typed is lost on the way).
+#[test]
+fn a_share_link_carries_the_sweep_and_runs_it() {
+    let mut s = loss_sweep("2");
+    s.update(PresentEvent::SetBottomTab(BottomTab::Sweep).into());
+    let fragment = s.share_fragment();
+    assert!(fragment.contains("&sweep="), "{fragment}");
+    let mut t = Studio::new();
+    let effects = t.update(LibraryEvent::OpenLink(fragment).into());
+    assert_eq!(t.present.bottom, BottomTab::Sweep);
+    assert_eq!(SweepForm { workers: s.sweep.form.workers.clone(), ..t.sweep.form.clone() }, s.sweep.form);
+    assert!(effects.iter().any(|e| matches!(e, Effect::SweepStart { .. })), "{effects:?}");
+    assert_eq!(t.sweep.job.as_ref().map(|j| j.sweep.runs()), Some(24));
+}
