@@ -66,6 +66,7 @@ texts! {
     TabFiles => ("Files", "文件"),
     TabCompare => ("Comparison", "对比"),
     TabSweep => ("Sweep", "扫描"),
+    LessonSweep => ("Run this lesson's sweep", "运行本课时的扫描"),
     SweepIntro => (
         "Vary one setting over a range, run each value with several seeds, and plot a report figure's mean with its 95% confidence band. Where a closed form applies, theory's curve is drawn dashed beside it.",
         "让一个设置在一个范围内变化，每个取值用多个种子运行，画出报告指标的均值及其 95% 置信带。有解析公式适用时，理论曲线以虚线画在旁边。"

@@ -43,6 +43,8 @@ lesson_sources![
     "11-fan-out.json",
     "12-duplicates-along-a-chain.json",
     "13-broker-crash.json",
+    "14-how-many-retries.json",
+    "15-hockey-stick.json",
 ];
 
 /// A text in both languages.
@@ -117,6 +119,13 @@ pub struct Figure {
     /// Why it is stated, when it is not a figure (`"a value to try"`).
     #[serde(default)]
     pub note: Option<String>,
+    /// A figure of the lesson's sweep: at `(series value, x value)` (its
+    /// `field` is one of the sweep's figures; the mean over its seeds).
+    #[serde(default)]
+    pub at: Option<(Option<f64>, f64)>,
+    /// With `at`: theory's value there, not the runs' mean.
+    #[serde(default)]
+    pub theory: bool,
 }
 
 /// What a lesson file holds (the tests read the files with serde; the app
@@ -144,6 +153,8 @@ struct LessonFile {
     figures: Vec<Figure>,
     speed: f64,
     moment: String,
+    #[serde(default)]
+    sweep: Option<crate::studio::SweepForm>,
 }
 
 #[cfg(test)]
@@ -188,6 +199,9 @@ pub struct Lesson {
     /// The kind of trace event that is its key moment (`lost`, `dead_letter`,
     /// `effect:duplicate`…), as the log's kind filter names it.
     pub moment: String,
+    /// A sweep the lesson offers (run on the setup shown; it varies the
+    /// settings the setups differ in, so any setup gives the same).
+    pub sweep: Option<crate::studio::SweepForm>,
     /// What changes between consecutive setups, computed on first use.
     changes: OnceLock<Vec<Vec<(String, Value, Value)>>>,
 }
@@ -218,6 +232,7 @@ impl From<LessonFile> for Lesson {
             figures: f.figures,
             speed: f.speed,
             moment: f.moment,
+            sweep: f.sweep,
             changes: OnceLock::new(),
         }
     }
@@ -284,6 +299,10 @@ impl Lesson {
             figures: Vec::new(),
             speed: doc.get("speed").and_then(Value::as_f64).ok_or("speed: not a number")?,
             moment: string(&doc, "moment")?,
+            sweep: match doc.get("sweep") {
+                None => None,
+                Some(v) => Some(serde_json::from_value(v.clone()).map_err(|e| format!("sweep: {e}"))?),
+            },
             changes: OnceLock::new(),
         })
     }

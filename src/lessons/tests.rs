@@ -70,8 +70,8 @@ fn every_lesson_shows_what_it_claims() {
     }
 }
 
-/// The numbers a text states (`8 attempts`, `1.5 s`, `10%`), skipping those
-/// inside names (`p99`, `M/M/3`, `×2`).
+/// The numbers a text states (`8 attempts`, `1.5 s`, `10%`, `1,367`),
+/// skipping those inside names (`p99`, `M/M/3`, `×2`).
 fn numbers(text: &str) -> Vec<f64> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
@@ -81,14 +81,18 @@ fn numbers(text: &str) -> Vec<f64> {
             let start = i;
             while i < chars.len()
                 && (chars[i].is_ascii_digit()
-                    || (chars[i] == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
+                    || (chars[i] == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+                    || (chars[i] == ','
+                        && (1..=3).all(|k| chars.get(i + k).is_some_and(char::is_ascii_digit))
+                        && !chars.get(i + 4).is_some_and(char::is_ascii_digit)))
             {
                 i += 1;
             }
             let inside_a_name = start > 0
                 && (chars[start - 1].is_alphabetic() && chars[start - 1].is_ascii()
                     || "/×#-_".contains(chars[start - 1]));
-            if !inside_a_name && let Some(x) = crate::i18n::parse_number(&chars[start..i].iter().collect::<String>()) {
+            let written: String = chars[start..i].iter().filter(|&&c| c != ',').collect();
+            if !inside_a_name && let Some(x) = crate::i18n::parse_number(&written) {
                 out.push(x);
             }
         }
@@ -107,6 +111,45 @@ fn settings(v: &Value, out: &mut Vec<f64>) {
     }
 }
 
+/// The numbers of a lesson's sweep form (its range, steps, seeds, series).
+fn sweep_settings(l: &Lesson, out: &mut Vec<f64>) {
+    if let Some(f) = &l.sweep {
+        for text in [&f.from, &f.to, &f.steps, &f.seeds] {
+            out.extend(crate::i18n::parse_number(text));
+        }
+        out.extend(f.series_values.split(',').filter_map(crate::i18n::parse_number));
+    }
+}
+
+/// A figure of the lesson's sweep at `(series, x)`: the mean over the
+/// point's seeds, or theory's value there. The sweep is the same on every
+/// setup (it varies what they differ in).
+fn sweep_figure(l: &Lesson, (series, x): (Option<f64>, f64), f: &Figure) -> f64 {
+    let form = l.sweep.as_ref().unwrap_or_else(|| panic!("{}: a figure at a sweep point, but no sweep", l.id));
+    let form = crate::studio::SweepForm { workers: "1".into(), ..form.clone() };
+    let base = l.setups[0].scenario().unwrap();
+    let (sweep, _) = form.parse(&base).unwrap_or_else(|p| panic!("{}: sweep: {p:?}", l.id));
+    for s in &l.setups[1..] {
+        let other = sweep.scenario_for(&s.scenario().unwrap(), 0).unwrap();
+        assert_eq!(
+            other.to_value(),
+            sweep.scenario_for(&base, 0).unwrap().to_value(),
+            "{}: the sweep differs by setup",
+            l.id
+        );
+    }
+    let j = (0..sweep.points())
+        .find(|&j| sweep.point(j) == (series, x))
+        .unwrap_or_else(|| panic!("{}: the sweep has no point {series:?}, {x}", l.id));
+    let figure = sweep.figures.iter().position(|g| Some(g) == f.field.as_ref()).expect("a figure of the sweep");
+    if f.theory {
+        return sweep.theory(&base, j, figure).unwrap_or(f64::NAN);
+    }
+    let seeds = u64::from(sweep.seeds);
+    let runs: Vec<_> = (j * seeds..(j + 1) * seeds).map(|i| sweep.run(&base, i).unwrap()).collect();
+    msgsim_sim::sweep::summarise(runs.iter().map(|r| r.figures[figure].unwrap_or(f64::NAN))).mean
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(1.0)
 }
@@ -123,7 +166,18 @@ fn every_number_a_lesson_states_is_a_setting_or_a_checked_figure() {
         }
         let reports: Vec<serde_json::Value> =
             (0..l.setups.len()).map(|i| serde_json::to_value(run(l, i, false).report()).unwrap()).collect();
+        sweep_settings(l, &mut known);
         for f in &l.figures {
+            if let Some(at) = f.at {
+                let got = sweep_figure(l, at, f);
+                assert!(
+                    (got - f.value).abs() <= f.tolerance,
+                    "{}: sweep at {at:?}: {got}, the text says {}",
+                    l.id,
+                    f.value
+                );
+                continue;
+            }
             let (Some(side), Some(field)) = (&f.side, &f.field) else {
                 assert!(f.note.is_some(), "{}: figure {} is neither a run's figure nor explained", l.id, f.value);
                 continue;
@@ -194,6 +248,7 @@ fn every_key_moment_comes_within_twenty_seconds() {
 #[test]
 fn numbers_are_read_from_texts_as_people_write_them() {
     assert_eq!(numbers("8 attempts, 1.5 s, 10% loss; p99 and M/M/3 and ×2 are names"), vec![8.0, 1.5, 10.0]);
+    assert_eq!(numbers("1,367 of 1,000, then 1, 2, 3"), vec![1367.0, 1000.0, 1.0, 2.0, 3.0]);
     assert_eq!(numbers("重试 8 次，等待 1.5 秒"), vec![8.0, 1.5]);
 }
 

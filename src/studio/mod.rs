@@ -383,10 +383,7 @@ impl Studio {
                     Vec::new()
                 }
                 Cmd::OpenSweep(form) => {
-                    let workers = std::mem::take(&mut self.sweep.form.workers);
-                    self.sweep.form = SweepForm { workers, ..*form };
-                    self.present.bottom = BottomTab::Sweep;
-                    effects.extend(self.sweep_update(SweepEvent::Start));
+                    effects.extend(self.sweep_update(SweepEvent::Open(form)));
                     Vec::new()
                 }
                 Cmd::FetchLesson(id, then) => {

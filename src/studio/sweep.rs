@@ -355,6 +355,8 @@ pub enum SweepEvent {
     Set(SweepField, String),
     /// Linear or logarithmic steps.
     SetLog(bool),
+    /// Show the panel with this form (a lesson's sweep) and start it.
+    Open(Box<SweepForm>),
     /// Start the sweep the form describes (asks first if it is large).
     Start,
     /// Start it although it is over the budget.
@@ -448,6 +450,12 @@ impl Studio {
             SweepEvent::SetLog(on) => st.form.log = on,
             SweepEvent::Start | SweepEvent::StartAnyway => return self.start_sweep(ev == SweepEvent::StartAnyway),
             SweepEvent::KeepForm => st.asking = None,
+            SweepEvent::Open(form) => {
+                let workers = std::mem::take(&mut st.form.workers);
+                st.form = SweepForm { workers, ..*form };
+                self.present.bottom = super::BottomTab::Sweep;
+                return self.start_sweep(false);
+            }
             SweepEvent::Cancel => {
                 if let Some(j) = st.job.as_mut().filter(|j| j.state == JobState::Running) {
                     j.state = JobState::Cancelled;

@@ -35,6 +35,8 @@ presets![
     "sync-chain",
     "pipeline-duplicates",
     "broker-crash",
+    "how-many-retries",
+    "hockey-stick",
 ];
 
 /// A built-in scenario.

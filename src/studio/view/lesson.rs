@@ -53,6 +53,8 @@ pub struct LessonDetail {
     pub hidden: bool,
     /// Lessons hide their outcome until the end (the setting).
     pub predict_first: bool,
+    /// The sweep it offers, if any.
+    pub sweep: Option<crate::studio::SweepForm>,
 }
 
 /// What changes from one setup to the next.
@@ -96,6 +98,7 @@ impl Studio {
                 comparing: self.lesson.comparing.filter(|_| self.session.reference.is_some()),
                 hidden,
                 predict_first: self.present.predict_first,
+                sweep: lesson.sweep.clone(),
             }
         });
         let list = crate::lessons::titles(l);
