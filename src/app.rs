@@ -32,6 +32,9 @@ const COMPUTE_BUDGET_MS: f64 = 8.0;
 const COMPUTE_SLICE: u64 = 4_000;
 /// While playing, the DOM (counters, log, slider) re-renders at most this often, ms.
 const DOM_INTERVAL_MS: f64 = 100.0;
+/// While a sweep runs, its progress, chart and table follow at most this
+/// often, ms (the main thread leaves the cores to the workers).
+const SWEEP_INTERVAL_MS: f64 = 250.0;
 
 fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
@@ -65,6 +68,8 @@ struct Loop {
     last_dom: f64,
     last_histogram: f64,
     rendered_revision: u64,
+    /// The revision and size the sweep chart was last drawn at.
+    sweep_drawn: (u64, i32, i32),
     handle: Option<AnimationFrame>,
 }
 
@@ -102,23 +107,39 @@ impl Loop {
                 lp.last_histogram = now;
             }
             let scale = s.present.text_scale();
-            paint(&lp.refs[0], scale, |p| s.draw(Diagram::Topology, p));
-            if s.session.reference.is_some() {
-                paint(&lp.refs[3], scale, |p| s.draw(Diagram::Reference, p));
+            // While a sweep runs on a paused page, the views stand still: not
+            // drawing them every frame leaves the cores to the workers.
+            let still = s.sweep.running() && !s.playback.clock.playing;
+            if !still {
+                paint(&lp.refs[0], scale, |p| s.draw(Diagram::Topology, p));
+                if s.session.reference.is_some() {
+                    paint(&lp.refs[3], scale, |p| s.draw(Diagram::Reference, p));
+                }
             }
             match s.present.bottom {
-                BottomTab::Sequence => paint(&lp.refs[1], scale, |p| s.draw(Diagram::Sequence, p)),
-                BottomTab::Charts => paint(&lp.refs[2], scale, |p| s.draw(Diagram::Charts, p)),
-                BottomTab::Sweep => paint(&lp.refs[4], scale, |p| s.draw(Diagram::Sweep, p)),
-                BottomTab::Log | BottomTab::Compare => {}
+                BottomTab::Sequence if !still => paint(&lp.refs[1], scale, |p| s.draw(Diagram::Sequence, p)),
+                BottomTab::Charts if !still => paint(&lp.refs[2], scale, |p| s.draw(Diagram::Charts, p)),
+                BottomTab::Sweep => {
+                    // Drawn when it changed (new runs, a resize), not every frame.
+                    let size = canvas(&lp.refs[4]).map_or((0, 0), |c| (c.client_width(), c.client_height()));
+                    let key = (s.revision(), size.0, size.1);
+                    // While runs come in, with the DOM (see below).
+                    let due = !s.sweep.running() || now - lp.last_dom >= SWEEP_INTERVAL_MS;
+                    if key != lp.sweep_drawn && due {
+                        paint(&lp.refs[4], scale, |p| s.draw(Diagram::Sweep, p));
+                        lp.sweep_drawn = key;
+                    }
+                }
+                _ => {}
             }
             effects
         };
         perform(&studio, &lp.later, effects);
         let revision = studio.borrow().revision();
-        // While playing or sweeping, the DOM follows at most every 100 ms.
-        let playing = studio.borrow().playback.clock.playing || studio.borrow().sweep.running();
-        if revision != lp.rendered_revision && (!playing || now - lp.last_dom >= DOM_INTERVAL_MS) {
+        // While playing, the DOM follows at most every 100 ms; while sweeping, 250 ms.
+        let (playing, sweeping) = (studio.borrow().playback.clock.playing, studio.borrow().sweep.running());
+        let interval = if sweeping { SWEEP_INTERVAL_MS } else { DOM_INTERVAL_MS };
+        if revision != lp.rendered_revision && (!(playing || sweeping) || now - lp.last_dom >= interval) {
             lp.rendered_revision = revision;
             lp.last_dom = now;
             lp.rerender.emit(());
@@ -236,9 +257,11 @@ pub fn App() -> Html {
     let refs: Canvases = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
     let readers: Rc<RefCell<Vec<FileReader>>> = use_mut_ref(Vec::new);
 
+    // One callback for the life of the app: a component whose view did not
+    // change is not rendered again (its props compare equal).
     let dispatch = {
         let (studio, later, update) = (studio.clone(), later.clone(), update.clone());
-        Callback::from(move |ev: UiEvent| {
+        use_callback((), move |ev: UiEvent, _| {
             let effects = studio.borrow_mut().update(ev);
             perform(&studio, &later, effects);
             update.force_update();
@@ -275,6 +298,7 @@ pub fn App() -> Html {
                 last_dom: 0.0,
                 last_histogram: 0.0,
                 rendered_revision: 0,
+                sweep_drawn: (u64::MAX, 0, 0),
                 handle: None,
             }));
             let first = lp.clone();
@@ -333,10 +357,17 @@ pub fn App() -> Html {
     let s = studio.borrow();
     let lang = s.present.lang;
     // Theme, language and text size on the document.
+    // Set only when they change: setting an attribute of the root element,
+    // even to the value it has, makes the browser restyle the whole page.
     if let Some(root) = gloo::utils::document().document_element() {
-        let _ = root.set_attribute("data-theme", if s.present.theme == Theme::Dark { "dark" } else { "light" });
-        let _ = root.set_attribute("lang", lang.tag());
-        let _ = root.set_attribute("data-text", if s.present.large_text { "large" } else { "normal" });
+        let set = |name: &str, value: &str| {
+            if root.get_attribute(name).as_deref() != Some(value) {
+                let _ = root.set_attribute(name, value);
+            }
+        };
+        set("data-theme", if s.present.theme == Theme::Dark { "dark" } else { "light" });
+        set("lang", lang.tag());
+        set("data-text", if s.present.large_text { "large" } else { "normal" });
     }
     let (bottom, side) = (s.present.bottom, s.present.side);
     let on = |ev: UiEvent| {

@@ -170,6 +170,55 @@ for (const n of smoke ? [100] : [1000, 10000, 50000]) {
   await page.context().close();
 }
 
+// A sweep in the page: the CLI benchmark's sweep (bench/sweep.json, 20 loss
+// probabilities × 20 seeds of a 10,000-message scenario) on one worker, then
+// on as many as the browser reports cores (at least 2); the two CSVs must be
+// the same bytes. Also the longest main-thread task while it runs.
+{
+  const { page } = await openApp(chrome.browser, server.url, { viewport: { width: 1280, height: 900 } });
+  await waitForVerdict(page);
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await page.getByTestId('import').setInputFiles({
+    name: 'sweep.json', mimeType: 'application/json',
+    buffer: readFileSync(resolve(import.meta.dirname, '../../bench/sweep.json')),
+  });
+  await waitForVerdict(page);
+  await page.getByRole('tab', { name: 'Sweep' }).click();
+  const cores = await page.evaluate(() => Math.max(2, navigator.hardwareConcurrency || 2));
+  const form = { vary: 'network.default.loss', from: '0', to: '0.1', steps: smoke ? '3' : '20', seeds: smoke ? '2' : '20', figures: 'never_applied, latency.p99' };
+  for (const [id, v] of Object.entries(form)) await page.getByTestId(`sweep-${id}`).fill(v);
+  const timed = async (workers) => {
+    await page.getByTestId('sweep-workers').fill(String(workers));
+    await page.evaluate(() => {
+      window.__sweepTasks = [];
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__sweepTasks.push(e.duration); })
+        .observe({ type: 'longtask', buffered: false });
+    });
+    const t0 = Date.now();
+    await page.getByTestId('sweep-run').click();
+    await page.waitForFunction(() => /runs in/.test(document.querySelector('[data-testid=sweep-status]')?.textContent ?? ''), null, { timeout: 600_000 });
+    const seconds = (Date.now() - t0) / 1000;
+    const tasks = await page.evaluate(() => window.__sweepTasks);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sweep-export-csv').click()]);
+    const chunks = [];
+    for await (const c of await download.createReadStream()) chunks.push(c);
+    return { seconds, csv: Buffer.concat(chunks).toString('utf8'), longest_task_ms: tasks.length ? +Math.max(...tasks).toFixed(1) : 0 };
+  };
+  // Alternating, best of two each (this machine's speed drifts).
+  const rounds = [];
+  for (let k = 0; k < (smoke ? 1 : 2); k += 1) rounds.push([await timed(1), await timed(cores)]);
+  const best = (i) => rounds.map((r) => r[i]).reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const [one, all] = [best(0), best(1)];
+  if (rounds.some(([a, b]) => a.csv !== one.csv || b.csv !== one.csv)) throw new Error('the sweep on one worker and on all differ');
+  const longest = Math.max(...rounds.flat().map((r) => r.longest_task_ms));
+  const runs = Number(form.steps) * Number(form.seeds);
+  result.sweep = {
+    runs, workers: cores, one_worker_s: +one.seconds.toFixed(3), all_workers_s: +all.seconds.toFixed(3),
+    speedup: +(one.seconds / all.seconds).toFixed(2), longest_task_ms: longest,
+  };
+  await page.context().close();
+}
+
 console.log(JSON.stringify(result, null, 2));
 await chrome.close();
 await server.close();

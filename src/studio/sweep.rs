@@ -305,13 +305,15 @@ impl Job {
         sweep::csv(&self.sweep, &self.base, &self.summaries())
     }
 
-    /// Hands worker `w` its next runs, if any are left.
+    /// Hands worker `w` its next runs, if any are left: smaller batches as
+    /// the sweep nears its end, so the workers finish together.
     fn assign(&mut self, w: usize) -> Option<Effect> {
         let total = self.sweep.runs();
         if self.next >= total || self.state != JobState::Running {
             return None;
         }
-        let to = (self.next + self.chunk).min(total);
+        let left = (total - self.next) / (self.out.len() as u64 * 4);
+        let to = (self.next + left.clamp(1, self.chunk)).min(total);
         let effect = Effect::SweepAssign { worker: w, from: self.next, to };
         self.out[w] += to - self.next;
         self.next = to;
