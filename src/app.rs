@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::components::{
     CanvasView, ComparePanel, Counters, EditorPanel, FilesPanel, HelpOverlay, LessonPanel, LessonQuestion, LogPanel,
-    MarkTools, MessageCard, NoticeBanner, SequenceTools, ShareDialog, SweepPanel, Tabs, TimelineBar, Toolbar,
+    MarkTools, MessageCard, NoticeBanner, SequenceTools, ShareDialog, Tabs, TimelineBar, Toolbar,
 };
 use crate::i18n::{Key, t};
 use crate::platform;
@@ -24,7 +24,6 @@ use crate::studio::{
     BottomTab, Canvas, Diagram, Effect, LessonEvent, LibraryEvent, PlaybackEvent, PresentEvent, SideTab, Startup,
     StorageKey, Studio, SweepEvent, UiEvent,
 };
-use crate::sweep_workers;
 
 /// Wall-clock budget for computing the run in one frame, ms.
 const COMPUTE_BUDGET_MS: f64 = 8.0;
@@ -32,9 +31,13 @@ const COMPUTE_BUDGET_MS: f64 = 8.0;
 const COMPUTE_SLICE: u64 = 4_000;
 /// While playing, the DOM (counters, log, slider) re-renders at most this often, ms.
 const DOM_INTERVAL_MS: f64 = 100.0;
-/// While a sweep runs, its progress, chart and table follow at most this
-/// often, ms (the main thread leaves the cores to the workers).
-const SWEEP_INTERVAL_MS: f64 = 250.0;
+
+/// Whether the sweep panel has runs out with its workers (it says so on its host).
+fn sweep_running() -> bool {
+    gloo::utils::document()
+        .get_element_by_id(crate::sweep::HOST_ID)
+        .is_some_and(|h| h.get_attribute("data-running").as_deref() == Some("true"))
+}
 
 fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
@@ -44,8 +47,8 @@ fn canvas(node: &NodeRef) -> Option<HtmlCanvasElement> {
     node.cast::<HtmlCanvasElement>()
 }
 
-/// The canvases: topology, sequence, charts, the reference topology, and the sweep chart.
-type Canvases = [NodeRef; 5];
+/// The canvases: topology, sequence, charts, and the reference topology.
+type Canvases = [NodeRef; 4];
 
 /// What waits for later: elements to reveal once the next render has put
 /// them on the page, and events the browser delivered between frames (a
@@ -54,8 +57,6 @@ type Canvases = [NodeRef; 5];
 struct Later {
     reveals: RefCell<Vec<String>>,
     inbox: RefCell<Vec<UiEvent>>,
-    /// Runs the sweep workers finished since the last frame.
-    sweep_runs: RefCell<Vec<(usize, Vec<f64>)>>,
 }
 
 /// What the animation loop needs between frames.
@@ -68,8 +69,6 @@ struct Loop {
     last_dom: f64,
     last_histogram: f64,
     rendered_revision: u64,
-    /// The revision and size the sweep chart was last drawn at.
-    sweep_drawn: (u64, i32, i32),
     handle: Option<AnimationFrame>,
 }
 
@@ -92,11 +91,6 @@ impl Loop {
             let effects = studio.borrow_mut().update(ev);
             perform(&studio, &lp.later, effects);
         }
-        let runs: Vec<(usize, Vec<f64>)> = lp.later.sweep_runs.borrow_mut().drain(..).collect();
-        if !runs.is_empty() {
-            let effects = studio.borrow_mut().sweep_ran(runs);
-            perform(&studio, &lp.later, effects);
-        }
         let effects = {
             let mut s = studio.borrow_mut();
             let deadline = now_ms() + COMPUTE_BUDGET_MS;
@@ -109,7 +103,7 @@ impl Loop {
             let scale = s.present.text_scale();
             // While a sweep runs on a paused page, the views stand still: not
             // drawing them every frame leaves the cores to the workers.
-            let still = s.sweep.running() && !s.playback.clock.playing;
+            let still = sweep_running() && !s.playback.clock.playing;
             if !still {
                 paint(&lp.refs[0], scale, |p| s.draw(Diagram::Topology, p));
                 if s.session.reference.is_some() {
@@ -119,27 +113,15 @@ impl Loop {
             match s.present.bottom {
                 BottomTab::Sequence if !still => paint(&lp.refs[1], scale, |p| s.draw(Diagram::Sequence, p)),
                 BottomTab::Charts if !still => paint(&lp.refs[2], scale, |p| s.draw(Diagram::Charts, p)),
-                BottomTab::Sweep => {
-                    // Drawn when it changed (new runs, a resize), not every frame.
-                    let size = canvas(&lp.refs[4]).map_or((0, 0), |c| (c.client_width(), c.client_height()));
-                    let key = (s.revision(), size.0, size.1);
-                    // While runs come in, with the DOM (see below).
-                    let due = !s.sweep.running() || now - lp.last_dom >= SWEEP_INTERVAL_MS;
-                    if key != lp.sweep_drawn && due {
-                        paint(&lp.refs[4], scale, |p| s.draw(Diagram::Sweep, p));
-                        lp.sweep_drawn = key;
-                    }
-                }
                 _ => {}
             }
             effects
         };
         perform(&studio, &lp.later, effects);
         let revision = studio.borrow().revision();
-        // While playing, the DOM follows at most every 100 ms; while sweeping, 250 ms.
-        let (playing, sweeping) = (studio.borrow().playback.clock.playing, studio.borrow().sweep.running());
-        let interval = if sweeping { SWEEP_INTERVAL_MS } else { DOM_INTERVAL_MS };
-        if revision != lp.rendered_revision && (!(playing || sweeping) || now - lp.last_dom >= interval) {
+        // While playing, the DOM follows at most every 100 ms.
+        let playing = studio.borrow().playback.clock.playing;
+        if revision != lp.rendered_revision && (!playing || now - lp.last_dom >= DOM_INTERVAL_MS) {
             lp.rendered_revision = revision;
             lp.last_dom = now;
             lp.rerender.emit(());
@@ -187,15 +169,6 @@ fn perform(studio: &Rc<RefCell<Studio>>, later: &Rc<Later>, effects: Vec<Effect>
             Effect::SetFragment(f) => platform::set_fragment(&f),
             Effect::ToggleFullscreen => platform::toggle_fullscreen(),
             Effect::Reveal(id) => later.reveals.borrow_mut().push(id),
-            Effect::SweepStart { workers, sweep, scenario } => {
-                let later = later.clone();
-                sweep_workers::start(workers, &sweep, &scenario, move |(w, got)| match got {
-                    Ok(values) => later.sweep_runs.borrow_mut().push((w, values)),
-                    Err(why) => later.inbox.borrow_mut().push(SweepEvent::Failed(why).into()),
-                });
-            }
-            Effect::SweepAssign { worker, from, to } => sweep_workers::assign(worker, from, to),
-            Effect::SweepStop => sweep_workers::stop(),
             Effect::FetchLesson { id, url } => {
                 let later = later.clone();
                 platform::fetch_text(&url, move |text| {
@@ -219,7 +192,6 @@ fn start(later: &Rc<Later>) -> Studio {
         reduced_motion,
         saved: platform::load(StorageKey::Saved.name()),
         fragment: platform::fragment(),
-        cores: web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency()) as u32,
     })));
     perform(&studio, later, effects);
     Rc::try_unwrap(studio).map(RefCell::into_inner).unwrap_or_default()
@@ -254,7 +226,7 @@ pub fn App() -> Html {
         use_mut_ref(move || start(&later))
     };
     let update = use_force_update();
-    let refs: Canvases = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
+    let refs: Canvases = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
     let readers: Rc<RefCell<Vec<FileReader>>> = use_mut_ref(Vec::new);
 
     // One callback for the life of the app: a component whose view did not
@@ -298,7 +270,6 @@ pub fn App() -> Html {
                 last_dom: 0.0,
                 last_histogram: 0.0,
                 rendered_revision: 0,
-                sweep_drawn: (u64::MAX, 0, 0),
                 handle: None,
             }));
             let first = lp.clone();
@@ -306,6 +277,18 @@ pub fn App() -> Html {
             move || {
                 lp.borrow_mut().handle = None;
             }
+        });
+    }
+
+    // The sweep panel tells its form (for the share link).
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::document(), crate::sweep::FORM_EVENT, move |e| {
+                let form = e.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
+                dispatch.emit(UiEvent::Sweep(SweepEvent::Form(form)));
+            });
+            move || drop(listener)
         });
     }
 
@@ -392,6 +375,12 @@ pub fn App() -> Html {
         bottom_tabs.push((BottomTab::Compare, Key::TabCompare));
     }
     let compare_view = s.compare_view();
+    // The sweep panel is loaded when first wanted, and then follows the scenario.
+    let want_sweep = bottom == BottomTab::Sweep || s.sweep.request.is_some();
+    if want_sweep {
+        platform::load_sweep_panel();
+    }
+    let sweep_scenario = platform::sweep_panel_loaded().then(|| s.session.scenario.to_json());
     let counters = s.counters_view();
     let lesson_view = s.lesson_view();
     let topology_label = counters.summary.clone();
@@ -450,15 +439,22 @@ pub fn App() -> Html {
                                             on_click={Callback::noop()} testid="charts" />
                                     </div>
                                 },
-                                BottomTab::Sweep => html! {
-                                    <SweepPanel view={s.sweep_view()} canvas={refs[4].clone()} on_event={dispatch.clone()} />
-                                },
+                                // The sweep panel lives in its host, below.
+                                BottomTab::Sweep => html! {},
                                 BottomTab::Compare => match compare_view.clone() {
                                     Some(view) => html! { <ComparePanel {view} /> },
                                     None => html! {},
                                 },
                             }
                         }
+                        // The sweep panel's own module draws in here once loaded
+                        // (crate::sweep); it reads the scenario and requests from
+                        // these attributes.
+                        <div id={crate::sweep::HOST_ID} class="panel-body sweep-host" data-testid="sweep-host"
+                            hidden={bottom != BottomTab::Sweep} data-scenario={sweep_scenario}
+                            data-events={s.session.run.final_report().map(|r| r.events.to_string())}
+                            data-request={s.sweep.request.as_ref().map(|(n, form)| format!("{n}\n{form}"))}
+                            data-loading={t(lang, Key::SweepLoading)} />
                     </div>
                 </section>
                 <aside class="side">

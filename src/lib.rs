@@ -10,7 +10,7 @@ pub mod lessons;
 pub mod platform;
 pub mod render;
 pub mod studio;
-pub mod sweep_workers;
+pub mod sweep;
 
 mod app;
 #[cfg(test)]

@@ -1,11 +1,6 @@
 //! Entry point of the web app (built by Trunk).
 
 fn main() {
-    // A sweep worker instantiates this same module: it has no page to draw
-    // (it only runs `sweep_workers::sweep_run`).
-    if web_sys::window().is_none() {
-        return;
-    }
     // The static loading shell of index.html gives way to the app in the same
     // task, so no frame shows both.
     if let Some(shell) = gloo::utils::document().get_element_by_id("shell") {

@@ -146,3 +146,34 @@ pub fn fetch_text(url: &str, done: impl FnOnce(Result<String, String>) + 'static
     // A refused send ends in "loadend" too.
     let _ = xhr.send();
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = "export function import_sweep(url) {
+  import(url).then((m) => m.default()).catch((e) => {
+    const h = document.getElementById('sweep-host');
+    if (h) h.dataset.failed = String(e);
+  });
+}")]
+extern "C" {
+    fn import_sweep(url: &str);
+}
+
+thread_local! {
+    static SWEEP_LOADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Loads the sweep panel's module (`msgsim-sweep.js`, beside the page) once:
+/// it mounts itself in `#sweep-host`. A failure is written on the host
+/// (`data-failed`), where the page's style shows it.
+pub fn load_sweep_panel() {
+    if SWEEP_LOADING.with(|l| l.replace(true)) {
+        return;
+    }
+    if let Some(url) = crate::sweep::workers::glue_url() {
+        import_sweep(&url);
+    }
+}
+
+/// Whether the sweep panel has been asked for (it then follows the scenario).
+pub fn sweep_panel_loaded() -> bool {
+    SWEEP_LOADING.with(std::cell::Cell::get)
+}

@@ -1,5 +1,5 @@
-// A sweep worker (src/sweep_workers.rs starts it). The page sends its own
-// compiled WebAssembly module, so nothing is downloaded or compiled twice:
+// A sweep worker (src/sweep/workers.rs starts it). The sweep panel sends its
+// own compiled WebAssembly module, so nothing is downloaded or compiled twice:
 // first [glue URL, module, sweep JSON, scenario JSON], then [from, to] for
 // each batch of runs. Each run comes back as a Float64Array
 // [run, figure values…]; a failure comes back as a string.

@@ -76,7 +76,7 @@ pub fn LessonPanel(p: &LessonPanelProps) -> Html {
             </div>
             if let Some(form) = &d.sweep {
                 <button class="primary" data-testid="lesson-sweep"
-                    onclick={emit(UiEvent::Sweep(crate::studio::SweepEvent::Open(Box::new(form.clone()))))}>{ t(l, Key::LessonSweep) }</button>
+                    onclick={emit(UiEvent::Sweep(crate::studio::SweepEvent::Open(form.clone())))}>{ t(l, Key::LessonSweep) }</button>
             }
             <label class="predict-first">
                 <input type="checkbox" data-testid="predict-first" checked={d.predict_first} onchange={predict} />

@@ -192,6 +192,7 @@ mod tests {
             zh.extend([n, d]);
         }
         zh.extend(problems::tests::every_kind().iter().map(|k| problem_message(Lang::Zh, k)));
+        zh.extend(crate::sweep::words::Word::ALL.iter().map(|&w| crate::sweep::words::w(Lang::Zh, w).to_string()));
         for l in crate::lessons::all() {
             zh.extend(l.texts().into_iter().map(|t| t.zh.clone()));
         }

@@ -154,7 +154,7 @@ struct LessonFile {
     speed: f64,
     moment: String,
     #[serde(default)]
-    sweep: Option<crate::studio::SweepForm>,
+    sweep: Option<Value>,
 }
 
 #[cfg(test)]
@@ -201,7 +201,7 @@ pub struct Lesson {
     pub moment: String,
     /// A sweep the lesson offers (run on the setup shown; it varies the
     /// settings the setups differ in, so any setup gives the same).
-    pub sweep: Option<crate::studio::SweepForm>,
+    pub sweep: Option<String>,
     /// What changes between consecutive setups, computed on first use.
     changes: OnceLock<Vec<Vec<(String, Value, Value)>>>,
 }
@@ -232,7 +232,7 @@ impl From<LessonFile> for Lesson {
             figures: f.figures,
             speed: f.speed,
             moment: f.moment,
-            sweep: f.sweep,
+            sweep: f.sweep.map(|v| v.to_string()),
             changes: OnceLock::new(),
         }
     }
@@ -268,7 +268,14 @@ impl Lesson {
             let s = field(&doc, key)?;
             let patch = match s.get("patch") {
                 None => Patch::new(),
-                Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                // Inserted, not collected (collecting sorts with the stable sort: 8 KB of the page).
+                Some(Value::Object(m)) => {
+                    let mut patch = Patch::new();
+                    for (k, v) in m {
+                        patch.insert(k.clone(), v.clone());
+                    }
+                    patch
+                }
                 Some(_) => return Err(format!("{key}.patch: not an object")),
             };
             let preset = string(&s, "preset").map_err(|e| format!("{key}.{e}"))?;
@@ -301,7 +308,8 @@ impl Lesson {
             moment: string(&doc, "moment")?,
             sweep: match doc.get("sweep") {
                 None => None,
-                Some(v) => Some(serde_json::from_value(v.clone()).map_err(|e| format!("sweep: {e}"))?),
+                Some(v @ Value::Object(_)) => Some(v.to_string()),
+                Some(_) => return Err("sweep: not an object".into()),
             },
             changes: OnceLock::new(),
         })

@@ -112,8 +112,12 @@ fn settings(v: &Value, out: &mut Vec<f64>) {
 }
 
 /// The numbers of a lesson's sweep form (its range, steps, seeds, series).
+fn sweep_form(l: &Lesson) -> Option<crate::sweep::SweepForm> {
+    l.sweep.as_ref().map(|json| serde_json::from_str(json).unwrap_or_else(|e| panic!("{}: sweep: {e}", l.id)))
+}
+
 fn sweep_settings(l: &Lesson, out: &mut Vec<f64>) {
-    if let Some(f) = &l.sweep {
+    if let Some(f) = sweep_form(l) {
         for text in [&f.from, &f.to, &f.steps, &f.seeds] {
             out.extend(crate::i18n::parse_number(text));
         }
@@ -125,8 +129,8 @@ fn sweep_settings(l: &Lesson, out: &mut Vec<f64>) {
 /// point's seeds, or theory's value there. The sweep is the same on every
 /// setup (it varies what they differ in).
 fn sweep_figure(l: &Lesson, (series, x): (Option<f64>, f64), f: &Figure) -> f64 {
-    let form = l.sweep.as_ref().unwrap_or_else(|| panic!("{}: a figure at a sweep point, but no sweep", l.id));
-    let form = crate::studio::SweepForm { workers: "1".into(), ..form.clone() };
+    let form = sweep_form(l).unwrap_or_else(|| panic!("{}: a figure at a sweep point, but no sweep", l.id));
+    let form = crate::sweep::SweepForm { workers: "1".into(), ..form };
     let base = l.setups[0].scenario().unwrap();
     let (sweep, _) = form.parse(&base).unwrap_or_else(|p| panic!("{}: sweep: {p:?}", l.id));
     for s in &l.setups[1..] {

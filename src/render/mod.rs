@@ -10,7 +10,6 @@ pub mod painter;
 pub mod palette;
 pub mod sequence;
 pub mod svg;
-pub mod sweep_chart;
 pub mod topology;
 
 pub mod canvas;

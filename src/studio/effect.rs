@@ -37,8 +37,6 @@ pub enum Diagram {
     Sequence,
     /// The charts.
     Charts,
-    /// The sweep's chart.
-    Sweep,
     /// A slide for a presentation: the lesson or scenario's title, the
     /// moment shown, the verdict (once revealed) and the topology.
     Slide,
@@ -92,26 +90,4 @@ pub enum Effect {
     ToggleFullscreen,
     /// Scroll the element with this DOM id into view (once the page shows it).
     Reveal(String),
-    /// Start `workers` Web Workers (ending any running) on the same engine,
-    /// each given the sweep and its scenario as JSON; each finished run comes
-    /// back through [`Studio::sweep_ran`](super::Studio::sweep_ran).
-    SweepStart {
-        /// How many.
-        workers: usize,
-        /// The sweep (`msgsim_sim::sweep::Sweep` as JSON).
-        sweep: String,
-        /// The scenario swept.
-        scenario: String,
-    },
-    /// Worker `worker` runs runs `from..to`.
-    SweepAssign {
-        /// Which worker.
-        worker: usize,
-        /// First run.
-        from: u64,
-        /// One past the last run.
-        to: u64,
-    },
-    /// End the workers at once (a cancelled or finished sweep).
-    SweepStop,
 }

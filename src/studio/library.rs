@@ -155,7 +155,7 @@ impl Library {
                     base: link.preset,
                 };
                 let mut cmds = vec![Cmd::Load(Box::new(load))];
-                cmds.extend(link.sweep.map(|form| Cmd::OpenSweep(Box::new(form))));
+                cmds.extend(link.sweep.map(Cmd::OpenSweep));
                 if let Some(id) = missing {
                     cmds.push(Cmd::FetchLesson(id, Box::new(LibraryEvent::OpenLink(fragment.to_string()).into())));
                 }

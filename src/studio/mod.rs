@@ -39,7 +39,6 @@ pub mod scenes;
 pub mod selection;
 pub mod session;
 pub mod share;
-pub mod sweep;
 pub mod view;
 
 #[cfg(test)]
@@ -62,7 +61,6 @@ pub use self::presentation::{BottomTab, PresentEvent, Presentation, SideTab};
 pub use self::scenes::{Canvas, Click};
 pub use self::selection::Selection;
 pub use self::session::{DEFAULT_PRESET, Session, SessionEvent};
-pub use self::sweep::{SweepEvent, SweepField, SweepForm, SweepState};
 use crate::render::charts::Histogram;
 
 /// What the shell knows at start-up, sent once as the first event.
@@ -78,8 +76,6 @@ pub struct Startup {
     pub saved: Option<String>,
     /// The URL fragment the page was opened with (a share link, perhaps).
     pub fragment: String,
-    /// Logical cores the browser reports (`navigator.hardwareConcurrency`).
-    pub cores: u32,
 }
 
 /// Something the user (or the browser) did, by concern.
@@ -109,8 +105,28 @@ pub enum UiEvent {
     Present(PresentEvent),
     /// A download.
     Export(Export),
-    /// The sweep panel.
+    /// The sweep panel (its own module: see `crate::sweep`).
     Sweep(SweepEvent),
+}
+
+/// What the page tells or asks of the sweep panel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SweepEvent {
+    /// Show the panel with this form (JSON) and run it: a lesson's sweep.
+    Open(String),
+    /// The panel's form (JSON) once it has been used, for the share link.
+    Form(Option<String>),
+}
+
+/// The page's side of the sweep panel, which is loaded on demand and runs
+/// on its own (`crate::sweep`): the form it reports, for the share link,
+/// and the last request to open a sweep, numbered so each is seen once.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SweepLink {
+    /// The panel's form (JSON), once used.
+    pub form: Option<String>,
+    /// `(number, form JSON)` of the last request to run a sweep.
+    pub request: Option<(u32, String)>,
 }
 
 macro_rules! into_ui_event {
@@ -167,8 +183,8 @@ pub enum Cmd {
     LeaveTab(BottomTab),
     /// Fetch the body of lesson `0`, then handle event `1` (which needs it).
     FetchLesson(String, Box<UiEvent>),
-    /// Show the sweep panel with this form, and run it.
-    OpenSweep(Box<sweep::SweepForm>),
+    /// Show the sweep panel with this form (JSON), and run it.
+    OpenSweep(String),
 }
 
 /// The DOM id of the lesson list's status line (which lesson loads, or why
@@ -197,8 +213,8 @@ pub struct Studio {
     pub lesson: LessonState,
     /// Saved scenarios and notices.
     pub library: Library,
-    /// The sweep panel.
-    pub sweep: SweepState,
+    /// The sweep panel's form and requests.
+    pub sweep: SweepLink,
     /// The latency histogram drawn last, and for how many latencies.
     histogram: (usize, Rc<Histogram>),
     /// The URL fragment last put in the address bar.
@@ -229,7 +245,7 @@ impl Studio {
             log: LogState::default(),
             lesson: LessonState::default(),
             library: Library::default(),
-            sweep: SweepState::default(),
+            sweep: SweepLink::default(),
             histogram: (usize::MAX, Rc::default()),
             shown_fragment: String::new(),
             waiting: None,
@@ -268,7 +284,11 @@ impl Studio {
             UiEvent::Library(e) => self.library.update(e, &self.session.scenario),
             UiEvent::Present(e) => self.present.update(e).into_iter().map(Cmd::Effect).collect(),
             UiEvent::Export(x) => self.export(x).into_iter().map(Cmd::Effect).collect(),
-            UiEvent::Sweep(e) => self.sweep_update(e).into_iter().map(Cmd::Effect).collect(),
+            UiEvent::Sweep(SweepEvent::Open(form)) => vec![Cmd::OpenSweep(form)],
+            UiEvent::Sweep(SweepEvent::Form(form)) => {
+                self.sweep.form = form;
+                Vec::new()
+            }
         };
         let mut effects = self.carry_out(cmds);
         self.reveal_at_end();
@@ -321,8 +341,6 @@ impl Studio {
     fn start(&mut self, s: Startup) -> Vec<Cmd> {
         self.present.restore(s.prefs.as_deref(), s.browser_lang.as_deref());
         self.present.reduced_motion = s.reduced_motion;
-        self.sweep.cores = s.cores.max(2);
-        self.sweep.form.workers = self.sweep.cores.min(sweep::MAX_WORKERS).to_string();
         self.shown_fragment = s.fragment.clone();
         let mut cmds = self.library.update(LibraryEvent::Restore(s.saved), &self.session.scenario);
         cmds.extend(self.library.update(LibraryEvent::OpenLink(s.fragment), &self.session.scenario));
@@ -383,7 +401,10 @@ impl Studio {
                     Vec::new()
                 }
                 Cmd::OpenSweep(form) => {
-                    effects.extend(self.sweep_update(SweepEvent::Open(form)));
+                    let n = self.sweep.request.as_ref().map_or(1, |(n, _)| n + 1);
+                    self.sweep.form = Some(form.clone());
+                    self.sweep.request = Some((n, form));
+                    self.present.bottom = BottomTab::Sweep;
                     Vec::new()
                 }
                 Cmd::FetchLesson(id, then) => {
@@ -462,7 +483,6 @@ impl Studio {
 
     /// Moves playback on by `wall_ms` of wall-clock time (once a frame).
     pub fn advance(&mut self, wall_ms: f64) -> Vec<Effect> {
-        self.sweep.tick(wall_ms);
         if !self.playback.advance(wall_ms, &self.session) {
             return Vec::new();
         }
@@ -478,8 +498,7 @@ impl Studio {
         let t = self.playback.pending_seek.unwrap_or(self.playback.clock.time);
         link.time_ms = (t > 0).then(|| msgsim_sim::time::to_ms(t));
         link.lesson = self.lesson.open.clone();
-        let sweeping = self.present.bottom == BottomTab::Sweep || self.sweep.job.is_some();
-        link.sweep = sweeping.then(|| self.sweep.form.clone());
+        link.sweep = self.sweep.form.clone();
         let lesson = self.lesson.open.as_deref().and_then(crate::lessons::get);
         link.side = lesson.zip(self.lesson.side).map(|(l, i)| crate::lessons::side_name(i, l.setups.len()).to_string());
         share::encode(&link)

@@ -68,7 +68,6 @@ impl Studio {
             }
             Diagram::Sequence => crate::render::sequence::draw(&self.sequence_scene(), painter),
             Diagram::Charts => self.draw_charts(painter),
-            Diagram::Sweep => self.draw_sweep(painter),
             Diagram::Slide => self.draw_slide(painter),
         }
     }

@@ -35,8 +35,8 @@ pub struct Link {
     pub lesson: Option<String>,
     /// Which setup of the lesson: `before`, `between` or `after`.
     pub side: Option<String>,
-    /// The sweep panel's form, if the link runs a sweep.
-    pub sweep: Option<super::sweep::SweepForm>,
+    /// The sweep panel's form (JSON), if the link runs a sweep.
+    pub sweep: Option<String>,
 }
 
 /// Why a link cannot be opened.
@@ -73,7 +73,7 @@ pub fn encode(link: &Link) -> String {
     }
     if let Some(form) = &link.sweep {
         s.push_str("&sweep=");
-        s.push_str(&URL_SAFE_NO_PAD.encode(serde_json::to_string(form).unwrap_or_default()));
+        s.push_str(&URL_SAFE_NO_PAD.encode(form));
     }
     s
 }
@@ -124,7 +124,12 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
         Some(text) => {
             let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| LinkError::Damaged("sweep"))?;
             let text = String::from_utf8(bytes).map_err(|_| LinkError::Damaged("sweep"))?;
-            Some(serde_json::from_str(&text).map_err(|_| LinkError::Damaged("sweep"))?)
+            // Read by the panel (which says what is wrong with it); here
+            // only checked to look like a JSON object.
+            if !(text.starts_with('{') && text.ends_with('}')) {
+                return Err(LinkError::Damaged("sweep"));
+            }
+            Some(text)
         }
         None => None,
     };

@@ -424,7 +424,9 @@ fn resolve_links(s: &Scenario, groups: &[&str]) -> (Vec<Link>, Vec<u16>) {
     let g = group_names.len();
     let mut pair_link = vec![0u16; g * g];
     let mut links = vec![default.clone()];
-    let mut by_mask: BTreeMap<u64, u16> = BTreeMap::from([(0, 0)]);
+    // Inserted, not `BTreeMap::from` (which sorts with the stable sort: 8 KB of the page).
+    let mut by_mask: BTreeMap<u64, u16> = BTreeMap::new();
+    by_mask.insert(0, 0);
     for from in 0..g {
         for to in 0..g {
             let mut mask = 0u64;

@@ -6,7 +6,6 @@ mod editing;
 mod fuzz;
 mod library;
 mod playback;
-mod sweep;
 mod views;
 
 pub(super) use msgsim_sim::{EventKind, Verdict};

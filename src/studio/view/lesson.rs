@@ -54,7 +54,7 @@ pub struct LessonDetail {
     /// Lessons hide their outcome until the end (the setting).
     pub predict_first: bool,
     /// The sweep it offers, if any.
-    pub sweep: Option<crate::studio::SweepForm>,
+    pub sweep: Option<String>,
 }
 
 /// What changes from one setup to the next.

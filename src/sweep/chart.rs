@@ -3,9 +3,9 @@
 
 use msgsim_sim::sweep::Summary;
 
-use super::painter::{Align, Color, Painter, Text, fit};
-use super::palette::Palette;
-use crate::studio::sweep::Curve;
+use super::state::Curve;
+use crate::render::painter::{Align, Color, Painter, Text, fit};
+use crate::render::palette::Palette;
 
 /// What the sweep chart shows.
 pub struct SweepScene<'a> {

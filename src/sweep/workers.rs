@@ -1,9 +1,10 @@
-//! The Web Workers a sweep runs on (the shell's side of
-//! [`Effect::SweepStart`](crate::studio::Effect::SweepStart)).
+//! The Web Workers a sweep runs on (the panel's side of
+//! [`SweepEffect::Start`](super::SweepEffect::Start)).
 //!
-//! Each worker is `sweep-worker.js` instantiating the page's own WebAssembly
-//! module (sent to it, already compiled) and calling [`sweep_prepare`] once
-//! and [`sweep_run`] for each run it is given. A run's result comes back as
+//! Each worker is `sweep-worker.js` instantiating the sweep panel's own
+//! WebAssembly module (sent to it, already compiled) and calling its
+//! `sweep_prepare` once and `sweep_run` for each run it is given (exported by
+//! `src/bin/msgsim-sweep.rs`, wrapping [`prepare`] and [`run`]). A run's result comes back as
 //! `[run, figure values…]` and is handed to `deliver`; a worker that fails
 //! reports why as text.
 
@@ -30,10 +31,10 @@ thread_local! {
     static JOB: RefCell<Option<(Sweep, Scenario)>> = const { RefCell::new(None) };
 }
 
-/// The URL of the page's JavaScript glue (Trunk preloads it).
-fn glue_url() -> Option<String> {
-    let link = gloo::utils::document().query_selector("link[rel=modulepreload]").ok()??;
-    link.dyn_into::<web_sys::HtmlLinkElement>().ok().map(|l| l.href())
+/// The URL of the sweep module's JavaScript glue, beside the page.
+pub fn glue_url() -> Option<String> {
+    let page = gloo::utils::document().url().ok()?;
+    web_sys::Url::new_with_base("msgsim-sweep.js", &page).ok().map(|u| u.href())
 }
 
 /// Starts `n` workers on `sweep` over `scenario` (ending any running);
@@ -41,7 +42,7 @@ fn glue_url() -> Option<String> {
 pub fn start(n: usize, sweep: &str, scenario: &str, deliver: impl Fn(Delivery) + Clone + 'static) {
     stop();
     let Some(glue) = glue_url() else {
-        deliver((0, Err("the page's script could not be found".into())));
+        deliver((0, Err("the sweep module's address could not be made".into())));
         return;
     };
     let options = WorkerOptions::new();
@@ -95,8 +96,7 @@ pub fn stop() {
 }
 
 /// In a worker: keeps the sweep it will run.
-#[wasm_bindgen]
-pub fn sweep_prepare(sweep: &str, scenario: &str) -> Result<(), String> {
+pub fn prepare(sweep: &str, scenario: &str) -> Result<(), String> {
     let sweep: Sweep = serde_json::from_str(sweep).map_err(|e| e.to_string())?;
     let scenario =
         Scenario::from_json(scenario).map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
@@ -106,8 +106,7 @@ pub fn sweep_prepare(sweep: &str, scenario: &str) -> Result<(), String> {
 
 /// In a worker: runs run `i` of the prepared sweep: `[i, figures…]`, NaN
 /// for a figure the run does not have.
-#[wasm_bindgen]
-pub fn sweep_run(i: f64) -> Result<Vec<f64>, String> {
+pub fn run(i: f64) -> Result<Vec<f64>, String> {
     JOB.with(|j| {
         let j = j.borrow();
         let (sweep, base) = j.as_ref().ok_or("no sweep prepared")?;

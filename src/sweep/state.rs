@@ -1,10 +1,11 @@
-//! The sweep panel: a form that describes a sweep of the current scenario,
-//! the runs Web Workers hand back, and what its chart and table show.
+//! The sweep panel's state: a form that describes a sweep of the page's
+//! scenario, the runs Web Workers hand back, and what its chart and table
+//! show.
 //!
-//! The studio decides everything — which runs each worker gets, when the
-//! sweep is done, what it costs — and the shell only carries out
-//! [`Effect::SweepStart`], [`Effect::SweepAssign`] and [`Effect::SweepStop`]
-//! and hands each finished run back ([`Studio::sweep_ran`]). Every run's seed
+//! The state decides everything — which runs each worker gets, when the
+//! sweep is done, what it costs — and the panel's shell only carries out the
+//! [`SweepEffect`]s and hands each finished run back ([`SweepState::ran`]),
+//! so all of it is tested natively. Every run's seed
 //! comes from its place in the sweep (`msgsim_sim::sweep::seed_for`), so the
 //! results do not depend on how many workers there are or which finishes
 //! first, and the CSV equals the CLI's for the same sweep.
@@ -13,8 +14,8 @@ use msgsim_sim::sweep::{self, RunResult, Summary, Sweep};
 use msgsim_sim::{Scenario, theory};
 use serde::{Deserialize, Serialize};
 
-use super::Studio;
-use super::effect::Effect;
+use crate::i18n::Lang;
+use crate::render::palette::{Palette, Theme};
 
 /// The most engine events a sweep runs without asking first (about ten
 /// seconds on a two-core laptop).
@@ -307,14 +308,14 @@ impl Job {
 
     /// Hands worker `w` its next runs, if any are left: smaller batches as
     /// the sweep nears its end, so the workers finish together.
-    fn assign(&mut self, w: usize) -> Option<Effect> {
+    fn assign(&mut self, w: usize) -> Option<SweepEffect> {
         let total = self.sweep.runs();
         if self.next >= total || self.state != JobState::Running {
             return None;
         }
         let left = (total - self.next) / (self.out.len() as u64 * 4);
         let to = (self.next + left.clamp(1, self.chunk)).min(total);
-        let effect = Effect::SweepAssign { worker: w, from: self.next, to };
+        let effect = SweepEffect::Assign { worker: w, from: self.next, to };
         self.out[w] += to - self.next;
         self.next = to;
         Some(effect)
@@ -371,10 +372,70 @@ pub enum SweepEvent {
     Failed(String),
     /// Download the table as CSV.
     ExportCsv,
+    /// Download the chart as SVG.
+    ExportSvg,
+    /// Download the chart as PNG.
+    ExportPng,
+}
+
+/// What the panel's shell must do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SweepEffect {
+    /// Start `workers` Web Workers (ending any running) on the same engine,
+    /// each given the sweep and its scenario as JSON.
+    Start {
+        /// How many.
+        workers: usize,
+        /// The sweep (`msgsim_sim::sweep::Sweep` as JSON).
+        sweep: String,
+        /// The scenario swept.
+        scenario: String,
+    },
+    /// Worker `worker` runs runs `from..to`.
+    Assign {
+        /// Which worker.
+        worker: usize,
+        /// First run.
+        from: u64,
+        /// One past the last run.
+        to: u64,
+    },
+    /// End the workers at once (a cancelled or finished sweep).
+    Stop,
+    /// Offer a file.
+    Download {
+        /// File name.
+        name: String,
+        /// MIME type.
+        mime: &'static str,
+        /// Its text.
+        text: String,
+    },
+    /// Draw the chart at [`EXPORT_SIZE`] on an off-screen canvas and offer it
+    /// as a PNG called this.
+    Png(String),
+}
+
+/// The size exported charts are drawn at, CSS px.
+pub const EXPORT_SIZE: (f64, f64) = (1280.0, 720.0);
+
+/// What the sweep panel knows of the page it is part of.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Context {
+    /// The scenario shown (what a sweep varies).
+    pub scenario: Scenario,
+    /// Engine events of its run, once complete (for the budget).
+    pub events_per_run: Option<u64>,
+    /// UI language.
+    pub lang: Lang,
+    /// Colour theme.
+    pub theme: Theme,
+    /// Text is drawn this many times larger.
+    pub text_scale: f64,
 }
 
 /// The sweep panel's state.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct SweepState {
     /// The form as typed.
     pub form: SweepForm,
@@ -384,11 +445,31 @@ pub struct SweepState {
     pub asking: Option<u64>,
     /// The sweep started last.
     pub job: Option<Job>,
-    /// Workers the browser offers (its logical cores, at least 2).
-    pub cores: u32,
+    /// Bumped whenever what the panel shows changes.
+    pub revision: u64,
+    /// The form was typed in or a sweep started (the share link carries it).
+    pub used: bool,
 }
 
 impl SweepState {
+    /// A panel in a browser with `cores` logical cores (the form's workers).
+    pub fn new(cores: u32) -> Self {
+        let workers = cores.clamp(2, MAX_WORKERS).to_string();
+        SweepState {
+            form: SweepForm { workers, ..SweepForm::default() },
+            problems: Vec::new(),
+            asking: None,
+            job: None,
+            revision: 0,
+            used: false,
+        }
+    }
+
+    /// The form for the share link, once the panel has been used.
+    pub fn link(&self) -> Option<String> {
+        self.used.then(|| serde_json::to_string(&self.form).unwrap_or_default())
+    }
+
     /// Whether runs are out with the workers.
     pub fn running(&self) -> bool {
         self.job.as_ref().is_some_and(|j| j.state == JobState::Running)
@@ -404,21 +485,21 @@ impl SweepState {
 
 /// Engine events a run of `scenario` takes, roughly: the run shown if it is
 /// complete and is this scenario, else ten per message.
-fn events_per_run(studio: &Studio, scenario: &Scenario) -> u64 {
-    let shown = studio.session.run.final_report().filter(|_| studio.session.scenario == *scenario).map(|r| r.events);
+fn events_per_run(ctx: &Context, scenario: &Scenario) -> u64 {
+    let shown = ctx.events_per_run.filter(|_| ctx.scenario == *scenario);
     shown.unwrap_or_else(|| scenario.producers.iter().map(|p| u64::from(p.count) * u64::from(p.messages) * 10).sum())
 }
 
-impl Studio {
+impl SweepState {
     /// Draws the sweep's chart (empty before a sweep has run).
-    pub fn draw_sweep(&self, p: &mut dyn crate::render::Painter) {
-        use crate::i18n::{Key, t};
-        let pal = self.palette();
-        let Some(job) = &self.sweep.job else {
+    pub fn draw(&self, ctx: &Context, p: &mut dyn crate::render::Painter) {
+        use super::words::{Word, w};
+        let pal = Palette::of(ctx.theme);
+        let Some(job) = &self.job else {
             p.clear(pal.background);
             return;
         };
-        let lang = self.present.lang;
+        let lang = ctx.lang;
         let series = match &job.sweep.series {
             Some(a) => {
                 let name = a.path.rsplit('.').next().unwrap_or(&a.path);
@@ -428,7 +509,7 @@ impl Studio {
         };
         let complete: Vec<bool> = job.per_point.iter().map(|&n| n == job.sweep.seeds).collect();
         let summaries = job.summaries();
-        let scene = crate::render::sweep_chart::SweepScene {
+        let scene = super::chart::SweepScene {
             figures: &job.sweep.figures,
             x_label: &job.sweep.vary.path,
             xs: &job.sweep.vary.values,
@@ -437,85 +518,99 @@ impl Studio {
             complete: &complete,
             curves: &job.curves,
             log: job.log,
-            words: (t(lang, Key::SweepTheory), t(lang, Key::SweepNoRuns)),
-            text_scale: self.present.text_scale(),
+            words: (w(lang, Word::Theory), w(lang, Word::NoRuns)),
+            text_scale: ctx.text_scale,
             palette: pal,
         };
-        crate::render::sweep_chart::draw(&scene, p);
+        super::chart::draw(&scene, p);
     }
 
-    /// Handles a sweep panel event.
-    pub(super) fn sweep_update(&mut self, ev: SweepEvent) -> Vec<Effect> {
-        let st = &mut self.sweep;
+    /// Handles an event of the panel.
+    pub fn update(&mut self, ev: SweepEvent, ctx: &Context) -> Vec<SweepEffect> {
+        self.revision = self.revision.wrapping_add(1);
         match ev {
-            SweepEvent::Set(f, text) => *st.form.text_mut(f) = text,
-            SweepEvent::SetLog(on) => st.form.log = on,
-            SweepEvent::Start | SweepEvent::StartAnyway => return self.start_sweep(ev == SweepEvent::StartAnyway),
-            SweepEvent::KeepForm => st.asking = None,
+            SweepEvent::Set(f, text) => {
+                *self.form.text_mut(f) = text;
+                self.used = true;
+            }
+            SweepEvent::SetLog(on) => {
+                self.form.log = on;
+                self.used = true;
+            }
+            SweepEvent::Start | SweepEvent::StartAnyway => return self.start(ev == SweepEvent::StartAnyway, ctx),
+            SweepEvent::KeepForm => self.asking = None,
             SweepEvent::Open(form) => {
-                let workers = std::mem::take(&mut st.form.workers);
-                st.form = SweepForm { workers, ..*form };
-                self.present.bottom = super::BottomTab::Sweep;
-                return self.start_sweep(false);
+                let workers = std::mem::take(&mut self.form.workers);
+                self.form = SweepForm { workers, ..*form };
+                return self.start(false, ctx);
             }
             SweepEvent::Cancel => {
-                if let Some(j) = st.job.as_mut().filter(|j| j.state == JobState::Running) {
+                if let Some(j) = self.job.as_mut().filter(|j| j.state == JobState::Running) {
                     j.state = JobState::Cancelled;
-                    return vec![Effect::SweepStop];
+                    return vec![SweepEffect::Stop];
                 }
             }
             SweepEvent::Failed(why) => {
-                if let Some(j) = st.job.as_mut().filter(|j| j.state == JobState::Running) {
+                if let Some(j) = self.job.as_mut().filter(|j| j.state == JobState::Running) {
                     j.state = JobState::Failed(why);
-                    return vec![Effect::SweepStop];
+                    return vec![SweepEffect::Stop];
                 }
             }
-            SweepEvent::ExportCsv => {
-                if let Some(j) = &st.job {
-                    let stem = super::export::file_stem(&j.base.name, j.base.seed);
-                    return vec![Effect::Download {
-                        name: format!("{stem}-sweep.csv"),
-                        mime: "text/csv",
-                        parts: vec![j.csv()],
-                    }];
-                }
+            SweepEvent::ExportCsv | SweepEvent::ExportSvg | SweepEvent::ExportPng => {
+                let Some(j) = &self.job else { return Vec::new() };
+                let stem = format!("{}-sweep", crate::studio::export::file_stem(&j.base.name, j.base.seed));
+                return vec![match ev {
+                    SweepEvent::ExportCsv => {
+                        SweepEffect::Download { name: format!("{stem}.csv"), mime: "text/csv", text: j.csv() }
+                    }
+                    SweepEvent::ExportSvg => {
+                        let mut p = crate::render::svg::SvgPainter::new(EXPORT_SIZE);
+                        self.draw(ctx, &mut p);
+                        SweepEffect::Download { name: format!("{stem}.svg"), mime: "image/svg+xml", text: p.finish() }
+                    }
+                    _ => SweepEffect::Png(format!("{stem}.png")),
+                }];
             }
         }
         Vec::new()
     }
 
-    fn start_sweep(&mut self, anyway: bool) -> Vec<Effect> {
-        let base = self.session.scenario.clone();
+    fn start(&mut self, anyway: bool, ctx: &Context) -> Vec<SweepEffect> {
+        self.used = true;
+        let base = ctx.scenario.clone();
         let mut stop = Vec::new();
-        if self.sweep.running() {
-            stop.push(Effect::SweepStop);
+        if self.running() {
+            stop.push(SweepEffect::Stop);
+            if let Some(j) = self.job.as_mut() {
+                j.state = JobState::Cancelled;
+            }
         }
-        let (sweep, workers) = match self.sweep.form.parse(&base) {
+        let (sweep, workers) = match self.form.parse(&base) {
             Ok(x) => x,
             Err(problems) => {
-                self.sweep.problems = problems;
+                self.problems = problems;
                 return stop;
             }
         };
-        self.sweep.problems.clear();
+        self.problems.clear();
         let first = sweep.scenario_for(&base, 0).unwrap_or_else(|_| base.clone());
-        let estimate = sweep.runs().saturating_mul(events_per_run(self, &first));
+        let estimate = sweep.runs().saturating_mul(events_per_run(ctx, &first));
         if estimate > EVENT_BUDGET && !anyway {
-            self.sweep.asking = Some(estimate);
+            self.asking = Some(estimate);
             return stop;
         }
-        self.sweep.asking = None;
-        let mut effects = vec![Effect::SweepStart {
+        self.asking = None;
+        let mut effects = vec![SweepEffect::Start {
             workers: workers as usize,
             sweep: serde_json::to_string(&sweep).unwrap_or_default(),
             scenario: base.to_json(),
         }];
-        let mut job = Job::new(sweep, base, workers, self.sweep.form.log);
+        let mut job = Job::new(sweep, base, workers, self.form.log);
         // Two assignments each, so no worker waits for the next frame.
         for _ in 0..2 {
             effects.extend((0..workers as usize).filter_map(|w| job.assign(w)));
         }
-        self.sweep.job = Some(job);
+        self.job = Some(job);
         stop.extend(effects);
         stop
     }
@@ -523,8 +618,8 @@ impl Studio {
     /// Runs that workers finished: `(worker, [run, figure values…])` with
     /// NaN for a figure a run does not have. Hands out more runs, and ends
     /// the sweep when every run is in.
-    pub fn sweep_ran(&mut self, batch: Vec<(usize, Vec<f64>)>) -> Vec<Effect> {
-        let Some(job) = self.sweep.job.as_mut().filter(|j| j.state == JobState::Running) else { return Vec::new() };
+    pub fn ran(&mut self, batch: Vec<(usize, Vec<f64>)>) -> Vec<SweepEffect> {
+        let Some(job) = self.job.as_mut().filter(|j| j.state == JobState::Running) else { return Vec::new() };
         let mut effects = Vec::new();
         for (w, values) in batch {
             let Some((&run, figures)) = values.split_first() else { continue };
@@ -545,16 +640,16 @@ impl Studio {
         if job.done() == job.sweep.runs() {
             job.state = JobState::Done;
             job.results.sort_unstable_by_key(|r| r.run);
-            effects.push(Effect::SweepStop);
+            effects.push(SweepEffect::Stop);
         }
-        self.touch();
+        self.revision = self.revision.wrapping_add(1);
         effects
     }
 }
 
 /// The assumption `why` in the UI's words.
-fn unmet_key(why: theory::NotMmc) -> crate::i18n::Key {
-    use crate::i18n::Key as K;
+fn unmet_key(why: theory::NotMmc) -> super::words::Word {
+    use super::words::Word as K;
     use theory::NotMmc as N;
     match why {
         N::NotOneStation => K::NotOneStation,
@@ -618,36 +713,43 @@ fn numeric_paths(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
     }
 }
 
+/// The numeric figures of a report of `scenario` (those a sweep can plot).
+pub fn report_figures(scenario: &Scenario) -> Vec<String> {
+    let mut figures = Vec::new();
+    if let Ok(sim) = msgsim_sim::Simulation::new(scenario, scenario.seed) {
+        numeric_paths(&serde_json::to_value(sim.report()).unwrap_or_default(), "", &mut figures);
+        figures.retain(|f| !f.contains('[') && f != "seed");
+    }
+    figures
+}
+
 /// A number for the table: up to 4 significant digits past the point.
 fn cell(x: f64) -> String {
     if !x.is_finite() {
         return "—".into();
     }
-    crate::render::sweep_chart::short(x)
+    super::chart::short(x)
 }
 
-impl Studio {
-    /// The sweep panel's view.
-    pub fn sweep_view(&self) -> SweepView {
-        use crate::i18n::{Key, t, tf};
-        let lang = self.present.lang;
-        let st = &self.sweep;
-        let scenario = &self.session.scenario;
+impl SweepState {
+    /// The panel's view; `figures` are the report's figures (for the
+    /// picker, see [`report_figures`]).
+    pub fn view(&self, ctx: &Context, figures: &[String]) -> SweepView {
+        use super::words::{Word, w, wf};
+        let lang = ctx.lang;
+        let st = self;
+        let scenario = &ctx.scenario;
         let mut fields = Vec::new();
         numeric_paths(&scenario.to_value(), "", &mut fields);
         fields.retain(|f| f != "seed");
-        let mut figures = Vec::new();
-        if let Some(r) = self.session.run.final_report() {
-            numeric_paths(&serde_json::to_value(r).unwrap_or_default(), "", &mut figures);
-            figures.retain(|f| !f.contains('[') && f != "seed");
-        }
+        let figures = figures.to_vec();
         let theories = vec![
             ("M/M/c", theory::mmc_station(scenario).err()),
             ("M/M/1/K", theory::mm1k_station(scenario).err()),
             ("pᵏ", theory::lossy_publish(scenario).err()),
         ]
         .into_iter()
-        .map(|(name, why)| (name, why.map(|w| tf(lang, Key::SweepNeeds, &[&t(lang, unmet_key(w))]))))
+        .map(|(name, why)| (name, why.map(|why| wf(lang, Word::Needs, &[&w(lang, unmet_key(why))]))))
         .collect();
         let (mut progress, mut status, mut rows, mut no_theory) = (None, String::new(), Vec::new(), None);
         if let Some(j) = &st.job {
@@ -658,13 +760,13 @@ impl Studio {
                     progress = Some((done, total));
                     let left =
                         j.time_left_ms().map_or_else(|| "…".into(), |ms| format!("{:.0}", (ms / 1_000.0).ceil()));
-                    tf(lang, Key::SweepProgress, &[&j.points_done(), &j.sweep.points(), &done, &total, &left])
+                    wf(lang, Word::Progress, &[&j.points_done(), &j.sweep.points(), &done, &total, &left])
                 }
-                JobState::Done => tf(lang, Key::SweepDone, &[&total, &secs(j.elapsed_ms), &j.out.len()]),
-                JobState::Cancelled => tf(lang, Key::SweepCancelled, &[&done, &total]),
-                JobState::Failed(why) => tf(lang, Key::SweepFailed, &[why]),
+                JobState::Done => wf(lang, Word::Done, &[&total, &secs(j.elapsed_ms), &j.out.len()]),
+                JobState::Cancelled => wf(lang, Word::Cancelled, &[&done, &total]),
+                JobState::Failed(why) => wf(lang, Word::Failed, &[why]),
             };
-            no_theory = j.no_theory.as_ref().map(|why| tf(lang, Key::SweepNoTheory, &[why]));
+            no_theory = j.no_theory.as_ref().map(|why| wf(lang, Word::NoTheory, &[why]));
             let summaries = j.summaries();
             for (p, by_figure) in summaries.iter().enumerate() {
                 if j.per_point[p] == 0 {
