@@ -42,6 +42,14 @@ async function auditViews(page, tabs) {
   await check('message');
   await page.getByRole('tab', { name: tabs.charts }).click();
   await check('charts');
+  // The sweep panel (its own module), with a small sweep's chart and table.
+  await page.getByRole('tab', { name: tabs.sweep }).click();
+  for (const [id, v] of Object.entries({ vary: 'producers[0].messages', from: '50', to: '100', steps: '2', seeds: '1', figures: 'never_applied' })) {
+    await page.getByTestId(`sweep-${id}`).fill(v);
+  }
+  await page.getByTestId('sweep-run').click();
+  await page.getByTestId('sweep-table').waitFor();
+  await check('sweep');
   await page.getByRole('tab', { name: tabs.scenario }).click();
   await page.getByTestId('editor').waitFor();
   await check('editor');
@@ -65,8 +73,8 @@ async function auditViews(page, tabs) {
 }
 
 const TABS = {
-  en: { log: 'Event log', charts: 'Charts', scenario: 'Scenario', files: 'Files', lessons: 'Lessons' },
-  zh: { log: '事件日志', charts: '图表', scenario: '场景', files: '文件', lessons: '课时' },
+  en: { log: 'Event log', charts: 'Charts', sweep: 'Sweep', scenario: 'Scenario', files: 'Files', lessons: 'Lessons' },
+  zh: { log: '事件日志', charts: '图表', sweep: '扫描', scenario: '场景', files: '文件', lessons: '课时' },
 };
 
 for (const theme of ['light', 'dark']) {
