@@ -4,6 +4,30 @@
 //! key means adding its text in every language here (English and 简体中文;
 //! a test fails on any missing or empty entry).
 
+/// A table of strings: `texts! { Name; Variant => ("English", "简体中文"), … }`
+/// makes the enum `Name` (with `Name::ALL`) and `text(Name) -> (en, zh)`.
+/// The page's table is `table.rs`; the sweep panel has its own
+/// (`crate::sweep::words`), so the page's download does not carry it.
+macro_rules! texts {
+    ($name:ident; $($key:ident => ($en:expr, $zh:expr),)*) => {
+        /// A user-facing string (the variant names say what it is).
+        #[allow(missing_docs)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name { $($key,)* }
+
+        impl $name {
+            /// Every string.
+            pub const ALL: &'static [$name] = &[$($name::$key,)*];
+        }
+
+        /// `(English, 简体中文)` of a string.
+        pub(crate) fn text(key: $name) -> (&'static str, &'static str) {
+            match key { $($name::$key => ($en, $zh),)* }
+        }
+    };
+}
+pub(crate) use texts;
+
 mod presets;
 mod problems;
 mod table;
@@ -109,7 +133,12 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
 
 /// The text of `key` with `{0}`, `{1}`, … replaced by `args`.
 pub fn tf(lang: Lang, key: Key, args: &[&dyn std::fmt::Display]) -> String {
-    let mut s = t(lang, key).to_string();
+    fill(t(lang, key), args)
+}
+
+/// `template` with `{0}`, `{1}`, … replaced by `args`.
+pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
+    let mut s = template.to_string();
     for (i, a) in args.iter().enumerate() {
         s = s.replace(&format!("{{{i}}}"), &a.to_string());
     }

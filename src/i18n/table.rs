@@ -2,26 +2,7 @@
 //! the source article: 消息队列, 生产者, 消费者, 确认, 重试, 幂等, 死信队列; a
 //! publisher confirm is 发布确认, a consumer ack 消费确认, a nack 否定确认.
 
-macro_rules! texts {
-    ($($key:ident => ($en:expr, $zh:expr),)*) => {
-        /// A user-facing string (the variant names say what it is).
-        #[allow(missing_docs)]
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Key { $($key,)* }
-
-        impl Key {
-            /// Every key.
-            pub const ALL: &'static [Key] = &[$(Key::$key,)*];
-        }
-
-        /// `(English, 简体中文)` for a key.
-        pub(super) fn text(key: Key) -> (&'static str, &'static str) {
-            match key { $(Key::$key => ($en, $zh),)* }
-        }
-    };
-}
-
-texts! {
+super::texts! { Key;
     // The app
     AppTitle => ("msgsim", "msgsim"),
     Tagline => ("Asynchronous messaging, simulated", "异步消息通信模拟器"),

@@ -3,26 +3,7 @@
 
 use crate::i18n::Lang;
 
-macro_rules! words {
-    ($($key:ident => ($en:expr, $zh:expr),)*) => {
-        /// A string of the sweep panel (the variant names say what it is).
-        #[allow(missing_docs)]
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Word { $($key,)* }
-
-        impl Word {
-            /// Every word.
-            pub const ALL: &'static [Word] = &[$(Word::$key,)*];
-        }
-
-        /// `(English, 简体中文)` for a word.
-        fn text(w: Word) -> (&'static str, &'static str) {
-            match w { $(Word::$key => ($en, $zh),)* }
-        }
-    };
-}
-
-words! {
+crate::i18n::texts! { Word;
     Intro => (
         "Vary one setting over a range, run each value with several seeds, and plot a report figure's mean with its 95% confidence band. Where a closed form applies, theory's curve is drawn dashed beside it.",
         "让一个设置在一个范围内变化，每个取值用多个种子运行，画出报告指标的均值及其 95% 置信带。有解析公式适用时，理论曲线以虚线画在旁边。"
@@ -77,9 +58,5 @@ pub fn w(lang: Lang, w: Word) -> &'static str {
 
 /// `w` in `lang` with `{0}`, `{1}`, … filled in.
 pub fn wf(lang: Lang, word: Word, args: &[&dyn std::fmt::Display]) -> String {
-    let mut s = w(lang, word).to_string();
-    for (i, a) in args.iter().enumerate() {
-        s = s.replace(&format!("{{{i}}}"), &a.to_string());
-    }
-    s
+    crate::i18n::fill(w(lang, word), args)
 }
