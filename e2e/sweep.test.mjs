@@ -48,6 +48,9 @@ test("a lesson's sweep runs on workers, draws theory, and exports the CLI's CSV"
   const svg = await downloaded(page, () => page.getByTestId('sweep-export-svg').click());
   assert.match(svg, /^<svg[^>]*>/);
   assert.match(svg, /theory \(pᵏ\)/, 'the overlay is in the exported chart');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sweep-export-png').click()]);
+  assert.match(png.suggestedFilename(), /-sweep\.png$/);
+  assert.deepEqual([...(await downloadText(png)).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
   await page.getByTestId('sweep-chart').scrollIntoViewIfNeeded();
   await screenshot(page, 'sweep-lesson');
   assert.deepEqual(problems, []);

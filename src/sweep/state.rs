@@ -24,8 +24,12 @@ pub const EVENT_BUDGET: u64 = 200_000_000;
 pub const MAX_WORKERS: u32 = 16;
 /// The most seeds per point.
 pub const MAX_SEEDS: u32 = 1_000;
-/// Points of each theory curve.
+/// Points of a theory curve at most, and of all curves together (each point
+/// builds and checks a scenario on the main thread: about 0.1 ms).
 const CURVE_POINTS: usize = 80;
+const ALL_CURVE_POINTS: usize = 240;
+/// Points whose theory the table shows (it shows at most 500 rows).
+const TABLE_POINTS: u64 = 500;
 
 /// A field of the sweep form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,7 +168,9 @@ impl SweepForm {
         }
         let vary = sweep::Axis { path: self.vary.trim().to_string(), values: values.unwrap_or_default() };
         let sweep = Sweep { vary, series, seeds: seeds.unwrap_or(1), figures };
-        sweep.check(base).map_err(|all| all.into_iter().map(|p| (field_of(&sweep, &p), p)).collect::<Vec<_>>())?;
+        sweep
+            .check_corners(base)
+            .map_err(|all| all.into_iter().map(|p| (field_of(&sweep, &p), p)).collect::<Vec<_>>())?;
         Ok((sweep, workers.unwrap_or(1)))
     }
 }
@@ -256,7 +262,7 @@ impl Job {
         let chunk = (sweep.runs() / (u64::from(workers) * 8)).clamp(1, 64);
         let curves = curves(&sweep, &base, log);
         let no_theory = if curves.is_empty() { sweep.why_no_theory(&base) } else { None };
-        let theory = (0..sweep.points())
+        let theory = (0..sweep.points().min(TABLE_POINTS))
             .map(|j| {
                 let drawn = |f: usize| curves.iter().any(|c| c.figure == f);
                 (0..sweep.figures.len()).map(|f| drawn(f).then(|| sweep.theory(&base, j, f)).flatten()).collect()
@@ -332,15 +338,19 @@ fn curves(sw: &Sweep, base: &Scenario, log: bool) -> Vec<Curve> {
         Some(a) => a.values.iter().map(|&x| Some(x)).collect(),
         None => vec![None],
     };
+    let drawn: Vec<(usize, &'static str)> = (sw.figures.iter().enumerate())
+        .filter_map(|(f, figure)| {
+            let applies = matches!(sweep::closed_form(&first, figure), Some(Ok(_)));
+            applies.then_some((f, sweep::theory_name(figure)?))
+        })
+        .collect();
+    let per_curve = (ALL_CURVE_POINTS / (drawn.len() * series.len()).max(1)).clamp(12, CURVE_POINTS);
     let mut out = Vec::new();
-    for (f, figure) in sw.figures.iter().enumerate() {
-        let (Some(Ok(_)), Some(name)) = (sweep::closed_form(&first, figure), sweep::theory_name(figure)) else {
-            continue;
-        };
+    for (f, name) in drawn {
         for (k, &s) in series.iter().enumerate() {
-            let points = (0..=CURVE_POINTS)
+            let points = (0..=per_curve)
                 .filter_map(|i| {
-                    let t = i as f64 / CURVE_POINTS as f64;
+                    let t = i as f64 / per_curve as f64;
                     let x = if log { (lo.ln() + t * (hi.ln() - lo.ln())).exp() } else { lo + t * (hi - lo) };
                     Some((x, sw.theory_at(base, s, x, f)?))
                 })
@@ -774,7 +784,7 @@ impl SweepState {
                 }
                 let (series, value) = j.sweep.point(p as u64);
                 for (f, s) in by_figure.iter().enumerate() {
-                    let theory = j.theory[p][f].map(cell).unwrap_or_default();
+                    let theory = j.theory.get(p).and_then(|t| t[f]).map(cell).unwrap_or_default();
                     rows.push([
                         series.map(|x| x.to_string()).unwrap_or_default(),
                         value.to_string(),
