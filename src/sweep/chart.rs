@@ -44,7 +44,12 @@ fn nice_max(v: f64) -> f64 {
         return 1.0;
     }
     let mag = 10f64.powf(v.log10().floor());
-    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|&m| m >= v * 0.999_999).unwrap_or(10.0 * mag)
+    // Fine steps: a curve ending at 510 gets a 600 axis, not 1,000.
+    [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|&m| m >= v * 0.999_999)
+        .unwrap_or(10.0 * mag)
 }
 
 /// A short label for an axis value.
@@ -198,7 +203,8 @@ mod tests {
 
     #[test]
     fn axis_labels_are_short_and_scales_round() {
-        assert_eq!(nice_max(37.0), 50.0);
+        assert_eq!(nice_max(37.0), 40.0);
+        assert_eq!(nice_max(510.0), 600.0);
         assert_eq!(nice_max(0.0), 1.0);
         assert_eq!(nice_max(f64::NAN), 1.0);
         assert_eq!(short(0.0), "0");

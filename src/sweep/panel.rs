@@ -148,7 +148,7 @@ pub fn SweepPanel(p: &SweepPanelProps) -> Html {
                     </div>
                     <table class="sweep-table" data-testid="sweep-table">
                         <thead><tr>
-                            <th>{ w(l, Word::ColSeries) }</th><th>{ w(l, Word::ColValue) }</th><th>{ w(l, Word::Figures) }</th>
+                            <th>{ w(l, Word::ColSeries) }</th><th>{ w(l, Word::ColValue) }</th><th>{ w(l, Word::ColFigure) }</th>
                             <th>{ w(l, Word::ColRuns) }</th><th>{ w(l, Word::ColMean) }</th><th>{ w(l, Word::ColCi) }</th>
                             <th>{ w(l, Word::Theory) }</th>
                         </tr></thead>

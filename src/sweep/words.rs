@@ -36,6 +36,7 @@ crate::i18n::texts! { Word;
     NoTheory => ("No theory is drawn: {0}", "未画理论曲线：{0}"),
     ColSeries => ("series", "分组"),
     ColValue => ("value", "取值"),
+    ColFigure => ("figure", "指标"),
     ColMean => ("mean", "均值"),
     ColCi => ("± 95%", "± 95%"),
     ColRuns => ("runs", "运行数"),
