@@ -108,6 +108,11 @@ test('the share link carries the sweep: opening it runs the same sweep', async (
   const url = page.url();
   assert.match(url, /&sweep=/);
   const first = await page.locator('[data-testid=sweep-table] tbody').textContent();
+  // One worker gives the same table as two (each run's seed is its place in the sweep).
+  await page.getByTestId('sweep-workers').fill('1');
+  await page.getByTestId('sweep-run').click();
+  await page.waitForFunction(() => /runs in [\d.]+ s on one worker/.test(document.querySelector('[data-testid=sweep-status]')?.textContent ?? ''));
+  assert.equal(await page.locator('[data-testid=sweep-table] tbody').textContent(), first);
   const { page: again, problems: more } = await openApp(chrome.browser, server.url, { path: url.slice(server.url.length) });
   await done(again);
   assert.equal(await again.locator('[data-testid=sweep-table] tbody').textContent(), first);

@@ -772,6 +772,7 @@ impl SweepState {
                         j.time_left_ms().map_or_else(|| "…".into(), |ms| format!("{:.0}", (ms / 1_000.0).ceil()));
                     wf(lang, Word::Progress, &[&j.points_done(), &j.sweep.points(), &done, &total, &left])
                 }
+                JobState::Done if j.out.len() == 1 => wf(lang, Word::DoneOne, &[&total, &secs(j.elapsed_ms)]),
                 JobState::Done => wf(lang, Word::Done, &[&total, &secs(j.elapsed_ms), &j.out.len()]),
                 JobState::Cancelled => wf(lang, Word::Cancelled, &[&done, &total]),
                 JobState::Failed(why) => wf(lang, Word::Failed, &[why]),

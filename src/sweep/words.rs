@@ -21,6 +21,7 @@ crate::i18n::texts! { Word;
     Run => ("Run sweep", "运行扫描"),
     Cancel => ("Cancel", "取消"),
     Progress => ("{0} of {1} points · {2} of {3} runs · about {4} s left", "{1} 个点中完成 {0} 个 · {3} 次运行中完成 {2} 次 · 约剩 {4} 秒"),
+    DoneOne => ("{0} runs in {1} s on one worker.", "{0} 次运行，用时 {1} 秒，1 个工作线程。"),
     Done => ("{0} runs in {1} s on {2} workers.", "{0} 次运行，用时 {1} 秒，{2} 个工作线程。"),
     Cancelled => ("Cancelled after {0} of {1} runs; the points that finished are shown.", "已在 {1} 次运行中的第 {0} 次后取消；只显示已完成的点。"),
     Failed => ("A worker could not run the sweep: {0}", "工作线程无法运行扫描：{0}"),
