@@ -229,3 +229,80 @@ fn a_share_link_carries_the_sweep_and_asks_the_panel_to_run_it() {
     assert_eq!(panel.job.as_ref().map(|j| j.sweep.runs()), Some(24));
     let _: Scenario = ctx.scenario;
 }
+
+/// Whatever the workers, the batches they finish in and the order their runs
+/// come back in — and wherever a cancel falls — every run is handed out at
+/// most once and only while the sweep runs, a finished sweep's CSV is the
+/// CLI's, a running sweep always has runs out (it never stalls), and
+/// nothing is taken after the end.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn any_worker_schedule_collects_each_run_once() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let (base, ctx) = loss_sweep("2");
+    let reference = {
+        let mut s = base.clone();
+        let first = s.update(SweepEvent::Start, &ctx);
+        run_workers(&mut s, first);
+        s.job.unwrap().csv()
+    };
+    let schedule =
+        (1u32..=5, proptest::collection::vec((0usize..64, 1usize..4), 0..80), proptest::option::of(0usize..30));
+    TestRunner::new(Config { cases: 64, ..Config::default() })
+        .run(&schedule, |(workers, picks, cancel_at)| {
+            let mut s = base.clone();
+            s.form.workers = workers.to_string();
+            let mut out: Vec<(usize, u64)> = Vec::new();
+            let mut handed = std::collections::BTreeSet::new();
+            let mut effects = s.update(SweepEvent::Start, &ctx);
+            let mut step = 0;
+            let mut picks = picks.into_iter().cycle();
+            loop {
+                for e in effects.drain(..) {
+                    if let SweepEffect::Assign { worker, from, to } = e {
+                        prop_assert!(s.running(), "handed out while not running");
+                        prop_assert!((worker as u32) < workers);
+                        for i in from..to {
+                            prop_assert!(handed.insert(i), "run {} handed out twice", i);
+                            out.push((worker, i));
+                        }
+                    }
+                }
+                if !s.running() {
+                    break;
+                }
+                prop_assert!(!out.is_empty(), "a running sweep with no runs out: it would stall");
+                if cancel_at == Some(step) {
+                    prop_assert_eq!(s.update(SweepEvent::Cancel, &ctx), vec![SweepEffect::Stop]);
+                    break;
+                }
+                // A worker finishes a few of its runs, in the order it got them.
+                let (pick, n) = picks.next().unwrap_or((0, 1));
+                let w = out[pick % out.len()].0;
+                let mine: Vec<usize> = (0..out.len()).filter(|&k| out[k].0 == w).take(n).collect();
+                let mut batch = Vec::new();
+                for k in mine.into_iter().rev() {
+                    let (w, i) = out.remove(k);
+                    let job = s.job.as_ref().unwrap();
+                    let r = job.sweep.run(&job.base, i).unwrap();
+                    batch.push((
+                        w,
+                        std::iter::once(i as f64).chain(r.figures.iter().map(|x| x.unwrap_or(f64::NAN))).collect(),
+                    ));
+                }
+                effects = s.ran(batch);
+                step += 1;
+            }
+            let job = s.job.as_ref().unwrap();
+            if job.state == JobState::Done {
+                prop_assert_eq!(job.csv(), reference.clone());
+                prop_assert_eq!(handed.len() as u64, job.sweep.runs());
+            } else {
+                prop_assert!(job.done() < job.sweep.runs());
+                prop_assert!(s.ran(vec![(0, vec![0.0, 0.0, 0.0])]).is_empty(), "nothing after a cancel");
+            }
+            Ok(())
+        })
+        .unwrap();
+}
