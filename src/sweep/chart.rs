@@ -52,6 +52,17 @@ fn nice_max(v: f64) -> f64 {
         .unwrap_or(10.0 * mag)
 }
 
+/// How many equal parts the y axis up to `max` (a [`nice_max`]) is cut
+/// into, so every tick is a round number (25 in 5 parts, not 6.25 apart).
+fn divisions(max: f64) -> u32 {
+    let mantissa = max / 10f64.powf(max.log10().floor());
+    match (mantissa * 10.0).round() as u32 {
+        15 | 30 | 60 => 3,
+        25 | 50 | 100 => 5,
+        _ => 4,
+    }
+}
+
 /// A short label for an axis value.
 pub fn short(v: f64) -> String {
     let a = v.abs();
@@ -131,9 +142,10 @@ fn panel(s: &SweepScene<'_>, p: &mut dyn Painter, f: usize, figure: &str, (px, p
     p.line((x0, y0 + h), (x0 + w, y0 + h), pal.muted, 1.0, false);
     p.line((x0, y0), (x0, y0 + h), pal.muted, 1.0, false);
     let label = Text { size: 10.0, color: pal.muted, align: Align::Right, bold: false };
-    for i in 0..=4 {
-        let y = ymax * f64::from(i) / 4.0;
-        let py_ = y0 + h - h * f64::from(i) / 4.0;
+    let parts = divisions(ymax);
+    for i in 0..=parts {
+        let y = ymax * f64::from(i) / f64::from(parts);
+        let py_ = y0 + h - h * f64::from(i) / f64::from(parts);
         p.line((x0, py_), (x0 + w, py_), pal.grid, 1.0, false);
         p.text((x0 - 4.0, py_), &short(y), label);
     }
@@ -205,6 +217,7 @@ mod tests {
     fn axis_labels_are_short_and_scales_round() {
         assert_eq!(nice_max(37.0), 40.0);
         assert_eq!(nice_max(510.0), 600.0);
+        assert_eq!((divisions(25.0), divisions(600.0), divisions(1.2), divisions(8.0)), (5, 3, 4, 4));
         assert_eq!(nice_max(0.0), 1.0);
         assert_eq!(nice_max(f64::NAN), 1.0);
         assert_eq!(short(0.0), "0");
