@@ -17,7 +17,8 @@ use web_sys::{Element, HtmlCanvasElement};
 use yew::prelude::*;
 
 use super::panel::SweepPanel;
-use super::state::{Context, EXPORT_SIZE, SweepEffect, SweepEvent, SweepState, report_figures};
+use super::state::{Context, EXPORT_SIZE, SweepEffect, SweepEvent, SweepState};
+use super::view::report_figures;
 use super::workers;
 use crate::i18n::Lang;
 use crate::render::canvas::CanvasPainter;

@@ -3,7 +3,7 @@
 
 use msgsim_sim::sweep::Summary;
 
-use super::state::Curve;
+use super::job::Curve;
 use crate::render::painter::{Align, Color, Painter, Text, fit};
 use crate::render::palette::Palette;
 

@@ -13,8 +13,10 @@
 //!       └──── "msgsim-sweep" event (the form, for the share link) ──┘ SweepEffect → workers
 //! ```
 //!
-//! - [`state`]: the form, the runs handed to workers and collected, what the
-//!   chart and table show; no web dependencies, tested natively.
+//! - [`state`]: the panel's state, events and effects — which runs each
+//!   worker gets, when the sweep is done, the budget; with [`form`] (the form
+//!   and its checks), [`job`] (a started sweep, its runs and theory) and
+//!   [`view`] (what the panel shows). No web dependencies, tested natively.
 //! - [`chart`]: draws the chart with any painter (canvas, SVG).
 //! - [`panel`]: the Yew component.
 //! - [`words`]: its strings in both languages (not in the page's download).
@@ -23,15 +25,19 @@
 
 pub mod app;
 pub mod chart;
+pub mod form;
+pub mod job;
 pub mod panel;
 pub mod state;
+pub mod view;
 pub mod words;
 pub mod workers;
 
 #[cfg(test)]
 mod tests;
 
-pub use state::{Context, SweepEffect, SweepEvent, SweepField, SweepForm, SweepState};
+pub use form::{SweepField, SweepForm};
+pub use state::{Context, SweepEffect, SweepEvent, SweepState};
 
 /// The DOM id of the element the panel lives in (the page renders it).
 pub const HOST_ID: &str = "sweep-host";

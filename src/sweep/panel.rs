@@ -3,7 +3,9 @@
 
 use yew::prelude::*;
 
-use super::state::{SweepEvent, SweepField, SweepView};
+use super::form::SweepField;
+use super::state::SweepEvent;
+use super::view::SweepView;
 use super::words::{Word, w, wf};
 use crate::components::{CanvasView, input_checked};
 use crate::i18n::{Key, t};

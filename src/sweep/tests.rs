@@ -2,7 +2,8 @@
 //! workers and collected in any order, the CLI's exact CSV, the budget,
 //! cancelling, the overlay, the share link.
 
-use super::state::{EVENT_BUDGET, JobState};
+use super::job::JobState;
+use super::state::EVENT_BUDGET;
 use super::*;
 use crate::render::painter::Recorder;
 use crate::studio::{BottomTab, LibraryEvent, Studio};
