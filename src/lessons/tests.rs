@@ -132,7 +132,7 @@ fn sweep_figure(l: &Lesson, (series, x): (Option<f64>, f64), f: &Figure) -> f64 
     let form = sweep_form(l).unwrap_or_else(|| panic!("{}: a figure at a sweep point, but no sweep", l.id));
     let form = crate::sweep::SweepForm { workers: "1".into(), ..form };
     let base = l.setups[0].scenario().unwrap();
-    let (sweep, _) = form.parse(&base).unwrap_or_else(|p| panic!("{}: sweep: {p:?}", l.id));
+    let (sweep, _) = form.parse(&base, crate::i18n::Lang::En).unwrap_or_else(|p| panic!("{}: sweep: {p:?}", l.id));
     for s in &l.setups[1..] {
         let other = sweep.scenario_for(&s.scenario().unwrap(), 0).unwrap();
         assert_eq!(

@@ -5,6 +5,9 @@ use msgsim_sim::Scenario;
 use msgsim_sim::sweep::{self, Sweep};
 use serde::{Deserialize, Serialize};
 
+use super::words::{Word, w, wf};
+use crate::i18n::Lang;
+
 /// The most workers a sweep may use.
 pub const MAX_WORKERS: u32 = 16;
 /// The most seeds per point.
@@ -98,13 +101,15 @@ impl SweepForm {
 
     /// The sweep this form describes, or every problem, each at its field
     /// (`None` for problems of the sweep as a whole).
-    pub fn parse(&self, base: &Scenario) -> Result<(Sweep, u32), FormProblems> {
+    /// The form's own problems are in `lang`; those of the scenario at a
+    /// point are the engine's (English), with the field and the value.
+    pub fn parse(&self, base: &Scenario, lang: Lang) -> Result<(Sweep, u32), FormProblems> {
         use SweepField as F;
         let mut problems = Vec::new();
         let mut number = |f: F, text: &str| {
             let x = crate::i18n::parse_number(text);
             if x.is_none() {
-                problems.push((Some(f), format!("“{}” is not a number", text.trim())));
+                problems.push((Some(f), wf(lang, Word::NotANumber, &[&text.trim()])));
             }
             x
         };
@@ -112,7 +117,7 @@ impl SweepForm {
         let whole = |f: F, text: &str, hi: u32, problems: &mut Vec<_>| match text.trim().parse::<u32>() {
             Ok(n) if (1..=hi).contains(&n) => Some(n),
             _ => {
-                problems.push((Some(f), format!("must be a whole number from 1 to {hi}, got “{}”", text.trim())));
+                problems.push((Some(f), wf(lang, Word::WholeNumber, &[&hi, &text.trim()])));
                 None
             }
         };
@@ -120,7 +125,7 @@ impl SweepForm {
         let seeds = whole(F::Seeds, &self.seeds, MAX_SEEDS, &mut problems);
         let workers = whole(F::Workers, &self.workers, MAX_WORKERS, &mut problems);
         if self.vary.trim().is_empty() {
-            problems.push((Some(F::Vary), "choose the field to vary".into()));
+            problems.push((Some(F::Vary), w(lang, Word::ChooseVary).into()));
         }
         let mut values = None;
         if let (Some(from), Some(to), Some(steps)) = (from, to, steps) {
@@ -134,13 +139,13 @@ impl SweepForm {
         } else {
             let xs: Vec<Option<f64>> = list(&self.series_values).map(crate::i18n::parse_number).collect();
             if xs.is_empty() || xs.iter().any(Option::is_none) {
-                problems.push((Some(F::SeriesValues), "list the series' values as numbers, e.g. 1, 2, 3".into()));
+                problems.push((Some(F::SeriesValues), w(lang, Word::SeriesNumbers).into()));
             }
             Some(sweep::Axis { path: self.series.trim().to_string(), values: xs.into_iter().flatten().collect() })
         };
         let figures: Vec<String> = list(&self.figures).map(str::to_string).collect();
         if figures.is_empty() {
-            problems.push((Some(F::Figures), "name at least one report figure".into()));
+            problems.push((Some(F::Figures), w(lang, Word::NameFigure).into()));
         }
         if !problems.is_empty() {
             return Err(problems);

@@ -255,7 +255,7 @@ impl SweepState {
                 j.state = JobState::Cancelled;
             }
         }
-        let (sweep, workers) = match self.form.parse(&base) {
+        let (sweep, workers) = match self.form.parse(&base, ctx.lang) {
             Ok(x) => x,
             Err(problems) => {
                 self.problems = problems;

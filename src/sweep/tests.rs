@@ -120,6 +120,10 @@ fn a_bad_form_says_what_is_wrong_at_each_field_and_starts_nothing() {
     let at = |f| s.problems.iter().any(|(x, _)| *x == Some(f));
     assert!(at(SweepField::From) && at(SweepField::Steps) && at(SweepField::SeriesValues), "{:?}", s.problems);
     assert_eq!(s.form.from, "zero", "what was typed stays");
+    // In Chinese, in Chinese.
+    let zh = Context { lang: crate::i18n::Lang::Zh, ..ctx.clone() };
+    s.update(SweepEvent::Start, &zh);
+    assert!(s.problems.iter().any(|(f, e)| *f == Some(SweepField::From) && e == "“zero”不是数字"), "{:?}", s.problems);
 
     let (mut s, ctx) = loss_sweep("2");
     set(&mut s, &ctx, SweepField::Vary, "queues[0].name");

@@ -9,6 +9,11 @@ crate::i18n::texts! { Word;
         "让一个设置在一个范围内变化，每个取值用多个种子运行，画出报告指标的均值及其 95% 置信带。有解析公式适用时，理论曲线以虚线画在旁边。"
     ),
     Vary => ("Vary (field)", "变化的字段"),
+    NotANumber => ("“{0}” is not a number", "“{0}”不是数字"),
+    WholeNumber => ("must be a whole number from 1 to {0}, got “{1}”", "必须是 1 到 {0} 之间的整数，而不是“{1}”"),
+    ChooseVary => ("choose the field to vary", "请选择要变化的字段"),
+    SeriesNumbers => ("list the series' values as numbers, e.g. 1, 2, 3", "请用数字列出分组取值，例如 1、2、3"),
+    NameFigure => ("name at least one report figure", "请至少填写一个报告指标"),
     From => ("From", "从"),
     To => ("To", "到"),
     Steps => ("Steps", "步数"),
