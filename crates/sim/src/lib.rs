@@ -81,6 +81,7 @@ mod dedup;
 pub mod dist;
 mod event;
 pub mod ledger;
+pub mod log;
 pub mod memory;
 pub mod metrics;
 pub mod network;
