@@ -147,14 +147,14 @@ pub fn fetch_text(url: &str, done: impl FnOnce(Result<String, String>) + 'static
     let _ = xhr.send();
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(inline_js = "export function import_sweep(url) {
-  import(url).then((m) => m.default()).catch((e) => {
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = "export function import_sweep(glue, wasm) {
+  import(glue).then((m) => m.default({ module_or_path: wasm })).catch((e) => {
     const h = document.getElementById('sweep-host');
     if (h) h.dataset.failed = String(e);
   });
 }")]
 extern "C" {
-    fn import_sweep(url: &str);
+    fn import_sweep(glue: &str, wasm: &str);
 }
 
 thread_local! {
@@ -168,8 +168,8 @@ pub fn load_sweep_panel() {
     if SWEEP_LOADING.with(|l| l.replace(true)) {
         return;
     }
-    if let Some(url) = crate::sweep::workers::glue_url() {
-        import_sweep(&url);
+    if let Some((glue, wasm, _)) = crate::sweep::workers::module_urls() {
+        import_sweep(&glue, &wasm);
     }
 }
 

@@ -31,17 +31,29 @@ thread_local! {
     static JOB: RefCell<Option<(Sweep, Scenario)>> = const { RefCell::new(None) };
 }
 
-/// The URL of the sweep module's JavaScript glue, beside the page.
-pub fn glue_url() -> Option<String> {
-    let page = gloo::utils::document().url().ok()?;
-    web_sys::Url::new_with_base("msgsim-sweep.js", &page).ok().map(|u| u.href())
+/// The URLs of the sweep module's JavaScript glue and WebAssembly and of the
+/// worker script, beside the page. Trunk names them without a content hash
+/// (as it does a worker's), so they carry the page's own build hash as a
+/// query: a browser never pairs a new page with a sweep module or worker it
+/// cached from an older build.
+pub fn module_urls() -> Option<(String, String, String)> {
+    let doc = gloo::utils::document();
+    let page = doc.url().ok()?;
+    // The page's glue, `msgsim-web-<hash>.js`, is preloaded by its link.
+    let glue = doc.query_selector("link[rel=modulepreload]").ok().flatten().and_then(|l| l.get_attribute("href"));
+    let build = glue
+        .as_deref()
+        .and_then(|h| h.rsplit('/').next()?.strip_prefix("msgsim-web-")?.strip_suffix(".js").map(str::to_string))
+        .unwrap_or_default();
+    let url = |file: &str| web_sys::Url::new_with_base(&format!("{file}?v={build}"), &page).ok().map(|u| u.href());
+    Some((url("msgsim-sweep.js")?, url("msgsim-sweep_bg.wasm")?, url("sweep-worker.js")?))
 }
 
 /// Starts `n` workers on `sweep` over `scenario` (ending any running);
 /// `deliver` gets every message they send back.
 pub fn start(n: usize, sweep: &str, scenario: &str, deliver: impl Fn(Delivery) + Clone + 'static) {
     stop();
-    let Some(glue) = glue_url() else {
+    let Some((glue, _, script)) = module_urls() else {
         deliver((0, Err("the sweep module's address could not be made".into())));
         return;
     };
@@ -49,7 +61,7 @@ pub fn start(n: usize, sweep: &str, scenario: &str, deliver: impl Fn(Delivery) +
     options.set_type(WorkerType::Module);
     let (mut workers, mut handlers) = (Vec::new(), Vec::new());
     for w in 0..n {
-        let worker = match Worker::new_with_options("./sweep-worker.js", &options) {
+        let worker = match Worker::new_with_options(&script, &options) {
             Ok(worker) => worker,
             Err(_) => {
                 deliver((w, Err("this browser cannot start a module worker".into())));
