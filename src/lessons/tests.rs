@@ -147,7 +147,7 @@ fn sweep_figure(l: &Lesson, (series, x): (Option<f64>, f64), f: &Figure) -> f64 
         .unwrap_or_else(|| panic!("{}: the sweep has no point {series:?}, {x}", l.id));
     let figure = sweep.figures.iter().position(|g| Some(g) == f.field.as_ref()).expect("a figure of the sweep");
     if f.theory {
-        return sweep.theory(&base, j, figure).unwrap_or(f64::NAN);
+        return sweep.theory(&base, j)[figure].unwrap_or(f64::NAN);
     }
     let seeds = u64::from(sweep.seeds);
     let runs: Vec<_> = (j * seeds..(j + 1) * seeds).map(|i| sweep.run(&base, i).unwrap()).collect();

@@ -76,12 +76,19 @@ impl Job {
         let chunk = (sweep.runs() / (u64::from(workers) * 8)).clamp(1, 64);
         let curves = curves(&sweep, &base, log);
         let no_theory = if curves.is_empty() { sweep.why_no_theory(&base) } else { None };
-        let theory = (0..sweep.points().min(TABLE_POINTS))
-            .map(|j| {
-                let drawn = |f: usize| curves.iter().any(|c| c.figure == f);
-                (0..sweep.figures.len()).map(|f| drawn(f).then(|| sweep.theory(&base, j, f)).flatten()).collect()
-            })
-            .collect();
+        // The table's theory: only where a curve is drawn (where the
+        // scenario meets the closed form's assumptions).
+        let drawn = |f: usize| curves.iter().any(|c| c.figure == f);
+        let theory = if curves.is_empty() {
+            Vec::new()
+        } else {
+            (0..sweep.points().min(TABLE_POINTS))
+                .map(|j| {
+                    let t = sweep.theory(&base, j);
+                    t.into_iter().enumerate().map(|(f, v)| v.filter(|_| drawn(f))).collect()
+                })
+                .collect()
+        };
         Job {
             per_point: vec![0; points],
             results: Vec::new(),
@@ -183,15 +190,17 @@ fn curves(sw: &Sweep, base: &Scenario, log: bool) -> Vec<Curve> {
         .collect();
     let per_curve = (ALL_CURVE_POINTS / (drawn.len() * series.len()).max(1)).clamp(12, CURVE_POINTS);
     let mut out = Vec::new();
-    for (f, name) in drawn {
-        for (k, &s) in series.iter().enumerate() {
-            let points = (0..=per_curve)
-                .filter_map(|i| {
-                    let t = i as f64 / per_curve as f64;
-                    let x = if log { (lo.ln() + t * (hi.ln() - lo.ln())).exp() } else { lo + t * (hi - lo) };
-                    Some((x, sw.theory_at(base, s, x, f)?))
-                })
-                .collect();
+    for (k, &s) in series.iter().enumerate() {
+        // One scenario per x, for every figure drawn.
+        let at: Vec<(f64, Vec<Option<f64>>)> = (0..=per_curve)
+            .map(|i| {
+                let t = i as f64 / per_curve as f64;
+                let x = if log { (lo.ln() + t * (hi.ln() - lo.ln())).exp() } else { lo + t * (hi - lo) };
+                (x, sw.theory_at(base, s, x))
+            })
+            .collect();
+        for &(f, name) in &drawn {
+            let points = at.iter().filter_map(|(x, t)| Some((*x, t[f]?))).collect();
             out.push(Curve { series: k, figure: f, name, points });
         }
     }

@@ -240,6 +240,7 @@ fn table(sweep: &Sweep, base: &Scenario, summaries: &[Vec<Summary>]) -> String {
     let mut rows = vec![header];
     for (j, by_figure) in summaries.iter().enumerate() {
         let (series, value) = sweep.point(j as u64);
+        let theory = sweep.theory(base, j as u64);
         let mut row: Vec<String> = series.map(|s| s.to_string()).into_iter().collect();
         row.push(value.to_string());
         row.extend(by_figure.iter().enumerate().map(|(f, s)| {
@@ -248,7 +249,7 @@ fn table(sweep: &Sweep, base: &Scenario, summaries: &[Vec<Summary>]) -> String {
             } else {
                 format!("{} ± {}", significant(s.mean), significant(s.half_width))
             };
-            match sweep.theory(base, j as u64, f) {
+            match theory[f] {
                 Some(t) => format!("{measured} (theory {})", significant(t)),
                 None => measured,
             }

@@ -161,8 +161,14 @@ impl Sweep {
     /// The scenario of point `j`: `base` with its fields set.
     pub fn scenario_for(&self, base: &Scenario, j: u64) -> Result<Scenario, String> {
         let (series, value) = self.point(j);
-        let settings: Vec<(&str, f64)> = (self.series.iter().zip(series).map(|(a, x)| (a.path.as_str(), x)))
-            .chain([(self.vary.path.as_str(), value)])
+        self.scenario_at(base, series, value)
+    }
+
+    /// `base` with the series field at `series` and the x field at `x` (a
+    /// point of the sweep, or a value between them).
+    fn scenario_at(&self, base: &Scenario, series: Option<f64>, x: f64) -> Result<Scenario, String> {
+        let settings: Vec<(&str, f64)> = (self.series.iter().zip(series).map(|(a, s)| (a.path.as_str(), s)))
+            .chain([(self.vary.path.as_str(), x)])
             .collect();
         let doc = base.to_value();
         let mut patch = path::Patch::new();
@@ -278,23 +284,20 @@ impl Sweep {
             .collect()
     }
 
-    /// What theory says figure `figure` is at point `j`, where a closed
-    /// form applies ([`closed_form`]).
-    pub fn theory(&self, base: &Scenario, j: u64, figure: usize) -> Option<f64> {
-        let s = self.scenario_for(base, j).ok()?;
-        closed_form(&s, self.figures.get(figure)?)?.ok().flatten()
+    /// What theory says each figure is at point `j`, where a closed form
+    /// applies ([`closed_form`]); `None` for a figure where none does.
+    pub fn theory(&self, base: &Scenario, j: u64) -> Vec<Option<f64>> {
+        let (series, value) = self.point(j);
+        self.theory_at(base, series, value)
     }
 
-    /// What theory says figure `figure` is where the x field is `x` (and the
-    /// series field `series`): for drawing its curve between the points.
-    pub fn theory_at(&self, base: &Scenario, series: Option<f64>, x: f64, figure: usize) -> Option<f64> {
-        let mut patch = path::Patch::new();
-        let doc = base.to_value();
-        for (axis, value) in self.series.iter().zip(series).chain([(&self.vary, x)]) {
-            patch.insert(axis.path.clone(), number_like(path::get(&doc, &axis.path)?, value));
-        }
-        let s = path::apply(base, &patch).ok()?;
-        closed_form(&s, self.figures.get(figure)?)?.ok().flatten()
+    /// [`theory`](Self::theory) where the series field is `series` and the x
+    /// field `x`, also between the points (for drawing curves). The scenario
+    /// is built once for all the figures.
+    pub fn theory_at(&self, base: &Scenario, series: Option<f64>, x: f64) -> Vec<Option<f64>> {
+        let s = self.scenario_at(base, series, x).ok();
+        let value = |f: &String| closed_form(s.as_ref()?, f)?.ok().flatten();
+        self.figures.iter().map(value).collect()
     }
 
     /// Why no theory is drawn for a figure, if it is not: the assumption the
@@ -331,9 +334,10 @@ pub fn csv(sweep: &Sweep, base: &Scenario, summaries: &[Vec<Summary>]) -> String
     let mut out = String::from("series,value,figure,runs,mean,ci95,theory\n");
     for (j, by_figure) in summaries.iter().enumerate() {
         let (series, value) = sweep.point(j as u64);
+        let theory = sweep.theory(base, j as u64);
         for (f, (figure, s)) in sweep.figures.iter().zip(by_figure).enumerate() {
             let series = series.map(|x| x.to_string()).unwrap_or_default();
-            let theory = sweep.theory(base, j as u64, f).map(|x| x.to_string()).unwrap_or_default();
+            let theory = theory[f].map(|x| x.to_string()).unwrap_or_default();
             out.push_str(&format!("{series},{value},{figure},{},{},{},{theory}\n", s.n, s.mean, s.half_width));
         }
     }
@@ -347,10 +351,11 @@ pub fn json_lines(sweep: &Sweep, base: &Scenario, summaries: &[Vec<Summary>]) ->
     let mut out = String::new();
     for (j, by_figure) in summaries.iter().enumerate() {
         let (series, value) = sweep.point(j as u64);
+        let theory = sweep.theory(base, j as u64);
         for (f, (figure, s)) in sweep.figures.iter().zip(by_figure).enumerate() {
             let row = serde_json::json!({
                 "series": series, "value": value, "figure": figure,
-                "runs": s.n, "mean": s.mean, "ci95": s.half_width, "theory": sweep.theory(base, j as u64, f),
+                "runs": s.n, "mean": s.mean, "ci95": s.half_width, "theory": theory[f],
             });
             out.push_str(&row.to_string());
             out.push('\n');
