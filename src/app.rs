@@ -375,12 +375,13 @@ pub fn App() -> Html {
         bottom_tabs.push((BottomTab::Compare, Key::TabCompare));
     }
     let compare_view = s.compare_view();
-    // The sweep panel is loaded when first wanted, and then follows the scenario.
-    let want_sweep = bottom == BottomTab::Sweep || s.sweep.request.is_some();
-    if want_sweep {
+    // The sweep panel is loaded when first wanted (its tab, or a request,
+    // which opens its tab), and is given the scenario while its tab is open.
+    let sweep_open = bottom == BottomTab::Sweep;
+    if sweep_open {
         platform::load_sweep_panel();
     }
-    let sweep_scenario = platform::sweep_panel_loaded().then(|| s.session.scenario.to_json());
+    let sweep_scenario = sweep_open.then(|| s.session.scenario.to_json());
     let counters = s.counters_view();
     let lesson_view = s.lesson_view();
     let topology_label = counters.summary.clone();

@@ -172,8 +172,3 @@ pub fn load_sweep_panel() {
         import_sweep(&glue, &wasm);
     }
 }
-
-/// Whether the sweep panel has been asked for (it then follows the scenario).
-pub fn sweep_panel_loaded() -> bool {
-    SWEEP_LOADING.with(std::cell::Cell::get)
-}

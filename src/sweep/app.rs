@@ -18,7 +18,7 @@ use yew::prelude::*;
 
 use super::panel::SweepPanel;
 use super::state::{Context, EXPORT_SIZE, SweepEffect, SweepEvent, SweepState};
-use super::view::report_figures;
+use super::view::Pickers;
 use super::workers;
 use crate::i18n::Lang;
 use crate::render::canvas::CanvasPainter;
@@ -30,8 +30,9 @@ const INTERVAL_MS: f64 = 250.0;
 /// What the panel keeps between frames.
 struct Shell {
     state: SweepState,
-    /// The page as last read: its scenario's JSON, and the context from it.
-    page: Option<(String, Context, Vec<String>)>,
+    /// The page as last read: its scenario's JSON, the context and the
+    /// pickers from it.
+    page: Option<(String, Context, Pickers)>,
     /// Runs the workers finished, and failures, since the last frame.
     inbox: Rc<RefCell<Vec<workers::Delivery>>>,
     /// The last request number seen.
@@ -48,10 +49,11 @@ fn host() -> Option<Element> {
     gloo::utils::document().get_element_by_id(super::HOST_ID)
 }
 
-/// The context from the page, re-read only when its scenario changed.
+/// The context from the page, re-read only when its scenario changed (the
+/// page gives it only while the Sweep tab is open).
 fn read_page(shell: &mut Shell) -> bool {
     let (Some(host), Some(root)) = (host(), gloo::utils::document().document_element()) else { return false };
-    let json = host.get_attribute("data-scenario").unwrap_or_default();
+    let Some(json) = host.get_attribute("data-scenario") else { return false };
     let lang = root.get_attribute("lang").and_then(|t| Lang::from_tag(&t)).unwrap_or_default();
     let theme = if root.get_attribute("data-theme").as_deref() == Some("dark") { Theme::Dark } else { Theme::Light };
     let large = root.get_attribute("data-text").as_deref() == Some("large");
@@ -66,8 +68,8 @@ fn read_page(shell: &mut Shell) -> bool {
         return changed;
     }
     let Ok(scenario) = Scenario::from_json(&json) else { return false };
-    let figures = report_figures(&scenario);
-    shell.page = Some((json, Context { scenario, events_per_run, lang, theme, text_scale }, figures));
+    let pickers = Pickers::of(&scenario);
+    shell.page = Some((json, Context { scenario, events_per_run, lang, theme, text_scale }, pickers));
     true
 }
 
@@ -100,7 +102,7 @@ fn perform(shell: &Shell, effects: Vec<SweepEffect>) {
 /// Handles `ev` and tells the page the form if it changed.
 fn handle(shell: &mut Shell, ev: SweepEvent) {
     let Some((_, ctx, _)) = &shell.page else { return };
-    let effects = shell.state.update(ev, &ctx.clone());
+    let effects = shell.state.update(ev, ctx);
     perform(shell, effects);
     tell_page(shell);
 }
@@ -240,6 +242,6 @@ pub fn SweepApp() -> Html {
         });
     }
     let sh = shell.borrow();
-    let Some((_, ctx, figures)) = &sh.page else { return html! {} };
-    html! { <SweepPanel view={sh.state.view(ctx, figures)} canvas={canvas} on_event={dispatch} /> }
+    let Some((_, ctx, pickers)) = &sh.page else { return html! {} };
+    html! { <SweepPanel view={sh.state.view(ctx, pickers)} canvas={canvas} on_event={dispatch} /> }
 }

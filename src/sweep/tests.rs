@@ -92,7 +92,7 @@ fn a_panel_sweep_gives_the_cli_s_csv_whatever_the_workers() {
         assert_eq!(job.csv(), cli_csv(&s));
         csvs.push(job.csv());
         // The table shows every point and figure; the chart draws them.
-        assert_eq!(s.view(&ctx, &[]).rows.len(), 12);
+        assert_eq!(s.view(&ctx, &Default::default()).rows.len(), 12);
         let mut chart = Recorder { size: (900.0, 300.0), ..Default::default() };
         s.draw(&ctx, &mut chart);
         assert!(
@@ -178,7 +178,7 @@ fn cancel_stops_the_workers_and_keeps_the_runs_in() {
     assert_eq!((job.state.clone(), job.done()), (JobState::Cancelled, 1));
     assert!(s.ran(vec![(1, vec![1.0, 0.0, 0.0])]).is_empty(), "a late run is dropped");
     assert_eq!(s.job.as_ref().unwrap().done(), 1);
-    assert!(s.view(&ctx, &[]).status.contains("Cancelled after 1 of 24"));
+    assert!(s.view(&ctx, &Default::default()).status.contains("Cancelled after 1 of 24"));
 }
 
 /// On an M/M/1 station the overlay is theory's own formula, drawn at every
@@ -204,7 +204,7 @@ fn the_overlay_is_the_closed_form_where_its_assumptions_hold() {
     for &(x, y) in &curve.points {
         assert_eq!(Some(y), msgsim_sim::theory::mmc_time_in_system_ms(x, 1_000.0, 1), "at λ = {x}");
     }
-    let view = s.view(&ctx, &[]);
+    let view = s.view(&ctx, &Default::default());
     assert!(view.theories.iter().any(|(name, need)| *name == "M/M/c" && need.is_none()));
     let needs = |name: &str| view.theories.iter().find(|t| t.0 == name).and_then(|t| t.1.clone());
     assert_eq!(needs("M/M/1/K").as_deref(), Some("needs a queue capacity (K − 1 waiting places)"));

@@ -72,14 +72,29 @@ fn numeric_paths(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
     }
 }
 
-/// The numeric figures of a report of `scenario` (those a sweep can plot).
-pub fn report_figures(scenario: &Scenario) -> Vec<String> {
-    let mut figures = Vec::new();
-    if let Ok(sim) = msgsim_sim::Simulation::new(scenario, scenario.seed) {
-        numeric_paths(&serde_json::to_value(sim.report()).unwrap_or_default(), "", &mut figures);
-        figures.retain(|f| !f.contains('[') && f != "seed");
+/// What the pickers offer for a scenario: its numeric fields (to vary) and
+/// its report's numeric figures (to plot). Worked out once per scenario.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pickers {
+    /// Numeric fields of the scenario.
+    pub fields: Vec<String>,
+    /// Numeric figures of a report of it.
+    pub figures: Vec<String>,
+}
+
+impl Pickers {
+    /// The pickers for `scenario`.
+    pub fn of(scenario: &Scenario) -> Pickers {
+        let mut fields = Vec::new();
+        numeric_paths(&scenario.to_value(), "", &mut fields);
+        fields.retain(|f| f != "seed");
+        let mut figures = Vec::new();
+        if let Ok(sim) = msgsim_sim::Simulation::new(scenario, scenario.seed) {
+            numeric_paths(&serde_json::to_value(sim.report()).unwrap_or_default(), "", &mut figures);
+            figures.retain(|f| !f.contains('[') && f != "seed");
+        }
+        Pickers { fields, figures }
     }
-    figures
 }
 
 /// A number for the table: up to 4 significant digits past the point.
@@ -91,17 +106,12 @@ fn cell(x: f64) -> String {
 }
 
 impl SweepState {
-    /// The panel's view; `figures` are the report's figures (for the
-    /// picker, see [`report_figures`]).
-    pub fn view(&self, ctx: &Context, figures: &[String]) -> SweepView {
+    /// The panel's view, with the pickers of the context's scenario.
+    pub fn view(&self, ctx: &Context, pickers: &Pickers) -> SweepView {
         use super::words::{Word, w, wf};
         let lang = ctx.lang;
         let st = self;
         let scenario = &ctx.scenario;
-        let mut fields = Vec::new();
-        numeric_paths(&scenario.to_value(), "", &mut fields);
-        fields.retain(|f| f != "seed");
-        let figures = figures.to_vec();
         let theories = vec![
             ("M/M/c", theory::mmc_station(scenario).err()),
             ("M/M/1/K", theory::mm1k_station(scenario).err()),
@@ -159,8 +169,8 @@ impl SweepState {
             theories,
             no_theory,
             rows,
-            fields,
-            figures,
+            fields: pickers.fields.clone(),
+            figures: pickers.figures.clone(),
         }
     }
 }
