@@ -124,7 +124,11 @@ impl MenuCache {
 
 /// The text of `key` in `lang`.
 pub fn t(lang: Lang, key: Key) -> &'static str {
-    let (en, zh) = table::text(key);
+    pick(lang, table::text(key))
+}
+
+/// The text in `lang` of an `(English, 简体中文)` pair.
+pub fn pick(lang: Lang, (en, zh): (&'static str, &'static str)) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::Zh => zh,

@@ -111,28 +111,23 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
         Some(t) => Some(crate::i18n::parse_number(t).filter(|t| *t >= 0.0).ok_or(LinkError::Damaged("t"))?),
         None => None,
     };
-    let patch = match get("d") {
-        Some(d) => {
-            let bytes = URL_SAFE_NO_PAD.decode(d).map_err(|_| LinkError::Damaged("d"))?;
-            // As text, so the one JSON parser of the program (for `&str`) reads it.
-            let text = String::from_utf8(bytes).map_err(|_| LinkError::Damaged("d"))?;
-            serde_json::from_str::<Patch>(&text).map_err(|_| LinkError::Damaged("d"))?
-        }
+    // A base64url-encoded text parameter (as text, so the one JSON parser of
+    // the program, for `&str`, reads it).
+    let text = |name: &'static str| -> Result<Option<String>, LinkError> {
+        let Some(value) = get(name) else { return Ok(None) };
+        let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| LinkError::Damaged(name))?;
+        String::from_utf8(bytes).map(Some).map_err(|_| LinkError::Damaged(name))
+    };
+    let patch = match text("d")? {
+        Some(t) => serde_json::from_str::<Patch>(&t).map_err(|_| LinkError::Damaged("d"))?,
         None => Patch::new(),
     };
-    let sweep = match get("sweep") {
-        Some(text) => {
-            let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| LinkError::Damaged("sweep"))?;
-            let text = String::from_utf8(bytes).map_err(|_| LinkError::Damaged("sweep"))?;
-            // Read by the panel (which says what is wrong with it); here
-            // only checked to look like a JSON object.
-            if !(text.starts_with('{') && text.ends_with('}')) {
-                return Err(LinkError::Damaged("sweep"));
-            }
-            Some(text)
-        }
-        None => None,
-    };
+    // Read by the panel (which says what is wrong with it); here only
+    // checked to look like a JSON object.
+    let sweep = text("sweep")?;
+    if sweep.as_ref().is_some_and(|t| !(t.starts_with('{') && t.ends_with('}'))) {
+        return Err(LinkError::Damaged("sweep"));
+    }
     // Only the names lessons use; anything else is the first setup.
     let side = get("side").filter(|s| ["before", "between", "after"].contains(s)).map(str::to_string);
     Ok(Link { preset, patch, seed, time_ms, lesson: get("lesson").map(str::to_string), side, sweep })

@@ -59,8 +59,7 @@ crate::i18n::texts! { Word;
 
 /// `w` in `lang`.
 pub fn w(lang: Lang, w: Word) -> &'static str {
-    let (en, zh) = text(w);
-    if lang == Lang::Zh { zh } else { en }
+    crate::i18n::pick(lang, text(w))
 }
 
 /// `w` in `lang` with `{0}`, `{1}`, … filled in.
