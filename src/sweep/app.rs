@@ -131,7 +131,7 @@ fn take_request(shell: &mut Shell) -> Option<SweepEvent> {
         return None;
     }
     shell.request = n;
-    serde_json::from_str(form).ok().map(|f| SweepEvent::Open(Box::new(f)))
+    Some(SweepEvent::Open(form.to_string()))
 }
 
 fn frame(

@@ -28,8 +28,9 @@ pub enum SweepEvent {
     Set(SweepField, String),
     /// Linear or logarithmic steps.
     SetLog(bool),
-    /// Show the panel with this form (a lesson's sweep) and start it.
-    Open(Box<SweepForm>),
+    /// Show the panel with this form (JSON, as a lesson or a share link
+    /// carries it) and start it; a form that cannot be read is said so.
+    Open(String),
     /// Start the sweep the form describes (asks first if it is large).
     Start,
     /// Start it although it is over the budget.
@@ -209,9 +210,13 @@ impl SweepState {
             }
             SweepEvent::Start | SweepEvent::StartAnyway => return self.start(ev == SweepEvent::StartAnyway, ctx),
             SweepEvent::KeepForm => self.asking = None,
-            SweepEvent::Open(form) => {
+            SweepEvent::Open(text) => {
+                let Ok(form) = serde_json::from_str::<SweepForm>(&text) else {
+                    self.problems = vec![(None, super::words::w(ctx.lang, super::words::Word::Unreadable).into())];
+                    return Vec::new();
+                };
                 let workers = std::mem::take(&mut self.form.workers);
-                self.form = SweepForm { workers, ..*form };
+                self.form = SweepForm { workers, ..form };
                 return self.start(false, ctx);
             }
             SweepEvent::Cancel => {

@@ -228,10 +228,17 @@ fn a_share_link_carries_the_sweep_and_asks_the_panel_to_run_it() {
     // The panel reads the request and runs the same sweep.
     let ctx = Context { scenario: again.session.scenario.clone(), ..context("acks-and-retries") };
     let mut panel = SweepState::new(2);
-    let asked: SweepForm = serde_json::from_str(&form).unwrap();
-    let effects = panel.update(SweepEvent::Open(Box::new(asked)), &ctx);
+    let effects = panel.update(SweepEvent::Open(form.clone()), &ctx);
     assert!(effects.iter().any(|e| matches!(e, SweepEffect::Start { .. })), "{effects:?}");
     assert_eq!(panel.job.as_ref().map(|j| j.sweep.runs()), Some(24));
+    // A crafted link's sweep that is not a form: said, nothing started, the
+    // form kept.
+    let mut other = SweepState::new(2);
+    for bad in [r#"{"vary": 5}"#, "{", r#"{"steps": null}"#] {
+        assert!(other.update(SweepEvent::Open(bad.into()), &ctx).is_empty(), "{bad}");
+        assert!(other.problems.iter().any(|(f, e)| f.is_none() && e.contains("could not be read")), "{bad}");
+        assert!(other.job.is_none() && other.form.vary.is_empty());
+    }
     let _: Scenario = ctx.scenario;
 }
 

@@ -13,6 +13,7 @@ crate::i18n::texts! { Word;
     WholeNumber => ("must be a whole number from 1 to {0}, got “{1}”", "必须是 1 到 {0} 之间的整数，而不是“{1}”"),
     ChooseVary => ("choose the field to vary", "请选择要变化的字段"),
     SeriesNumbers => ("list the series' values as numbers, e.g. 1, 2, 3", "请用数字列出分组取值，例如 1、2、3"),
+    Unreadable => ("The link's sweep could not be read; the form is as it was.", "无法读取链接中的扫描设置；表单保持不变。"),
     NameFigure => ("name at least one report figure", "请至少填写一个报告指标"),
     From => ("From", "从"),
     To => ("To", "到"),
