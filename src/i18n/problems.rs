@@ -29,7 +29,7 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
         Empty => "不能为空".into(),
         NameTooLong { max } => format!("最多 {max} 个字符"),
         Reserved => "“*” 保留给链路覆盖使用".into(),
-        NameTaken { name } => format!("“{name}” 已被其他生产者、交换机、队列或消费者组使用"),
+        NameTaken { name } => format!("“{name}” 已被其他生产者、交换机、队列、主题或消费者组使用"),
         NoQueue { name, known } if known.is_empty() => format!("没有名为 “{name}” 的队列（尚未定义任何队列）"),
         NoQueue { name, known } => format!("没有名为 “{name}” 的队列（现有队列：{}）", known.join("、")),
         NoGroup { name, known } => {
@@ -58,7 +58,11 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
             format!("在运行结束（duration_ms 为 {}）之后才开始：不会生产任何消息", num(*duration_ms))
         }
         ExpectedObject => "必须是 JSON 对象（{…}），而不是数组".into(),
-        NoTarget { name, known } => format!("没有名为 “{name}” 的队列或交换机（现有：{}）", known.join("、")),
+        NoTarget { name, known } => format!("没有名为 “{name}” 的队列、交换机或主题（现有：{}）", known.join("、")),
+        NoSource { name, known } => format!("没有名为 “{name}” 的队列或主题（现有：{}）", known.join("、")),
+        SyncToTopic { topic } => {
+            format!("同步调用直接调用一个服务；“{topic}” 是主题（请用发布确认或发后即忘发送给它）")
+        }
         SyncToExchange { exchange } => {
             format!("同步调用直接调用一个服务；“{exchange}” 是交换机（请用发布确认或发后即忘发送给它）")
         }
@@ -67,7 +71,7 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
         PublishSync => "服务以发后即忘或发布确认的方式发布，不能用同步方式".into(),
         PublishCycle { cycle } => format!("这些服务互相循环发布（{cycle}）：每条消息都会产生新的消息，永无止境"),
         NoNode { name, known } => {
-            format!("没有名为 “{name}” 的生产者组、交换机、队列或消费者组（现有：{}）", known.join("、"))
+            format!("没有名为 “{name}” 的生产者组、交换机、队列、主题或消费者组（现有：{}）", known.join("、"))
         }
         FileTooLarge { max_bytes } => format!("文件超过 {max_bytes} 字节；必须不超过 {max_bytes} 字节"),
         InexactNumber { written } => {
@@ -130,6 +134,8 @@ pub(crate) mod tests {
             ProblemKind::OverMemoryBudget { needs_mb: 2, budget_mb: 1 },
             ProblemKind::NoTarget { name: s("x"), known: vec![s("q"), s("events")] },
             ProblemKind::SyncToExchange { exchange: s("events") },
+            ProblemKind::NoSource { name: s("x"), known: vec![s("q"), s("log")] },
+            ProblemKind::SyncToTopic { topic: s("log") },
             ProblemKind::KeysNeedDirect,
             ProblemKind::BoundTwice { queue: s("q") },
             ProblemKind::PublishSync,

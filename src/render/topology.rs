@@ -173,6 +173,8 @@ pub struct TopologyWords {
     pub buffer: String,
     /// "to send {0}" under a producer: its backlog.
     pub backlog: String,
+    /// "{0} partitions" in a topic's box.
+    pub partitions: String,
     /// Legend entries: message, retry, copy, ack, nack, lost, rejected.
     pub legend: [String; 7],
 }
@@ -238,8 +240,8 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
     let fill = if up { pal.node } else { pal.bad.alpha(0.18) };
     let stroke = if up { pal.ink } else { pal.bad };
     let radius = match kind {
-        NodeKind::Producer | NodeKind::Consumer => hh.min(10.0),
-        NodeKind::Queue | NodeKind::Exchange => 3.0,
+        NodeKind::Producer | NodeKind::Consumer | NodeKind::Member => hh.min(10.0),
+        NodeKind::Queue | NodeKind::Exchange | NodeKind::Topic => 3.0,
     };
     p.rect((cx - hw, cy - hh), (2.0 * hw, 2.0 * hh), radius, Some(fill), Some((stroke, 1.5)));
     // Font sizes before scaling; a second line only where the box has room for it.
@@ -304,7 +306,15 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
                 p.text((cx, second_y), kind, small);
             }
         }
-        NodeKind::Consumer => {
+        NodeKind::Topic => {
+            if !up {
+                p.text((cx, second_y), &s.words.down, Text { color: pal.bad, bold: true, ..small });
+            } else if two_lines {
+                let n = s.topology.nodes[i].capacity.unwrap_or(1);
+                p.text((cx, second_y), &s.words.partitions.replace("{0}", &n.to_string()), small);
+            }
+        }
+        NodeKind::Consumer | NodeKind::Member => {
             let slots = s.topology.nodes[i].slots.max(1);
             let busy = s.metrics.busy[i];
             if !two_lines {
@@ -355,8 +365,8 @@ fn draw_headings(s: &TopologyScene<'_>, p: &mut dyn Painter) {
         done.push(key);
         let k = match n.kind {
             NodeKind::Producer => 0,
-            NodeKind::Queue => 1,
-            NodeKind::Consumer => 2,
+            NodeKind::Queue | NodeKind::Topic => 1,
+            NodeKind::Consumer | NodeKind::Member => 2,
             NodeKind::Exchange => 3,
         };
         p.text((x, s.layout.heading_y), &fit(&s.words.columns[k], width, 11.0 * s.look.text_scale), t);

@@ -129,8 +129,9 @@ impl Editor {
             Some((kind, group, _)) => self.focus(match kind {
                 NodeKind::Producer => Target::Producer(group),
                 NodeKind::Queue => Target::Queue(group),
-                NodeKind::Consumer => Target::Consumer(group),
+                NodeKind::Consumer | NodeKind::Member => Target::Consumer(group),
                 NodeKind::Exchange => Target::Exchange(group),
+                NodeKind::Topic => return Vec::new(),
             }),
             None => Vec::new(),
         }
@@ -167,8 +168,9 @@ fn group_of(s: &Scenario, topology: &Topology, node: NodeId) -> Option<(NodeKind
     let name = match n.kind {
         NodeKind::Producer => s.producers.get(n.group)?.name.clone(),
         NodeKind::Queue => s.queues.get(n.group)?.name.clone(),
-        NodeKind::Consumer => s.consumers.get(n.group)?.name.clone(),
+        NodeKind::Consumer | NodeKind::Member => s.consumers.get(n.group)?.name.clone(),
         NodeKind::Exchange => s.exchanges.get(n.group)?.name.clone(),
+        NodeKind::Topic => s.topics.get(n.group)?.name.clone(),
     };
     Some((n.kind, n.group, name))
 }

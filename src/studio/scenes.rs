@@ -174,6 +174,7 @@ impl Studio {
             out_of_order: t(l, Key::OutOfOrderShort).into(),
             buffer: t(l, Key::BufferOf).into(),
             backlog: t(l, Key::BacklogOf).into(),
+            partitions: t(l, Key::PartitionsOf).into(),
             legend: [
                 t(l, Key::LegendMessage).into(),
                 t(l, Key::LegendRetry).into(),

@@ -34,6 +34,10 @@ pub(crate) struct Ctx {
     pub route: Vec<NodeId>,
     /// What the producers are doing with their messages.
     pub sends: crate::producer::SendBook,
+    /// Idle events in the scheduler: repeats of repeating crashes, members'
+    /// poll timers. Alone they do not keep a run going: such an event is
+    /// only scheduled while something else is pending ([`busy`](Self::busy)).
+    pub idle_pending: usize,
 }
 
 impl Ctx {
@@ -53,7 +57,25 @@ impl Ctx {
             graph: false,
             route: Vec::new(),
             sends: crate::producer::SendBook::default(),
+            idle_pending: 0,
         }
+    }
+
+    /// Whether anything but idle events is pending.
+    pub fn busy(&self) -> bool {
+        self.scheduler.len() > self.idle_pending
+    }
+
+    /// Schedules an idle event `delay` µs from now (its handler must call
+    /// [`idle_fired`](Self::idle_fired)).
+    pub fn schedule_idle(&mut self, delay: Time, event: Event) {
+        self.idle_pending += 1;
+        self.schedule_in(delay, event);
+    }
+
+    /// An idle event ran.
+    pub fn idle_fired(&mut self) {
+        self.idle_pending -= 1;
     }
 
     /// Every message derived from `root` has taken effect everywhere it

@@ -106,6 +106,61 @@ pub enum Event {
         /// The consumer node.
         consumer: NodeId,
     },
+    /// A group on a topic starts reading (its `start_ms`).
+    LogStart {
+        /// The group's place among groups reading topics.
+        group: u16,
+    },
+    /// A group's rebalance to `generation` is over: members get their partitions.
+    Rebalanced {
+        /// The group's place among groups reading topics.
+        group: u16,
+        /// The generation it rebalanced to.
+        generation: u32,
+    },
+    /// The wait of a group's fetch held by a topic is over. An idle event:
+    /// alone it does not keep a run going.
+    FetchExpired {
+        /// Topic index.
+        topic: u16,
+        /// The group's place among the topic's groups.
+        group: u16,
+        /// The partition.
+        partition: u16,
+    },
+    /// A member's fetch on its owned partition `slot` went unanswered (stale
+    /// unless `seq` matches). An idle event: alone it does not keep a run
+    /// going.
+    MemberPoll {
+        /// Member index.
+        member: u16,
+        /// Its owned partition's slot.
+        slot: u16,
+        /// The fetch sequence number it belongs to.
+        seq: u32,
+    },
+    /// A member finishes processing its current record (if still in `epoch`).
+    MemberDone {
+        /// Member index.
+        member: u16,
+        /// Crash epoch when processing started.
+        epoch: u32,
+    },
+    /// A member restarts (if still in crash `epoch`).
+    MemberRestart {
+        /// Member index.
+        member: u16,
+        /// Crash epoch this restart ends.
+        epoch: u32,
+    },
+    /// A member's group learns it has gone (its session timed out after a
+    /// crash), unless it is back from crash `epoch` by then.
+    MemberLeft {
+        /// Member index.
+        member: u16,
+        /// The crash.
+        epoch: u32,
+    },
 }
 
 #[cfg(test)]

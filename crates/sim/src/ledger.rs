@@ -80,7 +80,7 @@ pub struct MsgRecord {
 
 /// A message's key and its small facts in one word: the key in the low
 /// [`Packed::KEY_BITS`] bits, then poison, dead-lettered, rejected, held by
-/// its producer (one bit each) and the last loss (four bits: 0 for none,
+/// its producer (one bit each) and the last loss (five bits: 0 for none,
 /// else the cause's index + 1).
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Packed(u32);
@@ -93,6 +93,7 @@ impl Packed {
     const REJECTED: u32 = 1 << 22;
     const AT_PRODUCER: u32 = 1 << 23;
     const LOSS_SHIFT: u32 = 25;
+    const LOSS_BITS: u32 = 5;
 
     fn set(&mut self, flag: u32) {
         self.0 |= flag;
@@ -120,14 +121,15 @@ impl Packed {
     }
 
     fn last_loss(self) -> Option<Cause> {
-        let i = self.field(Self::LOSS_SHIFT, 4) as usize;
+        let i = self.field(Self::LOSS_SHIFT, Self::LOSS_BITS) as usize;
         i.checked_sub(1).and_then(|i| Cause::ALL.get(i).copied())
     }
 }
 
 // Every valid key fits, and every cause (plus "none") fits in four bits.
 const _: () = assert!(crate::scenario::limits::MAX_KEYS <= 1 << Packed::KEY_BITS);
-const _: () = assert!(Cause::ALL.len() < 16);
+const _: () = assert!(Cause::ALL.len() < 1 << Packed::LOSS_BITS);
+const _: () = assert!(Packed::LOSS_SHIFT + Packed::LOSS_BITS <= 32);
 
 impl std::fmt::Debug for Packed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -184,7 +186,7 @@ impl MsgRecord {
     }
 
     fn set_last_loss(&mut self, cause: Cause) {
-        self.packed.set_field(Packed::LOSS_SHIFT, 4, cause as u32 + 1);
+        self.packed.set_field(Packed::LOSS_SHIFT, Packed::LOSS_BITS, cause as u32 + 1);
     }
 
     /// Tokens anywhere.

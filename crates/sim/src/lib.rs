@@ -106,9 +106,10 @@ pub use metrics::{Counts, GroupCounts, Latencies, Metrics};
 pub use report::{GroupFigures, LatencyStats, Report, StopReason, Verdict};
 pub use rng::SimRng;
 pub use scenario::{
-    AckMode, Arrival, Backoff, BackoffKind, Binding, ConsumerSpec, CrashPoint, CrashSpec, ExchangeKind, ExchangeSpec,
-    Idempotency, KeyChoice, LinkOverride, LinkSpec, Network, NodeCrash, Overflow, Problem, ProblemKind, ProducerSpec,
-    PublishSpec, QueueSpec, SCENARIO_VERSION, Scenario, ScheduledCrash, SendMode, SendSpec, Window, problem_number,
+    AckMode, Arrival, AssignorKind, Backoff, BackoffKind, Binding, CommitPolicy, ConsumerSpec, CrashPoint, CrashSpec,
+    ExchangeKind, ExchangeSpec, Idempotency, KeyChoice, LinkOverride, LinkSpec, LogGroupSpec, Network, NodeCrash,
+    OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerSpec, PublishSpec, QueueSpec,
+    SCENARIO_VERSION, Scenario, ScheduledCrash, SendMode, SendSpec, TopicSpec, Window, problem_number,
 };
 pub use simulation::Simulation;
 pub use time::Time;

@@ -57,6 +57,16 @@ pub struct Counts {
     /// in a graph one per queue it was routed to (one for a message routed
     /// nowhere).
     pub expected: u64,
+    /// Records appended to topics.
+    pub appended: u64,
+    /// Commits recorded by topics.
+    pub commits: u64,
+    /// Consumer group rebalances.
+    pub rebalances: u64,
+    /// Records a group skipped: it will never read them (retention, or a
+    /// start at the latest offset). A commit before processing that a crash
+    /// interrupts skips nothing here: its records count as never applied.
+    pub skipped: u64,
 }
 
 /// What one consumer group did (in a graph, a message counts once in each
@@ -71,6 +81,10 @@ pub struct GroupCounts {
     pub first: u64,
     /// Effects skipped by its idempotency store.
     pub dedup_hits: u64,
+    /// Reading a topic: rebalances.
+    pub rebalances: u64,
+    /// Reading a topic: records it will never read.
+    pub skipped: u64,
 }
 
 /// Running counters and levels (queue depth, busy slots, packets in flight)
@@ -139,13 +153,13 @@ impl Metrics {
     /// Zeroed metrics for a topology; `concurrency[i]` is the slot count of node `i`.
     pub fn new(topology: &Topology, concurrency: &[u32]) -> Self {
         let n = topology.nodes.len();
-        let groups =
-            topology.nodes.iter().filter(|x| x.kind == NodeKind::Consumer).map(|x| x.group + 1).max().unwrap_or(0);
+        let reader = |kind: NodeKind| matches!(kind, NodeKind::Consumer | NodeKind::Member);
+        let groups = topology.nodes.iter().filter(|x| reader(x.kind)).map(|x| x.group + 1).max().unwrap_or(0);
         let slots = topology
             .nodes
             .iter()
             .zip(concurrency)
-            .filter(|(node, _)| node.kind == NodeKind::Consumer)
+            .filter(|(node, _)| reader(node.kind))
             .map(|(_, &c)| u64::from(c))
             .sum();
         Metrics {
@@ -171,14 +185,14 @@ impl Metrics {
             group_of: topology
                 .nodes
                 .iter()
-                .map(|node| if node.kind == NodeKind::Consumer { node.group as u16 } else { NO_GROUP })
+                .map(|node| if reader(node.kind) { node.group as u16 } else { NO_GROUP })
                 .collect(),
             per_group: groups > 1,
             groups: vec![GroupCounts::default(); groups],
             group_busy: {
                 let mut v = vec![(0, 0, 0); groups];
                 for (node, &c) in topology.nodes.iter().zip(concurrency) {
-                    if node.kind == NodeKind::Consumer {
+                    if reader(node.kind) {
                         v[node.group].1 += u64::from(c);
                     }
                 }
@@ -196,6 +210,8 @@ impl Metrics {
                 duplicate_effects: c.duplicate_effects,
                 first: c.unique_effects,
                 dedup_hits: c.dedup_hits,
+                rebalances: c.rebalances,
+                skipped: c.skipped,
             };
         }
         self.groups.get(g).copied().unwrap_or_default()
@@ -390,6 +406,21 @@ impl Metrics {
                 self.up[node] = false;
             }
             EventKind::Restart => self.up[node] = true,
+            EventKind::Append => c.appended += 1,
+            EventKind::Commit => c.commits += 1,
+            EventKind::Rebalance => {
+                c.rebalances += 1;
+                if let Some(g) = self.groups.get_mut(usize::from(self.group_of[node])) {
+                    g.rebalances += 1;
+                }
+            }
+            EventKind::Skip => {
+                c.skipped += u64::from(e.tx);
+                let peer = usize::from(e.peer);
+                if let Some(g) = self.group_of.get(peer).and_then(|&g| self.groups.get_mut(usize::from(g))) {
+                    g.skipped += u64::from(e.tx);
+                }
+            }
             EventKind::Confirm | EventKind::Nack | EventKind::Backoff | EventKind::Stale => {}
         }
         debug_assert!(e.node == NO_NODE || node < self.depth.len());

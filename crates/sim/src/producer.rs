@@ -235,8 +235,7 @@ impl Producer {
     /// target ends up in (none: unroutable).
     pub fn queues_for(&self, ctx: &mut Ctx, key: u32) -> Vec<u32> {
         let mut route = std::mem::take(&mut ctx.route);
-        ctx.topology.route_into(self.queue, key, &mut route);
-        let queues = route.iter().map(|&q| ctx.topology.nodes[usize::from(q)].index as u32).collect();
+        let queues = ctx.topology.subscriptions(self.queue, key, &mut route);
         ctx.route = route;
         queues
     }

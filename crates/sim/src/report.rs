@@ -116,7 +116,7 @@ pub struct QueueFigures {
 pub struct GroupFigures {
     /// Group name.
     pub name: String,
-    /// The queue it reads.
+    /// The queue or topic it reads.
     pub queue: String,
     /// Effect applications, duplicates included.
     pub effects: u64,
@@ -126,6 +126,11 @@ pub struct GroupFigures {
     pub never_applied: u64,
     /// Effects skipped by its idempotency store.
     pub dedup_hits: u64,
+    /// Reading a topic: rebalances of the group.
+    pub rebalances: u64,
+    /// Reading a topic: records it will never read (gone before it got to
+    /// them, or before its start at the latest offset).
+    pub skipped: u64,
     /// Produce → first effect in this group, in ms.
     pub latency: LatencyStats,
     /// Busy slot-time over available slot-time.
@@ -235,6 +240,8 @@ impl Report {
                     duplicate_effects: k.duplicate_effects,
                     never_applied,
                     dedup_hits: k.dedup_hits,
+                    rebalances: k.rebalances,
+                    skipped: k.skipped,
                     // One group: its latencies are all of them (sorted once).
                     latency: if one_group { latency } else { LatencyStats::of(&i.latencies.of_group(g)) },
                     utilization: round3(m.group_utilization(g)),

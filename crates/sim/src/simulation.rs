@@ -7,12 +7,15 @@ use crate::context::Ctx;
 use crate::dedup::DedupStore;
 use crate::event::{Event, Packet};
 use crate::ledger::{Ledger, StatusCounts};
+use crate::log::coordinator::Coordinator;
+use crate::log::member::Member;
+use crate::log::topic::Topic;
 use crate::memory;
 use crate::metrics::{Latencies, Metrics};
 use crate::producer::Producer;
 use crate::report::{Report, ReportInputs, StopReason};
 use crate::rng::SimRng;
-use crate::scenario::{Problem, Scenario};
+use crate::scenario::{OffsetResetKind, Problem, Scenario};
 use crate::time::{self, Time};
 use crate::topology::{NodeKind, Topology};
 use crate::trace::NodeId;
@@ -59,7 +62,8 @@ fn group_name<'a>(s: &'a Scenario, n: &crate::topology::Node) -> &'a str {
         NodeKind::Producer => &s.producers[n.group].name,
         NodeKind::Exchange => &s.exchanges[n.group].name,
         NodeKind::Queue => &s.queues[n.group].name,
-        NodeKind::Consumer => &s.consumers[n.group].name,
+        NodeKind::Consumer | NodeKind::Member => &s.consumers[n.group].name,
+        NodeKind::Topic => &s.topics[n.group].name,
     }
 }
 
@@ -79,6 +83,10 @@ pub struct Simulation {
     exchange_epochs: Vec<u32>,
     queues: Vec<QueueBroker>,
     consumers: Vec<Consumer>,
+    /// Topics, the members of groups reading them, and those groups.
+    topics: Vec<Topic>,
+    members: Vec<Member>,
+    coordinators: Vec<Coordinator>,
     stores: Vec<DedupStore>,
     /// Each consumer group's planned crashes in time order, and its first instance.
     crash_plans: Vec<CrashPlan>,
@@ -95,14 +103,13 @@ pub struct Simulation {
     max_pending: usize,
     /// Pending events at which the next look at memory is due (doubling).
     pending_look_up_at: usize,
-    /// Repeats of repeating crashes in the scheduler (they alone do not
-    /// keep a run going).
-    repeats_pending: usize,
     stopped: Option<StopReason>,
     /// Most bytes the run may hold (see `memory.rs`).
     budget: u64,
-    /// Each consumer group's name and the index of the queue it reads.
-    group_names: Vec<(String, usize)>,
+    /// Each consumer group's name, what it reads (a queue or a topic's
+    /// name) and its subscription in the ledger (a queue's index, or a
+    /// topic group's number after the queues).
+    group_names: Vec<(String, String, usize)>,
     /// Producers, exchanges and queues' brokers that are down (a packet
     /// reaching one is dropped; a crashed consumer refuses packets itself).
     down: Vec<bool>,
@@ -112,6 +119,9 @@ pub struct Simulation {
     first_exchange: NodeId,
     first_queue: NodeId,
     first_consumer: NodeId,
+    /// Topics and members come after the consumers of queues.
+    first_topic: NodeId,
+    first_member: NodeId,
 }
 
 impl Simulation {
@@ -125,6 +135,9 @@ impl Simulation {
         let mut producers = Vec::new();
         let mut queues = Vec::new();
         let mut consumers = Vec::new();
+        let mut topics = Vec::new();
+        let mut members = Vec::new();
+        let mut coordinators: Vec<Coordinator> = Vec::new();
         for (id, node) in topology.nodes.iter().enumerate() {
             let id = id as NodeId;
             match node.kind {
@@ -151,6 +164,51 @@ impl Simulation {
                         spec,
                     ));
                 }
+                NodeKind::Topic => {
+                    let waits = topology
+                        .log_groups
+                        .iter()
+                        .filter(|&&(_, t)| t == node.group)
+                        .map(|&(g, _)| time::ms(scenario.consumers[g].log.fetch_wait_ms))
+                        .collect();
+                    topics.push(Topic::new(id, node.group as u16, &scenario.topics[node.group], waits));
+                }
+                NodeKind::Member => {
+                    let spec = &scenario.consumers[node.group];
+                    concurrency[usize::from(id)] = 1;
+                    let ordinal = topology.log_groups.iter().position(|&(g, _)| g == node.group).unwrap_or(0);
+                    let topic = topology.nodes[usize::from(node.queue)].index;
+                    if node.instance == 0 {
+                        let place = topology.log_groups[..ordinal].iter().filter(|&&(_, t)| t == topic).count();
+                        let partitions = scenario.topics[topic].partitions;
+                        coordinators.push(Coordinator::new(
+                            ordinal as u16,
+                            spec,
+                            partitions,
+                            topic,
+                            place,
+                            members.len(),
+                        ));
+                    }
+                    let sub = scenario.queues.len() + ordinal;
+                    members.push(Member::new(
+                        id,
+                        members.len() as u16,
+                        node.group,
+                        ordinal as u16,
+                        sub,
+                        node.queue,
+                        spec,
+                    ));
+                }
+            }
+        }
+        // Producers sending to topics spread their records by their partitioner.
+        for (id, node) in topology.nodes.iter().enumerate() {
+            let target = topology.nodes.get(usize::from(node.target));
+            if let (NodeKind::Producer, Some(t)) = (node.kind, target.filter(|t| t.kind == NodeKind::Topic)) {
+                let spec = &scenario.producers[node.group];
+                topics[t.index].set_partitioner(id as NodeId, spec.partitioner, spec.batch_size);
             }
         }
         // Services that publish: a publisher each, after the producers.
@@ -161,16 +219,31 @@ impl Simulation {
                 producers.push(Producer::service(c.node, producers.len() as u16, target, spec));
             }
         }
+        for m in &mut members {
+            if let Some(spec) = &scenario.consumers[m.group].publish {
+                let target = topology.nodes[usize::from(m.node)].target;
+                m.publisher = Some(producers.len() as u16);
+                producers.push(Producer::service(m.node, producers.len() as u16, target, spec));
+            }
+        }
         let node_count = topology.nodes.len();
         let first = |kind: NodeKind| {
             topology.nodes.iter().position(|n| n.kind as u8 >= kind as u8).unwrap_or(node_count) as NodeId
         };
-        let firsts = [first(NodeKind::Exchange), first(NodeKind::Queue), first(NodeKind::Consumer)];
-        let graph = !scenario.exchanges.is_empty() || scenario.consumers.iter().any(|c| c.publish.is_some());
+        let firsts = [
+            first(NodeKind::Exchange),
+            first(NodeKind::Queue),
+            first(NodeKind::Consumer),
+            first(NodeKind::Topic),
+            first(NodeKind::Member),
+        ];
+        let graph = !scenario.exchanges.is_empty()
+            || !scenario.topics.is_empty()
+            || scenario.consumers.iter().any(|c| c.publish.is_some());
+        let subscriptions = scenario.queues.len() + coordinators.len();
         let keys = scenario.producers.iter().map(|p| p.keys).max().unwrap_or(1);
         let metrics = Metrics::new(&topology, &concurrency);
-        let ledger =
-            Ledger::new(keys, scenario.total_messages(), scenario.queues.len(), scenario.consumers.len(), graph);
+        let ledger = Ledger::new(keys, scenario.total_messages(), subscriptions, scenario.consumers.len(), graph);
         let latencies = Latencies::with_capacity(scenario.total_messages(), scenario.consumers.len() > 1);
         let mut ctx = Ctx::new(topology, SimRng::new(seed), ledger, metrics, latencies);
         ctx.graph = graph;
@@ -223,12 +296,26 @@ impl Simulation {
                 ctx.scheduler.push(at, Event::PlannedCrash { group: i as u16, entry: 0, again: false });
             }
         }
+        for (i, c) in coordinators.iter().enumerate() {
+            ctx.scheduler.push(c.start, Event::LogStart { group: i as u16 });
+        }
+        let mut group_names = Vec::with_capacity(scenario.consumers.len());
+        for (g, c) in scenario.consumers.iter().enumerate() {
+            let sub = match scenario.queues.iter().position(|q| q.name == c.from) {
+                Some(q) => q,
+                None => scenario.queues.len() + ctx.topology.log_groups.iter().position(|&(x, _)| x == g).unwrap_or(0),
+            };
+            group_names.push((c.name.clone(), c.from.clone(), sub));
+        }
         Ok(Simulation {
             ctx,
             producers,
             exchange_epochs: vec![0; scenario.exchanges.len()],
             queues,
             consumers,
+            topics,
+            members,
+            coordinators,
             stores: scenario.consumers.iter().map(|c| DedupStore::new(&c.idempotency)).collect(),
             crash_plans,
             seed,
@@ -239,18 +326,15 @@ impl Simulation {
             events: 0,
             max_pending: 0,
             pending_look_up_at: memory::CHECK_PENDING,
-            repeats_pending: 0,
             stopped: None,
             budget: memory::DEFAULT_BUDGET,
             down: vec![false; node_count],
             first_exchange: firsts[0],
             first_queue: firsts[1],
             first_consumer: firsts[2],
-            group_names: scenario
-                .consumers
-                .iter()
-                .map(|c| (c.name.clone(), scenario.queues.iter().position(|q| q.name == c.from).unwrap_or(0)))
-                .collect(),
+            first_topic: firsts[3],
+            first_member: firsts[4],
+            group_names,
         })
     }
 
@@ -284,6 +368,8 @@ impl Simulation {
             + self.queues.iter().map(QueueBroker::heap_bytes).sum::<u64>()
             + self.consumers.iter().map(Consumer::heap_bytes).sum::<u64>()
             + self.stores.iter().map(DedupStore::heap_bytes).sum::<u64>()
+            + self.topics.iter().map(Topic::heap_bytes).sum::<u64>()
+            + self.members.iter().map(Member::heap_bytes).sum::<u64>()
     }
 
     /// Turns tracing off (for big batch runs); the report is unaffected.
@@ -413,7 +499,9 @@ impl Simulation {
                 // receivers first.
                 let to = p.to;
                 if to >= self.first_queue {
-                    if to >= self.first_consumer {
+                    if to >= self.first_topic {
+                        self.log_arrival(p);
+                    } else if to >= self.first_consumer {
                         let i = usize::from(to - self.first_consumer);
                         // Deliveries and calls (a crashed consumer refuses
                         // them itself); answers to what a service published.
@@ -459,6 +547,118 @@ impl Simulation {
             Event::NodeRestart { node, epoch } => self.restart_node(node, epoch),
             Event::Disconnect { queue, consumer } => self.queues[usize::from(queue)].on_disconnect(ctx, consumer),
             Event::Connect { queue, consumer } => self.queues[usize::from(queue)].on_connect(ctx, consumer),
+            Event::MemberDone { member, epoch } => self.member_done(member, epoch),
+            Event::MemberPoll { member, slot, seq } => {
+                ctx.idle_fired();
+                let m = &mut self.members[usize::from(member)];
+                // Records past its position (a lost reply, or appends since)?
+                let topic = &self.topics[ctx.topology.nodes[usize::from(m.node)].queue_index(&ctx.topology)];
+                let c = &self.coordinators[usize::from(m.log_group)];
+                let unread = m.place_of(slot).is_some_and(|(p, at)| {
+                    let log = &topic.partitions[p as usize];
+                    let from = match (at, topic.cursors[c.place][p as usize].committed, c.reset) {
+                        (Some(at), ..) | (None, Some(at), _) => at,
+                        (None, None, OffsetResetKind::Earliest) => log.earliest(),
+                        (None, None, OffsetResetKind::Latest) => log.end(),
+                    };
+                    from.max(log.earliest()) < log.end()
+                });
+                m.on_poll(ctx, slot, seq, unread);
+            }
+            Event::FetchExpired { topic, group, partition } => {
+                ctx.idle_fired();
+                self.topics[usize::from(topic)].on_fetch_expired(ctx, usize::from(group), u32::from(partition));
+            }
+            Event::LogStart { .. }
+            | Event::Rebalanced { .. }
+            | Event::MemberRestart { .. }
+            | Event::MemberLeft { .. } => self.group_event(event),
+        }
+    }
+
+    /// A packet reached a topic or a member: a publish, a fetch or a commit
+    /// at the topic; records, or an answer to what it published, at a member.
+    #[cold]
+    #[inline(never)]
+    fn log_arrival(&mut self, p: Packet) {
+        let ctx = &mut self.ctx;
+        if p.to >= self.first_member {
+            let m = &mut self.members[usize::from(p.to - self.first_member)];
+            match p.kind {
+                PacketKind::Records => {
+                    let topic = &self.topics[ctx.topology.nodes[usize::from(p.from)].index];
+                    let records = topic.records(u32::from(p.delivery), u64::from(p.tag), u64::from(p.attempt));
+                    m.on_records(ctx, &p, records.map(|(o, r)| (o, r.msg)));
+                }
+                _ => match m.publisher {
+                    Some(j) if self.producers[usize::from(j)].is_up() => {
+                        self.producers[usize::from(j)].on_packet(ctx, p)
+                    }
+                    _ => dropped_at_down_node(ctx, &p),
+                },
+            }
+            return;
+        }
+        let topic = &mut self.topics[usize::from(p.to - self.first_topic)];
+        match p.kind {
+            PacketKind::Publish => topic.on_publish(ctx, &p),
+            PacketKind::Fetch | PacketKind::CommitOffset => {
+                let Some(m) = self.members.get(usize::from(p.from.wrapping_sub(self.first_member))) else { return };
+                let c = &self.coordinators[usize::from(m.log_group)];
+                let current = c.current(&p, ctx.now);
+                if p.kind == PacketKind::Fetch {
+                    topic.on_fetch(ctx, &p, c.place, c.reset, current);
+                } else {
+                    topic.on_commit(ctx, &p, c.place, current);
+                }
+            }
+            _ => crate::log::topic::stale(ctx, p.to, &p),
+        }
+    }
+
+    /// A member finished processing a record (publishing downstream if its
+    /// group does).
+    fn member_done(&mut self, member: u16, epoch: u32) {
+        let Simulation { ctx, members, producers, stores, .. } = self;
+        let m = &mut members[usize::from(member)];
+        let publisher = m.publisher.map(|j| &mut producers[usize::from(j)]);
+        let was_up = m.is_up();
+        m.on_done(ctx, epoch, &mut stores[m.group], publisher);
+        if was_up
+            && !m.is_up()
+            && let Some(j) = m.publisher
+        {
+            producers[usize::from(j)].crash(ctx);
+        }
+    }
+
+    /// A group on a topic starts, rebalances, loses or regains a member.
+    #[cold]
+    #[inline(never)]
+    fn group_event(&mut self, event: Event) {
+        let Simulation { ctx, members, coordinators, producers, .. } = self;
+        match event {
+            Event::LogStart { group } => coordinators[usize::from(group)].start(ctx, members),
+            Event::Rebalanced { group, generation } => {
+                coordinators[usize::from(group)].rebalanced(ctx, generation, members)
+            }
+            Event::MemberLeft { member, epoch } if members[usize::from(member)].down_since(epoch) => {
+                let c = &mut coordinators[usize::from(members[usize::from(member)].log_group)];
+                let m = usize::from(member) - c.first_member;
+                c.member_left(ctx, m, members);
+            }
+            Event::MemberRestart { member, epoch } => {
+                let i = usize::from(member);
+                if members[i].on_restart(ctx, epoch) {
+                    if let Some(j) = members[i].publisher {
+                        producers[usize::from(j)].revive();
+                    }
+                    let c = &mut coordinators[usize::from(members[i].log_group)];
+                    let m = i - c.first_member;
+                    c.member_back(ctx, m, members);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -485,7 +685,7 @@ impl Simulation {
     #[inline(never)]
     fn planned_crash(&mut self, group: u16, entry: u32, again: bool) {
         if again {
-            self.repeats_pending -= 1;
+            self.ctx.idle_fired();
         }
         let ctx = &mut self.ctx;
         let plan = &self.crash_plans[usize::from(group)];
@@ -495,12 +695,11 @@ impl Simulation {
             ctx.scheduler.push(at, Event::PlannedCrash { group, entry: entry + 1, again: false });
         }
         if let Some(mean) = every
-            && ctx.scheduler.len() > self.repeats_pending
+            && ctx.busy()
         {
             let gap = time::ms(ctx.rng.exponential(mean));
-            let at = ctx.now.saturating_add(down).saturating_add(gap.max(1));
-            ctx.scheduler.push(at, Event::PlannedCrash { group, entry, again: true });
-            self.repeats_pending += 1;
+            let delay = down.saturating_add(gap.max(1));
+            ctx.schedule_idle(delay, Event::PlannedCrash { group, entry, again: true });
         }
         for i in 0..count {
             if only.is_none_or(|o| o == i) {
@@ -605,6 +804,25 @@ impl Simulation {
                 self.queues[i].crash(ctx);
                 self.queues[i].epoch
             }
+            NodeKind::Member => {
+                let m = &mut self.members[i];
+                let was_up = m.is_up();
+                m.on_crash(ctx, down);
+                if was_up && let Some(j) = m.publisher {
+                    self.producers[usize::from(j)].crash(ctx);
+                }
+                return;
+            }
+            NodeKind::Topic if self.topics[i].up => {
+                // Its log is on disk: what it holds survives; requests
+                // reaching it while it is down are lost.
+                self.down[usize::from(node)] = true;
+                crash_record(ctx, node, down);
+                let t = &mut self.topics[i];
+                t.up = false;
+                t.epoch = t.epoch.wrapping_add(1);
+                t.epoch
+            }
             _ => return,
         };
         ctx.schedule_in(down, Event::NodeRestart { node, epoch });
@@ -615,7 +833,7 @@ impl Simulation {
     #[cold]
     #[inline(never)]
     fn restart_node(&mut self, node: NodeId, epoch: u32) {
-        let Simulation { ctx, producers, exchange_epochs, queues, consumers, down, first_consumer, .. } = self;
+        let Simulation { ctx, producers, exchange_epochs, queues, consumers, topics, down, first_consumer, .. } = self;
         let n = &ctx.topology.nodes[usize::from(node)];
         let i = n.index;
         let back = match n.kind {
@@ -628,7 +846,13 @@ impl Simulation {
                 };
                 queues[i].restart(ctx, epoch, up)
             }
-            NodeKind::Consumer => false,
+            NodeKind::Topic => {
+                let t = &mut topics[i];
+                let back = t.epoch == epoch && !t.up;
+                t.up |= back;
+                back
+            }
+            NodeKind::Consumer | NodeKind::Member => false,
         };
         if back {
             down[usize::from(node)] = false;
@@ -672,10 +896,11 @@ impl Simulation {
             let target = t.nodes.get(usize::from(producer))?.target;
             t.nodes.get(usize::from(target)).filter(|n| n.kind == NodeKind::Queue).map(|n| n.index)
         };
-        let never = self.ctx.ledger.never_applied_by_queue(self.queues.len(), queue_of);
-        let groups = self.group_names.iter().map(|(name, q)| {
-            (name.clone(), t.nodes[usize::from(self.queues[*q].node)].name.clone(), never.get(*q).copied().unwrap_or(0))
-        });
+        let never = self.ctx.ledger.never_applied_by_queue(self.queues.len() + self.coordinators.len(), queue_of);
+        let groups = self
+            .group_names
+            .iter()
+            .map(|(name, from, sub)| (name.clone(), from.clone(), never.get(*sub).copied().unwrap_or(0)));
         Report::build(ReportInputs {
             metrics: &self.ctx.metrics,
             latencies: &self.ctx.latencies,
@@ -777,6 +1002,35 @@ impl Simulation {
         self.ctx.ledger.status_counts()
     }
 
+    /// The log broker's invariants: within a generation each partition has
+    /// at most one owner in a group; a group's committed offset never passes
+    /// what the partition has appended (commits only move forward: the
+    /// cursor refuses any other).
+    fn check_log(&self) -> Result<(), String> {
+        for c in &self.coordinators {
+            let topic = &self.topics[c.topic];
+            let mut owner = vec![usize::MAX; topic.partitions.len()];
+            for (m, member) in self.members[c.first_member..c.first_member + c.count].iter().enumerate() {
+                if member.generation == 0 {
+                    continue;
+                }
+                for p in member.partitions() {
+                    let o = &mut owner[p as usize];
+                    if *o != usize::MAX {
+                        return Err(format!("partition {p} owned by members {} and {m} of one group", *o));
+                    }
+                    *o = m;
+                }
+            }
+            for (p, cursor) in topic.cursors[c.place].iter().enumerate() {
+                if cursor.committed.is_some_and(|o| o > topic.partitions[p].end()) {
+                    return Err(format!("a commit in partition {p} beyond its end"));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Checks that every message copy the ledger accounts for is really where
     /// it says — on a link, in a queue, in a consumer's hands — and that the
     /// metrics fold agrees with the engine. Runs after every event in debug
@@ -790,11 +1044,13 @@ impl Simulation {
                 l.on_link, ctx.data_packets_pending
             ));
         }
-        let held: u64 = self.queues.iter().map(|q| q.held() as u64).sum();
+        let held: u64 = self.queues.iter().map(|q| q.held() as u64).sum::<u64>()
+            + self.topics.iter().map(|t| t.held() as u64).sum::<u64>();
         if l.in_queue != held {
             return Err(format!("{} tokens in queues but queues hold {held}", l.in_queue));
         }
-        let in_hand: u64 = self.consumers.iter().map(|c| c.in_hand() as u64).sum();
+        let in_hand: u64 = self.consumers.iter().map(|c| c.in_hand() as u64).sum::<u64>()
+            + self.members.iter().map(|m| m.in_hand() as u64).sum::<u64>();
         if l.at_consumer != in_hand {
             return Err(format!("{} tokens at consumers but consumers hold {in_hand}", l.at_consumer));
         }
@@ -825,6 +1081,13 @@ impl Simulation {
                 return Err(format!("metrics busy {} at node {node}, consumer has {} busy", m.busy[node], c.busy()));
             }
         }
+        for c in &self.members {
+            let node = usize::from(c.node);
+            if m.busy[node] as usize != c.busy() {
+                return Err(format!("metrics busy {} at node {node}, member has {} busy", m.busy[node], c.busy()));
+            }
+        }
+        self.check_log()?;
         if m.counts.produced + m.counts.derived != l.len() as u64 {
             return Err(format!("{} Produce events but {} messages", m.counts.produced + m.counts.derived, l.len()));
         }

@@ -23,6 +23,10 @@ pub enum NodeKind {
     Queue,
     /// A consumer instance (a service, which may publish downstream).
     Consumer,
+    /// A topic on a log broker: partitions of records, kept after reading.
+    Topic,
+    /// A member of a consumer group reading a topic.
+    Member,
 }
 
 /// One node of the running system, with the attributes the views show.
@@ -38,12 +42,14 @@ pub struct Node {
     pub instance: u32,
     /// Index among nodes of the same kind (producer 0, 1, …; queue 0, …).
     pub index: usize,
-    /// Consumers: the queue they read; queues: themselves; others: [`NO_NODE`].
+    /// Consumers: the queue they read; members: their topic; queues and
+    /// topics: themselves; others: [`NO_NODE`].
     pub queue: NodeId,
     /// Producers and publishing services: where they send (a queue or an
     /// exchange); others: [`NO_NODE`].
     pub target: NodeId,
-    /// Queues: most ready messages held (`None`: unbounded).
+    /// Queues: most ready messages held (`None`: unbounded). Topics: the
+    /// number of partitions.
     pub capacity: Option<u32>,
     /// Consumers: processing slots.
     pub slots: u32,
@@ -53,6 +59,13 @@ pub struct Node {
     pub durable: bool,
     /// Producers: they call the consumers of their target directly (sync mode).
     pub sync: bool,
+}
+
+impl Node {
+    /// The index (among queues or topics) of what this node reads.
+    pub fn queue_index(&self, t: &Topology) -> usize {
+        t.nodes.get(usize::from(self.queue)).map_or(0, |q| q.index)
+    }
 }
 
 /// What an edge between two nodes carries.
@@ -165,6 +178,10 @@ pub struct Topology {
     layers: Vec<u16>,
     /// The consumer group reading each queue, by queue index.
     readers: Vec<Option<usize>>,
+    /// Each topic's subscriptions (see [`Topology::subscriptions`]), by topic index.
+    topic_subs: Vec<Vec<u32>>,
+    /// Groups reading topics, in file order: `(consumer group, topic index)`.
+    pub log_groups: Vec<(usize, usize)>,
 }
 
 impl Topology {
@@ -174,9 +191,13 @@ impl Topology {
         let exchange_base = producers;
         let queue_base = exchange_base + s.exchanges.len();
         let queue_id = |name: &str| s.queues.iter().position(|q| q.name == name).map(|i| (queue_base + i) as NodeId);
+        let consumers = s.consumers.iter().filter(|c| queue_id(&c.from).is_some()).map(|c| c.count as usize);
+        let topic_base = queue_base + s.queues.len() + consumers.sum::<usize>();
+        let topic_index = |name: &str| s.topics.iter().position(|t| t.name == name);
         let target_id = |name: &str| {
             queue_id(name)
                 .or_else(|| s.exchanges.iter().position(|x| x.name == name).map(|i| (exchange_base + i) as NodeId))
+                .or_else(|| topic_index(name).map(|i| (topic_base + i) as NodeId))
         };
         let mut nodes = Vec::new();
         let mut groups: Vec<&str> = Vec::new(); // group name of each node
@@ -226,6 +247,9 @@ impl Topology {
         index = 0;
         for (g, c) in s.consumers.iter().enumerate() {
             let queue = s.queues.iter().find(|q| q.name == c.from);
+            if queue.is_none() {
+                continue; // a group on a topic: its members come last
+            }
             for i in 0..c.count {
                 nodes.push(Node {
                     queue: queue_id(&c.from).unwrap_or(NO_NODE),
@@ -237,6 +261,38 @@ impl Topology {
                 groups.push(&c.name);
                 index += 1;
             }
+        }
+        for (t, topic) in s.topics.iter().enumerate() {
+            let id = nodes.len() as NodeId;
+            nodes.push(Node {
+                queue: id,
+                capacity: Some(topic.partitions),
+                durable: true,
+                ..blank(topic.name.clone(), NodeKind::Topic, t, 0, t)
+            });
+            groups.push(&topic.name);
+        }
+        index = 0;
+        let mut log_groups = Vec::new();
+        for (g, c) in s.consumers.iter().enumerate() {
+            let Some(t) = topic_index(&c.from) else { continue };
+            log_groups.push((g, t));
+            for i in 0..c.count {
+                nodes.push(Node {
+                    queue: (topic_base + t) as NodeId,
+                    target: c.publish.as_ref().and_then(|p| target_id(&p.to)).unwrap_or(NO_NODE),
+                    slots: 1,
+                    ..blank(instance_name(&c.name, c.count, i), NodeKind::Member, g, i, index)
+                });
+                groups.push(&c.name);
+                index += 1;
+            }
+        }
+        // A topic's subscriptions: one per group reading it, numbered after
+        // the queues (a record takes effect once in each group).
+        let mut topic_subs = vec![Vec::new(); s.topics.len()];
+        for (j, &(_, t)) in log_groups.iter().enumerate() {
+            topic_subs[t].push((s.queues.len() + j) as u32);
         }
         let routes = s
             .exchanges
@@ -250,7 +306,17 @@ impl Topology {
         let readers = s.queues.iter().map(|q| s.consumers.iter().position(|c| c.from == q.name)).collect();
 
         let (links, link_of) = resolve_links(s, &groups);
-        let mut t = Topology { nodes, links, link_of, routes, edges: Vec::new(), layers: Vec::new(), readers };
+        let mut t = Topology {
+            nodes,
+            links,
+            link_of,
+            routes,
+            edges: Vec::new(),
+            layers: Vec::new(),
+            readers,
+            topic_subs,
+            log_groups,
+        };
         t.edges = t.find_edges();
         t.layers = t.find_layers();
         t
@@ -272,7 +338,7 @@ impl Topology {
                     to: q,
                     kind: EdgeKind::Binding,
                 })),
-                NodeKind::Consumer => {
+                NodeKind::Consumer | NodeKind::Member => {
                     if n.queue != NO_NODE {
                         out.push(Edge { from: n.queue, to: i as NodeId, kind: EdgeKind::Link });
                     }
@@ -357,6 +423,26 @@ impl Topology {
     /// How many layers the graph has (the deepest node's layer + 1).
     pub fn depth(&self) -> u16 {
         self.layers.iter().copied().max().map_or(0, |d| d + 1)
+    }
+
+    /// Ids of the members of groups reading topic node `topic`.
+    pub fn members_of(&self, topic: NodeId) -> Vec<NodeId> {
+        self.ids_of(NodeKind::Member).filter(|&c| self.nodes[usize::from(c)].queue == topic).collect()
+    }
+
+    /// Where a message sent to `target` is expected to take effect, as the
+    /// ledger numbers subscriptions: a queue's index for each queue it ends
+    /// up in (see [`route_into`](Self::route_into)); for a topic, one per
+    /// group reading it (numbered after the queues, in the order of
+    /// [`log_groups`](Self::log_groups)).
+    pub fn subscriptions(&self, target: NodeId, key: u32, route: &mut Vec<NodeId>) -> Vec<u32> {
+        match self.nodes.get(usize::from(target)) {
+            Some(n) if n.kind == NodeKind::Topic => self.topic_subs[n.index].clone(),
+            _ => {
+                self.route_into(target, key, route);
+                route.iter().map(|&q| self.nodes[usize::from(q)].index as u32).collect()
+            }
+        }
     }
 
     /// The consumer group reading queue node `queue`, if any.

@@ -89,6 +89,20 @@ named_enum! {
         Crash = "crash",
         /// A consumer came back up.
         Restart = "restart",
+        /// The topic `node` appended a record: `delivery` is the partition,
+        /// `tx` the offset.
+        Append = "append",
+        /// The topic `node` recorded a commit of member `peer`'s group:
+        /// `delivery` is the partition, `tx` the offset committed (the next to read).
+        Commit = "commit",
+        /// A consumer group rebalances on account of member `node` (it
+        /// crashed, came back or joined): the group reads nothing until
+        /// `end`; `attempt` is the new generation.
+        Rebalance = "rebalance",
+        /// Records of partition `delivery` that member `peer`'s group will
+        /// never read (gone before it got to them, or before its start at the
+        /// latest offset): `tx` of them, at topic `node`.
+        Skip = "skip",
     }
 }
 
@@ -115,6 +129,14 @@ named_enum! {
         Reply = "reply",
         /// Consumer → producer (sync mode): the call failed.
         Fault = "fault",
+        /// Member → topic: records of partition `delivery` from offset `tag`
+        /// (`u32::MAX`: from the group's committed offset or its reset policy).
+        Fetch = "fetch",
+        /// Topic → member: `attempt` records of partition `delivery` from
+        /// offset `tag` (`msg` is the first, if any).
+        Records = "records",
+        /// Member → topic: commit offset `tag` of partition `delivery`.
+        CommitOffset = "commit_offset",
     }
 }
 
@@ -160,6 +182,8 @@ named_enum! {
         BufferFull = "buffer_full",
         /// An exchange had no bound queue for the message: it went nowhere.
         Unroutable = "unroutable",
+        /// A topic's retention removed the record.
+        Expired = "expired",
     }
 }
 

@@ -92,6 +92,10 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
             Discard => Key::EvDiscard,
             Crash => Key::EvCrash,
             Restart => Key::EvRestart,
+            Append => Key::EvAppend,
+            Commit => Key::EvCommit,
+            Rebalance => Key::EvRebalance,
+            Skip => Key::EvSkip,
         },
     )
 }
@@ -111,6 +115,9 @@ pub fn packet_text(lang: Lang, p: PacketKind) -> &'static str {
             PacketKind::Request => Key::PkRequest,
             PacketKind::Reply => Key::PkReply,
             PacketKind::Fault => Key::PkFault,
+            PacketKind::Fetch => Key::PkFetch,
+            PacketKind::Records => Key::PkRecords,
+            PacketKind::CommitOffset => Key::PkCommitOffset,
         },
     )
 }
@@ -134,6 +141,7 @@ pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
             Cause::Failed => Key::CauseFailed,
             Cause::QueueFull => Key::CauseQueueFull,
             Cause::Unroutable => Key::CauseUnroutable,
+            Cause::Expired => Key::CauseExpired,
             Cause::BufferFull => Key::CauseBufferFull,
         },
     )

@@ -103,7 +103,7 @@ fn invalid_input_exits_2_with_every_problem_named() {
     let o = msgsim(&["run", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("producers[0].to: no queue or exchange is named \"nowhere\""), "{err}");
+    assert!(err.contains("producers[0].to: no queue, exchange or topic is named \"nowhere\""), "{err}");
     assert!(err.contains("producers[0].arrival.rate_per_s"), "{err}");
     assert!(err.contains("queues: needs at least one entry"), "{err}");
     assert!(!err.contains("panicked"));

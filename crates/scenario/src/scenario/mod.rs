@@ -4,10 +4,10 @@
 //! A scenario is plain data. Every field has a default (listed in its doc
 //! comment), so a file only needs what differs. Durations are milliseconds and
 //! may be fractional. Names tie the parts together: a producer sends `to` a
-//! queue or an exchange, an exchange's bindings name queues, a consumer group
-//! reads `from` a queue (and may publish `to` another queue or exchange: a
-//! service in a pipeline), crashes and link overrides name the groups they
-//! concern.
+//! queue, an exchange or a topic, an exchange's bindings name queues, a
+//! consumer group reads `from` a queue or a topic (and may publish `to`
+//! another queue, exchange or topic: a service in a pipeline), crashes and
+//! link overrides name the groups they concern.
 //!
 //! [`Scenario::from_json`] parses and validates in one go and reports every
 //! problem with its JSON path; [`Scenario::validate`] checks a scenario built
@@ -41,6 +41,17 @@ macro_rules! unit_enum {
             }
         }
     };
+}
+
+/// Whether `v` is its type's default (a field left out of exports then:
+/// the log broker's settings stay out of scenarios that have no topic).
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// Whether a sticky batch size is the default 16.
+fn is_default_batch(n: &u32) -> bool {
+    *n == 16
 }
 
 /// Reads a string and finds it among `names`.
@@ -108,6 +119,10 @@ pub struct Scenario {
     /// Exchanges that route each message they receive to their bound queues
     /// (publish/subscribe). Default: none.
     pub exchanges: Vec<ExchangeSpec>,
+    /// Topics on a Kafka-style log broker: partitions of records kept after
+    /// they are read, each consumer group with its own offsets. Default: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<TopicSpec>,
     /// Consumer groups. Default: none (at least one is required).
     pub consumers: Vec<ConsumerSpec>,
     /// Planned outages of any node — a producer, an exchange, a queue's
@@ -128,6 +143,7 @@ impl Default for Scenario {
             producers: Vec::new(),
             queues: Vec::new(),
             exchanges: Vec::new(),
+            topics: Vec::new(),
             consumers: Vec::new(),
             crashes: Vec::new(),
         }
@@ -210,7 +226,7 @@ pub struct ProducerSpec {
     pub name: String,
     /// Number of instances. Default 1.
     pub count: u32,
-    /// Queue the messages go to. Default "queue".
+    /// Queue, exchange or topic the messages go to. Default "queue".
     pub to: String,
     /// Messages each instance produces. Default 100.
     pub messages: u32,
@@ -231,6 +247,13 @@ pub struct ProducerSpec {
     /// Fraction of messages that are poison: every processing attempt fails.
     /// Default 0.
     pub poison_rate: f64,
+    /// Sending to a topic: which partition each record goes to. Default by key.
+    #[serde(skip_serializing_if = "is_default")]
+    pub partitioner: Partitioner,
+    /// Sending to a topic with the sticky partitioner: records put in one
+    /// partition before moving to another (a batch). Default 16.
+    #[serde(skip_serializing_if = "is_default_batch")]
+    pub batch_size: u32,
 }
 
 impl Default for ProducerSpec {
@@ -247,6 +270,8 @@ impl Default for ProducerSpec {
             send: SendSpec::default(),
             max_in_flight: None,
             poison_rate: 0.0,
+            partitioner: Partitioner::Key,
+            batch_size: 16,
         }
     }
 }
@@ -443,6 +468,142 @@ unit_enum! {
     }
 }
 
+/// A topic on a Kafka-style log broker. Records are appended to one of its
+/// partitions and stay there after they are read, until retention removes
+/// them; every consumer group reading it keeps its own offsets, so each group
+/// reads every record (one event, many services, one copy stored).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct TopicSpec {
+    /// Name, unique among all groups, queues, exchanges and topics. Default "log".
+    pub name: String,
+    /// Partitions: records of one partition are read in order, by one member
+    /// of each group. Default 3.
+    pub partitions: u32,
+    /// Remove a record this many ms after it was appended; null to keep it.
+    /// Default null.
+    pub retention_ms: Option<f64>,
+    /// Keep at most this many records per partition (the oldest go first);
+    /// null for no limit. Default null.
+    pub retention_records: Option<u32>,
+}
+
+impl Default for TopicSpec {
+    fn default() -> Self {
+        TopicSpec { name: "log".into(), partitions: 3, retention_ms: None, retention_records: None }
+    }
+}
+
+unit_enum! {
+    /// Which partition of a topic a producer's record goes to.
+    pub enum Partitioner {
+        /// By the record's key, with Kafka's murmur2 hash of the key's decimal
+        /// digits: the same key always lands in the same partition, so each
+        /// key's records stay in order.
+        #[default]
+        Key = "key",
+        /// Partitions in turn: even load, no order per key.
+        RoundRobin = "round_robin",
+        /// A batch of `batch_size` records to one partition, then another
+        /// chosen at random (Kafka's default without a key).
+        Sticky = "sticky",
+    }
+}
+
+/// How a consumer group reads a topic (ignored for a group reading a queue).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct LogGroupSpec {
+    /// How partitions are shared among the members. Default range.
+    pub assignor: AssignorKind,
+    /// When the group commits its offsets. Default after processing.
+    pub commit: CommitPolicy,
+    /// With `auto` commits: the interval, in ms. Default 5,000 (Kafka's).
+    pub auto_commit_ms: f64,
+    /// Most records one fetch returns. Default 100.
+    pub max_poll_records: u32,
+    /// How long the topic holds a fetch it has no records for, waiting for
+    /// one to arrive, in ms (Kafka's `fetch.max.wait.ms`): a record
+    /// appended meanwhile is sent at once. Default 500.
+    pub fetch_wait_ms: f64,
+    /// Fetch again if no answer came this many ms after the fetch wait (a
+    /// lost request or reply). Default 500.
+    pub request_timeout_ms: f64,
+    /// Where the group starts in a partition it has no committed offset
+    /// for. Default earliest (Kafka's default is latest).
+    pub offset_reset: OffsetResetKind,
+    /// When the group starts reading, in ms: a group that starts late (a new
+    /// service) reads the retained history first. Default 0.
+    pub start_ms: f64,
+    /// How long a rebalance pauses the whole group, in ms: after a member
+    /// crashes, comes back or joins. Default 500.
+    pub rebalance_ms: f64,
+    /// How long the group takes to notice that a member crashed, in ms (its
+    /// session times out; Kafka's default is 45 s). Meanwhile its partitions
+    /// are read by nobody. Default 1,000.
+    pub session_timeout_ms: f64,
+}
+
+impl Default for LogGroupSpec {
+    fn default() -> Self {
+        LogGroupSpec {
+            assignor: AssignorKind::Range,
+            commit: CommitPolicy::AfterProcessing,
+            auto_commit_ms: 5_000.0,
+            max_poll_records: 100,
+            fetch_wait_ms: 500.0,
+            request_timeout_ms: 500.0,
+            offset_reset: OffsetResetKind::Earliest,
+            start_ms: 0.0,
+            rebalance_ms: 500.0,
+            session_timeout_ms: 1_000.0,
+        }
+    }
+}
+
+unit_enum! {
+    /// How a group's partitions are shared among its members.
+    pub enum AssignorKind {
+        /// Consecutive runs of partitions, the first members one more
+        /// (Kafka's RangeAssignor).
+        #[default]
+        Range = "range",
+        /// Partitions dealt out in turn (Kafka's RoundRobinAssignor).
+        RoundRobin = "round_robin",
+    }
+}
+
+unit_enum! {
+    /// When a consumer group commits its offsets.
+    pub enum CommitPolicy {
+        /// Every `auto_commit_ms`, the position of the records processed so
+        /// far (a crash reprocesses what came after the last commit).
+        Auto = "auto",
+        /// After processing each fetched batch: a crash means reprocessing
+        /// (duplicates), never skipping.
+        #[default]
+        AfterProcessing = "after_processing",
+        /// As soon as a batch arrives, before processing it: a crash means
+        /// the rest of the batch is never processed (losses), never
+        /// reprocessing.
+        BeforeProcessing = "before_processing",
+    }
+}
+
+unit_enum! {
+    /// Where a group starts in a partition it has no committed offset for.
+    pub enum OffsetResetKind {
+        /// The oldest record kept: replay the retained history.
+        #[default]
+        Earliest = "earliest",
+        /// After the newest: only what is appended from then on (what was
+        /// there before counts as skipped).
+        Latest = "latest",
+    }
+}
+
 /// A queue bound to an exchange.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -462,7 +623,7 @@ pub struct Binding {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct PublishSpec {
-    /// A queue or an exchange. Default "queue".
+    /// A queue, an exchange or a topic. Default "queue".
     pub to: String,
     /// Send mode (fire-and-forget or confirm), timeout and retries. Default
     /// fire-and-forget.
@@ -523,8 +684,9 @@ unit_enum! {
 }
 
 /// A group of identical consumer instances competing on one queue (e.g. an
-/// inventory service). The group shares one dedup store (its database). Each
-/// queue is read by at most one group.
+/// inventory service), or the members of a consumer group on a topic. The
+/// group shares one dedup store (its database). Each queue is read by at
+/// most one group; a topic by any number, each reading every record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
@@ -533,9 +695,10 @@ pub struct ConsumerSpec {
     pub name: String,
     /// Number of instances. Default 1.
     pub count: u32,
-    /// Queue consumed. Default "queue".
+    /// Queue or topic consumed. Default "queue".
     pub from: String,
-    /// Messages each instance processes at once. Default 1.
+    /// Messages each instance processes at once. Default 1. (A member of a
+    /// group on a topic processes one record at a time, in partition order.)
     pub concurrency: u32,
     /// Processing time per message. Default constant 5 ms.
     pub processing: Dist,
@@ -546,6 +709,10 @@ pub struct ConsumerSpec {
     /// A message to publish downstream for every effect applied (a service
     /// in a pipeline); null for none. Default null.
     pub publish: Option<PublishSpec>,
+    /// Reading a topic: assignment, commits, fetching, start and rebalances.
+    /// Default: see its fields.
+    #[serde(skip_serializing_if = "is_default")]
+    pub log: LogGroupSpec,
 }
 
 impl Default for ConsumerSpec {
@@ -559,6 +726,7 @@ impl Default for ConsumerSpec {
             crash: CrashSpec::default(),
             idempotency: Idempotency::default(),
             publish: None,
+            log: LogGroupSpec::default(),
         }
     }
 }
@@ -735,6 +903,10 @@ mod tests {
         check(Overflow::NAMED);
         check(AckMode::NAMED);
         check(CrashPoint::NAMED);
+        check(Partitioner::NAMED);
+        check(AssignorKind::NAMED);
+        check(CommitPolicy::NAMED);
+        check(OffsetResetKind::NAMED);
     }
 
     /// A file full of numbers that cannot be kept exactly names each with its

@@ -187,17 +187,29 @@ pub enum ProblemKind {
         /// The number, as written.
         written: String,
     },
-    /// A reference to a queue or exchange that does not exist.
+    /// A reference to a queue, exchange or topic that does not exist.
     NoTarget {
         /// The name given.
         name: String,
-        /// The queues and exchanges there are.
+        /// The queues, exchanges and topics there are.
         known: Vec<String>,
     },
     /// Sync mode towards an exchange (a synchronous call needs one service).
     SyncToExchange {
         /// The exchange.
         exchange: String,
+    },
+    /// A consumer group reading a queue or topic that does not exist.
+    NoSource {
+        /// The name given.
+        name: String,
+        /// The queues and topics there are.
+        known: Vec<String>,
+    },
+    /// Sync mode towards a topic (a synchronous call needs one service).
+    SyncToTopic {
+        /// The topic.
+        topic: String,
     },
     /// Routing keys on a binding of a fanout exchange (it ignores keys).
     KeysNeedDirect,
@@ -263,7 +275,7 @@ impl ProblemKind {
             NameTooLong { max } => format!("must be at most {max} characters"),
             Reserved => "\"*\" is reserved for link overrides".into(),
             NameTaken { name } => {
-                format!("\"{name}\" is already used by another producer, exchange, queue or consumer group")
+                format!("\"{name}\" is already used by another producer, exchange, queue, topic or consumer group")
             }
             NoQueue { name, known } if known.is_empty() => {
                 format!("no queue is named \"{name}\" (no queues are defined)")
@@ -303,10 +315,16 @@ impl ProblemKind {
                 "{written} cannot be kept exactly: write it with at most 15 significant digits, between 1e-22 and 1e14"
             ),
             NoTarget { name, known } => {
-                format!("no queue or exchange is named \"{name}\" (known: {})", known.join(", "))
+                format!("no queue, exchange or topic is named \"{name}\" (known: {})", known.join(", "))
             }
             SyncToExchange { exchange } => format!(
                 "sync calls one service directly; \"{exchange}\" is an exchange (send to it with confirm or fire_and_forget)"
+            ),
+            NoSource { name, known } => {
+                format!("no queue or topic is named \"{name}\" (known: {})", known.join(", "))
+            }
+            SyncToTopic { topic } => format!(
+                "sync calls one service directly; \"{topic}\" is a topic (send to it with confirm or fire_and_forget)"
             ),
             KeysNeedDirect => {
                 "a fanout exchange routes every message to every bound queue; keys need kind direct".into()
@@ -319,7 +337,7 @@ impl ProblemKind {
                 )
             }
             NoNode { name, known } => format!(
-                "no producer group, exchange, queue or consumer group is named \"{name}\" (known: {})",
+                "no producer group, exchange, queue, topic or consumer group is named \"{name}\" (known: {})",
                 known.join(", ")
             ),
             OverMemoryBudget { needs_mb, budget_mb } => format!(

@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 
 use super::problem::{Problem, ProblemKind as K};
 use super::{
-    Arrival, Backoff, ConsumerSpec, ExchangeKind, ExchangeSpec, LinkOverride, LinkSpec, ProducerSpec, QueueSpec,
-    SCENARIO_VERSION, Scenario, SendMode, SendSpec, Window,
+    Arrival, Backoff, ConsumerSpec, ExchangeKind, ExchangeSpec, LinkOverride, LinkSpec, LogGroupSpec, ProducerSpec,
+    QueueSpec, SCENARIO_VERSION, Scenario, SendMode, SendSpec, TopicSpec, Window,
 };
 use crate::dist::{Dist, MAX_PARAMETER_MS};
 
@@ -46,6 +46,12 @@ pub mod limits {
     pub const MAX_PLANNED_CRASHES: usize = 1_000;
     /// Most exchanges.
     pub const MAX_EXCHANGES: usize = 64;
+    /// Most partitions of one topic.
+    pub const MAX_PARTITIONS: u32 = 1_000;
+    /// Most records one fetch of a topic returns.
+    pub const MAX_POLL_RECORDS: u32 = 10_000;
+    /// Most topics.
+    pub const MAX_TOPICS: usize = 64;
     /// Most routing keys listed on one binding.
     pub const MAX_BINDING_KEYS: usize = 1_000;
     /// Largest scenario file, in bytes (read no further than this).
@@ -214,11 +220,21 @@ impl Checker {
         }
     }
 
-    /// A reference to a queue or an exchange (where a producer or a service sends).
-    fn target_ref(&mut self, path: String, name: &str, queues: &BTreeSet<&str>, exchanges: &BTreeSet<&str>) {
-        if !queues.contains(name) && !exchanges.contains(name) {
-            let known = queues.iter().chain(exchanges.iter()).take(KNOWN_SHOWN).map(|q| short(q)).collect();
-            self.push(path, K::NoTarget { name: short(name), known });
+    /// A reference to a queue, an exchange or a topic (where a producer or a
+    /// service sends).
+    fn target_ref(&mut self, path: String, name: &str, n: &Names) {
+        if !n.queues.contains(name) && !n.exchanges.contains(name) && !n.topics.contains(name) {
+            let known =
+                n.queues.iter().chain(n.exchanges.iter()).chain(n.topics.iter()).take(KNOWN_SHOWN).map(|q| short(q));
+            self.push(path, K::NoTarget { name: short(name), known: known.collect() });
+        }
+    }
+
+    /// A reference to a queue or a topic (where a consumer group reads).
+    fn source_ref(&mut self, path: String, name: &str, n: &Names) {
+        if !n.queues.contains(name) && !n.topics.contains(name) {
+            let known = n.queues.iter().chain(n.topics.iter()).take(KNOWN_SHOWN).map(|q| short(q)).collect();
+            self.push(path, K::NoSource { name: short(name), known });
         }
     }
 
@@ -229,18 +245,10 @@ impl Checker {
         }
     }
 
-    fn producer(
-        &mut self,
-        i: usize,
-        p: &ProducerSpec,
-        s: &Scenario,
-        queues: &BTreeSet<&str>,
-        exchanges: &BTreeSet<&str>,
-        consumed: &BTreeSet<&str>,
-    ) {
+    fn producer(&mut self, i: usize, p: &ProducerSpec, s: &Scenario, n: &Names, consumed: &BTreeSet<&str>) {
         let path = format!("producers[{i}]");
         self.range_u32(format!("{path}.count"), p.count, 1, limits::MAX_GROUP_COUNT);
-        self.target_ref(format!("{path}.to"), &p.to, queues, exchanges);
+        self.target_ref(format!("{path}.to"), &p.to, n);
         self.duration(format!("{path}.start_ms"), p.start_ms, false);
         if p.messages > 0 && p.start_ms.is_finite() && s.duration_ms.is_finite() && p.start_ms >= s.duration_ms {
             self.push(format!("{path}.start_ms"), K::StartsAfterEnd { duration_ms: s.duration_ms });
@@ -260,12 +268,15 @@ impl Checker {
         self.range_u32(format!("{path}.keys"), p.keys, 1, limits::MAX_KEYS);
         self.send(&format!("{path}.send"), &p.send);
         if p.send.mode == SendMode::Sync {
-            if queues.contains(p.to.as_str()) && !consumed.contains(p.to.as_str()) {
+            if n.queues.contains(p.to.as_str()) && !consumed.contains(p.to.as_str()) {
                 self.push(format!("{path}.send.mode"), K::SyncNoConsumer { queue: short(&p.to) });
-            } else if exchanges.contains(p.to.as_str()) {
+            } else if n.exchanges.contains(p.to.as_str()) {
                 self.push(format!("{path}.send.mode"), K::SyncToExchange { exchange: short(&p.to) });
+            } else if n.topics.contains(p.to.as_str()) {
+                self.push(format!("{path}.send.mode"), K::SyncToTopic { topic: short(&p.to) });
             }
         }
+        self.range_u32(format!("{path}.batch_size"), p.batch_size, 1, limits::MAX_CAPACITY);
         if let Some(m) = p.max_in_flight {
             self.range_u32(format!("{path}.max_in_flight"), m, 1, limits::MAX_CAPACITY);
         }
@@ -335,10 +346,35 @@ impl Checker {
         }
     }
 
-    fn consumer(&mut self, i: usize, c: &ConsumerSpec, queues: &BTreeSet<&str>, exchanges: &BTreeSet<&str>) {
+    fn topic(&mut self, i: usize, t: &TopicSpec) {
+        let path = format!("topics[{i}]");
+        self.range_u32(format!("{path}.partitions"), t.partitions, 1, limits::MAX_PARTITIONS);
+        if let Some(ms) = t.retention_ms {
+            self.duration(format!("{path}.retention_ms"), ms, true);
+        }
+        if let Some(n) = t.retention_records {
+            self.range_u32(format!("{path}.retention_records"), n, 1, limits::MAX_CAPACITY);
+        }
+    }
+
+    /// How a group reads a topic (checked only for a group that does).
+    fn log_group(&mut self, path: &str, l: &LogGroupSpec) {
+        self.duration(format!("{path}.auto_commit_ms"), l.auto_commit_ms, true);
+        self.range_u32(format!("{path}.max_poll_records"), l.max_poll_records, 1, limits::MAX_POLL_RECORDS);
+        self.duration(format!("{path}.fetch_wait_ms"), l.fetch_wait_ms, true);
+        self.duration(format!("{path}.request_timeout_ms"), l.request_timeout_ms, true);
+        self.duration(format!("{path}.start_ms"), l.start_ms, false);
+        self.duration(format!("{path}.rebalance_ms"), l.rebalance_ms, false);
+        self.duration(format!("{path}.session_timeout_ms"), l.session_timeout_ms, false);
+    }
+
+    fn consumer(&mut self, i: usize, c: &ConsumerSpec, n: &Names) {
         let path = format!("consumers[{i}]");
         self.range_u32(format!("{path}.count"), c.count, 1, limits::MAX_GROUP_COUNT);
-        self.queue_ref(format!("{path}.from"), &c.from, queues);
+        self.source_ref(format!("{path}.from"), &c.from, n);
+        if n.topics.contains(c.from.as_str()) {
+            self.log_group(&format!("{path}.log"), &c.log);
+        }
         self.range_u32(format!("{path}.concurrency"), c.concurrency, 1, limits::MAX_CONCURRENCY);
         self.dist(&format!("{path}.processing"), &c.processing);
         self.probability(format!("{path}.crash.probability"), c.crash.probability);
@@ -364,7 +400,7 @@ impl Checker {
             self.duration(format!("{path}.idempotency.ttl_ms"), ttl, true);
         }
         if let Some(p) = &c.publish {
-            self.target_ref(format!("{path}.publish.to"), &p.to, queues, exchanges);
+            self.target_ref(format!("{path}.publish.to"), &p.to, n);
             self.send(&format!("{path}.publish.send"), &p.send);
             if p.send.mode == SendMode::Sync {
                 self.push(format!("{path}.publish.send.mode"), K::PublishSync);
@@ -378,12 +414,14 @@ impl Checker {
     /// Services that publish to each other in a loop: each loop once, at its
     /// first service (in file order).
     fn publish_cycles(&mut self, s: &Scenario) {
-        // Who reads a queue, and which queues a target reaches.
-        let reader = |queue: &str| s.consumers.iter().position(|g| g.from == queue);
+        // Who reads a queue or a topic, and which groups a target reaches.
+        let readers = |source: &str| -> Vec<usize> {
+            s.consumers.iter().enumerate().filter(|(_, g)| g.from == source).map(|(i, _)| i).collect()
+        };
         let reaches = |target: &str| -> Vec<usize> {
             match s.exchanges.iter().find(|x| x.name == target) {
-                Some(x) => x.bindings.iter().filter_map(|b| reader(&b.queue)).collect(),
-                None => reader(target).into_iter().collect(),
+                Some(x) => x.bindings.iter().flat_map(|b| readers(&b.queue)).collect(),
+                None => readers(target),
             }
         };
         let next: Vec<Vec<usize>> =
@@ -440,6 +478,7 @@ impl Checker {
             let groups =
                 s.producers.iter().map(|p| (&p.name, p.count)).chain(s.consumers.iter().map(|c| (&c.name, c.count)));
             let single = s.queues.iter().map(|q| (&q.name, 1)).chain(s.exchanges.iter().map(|x| (&x.name, 1)));
+            let single = single.chain(s.topics.iter().map(|t| (&t.name, 1)));
             groups.chain(single).find(|(n, _)| n.as_str() == name).map(|(_, c)| c)
         };
         for (i, c) in s.crashes.iter().enumerate().take(limits::MAX_PLANNED_CRASHES) {
@@ -452,6 +491,7 @@ impl Checker {
                         .map(|p| &p.name)
                         .chain(s.exchanges.iter().map(|x| &x.name))
                         .chain(s.queues.iter().map(|q| &q.name))
+                        .chain(s.topics.iter().map(|t| &t.name))
                         .chain(s.consumers.iter().map(|g| &g.name))
                         .take(KNOWN_SHOWN)
                         .map(|n| short(n))
@@ -504,12 +544,15 @@ impl Scenario {
         for (i, x) in self.exchanges.iter().enumerate() {
             c.name(format!("exchanges[{i}].name"), &x.name, &mut seen);
         }
+        for (i, t) in self.topics.iter().enumerate() {
+            c.name(format!("topics[{i}].name"), &t.name, &mut seen);
+        }
         for (i, g) in self.consumers.iter().enumerate() {
             c.name(format!("consumers[{i}].name"), &g.name, &mut seen);
         }
         for (list, empty) in [
             ("producers", self.producers.is_empty()),
-            ("queues", self.queues.is_empty()),
+            ("queues", self.queues.is_empty() && self.topics.is_empty()),
             ("consumers", self.consumers.is_empty()),
         ] {
             if empty {
@@ -517,16 +560,20 @@ impl Scenario {
             }
         }
 
-        let queues = set_of(&mut self.queues.iter().map(|q| q.name.as_str()));
-        let exchanges = set_of(&mut self.exchanges.iter().map(|x| x.name.as_str()));
+        let names = Names {
+            queues: set_of(&mut self.queues.iter().map(|q| q.name.as_str())),
+            exchanges: set_of(&mut self.exchanges.iter().map(|x| x.name.as_str())),
+            topics: set_of(&mut self.topics.iter().map(|t| t.name.as_str())),
+        };
         let consumed = set_of(&mut self.consumers.iter().map(|g| g.from.as_str()));
         let groups = set_of(
             &mut self
                 .producers
                 .iter()
                 .map(|p| p.name.as_str())
-                .chain(queues.iter().copied())
-                .chain(exchanges.iter().copied())
+                .chain(names.queues.iter().copied())
+                .chain(names.exchanges.iter().copied())
+                .chain(names.topics.iter().copied())
                 .chain(self.consumers.iter().map(|g| g.name.as_str())),
         );
 
@@ -541,18 +588,25 @@ impl Scenario {
             c.push("network", K::TooManyWindows { total: windows as u64, max: limits::MAX_TOTAL_WINDOWS as u64 });
         }
         for (i, p) in self.producers.iter().enumerate() {
-            c.producer(i, p, self, &queues, &exchanges, &consumed);
+            c.producer(i, p, self, &names, &consumed);
         }
         for (i, q) in self.queues.iter().enumerate() {
             c.queue(i, q);
         }
         c.at_most("exchanges", self.exchanges.len(), limits::MAX_EXCHANGES);
         for (i, x) in self.exchanges.iter().enumerate().take(limits::MAX_EXCHANGES) {
-            c.exchange(i, x, &queues);
+            c.exchange(i, x, &names.queues);
+        }
+        c.at_most("topics", self.topics.len(), limits::MAX_TOPICS);
+        for (i, t) in self.topics.iter().enumerate().take(limits::MAX_TOPICS) {
+            c.topic(i, t);
         }
         let mut reader: std::collections::BTreeMap<&str, &str> = Default::default();
         for (i, g) in self.consumers.iter().enumerate() {
-            c.consumer(i, g, &queues, &exchanges);
+            c.consumer(i, g, &names);
+            if names.topics.contains(g.from.as_str()) {
+                continue; // a topic has any number of groups
+            }
             if let Some(first) = reader.insert(g.from.as_str(), g.name.as_str()) {
                 c.push(format!("consumers[{i}].from"), K::QueueTaken { queue: short(&g.from), group: short(first) });
             }
@@ -568,6 +622,7 @@ impl Scenario {
         let nodes: u64 = self.producers.iter().map(|p| u64::from(p.count)).sum::<u64>()
             + self.queues.len() as u64
             + self.exchanges.len() as u64
+            + self.topics.len() as u64
             + self.consumers.iter().map(|g| u64::from(g.count)).sum::<u64>();
         if nodes > u64::from(limits::MAX_NODES) {
             c.push("", K::TooManyNodes { nodes, max: u64::from(limits::MAX_NODES) });
@@ -575,6 +630,13 @@ impl Scenario {
 
         if c.problems.is_empty() { Ok(()) } else { Err(c.problems) }
     }
+}
+
+/// The names a reference can point to, by kind.
+struct Names<'a> {
+    queues: BTreeSet<&'a str>,
+    exchanges: BTreeSet<&'a str>,
+    topics: BTreeSet<&'a str>,
 }
 
 /// The set of `names`, filled by inserting: collecting into a set sorts with

@@ -50,6 +50,13 @@ impl Group {
         self.members.insert(m) && self.rebalance(now)
     }
 
+    /// Member `m` comes back before the group noticed it had gone: it joins
+    /// as a new member would — a rebalance either way.
+    pub fn rejoin(&mut self, m: u32, now: Time) -> bool {
+        self.members.insert(m);
+        self.rebalance(now)
+    }
+
     /// Member `m` leaves or crashes at `now`: a rebalance, if it was in.
     pub fn leave(&mut self, m: u32, now: Time) -> bool {
         self.members.remove(&m) && self.rebalance(now)

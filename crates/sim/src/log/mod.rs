@@ -1,5 +1,6 @@
-//! Building blocks of the Kafka-style log broker (issue #15), not yet wired
-//! into the engine:
+//! The Kafka-style log broker: topics of partitions, consumer groups with
+//! their own offsets. The engine runs [`topic`] (the broker's side) and
+//! [`member`] (a group member's poll loop); they are built from:
 //!
 //! - [`partitioner`]: which partition a record goes to (Kafka's murmur2 by
 //!   key, round robin, sticky batches);
@@ -16,8 +17,11 @@
 //! rely on the same answers.
 
 pub mod assignor;
+pub(crate) mod coordinator;
 pub mod group;
 pub mod idempotence;
+pub(crate) mod member;
 pub mod partition;
 pub mod partitioner;
 pub mod replication;
+pub(crate) mod topic;

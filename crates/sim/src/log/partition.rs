@@ -62,22 +62,41 @@ impl Partition {
     }
 
     /// Removes records appended at or before `now − max_age` and the oldest
-    /// beyond `max_count`; returns how many.
-    pub fn retain(&mut self, now: Time, max_age: Option<Time>, max_count: Option<u64>) -> u64 {
+    /// beyond `max_count`, handing each to `gone`; returns how many.
+    pub fn retain(
+        &mut self,
+        now: Time,
+        max_age: Option<Time>,
+        max_count: Option<u64>,
+        mut gone: impl FnMut(Record),
+    ) -> u64 {
         let before = self.start;
-        if let Some(age) = max_age {
-            while self.records.front().is_some_and(|r| r.at.saturating_add(age) <= now) {
-                self.records.pop_front();
-                self.start += 1;
+        while let Some(&r) = self.records.front() {
+            let old = max_age.is_some_and(|age| r.at.saturating_add(age) <= now);
+            let over = max_count.is_some_and(|n| self.records.len() as u64 > n);
+            if !old && !over {
+                break;
             }
-        }
-        if let Some(n) = max_count {
-            while self.records.len() as u64 > n {
-                self.records.pop_front();
-                self.start += 1;
-            }
+            self.records.pop_front();
+            self.start += 1;
+            gone(r);
         }
         self.start - before
+    }
+
+    /// Records kept now.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether no record is kept.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Bytes held.
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::vec_bytes::<Record>(self.records.capacity())
     }
 
     /// The record at `offset`, if it is kept.
@@ -158,9 +177,9 @@ mod tests {
         for i in 0..10 {
             assert_eq!(p.append(rec(i, u64::from(i) * 100)), u64::from(i));
         }
-        assert_eq!(p.retain(450, Some(200), None), 3, "appended at 0, 100 and 200");
+        assert_eq!(p.retain(450, Some(200), None, |_| {}), 3, "appended at 0, 100 and 200");
         assert_eq!((p.earliest(), p.end()), (3, 10));
-        assert_eq!(p.retain(450, None, Some(4)), 3);
+        assert_eq!(p.retain(450, None, Some(4), |_| {}), 3);
         assert_eq!(p.get(6).map(|r| r.msg), Some(6));
         assert_eq!(p.get(5), None, "gone");
     }
@@ -179,7 +198,7 @@ mod tests {
         assert!(!replay.commit(2), "a late, older commit is ignored");
         assert_eq!(replay.lag(&p), 2);
         // Retention outruns a group that was away: it skips what is gone.
-        p.retain(1, None, Some(1));
+        p.retain(1, None, Some(1), |_| {});
         replay.rewind();
         assert_eq!(replay.poll(&p, OffsetReset::Earliest, 10), 5..6);
         assert_eq!(replay.skipped, 1, "offset 4 expired unread");
@@ -206,7 +225,7 @@ mod tests {
             for (now, (op, n)) in ops.into_iter().enumerate() {
                 match op {
                     0 => { for _ in 0..n { p.append(rec(0, now as Time)); } }
-                    1 => { p.retain(now as Time, Some(20), Some(n + 3)); }
+                    1 => { p.retain(now as Time, Some(20), Some(n + 3), |_| {}); }
                     2 => {
                         let got = g.poll(&p, reset, n);
                         first = first.or(Some(got.start));

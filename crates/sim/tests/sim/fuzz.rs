@@ -102,6 +102,7 @@ fn producer() -> impl Strategy<Value = ProducerSpec> {
                     },
                     max_in_flight: in_flight,
                     poison_rate: poison,
+                    ..ProducerSpec::default()
                 }
             },
         )
@@ -162,6 +163,7 @@ fn consumer() -> impl Strategy<Value = ConsumerSpec> {
                 },
                 idempotency: Idempotency { enabled: dedup, capacity: cap, ttl_ms: ttl },
                 publish: None,
+                ..ConsumerSpec::default()
             }
         })
 }

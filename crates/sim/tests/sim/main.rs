@@ -6,6 +6,7 @@ mod fuzz;
 mod golden;
 mod graph;
 mod limits;
+mod log;
 mod properties;
 mod queueing;
 mod support;

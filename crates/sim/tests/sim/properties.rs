@@ -86,6 +86,7 @@ fn producer(queues: usize) -> impl Strategy<Value = ProducerSpec> {
                 send,
                 max_in_flight,
                 poison_rate,
+                ..ProducerSpec::default()
             }
         })
 }
@@ -140,6 +141,7 @@ fn consumer() -> impl Strategy<Value = ConsumerSpec> {
                 },
                 idempotency: Idempotency { enabled: dedup, capacity: cap, ttl_ms: ttl },
                 publish: None,
+                ..ConsumerSpec::default()
             }
         })
 }

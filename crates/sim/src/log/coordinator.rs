@@ -1,0 +1,126 @@
+//! A consumer group's coordinator in the running engine: starts the group,
+//! hears of members crashing and coming back, and runs each rebalance — the
+//! members give up their partitions, the group pauses, then every member
+//! gets its share of the new generation.
+
+use super::assignor::Assignor;
+use super::group::Group;
+use super::member::Member;
+use crate::context::Ctx;
+use crate::event::{Event, Packet};
+use crate::scenario::{AssignorKind, ConsumerSpec, OffsetResetKind};
+use crate::time::{self, Time};
+use crate::trace::{EventKind, NO_MSG};
+
+/// One group reading a topic.
+#[derive(Clone, Debug)]
+pub(crate) struct Coordinator {
+    /// Its place among the groups reading topics.
+    index: u16,
+    /// Members, generation, assignment.
+    pub group: Group,
+    /// The topic it reads (topic index).
+    pub topic: usize,
+    /// Its place among the topic's groups (its cursors there).
+    pub place: usize,
+    /// Its first member (member index) and how many it has.
+    pub first_member: usize,
+    pub count: usize,
+    /// Where it starts in a partition without a committed offset.
+    pub reset: OffsetResetKind,
+    /// When it starts reading.
+    pub start: Time,
+    started: bool,
+}
+
+impl Coordinator {
+    pub fn new(
+        index: u16,
+        spec: &ConsumerSpec,
+        partitions: u32,
+        topic: usize,
+        place: usize,
+        first_member: usize,
+    ) -> Self {
+        let assignor = match spec.log.assignor {
+            AssignorKind::Range => Assignor::Range,
+            AssignorKind::RoundRobin => Assignor::RoundRobin,
+        };
+        Coordinator {
+            index,
+            group: Group::new(assignor, partitions, time::ms(spec.log.rebalance_ms), []),
+            topic,
+            place,
+            first_member,
+            count: spec.count as usize,
+            reset: spec.log.offset_reset,
+            start: time::ms(spec.log.start_ms),
+            started: false,
+        }
+    }
+
+    fn members<'a>(&self, members: &'a mut [Member]) -> &'a mut [Member] {
+        &mut members[self.first_member..self.first_member + self.count]
+    }
+
+    /// The group starts reading: the members up now form its first
+    /// generation, assigned at once.
+    pub fn start(&mut self, ctx: &mut Ctx, members: &mut [Member]) {
+        self.started = true;
+        let mine = self.members(members);
+        let up: Vec<u32> = (0..mine.len() as u32).filter(|&m| mine[m as usize].is_up()).collect();
+        self.group = Group::new(self.group.assignor, self.group.partitions, self.group.pause, up);
+        let generation = self.group.generation;
+        for (m, member) in mine.iter_mut().enumerate() {
+            member.assign(ctx, generation, self.group.partitions_of(m as u32));
+        }
+    }
+
+    /// Member `m` (its place in the group) crashed.
+    pub fn member_left(&mut self, ctx: &mut Ctx, m: usize, members: &mut [Member]) {
+        if self.started && self.group.leave(m as u32, ctx.now) {
+            self.rebalance(ctx, m, members);
+        }
+    }
+
+    /// Member `m` came back (whether or not the group noticed it had gone).
+    pub fn member_back(&mut self, ctx: &mut Ctx, m: usize, members: &mut [Member]) {
+        if self.started && self.group.rejoin(m as u32, ctx.now) {
+            self.rebalance(ctx, m, members);
+        }
+    }
+
+    /// A new generation on account of member `m`: everyone gives up its
+    /// partitions; they are handed out again after the pause.
+    fn rebalance(&mut self, ctx: &mut Ctx, m: usize, members: &mut [Member]) {
+        let mine = self.members(members);
+        let mut e = ctx.record(EventKind::Rebalance, mine[m].node, NO_MSG);
+        e.end = self.group.paused_until;
+        e.attempt = self.group.generation as u16;
+        ctx.emit_rare(e);
+        for member in mine.iter_mut() {
+            member.revoke();
+        }
+        let generation = self.group.generation;
+        ctx.schedule_in(self.group.pause, Event::Rebalanced { group: self.index, generation });
+    }
+
+    /// The pause of `generation` is over: unless another rebalance began
+    /// since, each member gets its partitions.
+    pub fn rebalanced(&mut self, ctx: &mut Ctx, generation: u32, members: &mut [Member]) {
+        if generation != self.group.generation {
+            return;
+        }
+        let group = &self.group;
+        let mine = &mut members[self.first_member..self.first_member + self.count];
+        for (m, member) in mine.iter_mut().enumerate() {
+            member.assign(ctx, generation, group.partitions_of(m as u32));
+        }
+    }
+
+    /// Whether a request stamped with packet `p`'s generation is of the
+    /// group's current one, and the group is not paused.
+    pub fn current(&self, p: &Packet, now: Time) -> bool {
+        self.started && p.copy == self.group.generation as u16 && self.group.consuming(now)
+    }
+}
