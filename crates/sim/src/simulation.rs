@@ -590,6 +590,7 @@ impl Simulation {
                     let records = topic.records(u32::from(p.delivery), u64::from(p.tag), u64::from(p.attempt));
                     m.on_records(ctx, &p, records.map(|(o, r)| (o, r.msg)));
                 }
+                PacketKind::CommitAck => m.on_commit_ack(ctx, &p),
                 _ => match m.publisher {
                     Some(j) if self.producers[usize::from(j)].is_up() => {
                         self.producers[usize::from(j)].on_packet(ctx, p)

@@ -135,8 +135,13 @@ named_enum! {
         /// Topic → member: `attempt` records of partition `delivery` from
         /// offset `tag` (`msg` is the first, if any).
         Records = "records",
-        /// Member → topic: commit offset `tag` of partition `delivery`.
+        /// Member → topic: commit offset `tag` of partition `delivery`
+        /// (`confirm`: it waits for the answer before processing).
         CommitOffset = "commit_offset",
+        /// Topic → member: the commit of offset `tag` of partition
+        /// `delivery` was recorded (`confirm` true) or refused (false: the
+        /// group has rebalanced since).
+        CommitAck = "commit_ack",
     }
 }
 
@@ -184,6 +189,9 @@ named_enum! {
         Unroutable = "unroutable",
         /// A topic's retention removed the record.
         Expired = "expired",
+        /// A rebalance took the partition away before the member processed
+        /// the batch it held.
+        Revoked = "revoked",
     }
 }
 

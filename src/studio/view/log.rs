@@ -118,6 +118,7 @@ pub fn packet_text(lang: Lang, p: PacketKind) -> &'static str {
             PacketKind::Fetch => Key::PkFetch,
             PacketKind::Records => Key::PkRecords,
             PacketKind::CommitOffset => Key::PkCommitOffset,
+            PacketKind::CommitAck => Key::PkCommitAck,
         },
     )
 }
@@ -142,6 +143,7 @@ pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
             Cause::QueueFull => Key::CauseQueueFull,
             Cause::Unroutable => Key::CauseUnroutable,
             Cause::Expired => Key::CauseExpired,
+            Cause::Revoked => Key::CauseRevoked,
             Cause::BufferFull => Key::CauseBufferFull,
         },
     )

@@ -99,7 +99,7 @@ impl Coordinator {
         e.attempt = self.group.generation as u16;
         ctx.emit_rare(e);
         for member in mine.iter_mut() {
-            member.revoke();
+            member.revoke(ctx);
         }
         let generation = self.group.generation;
         ctx.schedule_in(self.group.pause, Event::Rebalanced { group: self.index, generation });

@@ -36,6 +36,10 @@ struct Owned {
     processed: Option<u64>,
     /// The last offset it committed automatically.
     auto_committed: Option<u64>,
+    /// Committing before processing: the batch waiting for its commit to
+    /// be recorded, and the offset committed.
+    held: Vec<Job>,
+    commit_wait: Option<u64>,
 }
 
 /// A fetched record waiting to be processed, or being processed.
@@ -129,9 +133,9 @@ impl Member {
         self.up
     }
 
-    /// Records in hand: processing plus waiting.
+    /// Records in hand: processing, waiting, and held until their commit is recorded.
     pub fn in_hand(&self) -> usize {
-        self.jobs.len() + usize::from(self.current.is_some())
+        self.jobs.len() + usize::from(self.current.is_some()) + self.owned.iter().map(|o| o.held.len()).sum::<usize>()
     }
 
     /// Records processing now (0 or 1).
@@ -151,10 +155,22 @@ impl Member {
     }
 
     /// A rebalance began: it owns nothing until the next assignment (what it
-    /// holds it still processes; its commits are refused).
-    pub fn revoke(&mut self) {
+    /// holds it still processes; its commits are refused). A batch still
+    /// waiting for its commit is given up.
+    pub fn revoke(&mut self, ctx: &mut Ctx) {
         self.generation = 0;
-        self.owned.clear();
+        for o in std::mem::take(&mut self.owned) {
+            for job in o.held {
+                self.discard(ctx, &job, Cause::Revoked);
+            }
+        }
+    }
+
+    fn discard(&self, ctx: &mut Ctx, job: &Job, cause: Cause) {
+        ctx.ledger.destroy(job.msg, Place::Consumer, cause);
+        let mut e = self.job_record(ctx, EventKind::Discard, job);
+        e.cause = cause;
+        ctx.emit_rare(e);
     }
 
     /// The rebalance of `generation` ended: it owns `partitions` and starts
@@ -173,6 +189,8 @@ impl Member {
                 seq: 0,
                 processed: None,
                 auto_committed: None,
+                held: Vec::new(),
+                commit_wait: None,
             })
             .collect();
         for slot in 0..self.owned.len() {
@@ -213,7 +231,48 @@ impl Member {
         p.delivery = partition as u16;
         p.tag = offset as u32;
         p.copy = self.generation as u16;
+        p.confirm = self.commit == CommitPolicy::BeforeProcessing;
         ctx.send(p);
+    }
+
+    /// Commits the batch of owned partition `slot` before processing it,
+    /// and waits for the answer (sending again if none comes).
+    fn commit_held(&mut self, ctx: &mut Ctx, slot: usize) {
+        let o = &mut self.owned[slot];
+        let (Some(offset), partition) = (o.commit_wait, o.partition) else { return };
+        o.seq = o.seq.wrapping_add(1);
+        let event = Event::MemberPoll { member: self.index, slot: slot as u16, seq: o.seq };
+        self.send_commit(ctx, partition, offset);
+        ctx.schedule_idle(self.request_timeout, event);
+    }
+
+    /// The topic's answer to a commit it waits on: recorded, the batch is
+    /// processed; refused (the group rebalanced), it is given up.
+    pub fn on_commit_ack(&mut self, ctx: &mut Ctx, p: &Packet) {
+        let fresh = self.up && p.copy == self.generation as u16;
+        let slot = self
+            .owned
+            .iter()
+            .position(|o| fresh && o.partition == u32::from(p.delivery) && o.commit_wait == Some(u64::from(p.tag)));
+        let Some(slot) = slot else {
+            super::topic::stale(ctx, self.node, p);
+            return;
+        };
+        let o = &mut self.owned[slot];
+        o.commit_wait = None;
+        o.awaiting = false;
+        o.seq = o.seq.wrapping_add(1);
+        let held = std::mem::take(&mut o.held);
+        if !p.confirm {
+            for job in held {
+                self.discard(ctx, &job, Cause::Revoked);
+            }
+            return;
+        }
+        self.jobs.extend(held);
+        if self.current.is_none() {
+            self.start_next(ctx);
+        }
     }
 
     /// Whether the member is still down from crash `epoch` (the group
@@ -232,7 +291,10 @@ impl Member {
     /// (else nothing ever will be). A stale timer does nothing.
     pub fn on_poll(&mut self, ctx: &mut Ctx, slot: u16, seq: u32, unread: bool) {
         let slot = usize::from(slot);
-        if self.up && (unread || ctx.busy()) && self.owned.get(slot).is_some_and(|o| o.seq == seq && o.awaiting) {
+        let Some(o) = self.owned.get(slot).filter(|o| self.up && o.seq == seq && o.awaiting) else { return };
+        if o.commit_wait.is_some() {
+            self.commit_held(ctx, slot); // it holds records: always worth asking
+        } else if unread || ctx.busy() {
             self.fetch(ctx, slot);
         }
     }
@@ -242,7 +304,8 @@ impl Member {
     pub fn on_records(&mut self, ctx: &mut Ctx, p: &Packet, records: impl Iterator<Item = (u64, MsgId)>) {
         let slot = self.owned.iter().position(|o| o.partition == u32::from(p.delivery));
         let fresh = self.up && p.copy == self.generation as u16;
-        let Some(slot) = slot.filter(|&s| fresh && self.owned[s].awaiting) else {
+        let Some(slot) = slot.filter(|&s| fresh && self.owned[s].awaiting && self.owned[s].commit_wait.is_none())
+        else {
             super::topic::stale(ctx, self.node, p);
             return;
         };
@@ -252,26 +315,29 @@ impl Member {
         let (from, count) = (u64::from(p.tag), u64::from(p.attempt));
         o.position = Some(from + count);
         let partition = o.partition;
-        let before = self.jobs.len();
+        let mut batch: Vec<Job> = Vec::new();
         for (offset, msg) in records {
             ctx.ledger.add(msg, Place::Consumer);
-            let job = Job { msg, partition, offset, generation: self.generation, last: false };
-            self.jobs.push_back(job);
+            batch.push(Job { msg, partition, offset, generation: self.generation, last: false });
         }
-        if self.jobs.len() == before {
+        let Some(last) = batch.last_mut() else {
             // The topic's wait ran out with nothing to read: ask again —
             // unless nothing else is going on (then nothing will ever arrive).
             if ctx.busy() {
                 self.fetch(ctx, slot);
             }
             return;
-        }
-        if let Some(j) = self.jobs.back_mut() {
-            j.last = true;
-        }
+        };
+        last.last = true;
         if self.commit == CommitPolicy::BeforeProcessing {
-            self.send_commit(ctx, partition, from + count);
+            let o = &mut self.owned[slot];
+            o.awaiting = true;
+            o.held = batch;
+            o.commit_wait = Some(from + count);
+            self.commit_held(ctx, slot);
+            return;
         }
+        self.jobs.extend(batch);
         if self.current.is_none() {
             self.start_next(ctx);
         }
@@ -372,14 +438,12 @@ impl Member {
         let mut e = ctx.record(EventKind::Crash, self.node, NO_MSG);
         e.end = ctx.now.saturating_add(down);
         ctx.emit_rare(e);
-        let in_hand: Vec<Job> = self.current.take().into_iter().chain(self.jobs.drain(..)).collect();
+        let held = self.owned.iter_mut().flat_map(|o| std::mem::take(&mut o.held));
+        let in_hand: Vec<Job> = self.current.take().into_iter().chain(self.jobs.drain(..)).chain(held).collect();
         for job in in_hand {
-            ctx.ledger.destroy(job.msg, Place::Consumer, Cause::Crash);
-            let mut e = self.job_record(ctx, EventKind::Discard, &job);
-            e.cause = Cause::Crash;
-            ctx.emit_rare(e);
+            self.discard(ctx, &job, Cause::Crash);
         }
-        self.revoke();
+        self.revoke(ctx);
         ctx.schedule_in(down, Event::MemberRestart { member: self.index, epoch: self.epoch });
         // The group notices when its session times out (if it is still down).
         ctx.schedule_in(self.session_timeout, Event::MemberLeft { member: self.index, epoch: self.epoch });

@@ -233,6 +233,9 @@ impl Topic {
         let partition = usize::from(p.delivery);
         if !current || partition >= self.partitions.len() {
             stale(ctx, self.node, p);
+            if p.confirm {
+                answer_commit(ctx, self.node, p, false);
+            }
             return;
         }
         if self.cursors[g][partition].commit(u64::from(p.tag)) {
@@ -242,6 +245,9 @@ impl Topic {
             e.tx = p.tag;
             ctx.emit_rare(e);
         }
+        if p.confirm {
+            answer_commit(ctx, self.node, p, true);
+        }
     }
 
     /// The msg ids of partition `partition` from `offset`, `count` of them
@@ -250,6 +256,16 @@ impl Topic {
         let log = self.partitions.get(partition as usize);
         (offset..offset + count).filter_map(move |o| Some((o, *log?.get(o)?)))
     }
+}
+
+/// Tells a member waiting on its commit whether it was recorded.
+fn answer_commit(ctx: &mut Ctx, node: NodeId, p: &Packet, recorded: bool) {
+    let mut a = Packet::new(PacketKind::CommitAck, node, p.from, NO_MSG);
+    a.delivery = p.delivery;
+    a.tag = p.tag;
+    a.copy = p.copy;
+    a.confirm = recorded;
+    ctx.send(a);
 }
 
 /// A request or reply that no longer applies was ignored.
