@@ -31,6 +31,10 @@ impl DotStyle {
         match e.packet {
             PacketKind::Confirm | PacketKind::Ack | PacketKind::Reply => DotStyle::Ack,
             PacketKind::Reject | PacketKind::Nack | PacketKind::Fault => DotStyle::Negative,
+            // A log's requests and answers: `copy` and `delivery` carry the
+            // group's generation and the partition, not copies or redeliveries.
+            PacketKind::Fetch | PacketKind::CommitOffset | PacketKind::CommitAck => DotStyle::Ack,
+            PacketKind::Records => DotStyle::Message,
             _ if e.copy > 0 => DotStyle::Copy,
             _ if e.attempt > 1 || e.delivery > 1 => DotStyle::Retry,
             _ => DotStyle::Message,

@@ -21,7 +21,8 @@ pub struct Counts {
     pub lost_in_transit: u64,
     /// Message-carrying packets a link duplicated.
     pub duplicated_in_transit: u64,
-    /// Message copies that reached a consumer.
+    /// Message copies that reached a consumer (records fetched from a topic
+    /// included).
     pub delivered: u64,
     /// Effects skipped because the message id was already processed.
     pub dedup_hits: u64,
@@ -322,6 +323,8 @@ impl Metrics {
                     self.waiting[node] += 1;
                 } else if e.is_retry_arrival() {
                     self.retry_arrived(e.time);
+                } else if e.packet == PacketKind::Records {
+                    c.delivered += u64::from(e.attempt);
                 }
             }
             EventKind::Enqueue | EventKind::Requeue => self.change_depth(node, true),

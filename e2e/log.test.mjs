@@ -1,0 +1,36 @@
+// The log broker in the page: a scenario with a topic and two consumer
+// groups loads, runs to the native verdict, and its trace is byte for byte
+// the command line's.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { serveDist, launch, openApp, waitForVerdict, seek, downloadText, screenshot } from './harness.mjs';
+
+let server, chrome;
+before(async () => { server = await serveDist(); chrome = await launch(); });
+after(async () => { await chrome?.close(); await server?.close(); });
+
+const EXAMPLE = resolve(import.meta.dirname, '../docs/examples/log-groups.json');
+
+test('a topic read by two groups runs in the page as on the command line', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await page.getByTestId('import').setInputFiles({
+    name: 'log-groups.json', mimeType: 'application/json', buffer: readFileSync(EXAMPLE),
+  });
+  await page.waitForFunction(() => document.querySelector('[data-testid=c-produced]').textContent.endsWith('/ 3000'));
+  const bin = resolve(import.meta.dirname, '../target/debug/msgsim');
+  const native = JSON.parse(execFileSync(bin, ['run', EXAMPLE, '--seed', '1']).toString());
+  assert.equal(native.verdict, 'duplicates');
+  assert.equal(await waitForVerdict(page), native.verdict);
+  await seek(page, 1200);
+  await screenshot(page, 'log-groups');
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const out = resolve(import.meta.dirname, '../target/e2e-log-groups.csv');
+  execFileSync(bin, ['run', EXAMPLE, '--seed', '1', '--trace', out]);
+  assert.ok((await downloadText(d)).equals(readFileSync(out)), 'the page traces what `msgsim run --trace` does');
+  assert.deepEqual(problems, []);
+});
