@@ -80,6 +80,7 @@ mod context;
 mod dedup;
 pub mod dist;
 mod event;
+pub mod lag;
 pub mod ledger;
 pub mod log;
 pub mod memory;
@@ -103,7 +104,7 @@ pub use msgsim_scenario::{path, presets, scenario};
 pub use dist::Dist;
 pub use ledger::{Ledger, MsgStatus, StatusCounts};
 pub use metrics::{Counts, GroupCounts, Latencies, Metrics};
-pub use report::{GroupFigures, LatencyStats, Report, StopReason, Verdict};
+pub use report::{GroupFigures, LagFigures, LatencyStats, Report, StopReason, Verdict};
 pub use rng::SimRng;
 pub use scenario::{
     AckMode, Arrival, AssignorKind, Backoff, BackoffKind, Binding, CommitPolicy, ConsumerSpec, CrashPoint, CrashSpec,

@@ -145,6 +145,8 @@ pub struct Metrics {
     pub groups: Vec<GroupCounts>,
     /// Busy slots, slot count and busy stamps per consumer group.
     group_busy: Vec<(u64, u64, u128)>,
+    /// Consumer lag of the groups reading topics.
+    pub lag: crate::lag::Lag,
 }
 
 /// "Not a consumer" in [`Metrics`]' node → group map.
@@ -199,6 +201,7 @@ impl Metrics {
                 }
                 v
             },
+            lag: crate::lag::Lag::new(topology),
         }
     }
 
@@ -409,8 +412,15 @@ impl Metrics {
                 self.up[node] = false;
             }
             EventKind::Restart => self.up[node] = true,
-            EventKind::Append => c.appended += 1,
-            EventKind::Commit => c.commits += 1,
+            EventKind::Append => {
+                c.appended += 1;
+                self.lag.appended(e.node, usize::from(e.delivery), e.time);
+            }
+            EventKind::Commit => {
+                c.commits += 1;
+                let g = self.group_of.get(usize::from(e.peer)).copied().unwrap_or(NO_GROUP);
+                self.lag.committed(usize::from(g), usize::from(e.delivery), u64::from(e.tx), e.time);
+            }
             EventKind::Rebalance => {
                 c.rebalances += 1;
                 if let Some(g) = self.groups.get_mut(usize::from(self.group_of[node])) {

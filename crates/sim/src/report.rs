@@ -131,10 +131,27 @@ pub struct GroupFigures {
     /// Reading a topic: records it will never read (gone before it got to
     /// them, or before its start at the latest offset).
     pub skipped: u64,
+    /// Reading a topic: its consumer lag (records appended and not yet
+    /// committed); absent for a group reading a queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lag: Option<LagFigures>,
     /// Produce → first effect in this group, in ms.
     pub latency: LatencyStats,
     /// Busy slot-time over available slot-time.
     pub utilization: f64,
+}
+
+/// A group's consumer lag: over all its partitions, and per partition.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LagFigures {
+    /// Time-weighted mean of the total lag.
+    pub mean: f64,
+    /// Largest total lag.
+    pub max: u64,
+    /// At the end of the run.
+    pub end: u64,
+    /// Per partition, in partition order.
+    pub partitions: Vec<DepthStats>,
 }
 
 /// The outcome of a run. Field names are stable: the UI, the golden tests and
@@ -242,6 +259,15 @@ impl Report {
                     dedup_hits: k.dedup_hits,
                     rebalances: k.rebalances,
                     skipped: k.skipped,
+                    lag: m.lag.of_group(g).map(|(total, parts)| LagFigures {
+                        mean: round3(total.mean(sim_time)),
+                        max: total.max,
+                        end: total.now,
+                        partitions: parts
+                            .iter()
+                            .map(|l| DepthStats { mean: round3(l.mean(sim_time)), max: l.max })
+                            .collect(),
+                    }),
                     // One group: its latencies are all of them (sorted once).
                     latency: if one_group { latency } else { LatencyStats::of(&i.latencies.of_group(g)) },
                     utilization: round3(m.group_utilization(g)),
