@@ -106,6 +106,26 @@ pub enum Event {
         /// The consumer node.
         consumer: NodeId,
     },
+    /// A round of copying partition `partition` of topic `topic` up to
+    /// offset `upto` reaches the followers.
+    Replicate {
+        /// Topic index.
+        topic: u16,
+        /// The partition.
+        partition: u16,
+        /// The leader's log end when the round began.
+        upto: u32,
+    },
+    /// Broker `broker` of topic `topic`'s cluster restarts (if still in
+    /// crash `epoch`).
+    BrokerRestart {
+        /// Topic index.
+        topic: u16,
+        /// The broker.
+        broker: u16,
+        /// Its crash epoch this restart ends.
+        epoch: u32,
+    },
     /// A group on a topic starts reading (its `start_ms`).
     LogStart {
         /// The group's place among groups reading topics.

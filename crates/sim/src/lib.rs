@@ -109,7 +109,7 @@ pub use rng::SimRng;
 pub use scenario::{
     AckMode, Arrival, AssignorKind, Backoff, BackoffKind, Binding, CommitPolicy, ConsumerSpec, CrashPoint, CrashSpec,
     ExchangeKind, ExchangeSpec, Idempotency, KeyChoice, LinkOverride, LinkSpec, LogGroupSpec, Network, NodeCrash,
-    OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerSpec, PublishSpec, QueueSpec,
+    OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerAcks, ProducerSpec, PublishSpec, QueueSpec,
     SCENARIO_VERSION, Scenario, ScheduledCrash, SendMode, SendSpec, TopicSpec, Window, problem_number,
 };
 pub use simulation::Simulation;

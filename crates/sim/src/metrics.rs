@@ -68,6 +68,11 @@ pub struct Counts {
     /// start at the latest offset). A commit before processing that a crash
     /// interrupts skips nothing here: its records count as never applied.
     pub skipped: u64,
+    /// Records a producer was told were stored (`acks`) that a partition's
+    /// new leader did not have: gone in a failover.
+    pub acknowledged_lost: u64,
+    /// Partition leader changes.
+    pub failovers: u64,
 }
 
 /// What one consumer group did (in a graph, a message counts once in each
@@ -397,7 +402,9 @@ impl Metrics {
                 }
             }
             EventKind::Crash => {
-                c.crashes += 1;
+                // A topic whose every broker is down (`node_down`): counted
+                // as its brokers' crashes.
+                c.crashes += u64::from(e.cause != Cause::NodeDown);
                 self.waiting[node] = 0;
                 let lost = u64::from(self.busy[node]);
                 self.busy_stamps = self.busy_stamps.wrapping_sub(area(lost, self.now));
@@ -426,6 +433,12 @@ impl Metrics {
                 if let Some(g) = self.groups.get_mut(usize::from(self.group_of[node])) {
                     g.rebalances += 1;
                 }
+            }
+            EventKind::BrokerCrash => c.crashes += 1,
+            EventKind::BrokerRestart => {}
+            EventKind::Failover => {
+                c.failovers += 1;
+                c.acknowledged_lost += u64::from(e.tx);
             }
             EventKind::Skip => {
                 c.skipped += u64::from(e.tx);

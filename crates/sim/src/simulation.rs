@@ -208,7 +208,7 @@ impl Simulation {
             let target = topology.nodes.get(usize::from(node.target));
             if let (NodeKind::Producer, Some(t)) = (node.kind, target.filter(|t| t.kind == NodeKind::Topic)) {
                 let spec = &scenario.producers[node.group];
-                topics[t.index].set_partitioner(id as NodeId, spec.partitioner, spec.batch_size);
+                topics[t.index].set_sender(id as NodeId, spec.partitioner, spec.batch_size, spec.acks);
             }
         }
         // Services that publish: a publisher each, after the producers.
@@ -569,6 +569,12 @@ impl Simulation {
                 ctx.idle_fired();
                 self.topics[usize::from(topic)].on_fetch_expired(ctx, usize::from(group), u32::from(partition));
             }
+            Event::Replicate { topic, partition, upto } => {
+                self.topics[usize::from(topic)].on_replicate(ctx, usize::from(partition), u64::from(upto))
+            }
+            Event::BrokerRestart { topic, broker, epoch } => {
+                self.restart_broker(usize::from(topic), usize::from(broker), epoch)
+            }
             Event::LogStart { .. }
             | Event::Rebalanced { .. }
             | Event::MemberRestart { .. }
@@ -702,10 +708,55 @@ impl Simulation {
             let delay = down.saturating_add(gap.max(1));
             ctx.schedule_idle(delay, Event::PlannedCrash { group, entry, again: true });
         }
+        if let Some(t) = self.topic_at(first) {
+            // A topic's instances are its cluster's brokers.
+            for b in 0..self.topics[t].brokers.len() {
+                if only.is_none_or(|o| o as usize == b) {
+                    self.crash_broker(t, b, down);
+                }
+            }
+            return;
+        }
         for i in 0..count {
             if only.is_none_or(|o| o == i) {
                 self.crash_node(first + i as NodeId, down);
             }
+        }
+    }
+
+    /// The topic (its index) at node `node`, if it is one.
+    fn topic_at(&self, node: NodeId) -> Option<usize> {
+        let n = self.ctx.topology.nodes.get(usize::from(node))?;
+        (n.kind == NodeKind::Topic).then_some(n.index)
+    }
+
+    /// Broker `b` of topic `t`'s cluster crashes for `down` µs. With every
+    /// broker down, the topic is down: packets reaching it are lost.
+    #[cold]
+    #[inline(never)]
+    fn crash_broker(&mut self, t: usize, b: usize, down: Time) {
+        let topic = &mut self.topics[t];
+        if topic.crash_broker(&mut self.ctx, b, down) && !topic.any_up() {
+            // Every broker is down: so is the topic (its broker crashes are
+            // counted already).
+            self.down[usize::from(topic.node)] = true;
+            let mut e = self.ctx.record(EventKind::Crash, topic.node, NO_MSG);
+            e.end = self.ctx.now.saturating_add(down);
+            e.cause = Cause::NodeDown;
+            self.ctx.emit_rare(e);
+        }
+    }
+
+    /// Broker `b` of topic `t`'s cluster is back after crash `epoch`.
+    #[cold]
+    #[inline(never)]
+    fn restart_broker(&mut self, t: usize, b: usize, epoch: u32) {
+        let topic = &mut self.topics[t];
+        let was_down = !topic.any_up();
+        if topic.restart_broker(&mut self.ctx, b, epoch) && was_down {
+            self.down[usize::from(topic.node)] = false;
+            let e = self.ctx.record(EventKind::Restart, topic.node, NO_MSG);
+            self.ctx.emit_rare(e);
         }
     }
 
@@ -814,15 +865,12 @@ impl Simulation {
                 }
                 return;
             }
-            NodeKind::Topic if self.topics[i].up => {
-                // Its log is on disk: what it holds survives; requests
-                // reaching it while it is down are lost.
-                self.down[usize::from(node)] = true;
-                crash_record(ctx, node, down);
-                let t = &mut self.topics[i];
-                t.up = false;
-                t.epoch = t.epoch.wrapping_add(1);
-                t.epoch
+            NodeKind::Topic => {
+                // Every broker of its cluster (a plan names one by its instance).
+                for b in 0..self.topics[i].brokers.len() {
+                    self.crash_broker(i, b, down);
+                }
+                return;
             }
             _ => return,
         };
@@ -834,7 +882,7 @@ impl Simulation {
     #[cold]
     #[inline(never)]
     fn restart_node(&mut self, node: NodeId, epoch: u32) {
-        let Simulation { ctx, producers, exchange_epochs, queues, consumers, topics, down, first_consumer, .. } = self;
+        let Simulation { ctx, producers, exchange_epochs, queues, consumers, down, first_consumer, .. } = self;
         let n = &ctx.topology.nodes[usize::from(node)];
         let i = n.index;
         let back = match n.kind {
@@ -847,13 +895,7 @@ impl Simulation {
                 };
                 queues[i].restart(ctx, epoch, up)
             }
-            NodeKind::Topic => {
-                let t = &mut topics[i];
-                let back = t.epoch == epoch && !t.up;
-                t.up |= back;
-                back
-            }
-            NodeKind::Consumer | NodeKind::Member => false,
+            NodeKind::Consumer | NodeKind::Member | NodeKind::Topic => false,
         };
         if back {
             down[usize::from(node)] = false;

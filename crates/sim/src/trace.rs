@@ -103,6 +103,15 @@ named_enum! {
         /// never read (gone before it got to them, or before its start at the
         /// latest offset): `tx` of them, at topic `node`.
         Skip = "skip",
+        /// Broker `delivery` of topic `node`'s cluster crashed; `end` is when
+        /// it restarts.
+        BrokerCrash = "broker_crash",
+        /// Broker `delivery` of topic `node`'s cluster came back.
+        BrokerRestart = "broker_restart",
+        /// Partition `delivery` of topic `node` changed leader: broker
+        /// `attempt` leads from `end` (`u16::MAX`: none can, until a broker
+        /// comes back); `tx` acknowledged records were lost.
+        Failover = "failover",
     }
 }
 
@@ -192,6 +201,10 @@ named_enum! {
         /// A rebalance took the partition away before the member processed
         /// the batch it held.
         Revoked = "revoked",
+        /// The partition's new leader did not have the record.
+        Failover = "failover",
+        /// `acks=all` with fewer in-sync copies than the topic's minimum.
+        TooFewReplicas = "too_few_replicas",
     }
 }
 

@@ -96,6 +96,9 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
             Commit => Key::EvCommit,
             Rebalance => Key::EvRebalance,
             Skip => Key::EvSkip,
+            BrokerCrash => Key::EvBrokerCrash,
+            BrokerRestart => Key::EvBrokerRestart,
+            Failover => Key::EvFailover,
         },
     )
 }
@@ -144,6 +147,8 @@ pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
             Cause::Unroutable => Key::CauseUnroutable,
             Cause::Expired => Key::CauseExpired,
             Cause::Revoked => Key::CauseRevoked,
+            Cause::Failover => Key::CauseFailover,
+            Cause::TooFewReplicas => Key::CauseTooFewReplicas,
             Cause::BufferFull => Key::CauseBufferFull,
         },
     )

@@ -254,6 +254,10 @@ pub struct ProducerSpec {
     /// partition before moving to another (a batch). Default 16.
     #[serde(skip_serializing_if = "is_default_batch")]
     pub batch_size: u32,
+    /// Sending to a topic with confirms: what the confirm waits for. Default
+    /// the leader.
+    #[serde(skip_serializing_if = "is_default")]
+    pub acks: ProducerAcks,
 }
 
 impl Default for ProducerSpec {
@@ -272,6 +276,7 @@ impl Default for ProducerSpec {
             poison_rate: 0.0,
             partitioner: Partitioner::Key,
             batch_size: 16,
+            acks: ProducerAcks::Leader,
         }
     }
 }
@@ -487,11 +492,51 @@ pub struct TopicSpec {
     /// Keep at most this many records per partition (the oldest go first);
     /// null for no limit. Default null.
     pub retention_records: Option<u32>,
+    /// Brokers in the cluster that holds the topic (crash one by its
+    /// `instance`). Default 1.
+    pub brokers: u32,
+    /// Copies of each partition, on as many brokers: a leader that takes
+    /// appends and followers that copy it. At most `brokers`. Default 1.
+    pub replication_factor: u32,
+    /// Fewest in-sync copies an `acks: all` append needs (else it is
+    /// refused). At most `replication_factor`. Default 1.
+    pub min_insync_replicas: u32,
+    /// How long a follower takes to copy what the leader appended, in ms.
+    /// Default 2.
+    pub replication_ms: f64,
+    /// After a leader's broker crashes, how long until an in-sync follower
+    /// leads, in ms: the partition takes no appends and serves no reads
+    /// meanwhile. Default 200.
+    pub failover_ms: f64,
 }
 
 impl Default for TopicSpec {
     fn default() -> Self {
-        TopicSpec { name: "log".into(), partitions: 3, retention_ms: None, retention_records: None }
+        TopicSpec {
+            name: "log".into(),
+            partitions: 3,
+            retention_ms: None,
+            retention_records: None,
+            brokers: 1,
+            replication_factor: 1,
+            min_insync_replicas: 1,
+            replication_ms: 2.0,
+            failover_ms: 200.0,
+        }
+    }
+}
+
+unit_enum! {
+    /// What a producer sending to a topic with confirms waits for (Kafka's
+    /// `acks`; fire-and-forget is `acks=0`).
+    pub enum ProducerAcks {
+        /// The partition's leader has the record (`acks=1`): lost if the
+        /// leader fails before a follower copied it.
+        #[default]
+        Leader = "leader",
+        /// Every in-sync copy has it, and there are at least
+        /// `min_insync_replicas` (`acks=all`).
+        All = "all",
     }
 }
 
@@ -640,14 +685,16 @@ impl Default for PublishSpec {
 }
 
 /// A planned outage of a node: a producer or consumer group (one instance or
-/// all), an exchange, or a queue's broker.
+/// all), an exchange, a queue's broker, or a topic's brokers (one by its
+/// `instance`, or all).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct NodeCrash {
-    /// The producer group, exchange, queue or consumer group. Default "".
+    /// The producer group, exchange, queue, topic or consumer group. Default "".
     pub node: String,
-    /// Which instance of a group (0-based); null for every instance. Default null.
+    /// Which instance of a group, or broker of a topic (0-based); null for
+    /// every one. Default null.
     pub instance: Option<u32>,
     /// When it crashes, in ms.
     pub at_ms: f64,
@@ -907,6 +954,7 @@ mod tests {
         check(AssignorKind::NAMED);
         check(CommitPolicy::NAMED);
         check(OffsetResetKind::NAMED);
+        check(ProducerAcks::NAMED);
     }
 
     /// A file full of numbers that cannot be kept exactly names each with its

@@ -52,6 +52,8 @@ pub mod limits {
     pub const MAX_POLL_RECORDS: u32 = 10_000;
     /// Most topics.
     pub const MAX_TOPICS: usize = 64;
+    /// Most brokers in a topic's cluster.
+    pub const MAX_BROKERS: u32 = 32;
     /// Most routing keys listed on one binding.
     pub const MAX_BINDING_KEYS: usize = 1_000;
     /// Largest scenario file, in bytes (read no further than this).
@@ -355,6 +357,13 @@ impl Checker {
         if let Some(n) = t.retention_records {
             self.range_u32(format!("{path}.retention_records"), n, 1, limits::MAX_CAPACITY);
         }
+        self.range_u32(format!("{path}.brokers"), t.brokers, 1, limits::MAX_BROKERS);
+        let brokers = t.brokers.clamp(1, limits::MAX_BROKERS);
+        self.range_u32(format!("{path}.replication_factor"), t.replication_factor, 1, brokers);
+        let rf = t.replication_factor.clamp(1, brokers);
+        self.range_u32(format!("{path}.min_insync_replicas"), t.min_insync_replicas, 1, rf);
+        self.duration(format!("{path}.replication_ms"), t.replication_ms, true);
+        self.duration(format!("{path}.failover_ms"), t.failover_ms, false);
     }
 
     /// How a group reads a topic (checked only for a group that does).
@@ -478,7 +487,7 @@ impl Checker {
             let groups =
                 s.producers.iter().map(|p| (&p.name, p.count)).chain(s.consumers.iter().map(|c| (&c.name, c.count)));
             let single = s.queues.iter().map(|q| (&q.name, 1)).chain(s.exchanges.iter().map(|x| (&x.name, 1)));
-            let single = single.chain(s.topics.iter().map(|t| (&t.name, 1)));
+            let single = single.chain(s.topics.iter().map(|t| (&t.name, t.brokers.max(1))));
             groups.chain(single).find(|(n, _)| n.as_str() == name).map(|(_, c)| c)
         };
         for (i, c) in s.crashes.iter().enumerate().take(limits::MAX_PLANNED_CRASHES) {

@@ -84,6 +84,16 @@ impl Partition {
         self.start - before
     }
 
+    /// Removes the records from offset `end` on (a new leader did not have
+    /// them), handing each to `gone`.
+    pub fn truncate(&mut self, end: u64, mut gone: impl FnMut(Record)) {
+        while self.end() > end.max(self.start) {
+            if let Some(r) = self.records.pop_back() {
+                gone(r);
+            }
+        }
+    }
+
     /// Records kept now.
     pub fn len(&self) -> usize {
         self.records.len()
@@ -125,14 +135,21 @@ impl GroupCursor {
     /// it has no position, and jumping to the log's start, counting what it
     /// skipped, if that is gone): their offsets. The position moves past them.
     pub fn poll(&mut self, log: &Partition, reset: OffsetReset, max: u64) -> std::ops::Range<u64> {
+        self.poll_to(log, reset, max, log.end())
+    }
+
+    /// [`poll`](Self::poll), reading no further than `visible` (the high
+    /// watermark: what every in-sync replica has).
+    pub fn poll_to(&mut self, log: &Partition, reset: OffsetReset, max: u64, visible: u64) -> std::ops::Range<u64> {
+        let end = visible.clamp(log.earliest(), log.end());
         let at = self.position.or(self.committed).unwrap_or(match reset {
             OffsetReset::Earliest => log.earliest(),
-            OffsetReset::Latest => log.end(),
+            OffsetReset::Latest => end,
         });
-        let at = at.clamp(log.earliest(), log.end());
+        let at = at.clamp(log.earliest(), end);
         // Jumping past offsets it never reached: those it will never read.
         self.skipped += at.saturating_sub(self.reached);
-        let to = at.saturating_add(max).min(log.end());
+        let to = at.saturating_add(max).min(end);
         self.position = Some(to);
         self.reached = self.reached.max(to);
         at..to

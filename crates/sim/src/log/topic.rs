@@ -1,17 +1,23 @@
-//! A topic's broker in the running engine: appends what producers publish to
-//! a partition, answers each group's fetches from its own cursor, records
-//! commits, and applies retention.
+//! A topic on its cluster of brokers in the running engine: appends what
+//! producers publish to a partition's leader, has followers copy it,
+//! confirms as each producer's `acks` asks, answers each group's fetches
+//! from its own cursor (up to the high watermark: what every in-sync copy
+//! has), records commits, applies retention, and hands a partition to an
+//! in-sync follower when its leader's broker crashes.
 //!
-//! The topic holds one ledger token per record it keeps (a record read by
-//! three groups is still one record); the groups' copies are tokens in the
-//! members' hands while they process them.
+//! The topic holds one ledger token per record its leaders keep (a record
+//! read by three groups, or copied to three brokers, is still one record);
+//! the groups' copies are tokens in the members' hands while they process
+//! them. A record a new leader does not have is gone (cause `failover`); if
+//! it had been acknowledged, it counts in `acknowledged_lost`.
 
 use super::partition::{GroupCursor, OffsetReset, Partition, Record};
 use super::partitioner::{self, Spread};
+use super::replication::{Acks, Replicas};
 use crate::context::Ctx;
 use crate::event::{Event, Packet};
 use crate::ledger::Place;
-use crate::scenario::{OffsetResetKind, Partitioner, TopicSpec};
+use crate::scenario::{OffsetResetKind, Partitioner, ProducerAcks, TopicSpec};
 use crate::time::{self, Time};
 use crate::trace::{Cause, EventKind, MsgId, NO_MSG, NodeId, PacketKind};
 
@@ -21,6 +27,7 @@ struct Sender {
     partitioner: Partitioner,
     batch: u32,
     spread: Spread,
+    acks: Acks,
 }
 
 /// A fetch the topic holds until a record arrives or its wait is over
@@ -56,10 +63,18 @@ pub(crate) struct Topic {
     fetch_wait: Vec<Time>,
     /// Its index among topics.
     index: u16,
-    /// Whether its broker is up.
-    pub up: bool,
-    /// Bumped on every crash of its broker.
-    pub epoch: u32,
+    /// Each partition's copies: leader, followers, in-sync set.
+    pub replicas: Vec<Replicas>,
+    /// Each partition serves nothing before this moment (a failover).
+    electing_until: Vec<Time>,
+    /// Each partition: followers are copying (one round at a time).
+    replicating: Vec<bool>,
+    /// Each partition: confirms waiting for every in-sync copy (`acks=all`).
+    waiting: Vec<Vec<(u64, Packet)>>,
+    replication: Time,
+    failover: Time,
+    /// Each broker: whether it is up, and its crash epoch.
+    pub brokers: Vec<(bool, u32)>,
 }
 
 impl Topic {
@@ -68,6 +83,12 @@ impl Topic {
     pub fn new(node: NodeId, index: u16, spec: &TopicSpec, fetch_wait: Vec<Time>) -> Self {
         let p = spec.partitions.max(1) as usize;
         let groups = fetch_wait.len();
+        let brokers = spec.brokers.max(1);
+        let rf = spec.replication_factor.clamp(1, brokers);
+        // Partition i's copies on brokers i, i + 1, …: leaders spread out.
+        let replicas = (0..p as u32)
+            .map(|i| Replicas::new(&(0..rf).map(|k| (i + k) % brokers).collect::<Vec<_>>(), spec.min_insync_replicas))
+            .collect();
         Topic {
             parked: vec![vec![None; p]; groups],
             fetch_wait,
@@ -78,13 +99,19 @@ impl Topic {
             retention_count: spec.retention_records.map(u64::from),
             senders: Vec::new(),
             cursors: vec![vec![GroupCursor::default(); p]; groups],
-            up: true,
-            epoch: 0,
+            replicas,
+            electing_until: vec![0; p],
+            replicating: vec![false; p],
+            waiting: vec![Vec::new(); p],
+            replication: time::ms(spec.replication_ms).max(1),
+            failover: time::ms(spec.failover_ms),
+            brokers: vec![(true, 0); brokers as usize],
         }
     }
 
-    /// Node `sender` spreads its records with `partitioner` (batches of `batch` when sticky).
-    pub fn set_partitioner(&mut self, sender: NodeId, partitioner: Partitioner, batch: u32) {
+    /// Node `sender` spreads its records with `partitioner` (batches of `batch` when sticky)
+    /// and confirms when `acks` says.
+    pub fn set_sender(&mut self, sender: NodeId, partitioner: Partitioner, batch: u32, acks: ProducerAcks) {
         let i = usize::from(sender);
         if self.senders.len() <= i {
             self.senders.resize(i + 1, None);
@@ -93,7 +120,23 @@ impl Topic {
             Partitioner::Sticky => Spread::Sticky { current: 0, left: 0 },
             _ => Spread::RoundRobin(0),
         };
-        self.senders[i] = Some(Sender { partitioner, batch, spread });
+        let acks = if acks == ProducerAcks::All { Acks::All } else { Acks::Leader };
+        self.senders[i] = Some(Sender { partitioner, batch, spread, acks });
+    }
+
+    /// Whether any of its brokers is up.
+    pub fn any_up(&self) -> bool {
+        self.brokers.iter().any(|b| b.0)
+    }
+
+    /// Whether partition `p` has a leader serving now.
+    fn serving(&self, p: usize, now: Time) -> bool {
+        self.replicas[p].leader.is_some() && now >= self.electing_until[p]
+    }
+
+    /// What every in-sync copy of partition `p` has: what groups may read.
+    fn visible(&self, p: usize) -> u64 {
+        if self.replicas[p].leader.is_none() { 0 } else { self.replicas[p].high_watermark() }
     }
 
     /// Records kept, over all partitions.
@@ -117,13 +160,33 @@ impl Topic {
         }
     }
 
-    /// A publish arrived (its token is off the link): append it, confirm it
-    /// if asked (the leader has it: `acks=1`).
+    /// A publish arrived (its token is off the link): the partition's leader
+    /// appends it and confirms it when the sender's `acks` is met — or
+    /// refuses it (no leader: it is lost and the producer retries after its
+    /// timeout; `acks=all` with too few in-sync copies: a reject).
     pub fn on_publish(&mut self, ctx: &mut Ctx, p: &Packet) {
         let key = ctx.ledger.get(p.msg).key();
         let partition = self.partition_for(ctx, p.from, key);
+        let i = partition as usize;
+        if !self.serving(i, ctx.now) {
+            ctx.ledger.note_loss(p.msg, Cause::NodeDown);
+            let mut e = ctx.packet_record(EventKind::Discard, p);
+            e.node = self.node;
+            e.peer = p.from;
+            e.delivery = partition as u16;
+            e.cause = Cause::NodeDown;
+            ctx.emit_rare(e);
+            return;
+        }
+        let sender = self.senders.get(usize::from(p.from)).and_then(Option::as_ref);
+        let acks = if !p.confirm { Acks::None } else { sender.map_or(Acks::Leader, |s| s.acks) };
+        let Some(offset) = self.replicas[i].append(acks) else {
+            self.refuse(ctx, p, partition);
+            return;
+        };
         self.retain(ctx, partition);
-        let offset = self.partitions[partition as usize].append(Record { msg: p.msg, key, at: ctx.now });
+        let at = self.partitions[i].append(Record { msg: p.msg, key, at: ctx.now });
+        debug_assert_eq!(at, offset, "the log is its leader's");
         ctx.ledger.add(p.msg, Place::Queue);
         let mut e = ctx.record(EventKind::Append, self.node, p.msg);
         e.peer = p.from;
@@ -132,15 +195,84 @@ impl Topic {
         e.delivery = partition as u16;
         e.tx = offset as u32;
         ctx.emit(e);
-        if p.confirm {
-            let mut a = Packet::new(PacketKind::Confirm, self.node, p.from, p.msg);
-            a.attempt = p.attempt;
-            a.copy = p.copy;
-            ctx.send(a);
+        match acks {
+            Acks::All => self.waiting[i].push((offset, *p)),
+            Acks::Leader => {
+                self.replicas[i].acknowledged(offset, acks);
+                confirm(ctx, self.node, p);
+            }
+            Acks::None => {}
         }
-        for g in 0..self.parked.len() {
-            if let Some(f) = self.parked[g][partition as usize].take() {
-                self.answer(ctx, g, partition, f);
+        self.copy_soon(ctx, i);
+        self.advance(ctx, i);
+    }
+
+    /// `acks=all` with fewer in-sync copies than the topic's minimum: the
+    /// record is refused (Kafka's NotEnoughReplicas).
+    #[cold]
+    fn refuse(&mut self, ctx: &mut Ctx, p: &Packet, partition: u32) {
+        ctx.ledger.note_loss(p.msg, Cause::TooFewReplicas);
+        let mut e = ctx.record(EventKind::Reject, self.node, p.msg);
+        e.peer = p.from;
+        e.attempt = p.attempt;
+        e.copy = p.copy;
+        e.delivery = partition as u16;
+        e.cause = Cause::TooFewReplicas;
+        ctx.emit_rare(e);
+        let mut a = Packet::new(PacketKind::Reject, self.node, p.from, p.msg);
+        a.attempt = p.attempt;
+        a.copy = p.copy;
+        ctx.send(a);
+    }
+
+    /// Followers of partition `p` copy what its leader has, `replication_ms`
+    /// from now (unless a round is under way, or it has no follower up).
+    fn copy_soon(&mut self, ctx: &mut Ctx, p: usize) {
+        let r = &self.replicas[p];
+        let Some(l) = r.leader else { return };
+        // A follower behind, or back from a crash and not yet in sync.
+        let top = r.replicas[l].leo;
+        let behind = r.replicas.iter().enumerate().any(|(i, x)| i != l && x.up && (x.leo < top || !x.in_sync));
+        if behind && !self.replicating[p] {
+            self.replicating[p] = true;
+            let upto = r.replicas[l].leo as u32;
+            ctx.schedule_in(self.replication, Event::Replicate { topic: self.index, partition: p as u16, upto });
+        }
+    }
+
+    /// A round of copying partition `p` up to `upto` is done.
+    pub fn on_replicate(&mut self, ctx: &mut Ctx, p: usize, upto: u64) {
+        self.replicating[p] = false;
+        let r = &mut self.replicas[p];
+        if let Some(l) = r.leader {
+            for i in 0..r.replicas.len() {
+                if i != l {
+                    r.fetched(i, upto);
+                }
+            }
+        }
+        self.copy_soon(ctx, p);
+        self.advance(ctx, p);
+    }
+
+    /// The high watermark of partition `p` may have moved: confirm what
+    /// every in-sync copy now has, and answer fetches waiting for records.
+    fn advance(&mut self, ctx: &mut Ctx, p: usize) {
+        let mut waiting = std::mem::take(&mut self.waiting[p]);
+        let r = &mut self.replicas[p];
+        waiting.retain(|(offset, publish)| {
+            let done = r.acknowledged(*offset, Acks::All);
+            if done {
+                confirm(ctx, self.node, publish);
+            }
+            !done
+        });
+        self.waiting[p] = waiting;
+        if self.visible(p) > 0 {
+            for g in 0..self.parked.len() {
+                if let Some(f) = self.parked[g][p].take() {
+                    self.answer(ctx, g, p as u32, f, false);
+                }
             }
         }
     }
@@ -180,21 +312,27 @@ impl Topic {
             stale(ctx, self.node, p);
             return;
         }
+        if !self.serving(partition as usize, ctx.now) {
+            stale(ctx, self.node, p); // no leader: the member asks again after its timeout
+            return;
+        }
         self.cursors[g][partition as usize].position = (p.tag != u32::MAX).then_some(u64::from(p.tag));
         let reset = if reset == OffsetResetKind::Latest { OffsetReset::Latest } else { OffsetReset::Earliest };
         let until = ctx.now.saturating_add(self.fetch_wait[g]);
         let f = Parked { member: p.from, generation: p.copy, max: p.attempt, reset, until };
-        self.answer(ctx, g, partition, f);
+        self.answer(ctx, g, partition, f, true);
     }
 
     /// Answers fetch `f` of group `g` with the records from its cursor, or
-    /// holds it until one is appended (or its wait is over).
-    fn answer(&mut self, ctx: &mut Ctx, g: usize, partition: u32, f: Parked) {
+    /// holds it until one is readable (or its wait is over; a `fresh` fetch
+    /// sets its timer).
+    fn answer(&mut self, ctx: &mut Ctx, g: usize, partition: u32, f: Parked, fresh: bool) {
         self.retain(ctx, partition);
+        let visible = self.visible(partition as usize);
         let log = &self.partitions[partition as usize];
         let cursor = &mut self.cursors[g][partition as usize];
         let skipped = cursor.skipped;
-        let range = cursor.poll(log, f.reset, u64::from(f.max));
+        let range = cursor.poll_to(log, f.reset, u64::from(f.max), visible);
         let skipped = cursor.skipped - skipped;
         if skipped > 0 {
             let mut e = ctx.record(EventKind::Skip, self.node, NO_MSG);
@@ -207,7 +345,7 @@ impl Topic {
             // Nothing yet: hold the fetch — with a time limit while
             // anything else is going on (else nothing will ever come).
             self.parked[g][partition as usize] = Some(f);
-            if ctx.busy() {
+            if fresh && ctx.busy() {
                 let event = Event::FetchExpired { topic: self.index, group: g as u16, partition: partition as u16 };
                 ctx.schedule_idle(self.fetch_wait[g], event);
             }
@@ -250,12 +388,86 @@ impl Topic {
         }
     }
 
+    /// Broker `b` crashes: its copies leave the in-sync sets; each partition
+    /// it led goes to an in-sync follower after the failover delay, cut to
+    /// that follower's log (none up: the partition waits for the broker).
+    /// Returns whether it was up.
+    pub fn crash_broker(&mut self, ctx: &mut Ctx, b: usize, down: Time) -> bool {
+        let Some(broker) = self.brokers.get_mut(b).filter(|x| x.0) else { return false };
+        broker.0 = false;
+        broker.1 = broker.1.wrapping_add(1);
+        let epoch = broker.1;
+        let mut e = ctx.record(EventKind::BrokerCrash, self.node, NO_MSG);
+        e.delivery = b as u16;
+        e.end = ctx.now.saturating_add(down);
+        ctx.emit_rare(e);
+        for p in 0..self.replicas.len() {
+            let Some(i) = self.replicas[p].replicas.iter().position(|r| r.broker == b as u32) else { continue };
+            let led = self.replicas[p].leader == Some(i);
+            let lost = self.replicas[p].fail(i);
+            if led {
+                self.hand_over(ctx, p, lost);
+            } else {
+                self.advance(ctx, p);
+            }
+        }
+        ctx.schedule_in(down, Event::BrokerRestart { topic: self.index, broker: b as u16, epoch });
+        true
+    }
+
+    /// Partition `p` lost its leader: the new one (if any) serves after the
+    /// failover delay; what it lacks is gone.
+    fn hand_over(&mut self, ctx: &mut Ctx, p: usize, lost_acked: u64) {
+        self.electing_until[p] = ctx.now.saturating_add(self.failover);
+        let r = &self.replicas[p];
+        let leader = r.leader.map(|l| (r.replicas[l].broker, r.replicas[l].leo));
+        if let Some((_, end)) = leader {
+            self.partitions[p].truncate(end, |rec| ctx.ledger.destroy(rec.msg, Place::Queue, Cause::Failover));
+            self.waiting[p].retain(|(offset, _)| *offset < end);
+        }
+        let mut e = ctx.record(EventKind::Failover, self.node, NO_MSG);
+        e.delivery = p as u16;
+        e.attempt = leader.map_or(u16::MAX, |(b, _)| b as u16);
+        e.tx = lost_acked as u32;
+        e.end = self.electing_until[p];
+        ctx.emit_rare(e);
+    }
+
+    /// Broker `b` is back after crash `epoch`: its copies catch up (out of
+    /// the in-sync sets until they have), or lead again a partition that
+    /// waited for it. Returns whether it came back.
+    pub fn restart_broker(&mut self, ctx: &mut Ctx, b: usize, epoch: u32) -> bool {
+        let Some(broker) = self.brokers.get_mut(b).filter(|x| !x.0 && x.1 == epoch) else { return false };
+        broker.0 = true;
+        let mut e = ctx.record(EventKind::BrokerRestart, self.node, NO_MSG);
+        e.delivery = b as u16;
+        ctx.emit_rare(e);
+        for p in 0..self.replicas.len() {
+            let Some(i) = self.replicas[p].replicas.iter().position(|r| r.broker == b as u32) else { continue };
+            let had_leader = self.replicas[p].leader.is_some();
+            self.replicas[p].recover(i);
+            if !had_leader && self.replicas[p].leader.is_some() {
+                self.hand_over(ctx, p, 0);
+            }
+            self.copy_soon(ctx, p);
+        }
+        true
+    }
+
     /// The msg ids of partition `partition` from `offset`, `count` of them
     /// (those still kept).
     pub fn records(&self, partition: u32, offset: u64, count: u64) -> impl Iterator<Item = (u64, Record)> + '_ {
         let log = self.partitions.get(partition as usize);
         (offset..offset + count).filter_map(move |o| Some((o, *log?.get(o)?)))
     }
+}
+
+/// Confirms `publish` to its sender.
+fn confirm(ctx: &mut Ctx, node: NodeId, publish: &Packet) {
+    let mut a = Packet::new(PacketKind::Confirm, node, publish.from, publish.msg);
+    a.attempt = publish.attempt;
+    a.copy = publish.copy;
+    ctx.send(a);
 }
 
 /// Tells a member waiting on its commit whether it was recorded.

@@ -281,3 +281,90 @@ fn lag_is_what_was_appended_and_not_committed() {
     // A queue's group has no lag figures.
     assert!(run(&super::support::single_hop(10), 1).report().groups[0].lag.is_none());
 }
+
+/// A topic of 3 partitions on 3 brokers, each partition copied to `rf`;
+/// broker `crash` goes down at 1 s for 2 s, while orders keep coming.
+fn replicated(acks: ProducerAcks, rf: u32, min_insync: u32, crash: u32) -> Scenario {
+    let mut s = log_scenario(3_000, 3, 3);
+    s.topics[0].brokers = 3;
+    s.topics[0].replication_factor = rf;
+    s.topics[0].min_insync_replicas = min_insync;
+    s.topics[0].replication_ms = 20.0;
+    s.topics[0].failover_ms = 100.0;
+    s.producers[0].acks = acks;
+    s.producers[0].send = SendSpec { mode: SendMode::Confirm, max_attempts: 100, ..SendSpec::default() };
+    s.producers[0].arrival = Arrival::Poisson { rate_per_s: 1_000.0 };
+    s.crashes = vec![NodeCrash {
+        node: "events".into(),
+        instance: Some(crash),
+        at_ms: 1_000.0,
+        down_ms: 2_000.0,
+        every_ms: None,
+    }];
+    s
+}
+
+#[test]
+fn acks_leader_loses_acknowledged_records_in_a_failover_and_acks_all_does_not() {
+    let r = run(&replicated(ProducerAcks::Leader, 2, 1, 0), 4).report();
+    assert!(r.counts.acknowledged_lost > 0, "acked by the leader, not yet copied: {:?}", r.counts);
+    assert_eq!(r.counts.failovers, 1, "broker 0 led partition 0");
+    assert!(r.never_applied > 0 && r.never_applied >= r.counts.acknowledged_lost);
+    let r = run(&replicated(ProducerAcks::All, 2, 1, 0), 4).report();
+    assert_eq!((r.counts.acknowledged_lost, r.never_applied, r.counts.failovers), (0, 0, 1), "{:?}", r.counts);
+}
+
+#[test]
+fn acks_all_refuses_appends_with_too_few_in_sync_copies() {
+    // Replication factor 2, two in sync needed: while partition 0's follower
+    // (broker 1) is down, its appends are refused and retried.
+    let r = run(&replicated(ProducerAcks::All, 2, 2, 1), 4).report();
+    assert!(r.counts.rejected > 0, "{:?}", r.counts);
+    assert_eq!((r.counts.acknowledged_lost, r.never_applied), (0, 0));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// With acks=all and a replication factor of 2 or 3, any one broker's
+    /// crash at any moment loses nothing acknowledged, and (commits after
+    /// processing, a producer that never gives up) nothing at all.
+    #[test]
+    fn acks_all_survives_any_one_broker_crash(
+        rf in 2u32..=3, crash in 0u32..3, at in 0.0f64..4_000.0, down in 1.0f64..3_000.0, seed in 0u64..1_000,
+    ) {
+        let mut s = replicated(ProducerAcks::All, rf, 1, crash);
+        s.crashes[0].at_ms = at;
+        s.crashes[0].down_ms = down;
+        let sim = run(&s, seed);
+        let r = sim.report();
+        prop_assert!(accounted_for(&sim, &r).is_ok());
+        prop_assert_eq!(r.stopped, Some(StopReason::Finished));
+        prop_assert_eq!((r.counts.acknowledged_lost, r.never_applied), (0, 0));
+    }
+}
+
+#[test]
+fn a_replication_factor_above_the_brokers_and_min_in_sync_above_it_are_named() {
+    let text = r#"{
+        "producers": [{"to": "events", "acks": "all"}],
+        "topics": [{"name": "events", "brokers": 2, "replication_factor": 3, "min_insync_replicas": 3}],
+        "consumers": [{"from": "events"}],
+        "crashes": [{"node": "events", "instance": 2, "at_ms": 1, "down_ms": 1}]
+    }"#;
+    let problems = Scenario::from_json(text).unwrap_err();
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "topics[0].replication_factor: must be between 1 and 2, got 3",
+            "topics[0].min_insync_replicas: must be between 1 and 2, got 3",
+            "crashes[0].instance: the group has 2 instance(s), numbered from 0; got 2"
+        ]
+    );
+    let e = Scenario::from_json(
+        r#"{"producers": [{"to": "t", "acks": "some"}], "topics": [{"name": "t"}], "consumers": [{"from": "t"}]}"#,
+    )
+    .unwrap_err();
+    assert!(e[0].message.contains("`leader` or `all`"), "{}", e[0]);
+}
