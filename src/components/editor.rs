@@ -209,6 +209,9 @@ pub fn EditorPanel(p: &EditorProps) -> Html {
             <h2>{ t(l, Key::Exchanges) }</h2>
             { for of(|t| matches!(t, Target::Exchange(_))).map(|s| section_view(v, s, cb)) }
             <button class="small" onclick={add("exchanges")}>{ "+ " }{ t(l, Key::AddExchange) }</button>
+            <h2>{ t(l, Key::Topics) }</h2>
+            { for of(|t| matches!(t, Target::Topic(_))).map(|s| section_view(v, s, cb)) }
+            <button class="small" onclick={add("topics")}>{ "+ " }{ t(l, Key::AddTopic) }</button>
             <h2>{ t(l, Key::Consumers) }</h2>
             { for of(|t| matches!(t, Target::Consumer(_))).map(|s| section_view(v, s, cb)) }
             <button class="small" onclick={add("consumers")}>{ "+ " }{ t(l, Key::AddConsumer) }</button>

@@ -45,6 +45,8 @@ lesson_sources![
     "13-broker-crash.json",
     "14-how-many-retries.json",
     "15-hockey-stick.json",
+    "16-acks-and-failover.json",
+    "17-commit-before-or-after.json",
 ];
 
 /// A text in both languages.

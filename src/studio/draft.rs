@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::fields::FieldKind;
 use super::path::{get, get_mut};
+use msgsim_sim::path::{default_at, set};
 
 /// Why a field's text was not taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,12 +103,12 @@ impl Draft {
         if let Some((raw, _)) = self.raw.get(path) {
             return raw.clone();
         }
-        get(&self.doc, path).map(value_text).unwrap_or_default()
+        self.value(path).as_ref().map(value_text).unwrap_or_default()
     }
 
-    /// The value at `path`, if any.
+    /// The value at `path`, if any (a field left out of the JSON has its default).
     pub fn value(&self, path: &str) -> Option<Value> {
-        get(&self.doc, path).cloned()
+        get(&self.doc, path).cloned().or_else(|| default_at(path))
     }
 
     /// The error to show beside the field at `path`.
@@ -129,7 +130,7 @@ impl Draft {
         };
         self.raw.remove(path);
         let mut doc = self.doc();
-        let old = get(&doc, path).cloned();
+        let old = self.value(path);
         if old.as_ref() == Some(&value) {
             return false;
         }
@@ -159,9 +160,7 @@ impl Draft {
                     *parent = object;
                 }
             }
-        } else if let Some(slot) = get_mut(&mut doc, path) {
-            *slot = value.clone();
-        } else {
+        } else if !set(&mut doc, path, value.clone()) {
             return false;
         }
         if path.ends_with(".name")

@@ -102,6 +102,7 @@ impl Editor {
                         "queues" => Target::Queue(s.queues.len() - 1),
                         "consumers" => Target::Consumer(s.consumers.len() - 1),
                         "exchanges" => Target::Exchange(s.exchanges.len() - 1),
+                        "topics" => Target::Topic(s.topics.len() - 1),
                         _ => Target::Link(s.network.links.len() - 1),
                     };
                     cmds.extend(self.focus(target));
@@ -131,7 +132,7 @@ impl Editor {
                 NodeKind::Queue => Target::Queue(group),
                 NodeKind::Consumer | NodeKind::Member => Target::Consumer(group),
                 NodeKind::Exchange => Target::Exchange(group),
-                NodeKind::Topic => return Vec::new(),
+                NodeKind::Topic => Target::Topic(group),
             }),
             None => Vec::new(),
         }

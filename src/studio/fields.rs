@@ -184,6 +184,8 @@ pub enum Target {
     Consumer(usize),
     /// Exchange `i`.
     Exchange(usize),
+    /// Topic `i`.
+    Topic(usize),
     /// Planned outages of any node.
     Outages,
 }
@@ -200,6 +202,7 @@ impl Target {
             Target::Queue(i) => format!("edit-queue-{i}"),
             Target::Consumer(i) => format!("edit-consumer-{i}"),
             Target::Exchange(i) => format!("edit-exchange-{i}"),
+            Target::Topic(i) => format!("edit-topic-{i}"),
             Target::Outages => "edit-outages".into(),
         }
     }
@@ -212,6 +215,7 @@ impl Target {
             Target::Queue(i) => Some(("queues", i)),
             Target::Consumer(i) => Some(("consumers", i)),
             Target::Exchange(i) => Some(("exchanges", i)),
+            Target::Topic(i) => Some(("topics", i)),
             Target::Run | Target::Network | Target::NewLink | Target::Outages => None,
         }
     }

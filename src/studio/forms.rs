@@ -114,6 +114,34 @@ fn send_fields(path: &str, mode: msgsim_sim::SendMode, modes: &[(&str, Key)], f:
     }
 }
 
+/// How a group reads a topic (`path` is its `log`).
+fn log_fields(path: &str, commit: msgsim_sim::CommitPolicy, f: &mut Vec<Field>) {
+    f.push(choice(
+        format!("{path}.assignor"),
+        Key::Assignor,
+        &[("range", Key::AssignRange), ("round_robin", Key::RoundRobin)],
+    ));
+    f.push(choice(
+        format!("{path}.commit"),
+        Key::CommitPolicy,
+        &[("after_processing", Key::CommitAfter), ("before_processing", Key::CommitBefore), ("auto", Key::CommitAuto)],
+    ));
+    if commit == msgsim_sim::CommitPolicy::Auto {
+        f.push(num(format!("{path}.auto_commit_ms"), Key::AutoCommitEvery, Some("ms")));
+    }
+    f.push(int(format!("{path}.max_poll_records"), Key::MaxPollRecords));
+    f.push(num(format!("{path}.fetch_wait_ms"), Key::FetchWait, Some("ms")));
+    f.push(num(format!("{path}.request_timeout_ms"), Key::RequestTimeout, Some("ms")));
+    f.push(choice(
+        format!("{path}.offset_reset"),
+        Key::OffsetReset,
+        &[("earliest", Key::ResetEarliest), ("latest", Key::ResetLatest)],
+    ));
+    f.push(num(format!("{path}.start_ms"), Key::GroupStartsAt, Some("ms")));
+    f.push(num(format!("{path}.rebalance_ms"), Key::RebalancePause, Some("ms")));
+    f.push(num(format!("{path}.session_timeout_ms"), Key::SessionTimeout, Some("ms")));
+}
+
 /// Every section of the editor for the current draft.
 pub fn sections(draft: &Draft) -> Vec<Section> {
     let s = draft.scenario();
@@ -149,6 +177,7 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             .map(|p| p.name.clone())
             .chain(s.exchanges.iter().map(|x| x.name.clone()))
             .chain(s.queues.iter().map(|q| q.name.clone()))
+            .chain(s.topics.iter().map(|t| t.name.clone()))
             .chain(s.consumers.iter().map(|c| c.name.clone()))
     };
     for (i, l) in s.network.links.iter().enumerate() {
@@ -171,7 +200,12 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
     }
 
     let queue_names = || s.queues.iter().map(|q| q.name.clone());
-    let targets = || s.queues.iter().map(|q| q.name.clone()).chain(s.exchanges.iter().map(|x| x.name.clone()));
+    let topic_names = || s.topics.iter().map(|t| t.name.clone());
+    let is_topic = |name: &str| s.topics.iter().any(|t| t.name == name);
+    let sources = || queue_names().chain(topic_names());
+    let targets = || {
+        s.queues.iter().map(|q| q.name.clone()).chain(s.exchanges.iter().map(|x| x.name.clone())).chain(topic_names())
+    };
     for (i, p) in s.producers.iter().enumerate() {
         let path = format!("producers[{i}]");
         let mut f = vec![
@@ -209,6 +243,23 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             &mut f,
         );
         f.push(num(format!("{path}.poison_rate"), Key::PoisonRate, None));
+        if is_topic(&p.to) {
+            f.push(choice(
+                format!("{path}.partitioner"),
+                Key::Partitioner,
+                &[("key", Key::PartitionByKey), ("round_robin", Key::RoundRobin), ("sticky", Key::PartitionSticky)],
+            ));
+            if p.partitioner == msgsim_sim::Partitioner::Sticky {
+                f.push(int(format!("{path}.batch_size"), Key::BatchSize));
+            }
+            if p.send.mode == msgsim_sim::SendMode::Confirm {
+                f.push(choice(
+                    format!("{path}.acks"),
+                    Key::Acks,
+                    &[("leader", Key::AcksLeader), ("all", Key::AcksAll)],
+                ));
+            }
+        }
         out.push(Section {
             target: Target::Producer(i),
             title: Key::SectionProducer,
@@ -247,9 +298,13 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
         let mut f = vec![
             field(format!("{path}.name"), Key::Name, FieldKind::Text, None),
             int(format!("{path}.count"), Key::Instances),
-            field(format!("{path}.from"), Key::ReadsFrom, names(queue_names(), false), None),
-            int(format!("{path}.concurrency"), Key::Concurrency),
+            field(format!("{path}.from"), Key::ReadsFrom, names(sources(), false), None),
         ];
+        if is_topic(&c.from) {
+            log_fields(&format!("{path}.log"), c.log.commit, &mut f);
+        } else {
+            f.push(int(format!("{path}.concurrency"), Key::Concurrency));
+        }
         dist(draft, &format!("{path}.processing"), Key::ProcessingTime, &mut f);
         f.push(num(format!("{path}.crash.probability"), Key::CrashProbability, None));
         f.push(choice(
@@ -342,8 +397,29 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
         });
     }
 
+    for (i, t) in s.topics.iter().enumerate() {
+        let path = format!("topics[{i}]");
+        out.push(Section {
+            target: Target::Topic(i),
+            title: Key::SectionTopic,
+            name: t.name.clone(),
+            fields: vec![
+                field(format!("{path}.name"), Key::Name, FieldKind::Text, None),
+                int(format!("{path}.partitions"), Key::Partitions),
+                opt_num(format!("{path}.retention_ms"), Key::RetentionTime, Some("ms")),
+                field(format!("{path}.retention_records"), Key::RetentionRecords, FieldKind::optional_integer(), None),
+                int(format!("{path}.brokers"), Key::Brokers),
+                int(format!("{path}.replication_factor"), Key::ReplicationFactor),
+                int(format!("{path}.min_insync_replicas"), Key::MinInsync),
+                num(format!("{path}.replication_ms"), Key::ReplicationDelay, Some("ms")),
+                num(format!("{path}.failover_ms"), Key::FailoverDelay, Some("ms")),
+            ],
+            lists: vec![],
+        });
+    }
+
     // Planned outages of any node: a producer or consumer group, an
-    // exchange, a queue's broker.
+    // exchange, a queue's broker, a topic's brokers.
     let first = groups().next().unwrap_or_default();
     out.push(Section {
         target: Target::Outages,
@@ -402,6 +478,7 @@ pub fn new_group(draft: &Draft, list: &str) -> Value {
     match list {
         "producers" => serde_json::json!({"name": draft.fresh_name("producer"), "to": queue}),
         "queues" => serde_json::json!({"name": draft.fresh_name("queue")}),
+        "topics" => serde_json::json!({"name": draft.fresh_name("topic")}),
         "exchanges" => serde_json::json!({
             "name": draft.fresh_name("exchange"),
             "kind": "fanout",
@@ -488,6 +565,20 @@ mod tests {
             ],
             "crashes": [{"node": "q1", "at_ms": 10, "down_ms": 10}]
         });
+        // A topic, a producer sending to it, and a group reading it, with
+        // every log setting away from its default (defaults are left out of
+        // the JSON, so a missing field would go unnoticed).
+        let mut json = json;
+        json["topics"] = serde_json::json!([{"name": "log", "partitions": 4, "retention_ms": 1000,
+            "retention_records": 10, "brokers": 3, "replication_factor": 2, "min_insync_replicas": 2,
+            "replication_ms": 5, "failover_ms": 50}]);
+        json["producers"].as_array_mut().unwrap().push(serde_json::json!({"name": "clicks", "to": "log",
+            "partitioner": "sticky", "batch_size": 4, "acks": "all", "send": {"mode": "confirm"}}));
+        json["consumers"].as_array_mut().unwrap().push(serde_json::json!({"name": "c4", "from": "log",
+            "idempotency": {"enabled": true},
+            "log": {"assignor": "round_robin", "commit": "auto", "auto_commit_ms": 100, "max_poll_records": 5,
+                    "fetch_wait_ms": 50, "request_timeout_ms": 60, "offset_reset": "latest", "start_ms": 10,
+                    "rebalance_ms": 20, "session_timeout_ms": 30}}));
         let s = msgsim_sim::Scenario::from_value(json).unwrap();
         Draft::new(s)
     }
@@ -528,6 +619,9 @@ mod tests {
             .filter(|p| !shown.contains(&format!("{p}.to")))
             // The format's version is not the user's to set.
             .filter(|p| *p != "version")
+            // A member of a group on a topic processes one record at a time:
+            // its group's concurrency is not shown (nor used).
+            .filter(|p| *p != "consumers[3].concurrency")
             .collect();
         assert!(missing.is_empty(), "no editor field for {missing:?}");
     }

@@ -60,6 +60,58 @@ pub fn get_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
     })
 }
 
+/// The value of a field the scenario's JSON leaves out because it has its
+/// default (the log broker's settings, kept out of scenarios without a
+/// topic): what an editor shows for it.
+pub fn default_at(path: &str) -> Option<Value> {
+    let mut generic = String::with_capacity(path.len());
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => generic.push(c),
+            _ => {}
+        }
+    }
+    let producer = crate::scenario::ProducerSpec::default();
+    let log = || serde_json::to_value(crate::scenario::LogGroupSpec::default()).ok();
+    match generic.as_str() {
+        "producers.partitioner" => serde_json::to_value(producer.partitioner).ok(),
+        "producers.batch_size" => Some(Value::from(producer.batch_size)),
+        "producers.acks" => serde_json::to_value(producer.acks).ok(),
+        "consumers.log" => log(),
+        "topics" => Some(Value::Array(Vec::new())),
+        other => log()?.get(other.strip_prefix("consumers.log.")?).cloned(),
+    }
+}
+
+/// Sets `path` in `doc` to `value`: an existing field, or one left out (in
+/// an object that exists, or is made on the way — never an array item).
+/// Returns whether it could. Whether the name is a field at all is for the
+/// scenario's own reading to say.
+pub fn set(doc: &mut Value, path: &str, value: Value) -> bool {
+    if let Some(slot) = get_mut(doc, path) {
+        *slot = value;
+        return true;
+    }
+    let (parent, key) = path.rsplit_once('.').unwrap_or(("", path));
+    if key.contains('[') || key.is_empty() {
+        return false;
+    }
+    if !parent.is_empty() && get(doc, parent).is_none() && !set(doc, parent, Value::Object(Default::default())) {
+        return false;
+    }
+    let parent = if parent.is_empty() { Some(doc) } else { get_mut(doc, parent) };
+    match parent.and_then(Value::as_object_mut) {
+        Some(object) => {
+            object.insert(key.to_string(), value);
+            true
+        }
+        None => false,
+    }
+}
+
 /// A set of changes: the value each path should have.
 pub type Patch = BTreeMap<String, Value>;
 
@@ -68,8 +120,10 @@ pub type Patch = BTreeMap<String, Value>;
 pub fn apply(scenario: &Scenario, patch: &Patch) -> Result<Scenario, String> {
     let mut doc = scenario.to_value();
     for (path, value) in patch {
-        let slot = get_mut(&mut doc, path).ok_or_else(|| format!("{path}: no such field"))?;
-        *slot = value.clone();
+        // A field left out because it has its default is set too.
+        if !set(&mut doc, path, value.clone()) {
+            return Err(format!("{path}: no such field"));
+        }
     }
     Scenario::from_value(doc).map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
 }
@@ -99,5 +153,16 @@ mod tests {
         assert!(apply(&s, &bad).unwrap_err().contains("consumers[7].count"));
         let invalid = Patch::from([("network.default.loss".to_string(), Value::from(3))]);
         assert!(apply(&s, &invalid).unwrap_err().contains("probability"));
+        // A field left out because it has its default can be set; a name
+        // that is no field cannot.
+        let acks = Patch::from([("producers[0].acks".to_string(), Value::from("all"))]);
+        assert_eq!(apply(&s, &acks).unwrap().producers[0].acks, crate::scenario::ProducerAcks::All);
+        let colour = Patch::from([("producers[0].colour".to_string(), Value::from("red"))]);
+        assert!(apply(&s, &colour).unwrap_err().contains("colour"), "{:?}", apply(&s, &colour));
+        let commit = Patch::from([("consumers[0].log.commit".to_string(), Value::from("auto"))]);
+        assert_eq!(apply(&s, &commit).unwrap().consumers[0].log.commit, crate::scenario::CommitPolicy::Auto);
+        assert_eq!(default_at("consumers[2].log.fetch_wait_ms"), Some(Value::from(500.0)));
+        assert_eq!(default_at("producers[0].acks"), Some(Value::from("leader")));
+        assert_eq!(default_at("producers[0].messages"), None, "always in the JSON");
     }
 }

@@ -37,6 +37,8 @@ presets![
     "broker-crash",
     "how-many-retries",
     "hockey-stick",
+    "log-commit-policy",
+    "log-acks-failover",
 ];
 
 /// A built-in scenario.
