@@ -259,6 +259,7 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
                     &[("leader", Key::AcksLeader), ("all", Key::AcksAll)],
                 ));
             }
+            f.push(field(format!("{path}.idempotent"), Key::IdempotentProducer, FieldKind::Bool, None));
         }
         out.push(Section {
             target: Target::Producer(i),
@@ -573,7 +574,7 @@ mod tests {
             "retention_records": 10, "brokers": 3, "replication_factor": 2, "min_insync_replicas": 2,
             "replication_ms": 5, "failover_ms": 50}]);
         json["producers"].as_array_mut().unwrap().push(serde_json::json!({"name": "clicks", "to": "log",
-            "partitioner": "sticky", "batch_size": 4, "acks": "all", "send": {"mode": "confirm"}}));
+            "partitioner": "sticky", "batch_size": 4, "acks": "all", "idempotent": true, "send": {"mode": "confirm"}}));
         json["consumers"].as_array_mut().unwrap().push(serde_json::json!({"name": "c4", "from": "log",
             "idempotency": {"enabled": true},
             "log": {"assignor": "round_robin", "commit": "auto", "auto_commit_ms": 100, "max_poll_records": 5,

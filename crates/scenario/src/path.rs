@@ -80,6 +80,7 @@ pub fn default_at(path: &str) -> Option<Value> {
         "producers.partitioner" => serde_json::to_value(producer.partitioner).ok(),
         "producers.batch_size" => Some(Value::from(producer.batch_size)),
         "producers.acks" => serde_json::to_value(producer.acks).ok(),
+        "producers.idempotent" => Some(Value::Bool(producer.idempotent)),
         "consumers.log" => log(),
         "topics" => Some(Value::Array(Vec::new())),
         other => log()?.get(other.strip_prefix("consumers.log.")?).cloned(),

@@ -73,6 +73,8 @@ pub struct Counts {
     pub acknowledged_lost: u64,
     /// Partition leader changes.
     pub failovers: u64,
+    /// Retries of records a topic already had, dropped (idempotent producers).
+    pub deduplicated: u64,
 }
 
 /// What one consumer group did (in a graph, a message counts once in each
@@ -435,6 +437,7 @@ impl Metrics {
                 }
             }
             EventKind::BrokerCrash => c.crashes += 1,
+            EventKind::Deduplicated => c.deduplicated += 1,
             EventKind::BrokerRestart => {}
             EventKind::Failover => {
                 c.failovers += 1;

@@ -208,7 +208,7 @@ impl Simulation {
             let target = topology.nodes.get(usize::from(node.target));
             if let (NodeKind::Producer, Some(t)) = (node.kind, target.filter(|t| t.kind == NodeKind::Topic)) {
                 let spec = &scenario.producers[node.group];
-                topics[t.index].set_sender(id as NodeId, spec.partitioner, spec.batch_size, spec.acks);
+                topics[t.index].set_sender(id as NodeId, spec);
             }
         }
         // Services that publish: a publisher each, after the producers.

@@ -103,6 +103,9 @@ named_enum! {
         /// never read (gone before it got to them, or before its start at the
         /// latest offset): `tx` of them, at topic `node`.
         Skip = "skip",
+        /// The topic `node` dropped a retry of a record it already has (an
+        /// idempotent producer's): `delivery` is its partition, `tx` its offset.
+        Deduplicated = "deduplicated",
         /// Broker `delivery` of topic `node`'s cluster crashed; `end` is when
         /// it restarts.
         BrokerCrash = "broker_crash",

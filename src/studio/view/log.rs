@@ -96,6 +96,7 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
             Commit => Key::EvCommit,
             Rebalance => Key::EvRebalance,
             Skip => Key::EvSkip,
+            Deduplicated => Key::EvDeduplicated,
             BrokerCrash => Key::EvBrokerCrash,
             BrokerRestart => Key::EvBrokerRestart,
             Failover => Key::EvFailover,

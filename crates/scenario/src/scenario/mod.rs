@@ -258,6 +258,11 @@ pub struct ProducerSpec {
     /// the leader.
     #[serde(skip_serializing_if = "is_default")]
     pub acks: ProducerAcks,
+    /// Sending to a topic: the idempotent producer — the topic appends each
+    /// record once, however often it is retried (a retry of one it has is
+    /// confirmed again, not stored twice). Default false.
+    #[serde(skip_serializing_if = "is_default")]
+    pub idempotent: bool,
 }
 
 impl Default for ProducerSpec {
@@ -277,6 +282,7 @@ impl Default for ProducerSpec {
             partitioner: Partitioner::Key,
             batch_size: 16,
             acks: ProducerAcks::Leader,
+            idempotent: false,
         }
     }
 }

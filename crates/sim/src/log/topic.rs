@@ -28,6 +28,8 @@ struct Sender {
     batch: u32,
     spread: Spread,
     acks: Acks,
+    /// An idempotent producer: each record is appended once.
+    idempotent: bool,
 }
 
 /// A fetch the topic holds until a record arrives or its wait is over
@@ -75,6 +77,9 @@ pub(crate) struct Topic {
     failover: Time,
     /// Each broker: whether it is up, and its crash epoch.
     pub brokers: Vec<(bool, u32)>,
+    /// Records of idempotent producers, by message id: `(partition + 1,
+    /// offset)` where it is stored (0: not stored).
+    stored: Vec<(u32, u32)>,
 }
 
 impl Topic {
@@ -106,12 +111,15 @@ impl Topic {
             replication: time::ms(spec.replication_ms).max(1),
             failover: time::ms(spec.failover_ms),
             brokers: vec![(true, 0); brokers as usize],
+            stored: Vec::new(),
         }
     }
 
     /// Node `sender` spreads its records with `partitioner` (batches of `batch` when sticky)
     /// and confirms when `acks` says.
-    pub fn set_sender(&mut self, sender: NodeId, partitioner: Partitioner, batch: u32, acks: ProducerAcks) {
+    /// (`idempotent`: appends each of its records once).
+    pub fn set_sender(&mut self, sender: NodeId, p: &crate::scenario::ProducerSpec) {
+        let (partitioner, batch, acks) = (p.partitioner, p.batch_size, p.acks);
         let i = usize::from(sender);
         if self.senders.len() <= i {
             self.senders.resize(i + 1, None);
@@ -121,7 +129,7 @@ impl Topic {
             _ => Spread::RoundRobin(0),
         };
         let acks = if acks == ProducerAcks::All { Acks::All } else { Acks::Leader };
-        self.senders[i] = Some(Sender { partitioner, batch, spread, acks });
+        self.senders[i] = Some(Sender { partitioner, batch, spread, acks, idempotent: p.idempotent });
     }
 
     /// Whether any of its brokers is up.
@@ -149,6 +157,7 @@ impl Topic {
         use crate::memory::vec_bytes;
         self.partitions.iter().map(Partition::heap_bytes).sum::<u64>()
             + vec_bytes::<GroupCursor>(self.cursors.iter().map(Vec::capacity).sum())
+            + vec_bytes::<(u32, u32)>(self.stored.capacity())
     }
 
     /// The partition a record with `key` from `sender` goes to.
@@ -180,6 +189,10 @@ impl Topic {
         }
         let sender = self.senders.get(usize::from(p.from)).and_then(Option::as_ref);
         let acks = if !p.confirm { Acks::None } else { sender.map_or(Acks::Leader, |s| s.acks) };
+        let idempotent = sender.is_some_and(|s| s.idempotent);
+        if idempotent && self.already_stored(ctx, p, acks) {
+            return;
+        }
         let Some(offset) = self.replicas[i].append(acks) else {
             self.refuse(ctx, p, partition);
             return;
@@ -188,6 +201,13 @@ impl Topic {
         let at = self.partitions[i].append(Record { msg: p.msg, key, at: ctx.now });
         debug_assert_eq!(at, offset, "the log is its leader's");
         ctx.ledger.add(p.msg, Place::Queue);
+        if idempotent {
+            let m = p.msg as usize;
+            if self.stored.len() <= m {
+                self.stored.resize(m + 1, (0, 0));
+            }
+            self.stored[m] = (partition + 1, offset as u32);
+        }
         let mut e = ctx.record(EventKind::Append, self.node, p.msg);
         e.peer = p.from;
         e.attempt = p.attempt;
@@ -205,6 +225,28 @@ impl Topic {
         }
         self.copy_soon(ctx, i);
         self.advance(ctx, i);
+    }
+
+    /// An idempotent producer's record the topic already has (a retry):
+    /// dropped, and confirmed again once `acks` holds for the stored one.
+    /// Returns whether it was a retry.
+    #[cold]
+    #[inline(never)]
+    fn already_stored(&mut self, ctx: &mut Ctx, p: &Packet, acks: Acks) -> bool {
+        let Some(&(partition, offset)) = self.stored.get(p.msg as usize).filter(|s| s.0 > 0) else { return false };
+        let (i, offset) = ((partition - 1) as usize, u64::from(offset));
+        let mut e = ctx.packet_record(EventKind::Deduplicated, p);
+        e.node = self.node;
+        e.peer = p.from;
+        e.delivery = (partition - 1) as u16;
+        e.tx = offset as u32;
+        ctx.emit_rare(e);
+        match acks {
+            Acks::All if !self.replicas[i].acknowledged(offset, acks) => self.waiting[i].push((offset, *p)),
+            Acks::All | Acks::Leader => confirm(ctx, self.node, p),
+            Acks::None => {}
+        }
+        true
     }
 
     /// `acks=all` with fewer in-sync copies than the topic's minimum: the
@@ -422,7 +464,13 @@ impl Topic {
         let r = &self.replicas[p];
         let leader = r.leader.map(|l| (r.replicas[l].broker, r.replicas[l].leo));
         if let Some((_, end)) = leader {
-            self.partitions[p].truncate(end, |rec| ctx.ledger.destroy(rec.msg, Place::Queue, Cause::Failover));
+            let stored = &mut self.stored;
+            self.partitions[p].truncate(end, |rec| {
+                ctx.ledger.destroy(rec.msg, Place::Queue, Cause::Failover);
+                if let Some(s) = stored.get_mut(rec.msg as usize) {
+                    *s = (0, 0); // gone: a retry is stored again
+                }
+            });
             self.waiting[p].retain(|(offset, _)| *offset < end);
         }
         let mut e = ctx.record(EventKind::Failover, self.node, NO_MSG);

@@ -368,3 +368,24 @@ fn a_replication_factor_above_the_brokers_and_min_in_sync_above_it_are_named() {
     .unwrap_err();
     assert!(e[0].message.contains("`leader` or `all`"), "{}", e[0]);
 }
+
+/// Retries after lost confirms store a record twice, and the group applies
+/// it twice; an idempotent producer's retries are dropped by the topic.
+#[test]
+fn an_idempotent_producer_stores_each_record_once() {
+    let mut s = log_scenario(2_000, 3, 2);
+    s.producers[0].send =
+        SendSpec { mode: SendMode::Confirm, max_attempts: 100, timeout_ms: 50.0, ..SendSpec::default() };
+    s.network.links =
+        vec![LinkOverride { from: "events".into(), to: "orders".into(), loss: Some(0.2), ..Default::default() }];
+    let plain = run(&s, 3).report();
+    assert!(plain.counts.appended > 2_000 && plain.counts.duplicate_effects > 0, "{:?}", plain.counts);
+    assert_eq!(plain.counts.deduplicated, 0);
+    s.producers[0].idempotent = true;
+    let sim = run(&s, 3);
+    let r = sim.report();
+    accounted_for(&sim, &r).unwrap();
+    assert_eq!((r.counts.appended, r.counts.duplicate_effects, r.verdict), (2_000, 0, Verdict::Correct), "{:?}", r.counts);
+    assert!(r.counts.deduplicated > 0);
+    assert_eq!(r.counts.retries, r.counts.deduplicated, "every retry was of a stored record");
+}
