@@ -184,3 +184,23 @@ fn the_overlay_gives_the_tests_formulas_for_blocking_and_retries() {
     assert_eq!(closed_form(&s, "never_applied"), Some(Err(("pᵏ", NotMmc::LossNotOnPublishLink))));
     assert_eq!(closed_form(&s, "throughput"), None, "no closed form for that figure");
 }
+
+/// A topic of one partition read by a group of one member, over instant
+/// links, is a single-server FIFO queue: the member takes the records in
+/// offset order, fetching what has arrived whenever it is done (an idle
+/// member's fetch is held and answered as a record arrives). So M/M/1:
+/// W = 1/(μ − λ) = 2 ms and ρ = 0.5, as for the queue above (same λ, μ,
+/// messages and seed; tolerances as there).
+#[test]
+fn a_partition_read_by_one_member_is_an_mm1_station() {
+    let (lambda, mu) = (500.0, 1_000.0);
+    let mut s = mmc(lambda, mu, 1, 200_000);
+    s.queues.clear();
+    s.topics = vec![TopicSpec { name: "q".into(), partitions: 1, ..Default::default() }];
+    s.consumers[0].log.max_poll_records = 10_000;
+    let sim = run(&s, 11);
+    let r = sim.report();
+    assert_eq!(sim.topology().nodes.iter().filter(|n| n.kind == NodeKind::Topic).count(), 1);
+    within("log M/M/1 W (ms)", r.latency.mean, 1_000.0 / (mu - lambda), 0.03);
+    within("log M/M/1 utilisation", r.consumer_utilization, lambda / mu, 0.02);
+}
