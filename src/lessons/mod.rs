@@ -47,6 +47,7 @@ lesson_sources![
     "15-hockey-stick.json",
     "16-acks-and-failover.json",
     "17-commit-before-or-after.json",
+    "18-keys-and-partitions.json",
 ];
 
 /// A text in both languages.

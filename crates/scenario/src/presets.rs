@@ -37,6 +37,7 @@ presets![
     "broker-crash",
     "how-many-retries",
     "hockey-stick",
+    "log-keys-and-partitions",
     "log-commit-policy",
     "log-acks-failover",
 ];
