@@ -48,6 +48,7 @@ lesson_sources![
     "16-acks-and-failover.json",
     "17-commit-before-or-after.json",
     "18-keys-and-partitions.json",
+    "19-replay.json",
 ];
 
 /// A text in both languages.

@@ -40,6 +40,7 @@ presets![
     "log-keys-and-partitions",
     "log-commit-policy",
     "log-acks-failover",
+    "log-replay",
 ];
 
 /// A built-in scenario.
