@@ -49,6 +49,8 @@ lesson_sources![
     "17-commit-before-or-after.json",
     "18-keys-and-partitions.json",
     "19-replay.json",
+    "20-idle-members.json",
+    "21-rebalance.json",
 ];
 
 /// A text in both languages.

@@ -38,6 +38,8 @@ presets![
     "how-many-retries",
     "hockey-stick",
     "log-keys-and-partitions",
+    "log-idle-members",
+    "log-rebalance",
     "log-commit-policy",
     "log-acks-failover",
     "log-replay",
