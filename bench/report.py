@@ -52,6 +52,8 @@ def main():
     f_eps = fan["events_per_second"]
     fan_ratio = fan["messages_per_second"] / simpy_fan["messages_per_second"]
     l_eps = lossy["events_per_second"]
+    log = load(d, "log.json")
+    g_eps = log["events_per_second"]
     size_total = next(line for line in (d / "size.txt").read_text().splitlines() if line.startswith("total"))
     gzip_bytes = int(size_total.split()[-3])
 
@@ -70,6 +72,7 @@ def main():
         ("native engine, standard scenario", f"{n_eps / 1e6:.2f} M events/s; {native['messages_per_second'] / 1e6:.2f} M messages/s; {msgs:,} messages in {native['seconds']:.3f} s (first run {native.get('first_seconds', native['seconds']):.3f} s)", "≥ 10 M events/s", n_eps >= 10e6),
         ("native engine, lossy scenario (5M messages, 1% loss, 1 h ack timeout)", f"{l_eps / 1e6:.2f} M events/s; {lossy['messages']:,} messages in {lossy['seconds']:.3f} s; peak RSS {lossy['peak_rss_bytes'] / 1e6:.0f} MB", "≥ 10 M events/s", l_eps >= 10e6),
         ("native engine, fan-out scenario (1 producer → fanout exchange → 4 queues and groups)", f"{f_eps / 1e6:.2f} M events/s; {fan['messages']:,} messages ({fan['report']['expected']:,} expected effects) in {fan['seconds']:.3f} s; peak RSS {fan['peak_rss_bytes'] / 1e6:.0f} MB", "", None),
+        ("native engine, log-broker scenario (1M records, 12 partitions × 2 copies, 2 groups, faults on)", f"{g_eps / 1e6:.2f} M events/s; {log['messages']:,} records in {log['seconds']:.3f} s; peak RSS {log['peak_rss_bytes'] / 1e6:.0f} MB (no SimPy counterpart yet)", "≥ 10 M events/s", g_eps >= 10e6),
         ("SimPy model, fan-out scenario", f"{simpy_fan['messages_per_second']:,.0f} messages/s; {simpy_fan['seconds']:.2f} s; msgsim ÷ SimPy {fan_ratio:.1f}×", "", None),
         ("memory per pending event", f"{native['bytes_per_pending_event']} bytes (at most {native['max_pending_events']} pending)", "≤ 64 bytes", native["bytes_per_pending_event"] <= 64),
         ("peak memory (RSS)", f"{native['peak_rss_bytes'] / 1e6:.0f} MB", "", None),

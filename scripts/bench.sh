@@ -34,6 +34,7 @@ native="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,
 "$native" bench --scale "$scale" --repeat 3 --json > "$out/native.json"
 "$native" bench bench/lossy.json --scale "$scale" --repeat 3 --json > "$out/lossy.json"
 "$native" bench bench/fanout.json --scale "$scale" --repeat 3 --json > "$out/fanout.json"
+"$native" bench bench/log.json --scale "$scale" --repeat 3 --json > "$out/log.json"
 
 say "command-line sweep: one thread, then every core (alternating, best of 2 each)"
 sweep_args=(bench/sweep.json --vary 'network.default.loss=0:0.1:20' --seeds 20 --figure never_applied latency.p99)

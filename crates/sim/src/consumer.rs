@@ -268,9 +268,7 @@ impl Consumer {
     fn crash(&mut self, ctx: &mut Ctx, down: Time) {
         self.up = false;
         self.epoch = self.epoch.wrapping_add(1);
-        let mut e = ctx.record(EventKind::Crash, self.node, NO_MSG);
-        e.end = ctx.now.saturating_add(down);
-        ctx.emit_rare(e);
+        ctx.crash_record(self.node, down);
         let in_hand: Vec<Packet> =
             self.slots.iter_mut().filter_map(Option::take).chain(self.buffer.drain(..)).collect();
         self.free = (0..self.slots.len() as u32).rev().collect();

@@ -141,6 +141,15 @@ impl Ctx {
         self.emit(e);
     }
 
+    /// Records that `node` crashed, to be back `down` µs from now.
+    #[cold]
+    #[inline(never)]
+    pub fn crash_record(&mut self, node: NodeId, down: Time) {
+        let mut e = self.record(EventKind::Crash, node, NO_MSG);
+        e.end = self.now.saturating_add(down);
+        self.emit_rare(e);
+    }
+
     /// A record of `kind` at `node` now, about `msg` ([`NO_MSG`] if none; the
     /// key is filled in if the record is kept in the trace).
     pub fn record(&self, kind: EventKind, node: NodeId, msg: MsgId) -> TraceEvent {

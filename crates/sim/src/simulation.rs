@@ -47,15 +47,6 @@ fn dropped_at_down_node(ctx: &mut Ctx, p: &Packet) {
     ctx.emit_rare(e);
 }
 
-/// Records that `node` crashed, to be back `down` µs from now.
-#[cold]
-#[inline(never)]
-fn crash_record(ctx: &mut Ctx, node: NodeId, down: Time) {
-    let mut e = ctx.record(EventKind::Crash, node, NO_MSG);
-    e.end = ctx.now.saturating_add(down);
-    ctx.emit_rare(e);
-}
-
 /// The scenario's name for the group node `n` belongs to.
 fn group_name<'a>(s: &'a Scenario, n: &crate::topology::Node) -> &'a str {
     match n.kind {
@@ -828,42 +819,42 @@ impl Simulation {
         let n = &ctx.topology.nodes[usize::from(node)];
         let i = n.index;
         let epoch = match n.kind {
-            NodeKind::Consumer => {
-                let c = &mut self.consumers[i];
-                let was_up = c.is_up();
-                c.on_crash(ctx, down);
-                if was_up && let Some(j) = c.publisher {
+            NodeKind::Consumer | NodeKind::Member => {
+                // A service's in-memory publishing state goes with it.
+                let (was_up, publisher) = if n.kind == NodeKind::Consumer {
+                    let c = &mut self.consumers[i];
+                    let was_up = c.is_up();
+                    c.on_crash(ctx, down);
+                    (was_up, c.publisher)
+                } else {
+                    let m = &mut self.members[i];
+                    let was_up = m.is_up();
+                    m.on_crash(ctx, down);
+                    (was_up, m.publisher)
+                };
+                if was_up && let Some(j) = publisher {
                     self.producers[usize::from(j)].crash(ctx);
                 }
                 return;
             }
             NodeKind::Producer if self.producers[i].is_up() => {
                 self.down[usize::from(node)] = true;
-                crash_record(ctx, node, down);
+                ctx.crash_record(node, down);
                 self.producers[i].crash(ctx);
                 self.producers[i].epoch
             }
             NodeKind::Exchange if !self.down[usize::from(node)] => {
                 self.down[usize::from(node)] = true;
-                crash_record(ctx, node, down);
+                ctx.crash_record(node, down);
                 let epoch = &mut self.exchange_epochs[i];
                 *epoch = epoch.wrapping_add(1);
                 *epoch
             }
             NodeKind::Queue if self.queues[i].is_up() => {
                 self.down[usize::from(node)] = true;
-                crash_record(ctx, node, down);
+                ctx.crash_record(node, down);
                 self.queues[i].crash(ctx);
                 self.queues[i].epoch
-            }
-            NodeKind::Member => {
-                let m = &mut self.members[i];
-                let was_up = m.is_up();
-                m.on_crash(ctx, down);
-                if was_up && let Some(j) = m.publisher {
-                    self.producers[usize::from(j)].crash(ctx);
-                }
-                return;
             }
             NodeKind::Topic => {
                 // Every broker of its cluster (a plan names one by its instance).

@@ -435,9 +435,7 @@ impl Member {
     fn crash(&mut self, ctx: &mut Ctx, down: Time) {
         self.up = false;
         self.epoch = self.epoch.wrapping_add(1);
-        let mut e = ctx.record(EventKind::Crash, self.node, NO_MSG);
-        e.end = ctx.now.saturating_add(down);
-        ctx.emit_rare(e);
+        ctx.crash_record(self.node, down);
         let held = self.owned.iter_mut().flat_map(|o| std::mem::take(&mut o.held));
         let in_hand: Vec<Job> = self.current.take().into_iter().chain(self.jobs.drain(..)).chain(held).collect();
         for job in in_hand {

@@ -385,7 +385,12 @@ fn an_idempotent_producer_stores_each_record_once() {
     let sim = run(&s, 3);
     let r = sim.report();
     accounted_for(&sim, &r).unwrap();
-    assert_eq!((r.counts.appended, r.counts.duplicate_effects, r.verdict), (2_000, 0, Verdict::Correct), "{:?}", r.counts);
+    assert_eq!(
+        (r.counts.appended, r.counts.duplicate_effects, r.verdict),
+        (2_000, 0, Verdict::Correct),
+        "{:?}",
+        r.counts
+    );
     assert!(r.counts.deduplicated > 0);
     assert_eq!(r.counts.retries, r.counts.deduplicated, "every retry was of a stored record");
 }
