@@ -181,9 +181,10 @@ fn extreme() -> impl Strategy<Value = Scenario> {
                 proptest::collection::vec((0..8usize, 0..8usize, any::<bool>(), link()), 0..limits::MAX_LINK_OVERRIDES),
                 prop_oneof![Just(limits::MAX_RUN_MS), Just(1.0), 1.0..1e6f64],
                 graph_parts(),
+                proptest::option::of(log_parts()),
             )
         })
-        .prop_map(|(mut producers, mut queues, mut consumers, default, overrides, duration_ms, graph)| {
+        .prop_map(|(mut producers, mut queues, mut consumers, default, overrides, duration_ms, graph, log)| {
             let nq = queues.len();
             for (i, p) in producers.iter_mut().enumerate() {
                 p.name = format!("p{i}");
@@ -222,6 +223,9 @@ fn extreme() -> impl Strategy<Value = Scenario> {
                 ..Default::default()
             };
             add_graph(&mut s, graph);
+            if let Some(log) = log {
+                add_log(&mut s, log);
+            }
             // Keep within the node and message limits (they are validated).
             for p in &mut s.producers {
                 if p.send.mode == SendMode::Sync && !s.consumers.iter().any(|c| c.from == p.to) {
@@ -292,6 +296,95 @@ fn add_graph(s: &mut Scenario, (exchange, publish, transient, crashes): GraphPar
             every_ms,
         })
         .collect();
+}
+
+/// A topic at the edges of its limits (partitions, brokers, copies,
+/// retention, delays), the groups that read it instead of their queue, and
+/// how the producers send to it.
+type LogParts = (TopicSpec, Vec<(bool, LogGroupSpec)>, Vec<(Partitioner, ProducerAcks, bool)>, Option<u32>);
+
+fn log_parts() -> impl Strategy<Value = LogParts> {
+    let topic = (
+        prop_oneof![Just(1u32), Just(limits::MAX_PARTITIONS), 1..16u32],
+        proptest::option::of(positive_ms()),
+        proptest::option::of(prop_oneof![Just(1u32), 1..50u32]),
+        prop_oneof![Just(1u32), Just(limits::MAX_BROKERS), 1..5u32],
+        (1..40u32, 1..40u32),
+        (positive_ms(), edgy_ms()),
+    )
+        .prop_map(
+            |(partitions, retention_ms, retention_records, brokers, (rf, isr), (replication_ms, failover_ms))| {
+                let rf = 1 + rf % brokers;
+                TopicSpec {
+                    name: "log".into(),
+                    partitions,
+                    retention_ms,
+                    retention_records,
+                    brokers,
+                    replication_factor: rf,
+                    min_insync_replicas: 1 + isr % rf,
+                    replication_ms,
+                    failover_ms,
+                }
+            },
+        );
+    let group = (
+        any::<bool>(),
+        (0..2usize, 0..3usize, 0..2usize),
+        prop_oneof![Just(1u32), Just(limits::MAX_POLL_RECORDS), 1..20u32],
+        (positive_ms(), positive_ms(), positive_ms()),
+        (edgy_ms(), edgy_ms(), edgy_ms()),
+    )
+        .prop_map(
+            |(reads, (a, c, r), max_poll_records, (auto, fetch_wait, timeout), (start, rebalance, session))| {
+                let spec = LogGroupSpec {
+                    assignor: AssignorKind::NAMED[a].0,
+                    commit: CommitPolicy::NAMED[c].0,
+                    auto_commit_ms: auto,
+                    max_poll_records,
+                    fetch_wait_ms: fetch_wait,
+                    request_timeout_ms: timeout,
+                    offset_reset: OffsetResetKind::NAMED[r].0,
+                    start_ms: start,
+                    rebalance_ms: rebalance,
+                    session_timeout_ms: session,
+                };
+                (reads, spec)
+            },
+        );
+    let sender = (0..3usize, any::<bool>(), any::<bool>()).prop_map(|(p, all, idempotent)| {
+        (Partitioner::NAMED[p].0, if all { ProducerAcks::All } else { ProducerAcks::Leader }, idempotent)
+    });
+    (topic, proptest::collection::vec(group, 3), proptest::collection::vec(sender, 3), proptest::option::of(0..40u32))
+}
+
+/// Puts the topic in, moves the chosen groups (and every other producer) to
+/// it, and crashes one of its brokers if asked.
+fn add_log(s: &mut Scenario, (topic, groups, senders, crash): LogParts) {
+    let brokers = topic.brokers;
+    s.topics.push(topic);
+    for (c, (reads, spec)) in s.consumers.iter_mut().zip(groups) {
+        if reads {
+            c.from = "log".into();
+            c.log = spec;
+            c.publish = None;
+        }
+    }
+    for (i, (p, (partitioner, acks, idempotent))) in s.producers.iter_mut().zip(senders).enumerate() {
+        if i % 2 == 1 && p.send.mode != SendMode::Sync {
+            p.to = "log".into();
+        }
+        (p.partitioner, p.acks, p.idempotent) = (partitioner, acks, idempotent);
+    }
+    if let Some(b) = crash {
+        s.crashes.push(NodeCrash {
+            node: "log".into(),
+            instance: Some(b % brokers),
+            at_ms: 1.0,
+            down_ms: 50.0,
+            every_ms: None,
+        });
+    }
 }
 
 /// What a fuzzed run must satisfy.
