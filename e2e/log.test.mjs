@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { serveDist, launch, openApp, waitForVerdict, seek, downloadText, screenshot } from './harness.mjs';
+import {
+  serveDist, launch, openApp, waitForVerdict, seek, downloadText, screenshot, openLesson, revealVerdict, nativeReport,
+} from './harness.mjs';
 
 let server, chrome;
 before(async () => { server = await serveDist(); chrome = await launch(); });
@@ -32,5 +34,19 @@ test('a topic read by two groups runs in the page as on the command line', async
   const out = resolve(import.meta.dirname, '../target/e2e-log-groups.csv');
   execFileSync(bin, ['run', EXAMPLE, '--seed', '1', '--trace', out]);
   assert.ok((await downloadText(d)).equals(readFileSync(out)), 'the page traces what `msgsim run --trace` does');
+  assert.deepEqual(problems, []);
+});
+
+test('a log lesson: acks=1 loses acknowledged orders in a failover, acks=all none', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  await openLesson(page, 'acks-and-failover');
+  assert.match(await page.getByTestId('lesson-title').textContent(), /acks=1 or acks=all/);
+  assert.equal(await revealVerdict(page), 'losses');
+  const native = nativeReport('log-acks-failover');
+  assert.equal(native.acknowledged_lost, 9);
+  await page.getByTestId('lesson-side-1').click();
+  assert.equal(await revealVerdict(page), 'correct');
+  await screenshot(page, 'log-lesson-acks');
   assert.deepEqual(problems, []);
 });
