@@ -13,7 +13,7 @@ use crate::ledger::Place;
 use crate::producer::Producer;
 use crate::scenario::{AckMode, ConsumerSpec, CrashPoint, QueueSpec};
 use crate::time::{self, Time};
-use crate::trace::{Cause, EventKind, NO_MSG, NodeId, PacketKind};
+use crate::trace::{Cause, EventKind, NO_MSG, NodeId, PacketKind, TraceEvent};
 
 #[derive(Clone, Debug)]
 pub(crate) struct Consumer {
@@ -221,23 +221,10 @@ impl Consumer {
         }
     }
 
-    /// A service applies the effect and publishes a message of its own for
-    /// it (the chain counts that message's queues before it exists).
-    #[inline(never)]
+    /// A service applies the effect and publishes a message of its own for it.
     fn apply_and_publish(&self, ctx: &mut Ctx, p: &Packet, out: &mut Producer) {
-        // Its message's (message, queue) pairs count into the chain now, as
-        // the effect lands (an unroutable message counts one; none while
-        // the publisher is down: it publishes nothing).
-        let queues = if out.is_up() { out.queues_for(ctx, ctx.ledger.get(p.msg).key()) } else { Vec::new() };
-        let children = if out.is_up() { queues.len().max(1) as u32 } else { 0 };
-        let applied = ctx.ledger.apply_effect(p.msg, usize::from(self.queue_index), children);
-        let mut e = self.job_record(ctx, EventKind::Effect, p);
-        e.cause = applied.cause;
-        ctx.emit(e);
-        if let Some(root) = applied.completed {
-            ctx.chain_completed(root);
-        }
-        out.publish_derived(ctx, p.msg, self.group, applied.cause == Cause::Duplicate, &queues);
+        let e = self.job_record(ctx, EventKind::Effect, p);
+        apply_effect(ctx, e, usize::from(self.queue_index), self.group, Some(out));
     }
 
     /// Acks, nacks or replies, as the delivery mode requires.
@@ -291,5 +278,28 @@ impl Consumer {
             ctx.emit_rare(e);
             ctx.schedule_in(0, Event::Connect { queue: self.queue_index, consumer: self.node });
         }
+    }
+}
+
+/// Applies the effect of `e.msg` in subscription `sub` and records it (`e`
+/// is its `Effect` record; the cause is filled in). A service — consumer
+/// group `group` publishing through `out` — publishes a message of its own
+/// for it: that message's (message, subscription) pairs count into the chain
+/// now, as the effect lands (an unroutable message counts one; none while
+/// the publisher is down: it publishes nothing). For the consumers of
+/// queues that publish and for the members of groups on topics.
+#[inline(never)]
+pub(crate) fn apply_effect(ctx: &mut Ctx, mut e: TraceEvent, sub: usize, group: usize, out: Option<&mut Producer>) {
+    let out = out.filter(|o| o.is_up());
+    let queues = out.as_ref().map(|o| o.queues_for(ctx, ctx.ledger.get(e.msg).key()));
+    let children = queues.as_ref().map_or(0, |q| q.len().max(1) as u32);
+    let applied = ctx.ledger.apply_effect(e.msg, sub, children);
+    e.cause = applied.cause;
+    ctx.emit(e);
+    if let Some(root) = applied.completed {
+        ctx.chain_completed(root);
+    }
+    if let (Some(out), Some(queues)) = (out, queues) {
+        out.publish_derived(ctx, e.msg, group, applied.cause == Cause::Duplicate, &queues);
     }
 }

@@ -15,7 +15,7 @@ use crate::metrics::{Latencies, Metrics};
 use crate::producer::Producer;
 use crate::report::{Report, ReportInputs, StopReason};
 use crate::rng::SimRng;
-use crate::scenario::{OffsetResetKind, Problem, Scenario};
+use crate::scenario::{Problem, Scenario};
 use crate::time::{self, Time};
 use crate::topology::{NodeKind, Topology};
 use crate::trace::NodeId;
@@ -543,17 +543,9 @@ impl Simulation {
                 ctx.idle_fired();
                 let m = &mut self.members[usize::from(member)];
                 // Records past its position (a lost reply, or appends since)?
-                let topic = &self.topics[ctx.topology.nodes[usize::from(m.node)].queue_index(&ctx.topology)];
                 let c = &self.coordinators[usize::from(m.log_group)];
-                let unread = m.place_of(slot).is_some_and(|(p, at)| {
-                    let log = &topic.partitions[p as usize];
-                    let from = match (at, topic.cursors[c.place][p as usize].committed, c.reset) {
-                        (Some(at), ..) | (None, Some(at), _) => at,
-                        (None, None, OffsetResetKind::Earliest) => log.earliest(),
-                        (None, None, OffsetResetKind::Latest) => log.end(),
-                    };
-                    from.max(log.earliest()) < log.end()
-                });
+                let topic = &self.topics[c.topic];
+                let unread = m.place_of(slot).is_some_and(|(p, at)| topic.unread(c.place, p, at, c.reset));
                 m.on_poll(ctx, slot, seq, unread);
             }
             Event::FetchExpired { topic, group, partition } => {
@@ -700,12 +692,7 @@ impl Simulation {
             ctx.schedule_idle(delay, Event::PlannedCrash { group, entry, again: true });
         }
         if let Some(t) = self.topic_at(first) {
-            // A topic's instances are its cluster's brokers.
-            for b in 0..self.topics[t].brokers.len() {
-                if only.is_none_or(|o| o as usize == b) {
-                    self.crash_broker(t, b, down);
-                }
-            }
+            self.crash_brokers(t, only, down);
             return;
         }
         for i in 0..count {
@@ -719,6 +706,16 @@ impl Simulation {
     fn topic_at(&self, node: NodeId) -> Option<usize> {
         let n = self.ctx.topology.nodes.get(usize::from(node))?;
         (n.kind == NodeKind::Topic).then_some(n.index)
+    }
+
+    /// Broker `only` of topic `t`'s cluster (a topic's instances are its
+    /// brokers), or every one, crashes for `down` µs.
+    fn crash_brokers(&mut self, t: usize, only: Option<u32>, down: Time) {
+        for b in 0..self.topics[t].brokers.len() {
+            if only.is_none_or(|o| o as usize == b) {
+                self.crash_broker(t, b, down);
+            }
+        }
     }
 
     /// Broker `b` of topic `t`'s cluster crashes for `down` µs. With every
@@ -857,10 +854,7 @@ impl Simulation {
                 self.queues[i].epoch
             }
             NodeKind::Topic => {
-                // Every broker of its cluster (a plan names one by its instance).
-                for b in 0..self.topics[i].brokers.len() {
-                    self.crash_broker(i, b, down);
-                }
+                self.crash_brokers(i, None, down);
                 return;
             }
             _ => return,

@@ -61,13 +61,6 @@ pub struct Node {
     pub sync: bool,
 }
 
-impl Node {
-    /// The index (among queues or topics) of what this node reads.
-    pub fn queue_index(&self, t: &Topology) -> usize {
-        t.nodes.get(usize::from(self.queue)).map_or(0, |q| q.index)
-    }
-}
-
 /// What an edge between two nodes carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

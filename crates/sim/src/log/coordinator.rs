@@ -70,9 +70,13 @@ impl Coordinator {
         let mine = self.members(members);
         let up: Vec<u32> = (0..mine.len() as u32).filter(|&m| mine[m as usize].is_up()).collect();
         self.group = Group::new(self.group.assignor, self.group.partitions, self.group.pause, up);
-        let generation = self.group.generation;
-        for (m, member) in mine.iter_mut().enumerate() {
-            member.assign(ctx, generation, self.group.partitions_of(m as u32));
+        self.assign_all(ctx, members);
+    }
+
+    /// Each member gets its partitions of the current generation.
+    fn assign_all(&self, ctx: &mut Ctx, members: &mut [Member]) {
+        for (m, member) in self.members(members).iter_mut().enumerate() {
+            member.assign(ctx, self.group.generation, self.group.partitions_of(m as u32));
         }
     }
 
@@ -108,13 +112,8 @@ impl Coordinator {
     /// The pause of `generation` is over: unless another rebalance began
     /// since, each member gets its partitions.
     pub fn rebalanced(&mut self, ctx: &mut Ctx, generation: u32, members: &mut [Member]) {
-        if generation != self.group.generation {
-            return;
-        }
-        let group = &self.group;
-        let mine = &mut members[self.first_member..self.first_member + self.count];
-        for (m, member) in mine.iter_mut().enumerate() {
-            member.assign(ctx, generation, group.partitions_of(m as u32));
+        if generation == self.group.generation {
+            self.assign_all(ctx, members);
         }
     }
 

@@ -315,29 +315,31 @@ impl Member {
         let (from, count) = (u64::from(p.tag), u64::from(p.attempt));
         o.position = Some(from + count);
         let partition = o.partition;
-        let mut batch: Vec<Job> = Vec::new();
+        let before = self.jobs.len();
         for (offset, msg) in records {
             ctx.ledger.add(msg, Place::Consumer);
-            batch.push(Job { msg, partition, offset, generation: self.generation, last: false });
+            self.jobs.push_back(Job { msg, partition, offset, generation: self.generation, last: false });
         }
-        let Some(last) = batch.last_mut() else {
+        if self.jobs.len() == before {
             // The topic's wait ran out with nothing to read: ask again —
             // unless nothing else is going on (then nothing will ever arrive).
             if ctx.busy() {
                 self.fetch(ctx, slot);
             }
             return;
-        };
-        last.last = true;
+        }
+        if let Some(last) = self.jobs.back_mut() {
+            last.last = true;
+        }
         if self.commit == CommitPolicy::BeforeProcessing {
+            // Held until the commit is recorded.
             let o = &mut self.owned[slot];
             o.awaiting = true;
-            o.held = batch;
+            o.held = self.jobs.split_off(before).into();
             o.commit_wait = Some(from + count);
             self.commit_held(ctx, slot);
             return;
         }
-        self.jobs.extend(batch);
         if self.current.is_none() {
             self.start_next(ctx);
         }
@@ -382,19 +384,8 @@ impl Member {
             let e = self.job_record(ctx, EventKind::DedupHit, &job);
             ctx.emit_rare(e);
         } else {
-            let out = publisher.filter(|p| p.is_up());
-            let queues = out.as_ref().map(|p| p.queues_for(ctx, ctx.ledger.get(job.msg).key()));
-            let children = queues.as_ref().map_or(0, |q| q.len().max(1) as u32);
-            let applied = ctx.ledger.apply_effect(job.msg, self.sub, children);
-            let mut e = self.job_record(ctx, EventKind::Effect, &job);
-            e.cause = applied.cause;
-            ctx.emit(e);
-            if let Some(root) = applied.completed {
-                ctx.chain_completed(root);
-            }
-            if let (Some(out), Some(queues)) = (out, queues) {
-                out.publish_derived(ctx, job.msg, self.group, applied.cause == Cause::Duplicate, &queues);
-            }
+            let e = self.job_record(ctx, EventKind::Effect, &job);
+            crate::consumer::apply_effect(ctx, e, self.sub, self.group, publisher);
         }
         if crash {
             // After the effect, before the commit: the group reads it again.

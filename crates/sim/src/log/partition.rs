@@ -27,14 +27,10 @@ pub struct Record {
     pub at: Time,
 }
 
-/// Where a group starts reading a partition it has no position in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OffsetReset {
-    /// The oldest record still kept: replay the retained history.
-    Earliest,
-    /// After the newest: only what is appended from now on.
-    Latest,
-}
+/// Where a group starts reading a partition it has no position in: the
+/// scenario's `offset_reset` (earliest: replay the retained history;
+/// latest: only what is appended from then on).
+pub use crate::scenario::OffsetResetKind as OffsetReset;
 
 /// An append-only log.
 #[derive(Clone, Debug, Default)]
@@ -142,17 +138,24 @@ impl GroupCursor {
     /// watermark: what every in-sync replica has).
     pub fn poll_to(&mut self, log: &Partition, reset: OffsetReset, max: u64, visible: u64) -> std::ops::Range<u64> {
         let end = visible.clamp(log.earliest(), log.end());
-        let at = self.position.or(self.committed).unwrap_or(match reset {
-            OffsetReset::Earliest => log.earliest(),
-            OffsetReset::Latest => end,
-        });
-        let at = at.clamp(log.earliest(), end);
+        let at = self.next(log, reset, end);
         // Jumping past offsets it never reached: those it will never read.
         self.skipped += at.saturating_sub(self.reached);
         let to = at.saturating_add(max).min(end);
         self.position = Some(to);
         self.reached = self.reached.max(to);
         at..to
+    }
+
+    /// The offset the group reads next: its position, else its committed
+    /// offset, else where `reset` says — within what is kept, and no
+    /// further than `end`.
+    pub fn next(&self, log: &Partition, reset: OffsetReset, end: u64) -> u64 {
+        let at = self.position.or(self.committed).unwrap_or(match reset {
+            OffsetReset::Earliest => log.earliest(),
+            OffsetReset::Latest => end,
+        });
+        at.clamp(log.earliest(), end)
     }
 
     /// Commits `offset` (the next to read; an offset the group has been at

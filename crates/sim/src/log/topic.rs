@@ -17,7 +17,7 @@ use super::replication::{Acks, Replicas};
 use crate::context::Ctx;
 use crate::event::{Event, Packet};
 use crate::ledger::Place;
-use crate::scenario::{OffsetResetKind, Partitioner, ProducerAcks, TopicSpec};
+use crate::scenario::{Partitioner, ProducerAcks, TopicSpec};
 use crate::time::{self, Time};
 use crate::trace::{Cause, EventKind, MsgId, NO_MSG, NodeId, PacketKind};
 
@@ -348,7 +348,7 @@ impl Topic {
     /// A fetch from a member of the topic's group `g` (`current`: the
     /// fetch is of the group's current generation, which is consuming):
     /// answers with up to `max` records from the group's cursor.
-    pub fn on_fetch(&mut self, ctx: &mut Ctx, p: &Packet, g: usize, reset: OffsetResetKind, current: bool) {
+    pub fn on_fetch(&mut self, ctx: &mut Ctx, p: &Packet, g: usize, reset: OffsetReset, current: bool) {
         let partition = u32::from(p.delivery);
         if !current || partition as usize >= self.partitions.len() {
             stale(ctx, self.node, p);
@@ -359,7 +359,6 @@ impl Topic {
             return;
         }
         self.cursors[g][partition as usize].position = (p.tag != u32::MAX).then_some(u64::from(p.tag));
-        let reset = if reset == OffsetResetKind::Latest { OffsetReset::Latest } else { OffsetReset::Earliest };
         let until = ctx.now.saturating_add(self.fetch_wait[g]);
         let f = Parked { member: p.from, generation: p.copy, max: p.attempt, reset, until };
         self.answer(ctx, g, partition, f, true);
@@ -500,6 +499,14 @@ impl Topic {
             self.copy_soon(ctx, p);
         }
         true
+    }
+
+    /// Whether group `g` has records to read in `partition` past `position`
+    /// (its member's; `None`: from its committed offset, or by `reset`).
+    pub fn unread(&self, g: usize, partition: u32, position: Option<u64>, reset: OffsetReset) -> bool {
+        let log = &self.partitions[partition as usize];
+        let cursor = GroupCursor { position, ..self.cursors[g][partition as usize] };
+        cursor.next(log, reset, log.end()) < log.end()
     }
 
     /// The msg ids of partition `partition` from `offset`, `count` of them
