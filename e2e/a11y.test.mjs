@@ -151,3 +151,44 @@ test('no serious or critical axe violation on a message graph: per-group table, 
     await page.context().close();
   }
 });
+
+test('no serious or critical axe violation on a log: the topic and log settings in the editor, by keyboard, bad values named', async () => {
+  for (const theme of ['light', 'dark']) {
+    const { page, problems } = await openApp(chrome.browser, server.url);
+    if (theme === 'dark') {
+      await page.getByTestId('theme').click();
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    }
+    await page.getByTestId('preset').selectOption('log-commit-policy');
+    await waitForVerdict(page);
+    await page.getByRole('tab', { name: 'Scenario' }).click();
+    await page.locator('#edit-topic-0').waitFor();
+    await page.locator('[data-path="consumers[0].log.commit"]').waitFor();
+    const found = (await audit(page)).map((v) => `editor: ${v}`);
+    // By keyboard: the partition count, then a group's commit policy.
+    const partitions = page.locator('[data-path="topics[0].partitions"]');
+    await partitions.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('6');
+    await page.keyboard.press('Tab');
+    assert.ok(await page.evaluate(() => document.activeElement !== document.body), 'Tab moves on from the partitions');
+    await waitForVerdict(page);
+    assert.equal(await partitions.inputValue(), '6');
+    // The worst values: each named at its field, what was typed kept, nothing else touched.
+    for (const [bad, why] of [['0', /between 1 and 1000/], ['-5', /.+/], ['1000000', /between 1 and 1000/], ['1e9', /whole number/], ['NaN', /.+/], ['', /.+/]]) {
+      await partitions.fill(bad);
+      await partitions.press('Tab');
+      const error = page.locator('[data-error-for="topics[0].partitions"]');
+      await error.waitFor();
+      assert.match(await error.textContent(), why, `partitions = ${JSON.stringify(bad)}`);
+      assert.equal(await partitions.inputValue(), bad);
+    }
+    await partitions.fill('3');
+    await partitions.press('Tab');
+    await page.locator('[data-error-for="topics[0].partitions"]').waitFor({ state: 'detached' });
+    found.push(...(await audit(page)).map((v) => `editor after errors: ${v}`));
+    assert.deepEqual(found, [], `${theme}: ${found.join('\n')}`);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  }
+});
