@@ -96,7 +96,7 @@ impl Loop {
             let deadline = now_ms() + COMPUTE_BUDGET_MS;
             while now_ms() < deadline && s.compute(COMPUTE_SLICE) {}
             let effects = s.advance(dt);
-            if now - lp.last_histogram > 250.0 && s.present.bottom == BottomTab::Charts {
+            if now - lp.last_histogram > 250.0 && s.bottom_tab() == BottomTab::Charts {
                 s.refresh_histogram();
                 lp.last_histogram = now;
             }
@@ -110,9 +110,10 @@ impl Loop {
                     paint(&lp.refs[3], scale, |p| s.draw(Diagram::Reference, p));
                 }
             }
-            match s.present.bottom {
+            match s.bottom_tab() {
                 BottomTab::Sequence if !still => paint(&lp.refs[1], scale, |p| s.draw(Diagram::Sequence, p)),
                 BottomTab::Charts if !still => paint(&lp.refs[2], scale, |p| s.draw(Diagram::Charts, p)),
+                BottomTab::Partitions if !still => paint(&lp.refs[2], scale, |p| s.draw(Diagram::Partitions, p)),
                 _ => {}
             }
             effects
@@ -352,7 +353,7 @@ pub fn App() -> Html {
         set("lang", lang.tag());
         set("data-text", if s.present.large_text { "large" } else { "normal" });
     }
-    let (bottom, side) = (s.present.bottom, s.present.side);
+    let (bottom, side) = (s.bottom_tab(), s.present.side);
     let on = |ev: UiEvent| {
         let d = dispatch.clone();
         Callback::from(move |_| d.emit(ev.clone()))
@@ -371,6 +372,10 @@ pub fn App() -> Html {
         (BottomTab::Charts, Key::TabCharts),
         (BottomTab::Sweep, Key::TabSweep),
     ];
+    let has_topics = !s.session.scenario.topics.is_empty();
+    if has_topics {
+        bottom_tabs.insert(3, (BottomTab::Partitions, Key::TabPartitions));
+    }
     if comparing {
         bottom_tabs.push((BottomTab::Compare, Key::TabCompare));
     }
@@ -440,6 +445,17 @@ pub fn App() -> Html {
                                             on_click={Callback::noop()} testid="charts" />
                                     </div>
                                 },
+                                // One canvas with the charts (the tabs never show together).
+                                BottomTab::Partitions => {
+                                    let parts = s.partition_parts();
+                                    let label = crate::render::partitions::summary(&s.partitions_scene(&parts));
+                                    html! {
+                                        <div class="panel-body">
+                                            <CanvasView node_ref={refs[2].clone()} class="charts" {label}
+                                                on_click={Callback::noop()} testid="partitions" />
+                                        </div>
+                                    }
+                                }
                                 // The sweep panel lives in its host, below.
                                 BottomTab::Sweep => html! {},
                                 BottomTab::Compare => match compare_view.clone() {

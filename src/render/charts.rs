@@ -50,8 +50,8 @@ pub struct ChartWords {
     /// Waiting and in flight, delivered per second, lost & duplicate
     /// effects, applied, retries per 10 ms, latency.
     pub titles: [String; 6],
-    /// "lost", "duplicate effects", "in queues", "on links".
-    pub series: [String; 4],
+    /// "lost", "duplicate effects", "in queues", "on links", "consumer lag".
+    pub series: [String; 5],
     /// "peak {0}".
     pub peak: String,
     /// "no data yet".
@@ -141,14 +141,16 @@ pub fn draw(s: &ChartsScene<'_>, p: &mut dyn Painter) {
     let series =
         |f: &dyn Fn(&Sample) -> u64| -> Vec<(Time, f64)> { s.samples.iter().map(|x| (x.time, f(x) as f64)).collect() };
     let w = &s.words;
-    line_chart(
-        s,
-        p,
-        &ps[0],
-        &w.titles[0],
-        &[(series(&|x| x.queue_depth), pal.message), (series(&|x| x.in_flight), pal.retry)],
-    );
-    legend(s, p, &ps[0], &[(&w.series[2], pal.message), (&w.series[3], pal.retry)]);
+    // Records appended and not yet committed wait like a queue's messages:
+    // drawn beside them when a topic has readers.
+    let mut levels = vec![(series(&|x| x.queue_depth), pal.message), (series(&|x| x.in_flight), pal.retry)];
+    let mut names = vec![(&w.series[2], pal.message), (&w.series[3], pal.retry)];
+    if s.samples.iter().any(|x| x.lag > 0) {
+        levels.push((series(&|x| x.lag), pal.copy));
+        names.push((&w.series[4], pal.copy));
+    }
+    line_chart(s, p, &ps[0], &w.titles[0], &levels);
+    legend(s, p, &ps[0], &names);
     line_chart(s, p, &ps[1], &w.titles[1], &[(rate, pal.ok)]);
     line_chart(
         s,
@@ -321,5 +323,38 @@ mod tests {
         assert_eq!(Histogram::of(&[]), Histogram::default());
         assert_eq!(nice_max(37.0), 50.0);
         assert_eq!(nice_max(0.0), 1.0);
+    }
+
+    /// A run with a topic draws its consumer lag over time beside the
+    /// queues' depth, named in the legend; a queue run does not.
+    #[test]
+    fn consumer_lag_is_drawn_when_a_topic_has_readers() {
+        use crate::render::painter::Recorder;
+        use crate::render::palette::{Palette, Theme};
+        let words = ChartWords {
+            titles: std::array::from_fn(|i| format!("t{i}")),
+            series: ["lost", "dup", "queued", "links", "consumer lag"].map(String::from),
+            peak: "peak {0}".into(),
+            empty: "none".into(),
+        };
+        for (preset, lag) in [("log-idle-members", true), ("reliable-queue", false)] {
+            let sim = crate::testing::preset_run(preset, None);
+            let tl = crate::testing::timeline_of(&sim);
+            assert_eq!(tl.samples().iter().any(|x| x.lag > 0), lag, "{preset}");
+            let scene = ChartsScene {
+                samples: tl.samples(),
+                horizon: sim.now(),
+                time: sim.now(),
+                histogram: &Histogram::default(),
+                retry_windows: &[],
+                future: true,
+                text_scale: 1.0,
+                palette: Palette::of(Theme::Light),
+                words: &words,
+            };
+            let mut rec = Recorder { size: (900.0, 500.0), ..Default::default() };
+            draw(&scene, &mut rec);
+            assert_eq!(rec.texts.iter().any(|t| t == "consumer lag"), lag, "{preset}");
+        }
     }
 }

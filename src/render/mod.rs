@@ -8,6 +8,7 @@ pub mod charts;
 pub mod layout;
 pub mod painter;
 pub mod palette;
+pub mod partitions;
 pub mod sequence;
 pub mod svg;
 pub mod topology;

@@ -37,6 +37,8 @@ pub enum Diagram {
     Sequence,
     /// The charts.
     Charts,
+    /// The topics' partitions.
+    Partitions,
     /// A slide for a presentation: the lesson or scenario's title, the
     /// moment shown, the verdict (once revealed) and the topology.
     Slide,

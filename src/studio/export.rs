@@ -22,7 +22,7 @@ pub enum Export {
 pub fn export_size(d: Diagram) -> (f64, f64) {
     match d {
         Diagram::Topology | Diagram::Reference => (1280.0, 560.0),
-        Diagram::Sequence | Diagram::Charts => (1280.0, 720.0),
+        Diagram::Sequence | Diagram::Charts | Diagram::Partitions => (1280.0, 720.0),
         Diagram::Slide => (1920.0, 1080.0),
     }
 }
@@ -33,6 +33,7 @@ fn diagram_name(d: Diagram) -> &'static str {
         Diagram::Reference => "reference",
         Diagram::Sequence => "sequence",
         Diagram::Charts => "charts",
+        Diagram::Partitions => "partitions",
         Diagram::Slide => "slide",
     }
 }

@@ -256,6 +256,15 @@ impl Studio {
         s
     }
 
+    /// The bottom tab shown: the one chosen, except that a scenario without
+    /// topics shows the charts for the partitions (whose tab it does not have).
+    pub fn bottom_tab(&self) -> BottomTab {
+        match self.present.bottom {
+            BottomTab::Partitions if self.session.scenario.topics.is_empty() => BottomTab::Charts,
+            b => b,
+        }
+    }
+
     /// A number that changes whenever anything the DOM shows changes (the
     /// shell re-renders only then).
     pub fn revision(&self) -> u64 {

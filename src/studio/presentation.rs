@@ -17,6 +17,8 @@ pub enum BottomTab {
     Log,
     /// Charts.
     Charts,
+    /// A topic's partitions as logs (scenarios with topics).
+    Partitions,
     /// The comparison of two runs (in compare mode).
     Compare,
     /// Sweeps: a figure against a setting over many runs.

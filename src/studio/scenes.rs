@@ -16,6 +16,7 @@ use crate::render::Painter;
 use crate::render::charts::{ChartWords, ChartsScene, Histogram};
 use crate::render::layout::Layout;
 use crate::render::palette::Palette;
+use crate::render::partitions::{PartitionWords, PartitionsScene};
 use crate::render::sequence::SequenceScene;
 use crate::render::topology::{Dot, Mark, TopologyScene, TopologyWords, dots, marks};
 
@@ -68,6 +69,9 @@ impl Studio {
             }
             Diagram::Sequence => crate::render::sequence::draw(&self.sequence_scene(), painter),
             Diagram::Charts => self.draw_charts(painter),
+            Diagram::Partitions => {
+                crate::render::partitions::draw(&self.partitions_scene(&self.partition_parts()), painter)
+            }
             Diagram::Slide => self.draw_slide(painter),
         }
     }
@@ -239,6 +243,7 @@ impl Studio {
                 t(l, Key::SeriesDuplicateEffects).into(),
                 t(l, Key::SeriesQueued).into(),
                 t(l, Key::SeriesOnLinks).into(),
+                t(l, Key::SeriesLag).into(),
             ],
             peak: t(l, Key::PeakOf).into(),
             empty: t(l, Key::NoDataYet).into(),
@@ -256,6 +261,42 @@ impl Studio {
             words: &words,
         };
         crate::render::charts::draw(&scene, painter);
+    }
+
+    /// What the partitions view needs at the moment shown: the fold, the
+    /// groups' names and the words.
+    pub fn partition_parts(&self) -> (Metrics, Vec<String>, PartitionWords) {
+        let run = &self.session.run;
+        let l = self.present.lang;
+        let words = PartitionWords {
+            topic: t(l, Key::PartTopic).into(),
+            brokers: t(l, Key::PartBrokers).into(),
+            down: t(l, Key::PartDown).into(),
+            leader: t(l, Key::PartLeader).into(),
+            electing: t(l, Key::PartElecting).into(),
+            no_leader: t(l, Key::PartNoLeader).into(),
+            lag: t(l, Key::PartLag).into(),
+            rebalancing: t(l, Key::PartRebalancing).into(),
+            idle: t(l, Key::PartIdle).into(),
+            member_down: t(l, Key::PartMemberDown).into(),
+            more: t(l, Key::PartMore).into(),
+            empty: t(l, Key::PartNoTopic).into(),
+        };
+        let names = self.session.scenario.consumers.iter().map(|c| c.name.clone()).collect();
+        (run.timeline().metrics_at(run.trace(), self.playback.clock.cursor), names, words)
+    }
+
+    /// The partitions view's scene, from [`partition_parts`](Self::partition_parts).
+    pub fn partitions_scene<'a>(&'a self, parts: &'a (Metrics, Vec<String>, PartitionWords)) -> PartitionsScene<'a> {
+        PartitionsScene {
+            topology: self.session.run.sim().topology(),
+            metrics: &parts.0,
+            time: self.playback.clock.time,
+            group_names: &parts.1,
+            palette: self.palette(),
+            text_scale: self.present.text_scale(),
+            words: &parts.2,
+        }
     }
 
     /// Latencies of the messages applied by the moment shown.

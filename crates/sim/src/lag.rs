@@ -100,6 +100,18 @@ impl Lag {
         }
     }
 
+    /// Consumer group `g`'s committed offset in each partition (none if it
+    /// reads a queue).
+    pub fn committed_of(&self, g: usize) -> Option<Vec<u64>> {
+        let j = *self.log_group.get(g).filter(|&&j| j != usize::MAX)?;
+        Some(self.groups[j].1.iter().map(|&(_, at)| at).collect())
+    }
+
+    /// The lag of every group together, now.
+    pub fn total(&self) -> u64 {
+        self.groups.iter().map(|(total, _)| total.now).sum()
+    }
+
     /// Consumer group `g`'s total lag and each partition's (none if it reads a queue).
     pub fn of_group(&self, g: usize) -> Option<(Level, Vec<Level>)> {
         let j = *self.log_group.get(g).filter(|&&j| j != usize::MAX)?;

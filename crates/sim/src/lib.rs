@@ -86,6 +86,7 @@ pub mod log;
 pub mod memory;
 pub mod metrics;
 pub mod network;
+pub mod partitions;
 mod producer;
 pub mod report;
 pub mod rng;

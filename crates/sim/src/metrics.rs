@@ -154,6 +154,8 @@ pub struct Metrics {
     group_busy: Vec<(u64, u64, u128)>,
     /// Consumer lag of the groups reading topics.
     pub lag: crate::lag::Lag,
+    /// Partitions' ends, leaders and readers (for the views).
+    pub partitions: crate::partitions::Partitions,
 }
 
 /// "Not a consumer" in [`Metrics`]' node → group map.
@@ -209,6 +211,7 @@ impl Metrics {
                 v
             },
             lag: crate::lag::Lag::new(topology),
+            partitions: crate::partitions::Partitions::new(topology),
         }
     }
 
@@ -317,6 +320,8 @@ impl Metrics {
                     c.redeliveries += u64::from(e.delivery > 1);
                     // A delivery leaves the ready queue (auto-ack too).
                     self.change_depth(node, false);
+                } else if e.packet == PacketKind::Fetch {
+                    self.partitions.apply(e);
                 }
             }
             EventKind::Lost | EventKind::Arrive => {
@@ -424,6 +429,7 @@ impl Metrics {
             EventKind::Append => {
                 c.appended += 1;
                 self.lag.appended(e.node, usize::from(e.delivery), e.time);
+                self.partitions.apply(e);
             }
             EventKind::Commit => {
                 c.commits += 1;
@@ -432,14 +438,19 @@ impl Metrics {
             }
             EventKind::Rebalance => {
                 c.rebalances += 1;
+                self.partitions.apply(e);
                 if let Some(g) = self.groups.get_mut(usize::from(self.group_of[node])) {
                     g.rebalances += 1;
                 }
             }
-            EventKind::BrokerCrash => c.crashes += 1,
+            EventKind::BrokerCrash => {
+                c.crashes += 1;
+                self.partitions.apply(e);
+            }
             EventKind::Deduplicated => c.deduplicated += 1,
-            EventKind::BrokerRestart => {}
+            EventKind::BrokerRestart => self.partitions.apply(e),
             EventKind::Failover => {
+                self.partitions.apply(e);
                 c.failovers += 1;
                 c.acknowledged_lost += u64::from(e.tx);
             }

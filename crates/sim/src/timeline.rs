@@ -55,6 +55,8 @@ pub struct Sample {
     pub duplicate_effects: u64,
     /// Effects applied so far (first applications).
     pub applied: u64,
+    /// Consumer lag of every group reading a topic, together.
+    pub lag: u64,
 }
 
 /// Index over a growing trace. Feed it with [`extend`](Self::extend) as the
@@ -181,6 +183,7 @@ impl Timeline {
             lost: c.lost_in_transit,
             duplicate_effects: c.duplicate_effects,
             applied: c.unique_effects,
+            lag: self.head.lag.total(),
         };
         // One point per bucket of `sample_width`: the latest state in it.
         match self.samples.last_mut() {

@@ -59,6 +59,9 @@ pub struct Node {
     pub durable: bool,
     /// Producers: they call the consumers of their target directly (sync mode).
     pub sync: bool,
+    /// Topics: the brokers of their cluster (partition `p` is first led by
+    /// broker `p % brokers`).
+    pub brokers: u32,
 }
 
 /// What an edge between two nodes carries.
@@ -210,6 +213,7 @@ impl Topology {
             prefetch: 0,
             durable: false,
             sync: false,
+            brokers: 0,
         };
         let mut index = 0;
         for (g, p) in s.producers.iter().enumerate() {
@@ -260,6 +264,7 @@ impl Topology {
             nodes.push(Node {
                 queue: id,
                 capacity: Some(topic.partitions),
+                brokers: topic.brokers,
                 durable: true,
                 ..blank(topic.name.clone(), NodeKind::Topic, t, 0, t)
             });

@@ -282,6 +282,43 @@ fn lag_is_what_was_appended_and_not_committed() {
     assert!(run(&super::support::single_hop(10), 1).report().groups[0].lag.is_none());
 }
 
+/// The partitions' state for the views, folded from the trace: the ends
+/// add up to what was appended and lag is end minus committed; each
+/// partition is read by one member of its group and a group's members share
+/// the partitions out; a rebalance clears the readers until they fetch again.
+#[test]
+fn the_partitions_fold_shows_ends_readers_and_rebalances() {
+    let s = with_crashes(log_scenario(3_000, 4, 3), CommitPolicy::AfterProcessing);
+    let sim = run(&s, 2);
+    let m = sim.metrics();
+    let p = &m.partitions;
+    assert_eq!(p.topics.len(), 1);
+    assert_eq!(p.topics[0].ends.iter().sum::<u64>(), m.counts.appended);
+    let committed = m.lag.committed_of(0).unwrap();
+    let (total, levels) = m.lag.of_group(0).unwrap();
+    for (i, end) in p.topics[0].ends.iter().enumerate() {
+        assert_eq!(end - committed[i], levels[i].now, "partition {i}");
+    }
+    assert_eq!(total.now, m.lag.total());
+    let g = &p.groups[0];
+    assert!(g.readers.iter().all(|&r| sim.topology().nodes[usize::from(r)].kind == NodeKind::Member));
+    let distinct: std::collections::BTreeSet<_> = g.readers.iter().collect();
+    assert_eq!(distinct.len(), 3, "4 partitions over 3 members: {:?}", g.readers);
+    // Just after the first rebalance, nobody reads until the pause ends.
+    let trace = sim.trace();
+    let at = trace.iter().position(|e| e.kind == EventKind::Rebalance).unwrap();
+    let mut fold = sim.fresh_metrics();
+    trace[..=at].iter().for_each(|e| fold.apply(e));
+    let g = &fold.partitions.groups[0];
+    assert!(g.readers.iter().all(|&r| r == NO_NODE) && g.paused_until == trace[at].end);
+    // A failover names the new leader, from when it leads.
+    let sim = run(&replicated(ProducerAcks::All, 2, 1, 0), 4);
+    let t = &sim.metrics().partitions.topics[0];
+    let f = events_of(&sim, EventKind::Failover)[0];
+    assert_eq!((t.leaders[0], t.leaders[1], t.leading_from[0]), (f.attempt, 1, f.end));
+    assert_eq!((f.delivery, t.down), (0, 0), "broker 0 led partition 0; it is back at the end");
+}
+
 /// A topic of 3 partitions on 3 brokers, each partition copied to `rf`;
 /// broker `crash` goes down at 1 s for 2 s, while orders keep coming.
 fn replicated(acks: ProducerAcks, rf: u32, min_insync: u32, crash: u32) -> Scenario {
