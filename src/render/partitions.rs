@@ -34,6 +34,8 @@ pub struct PartitionWords {
     pub idle: String,
     /// A member that is down.
     pub member_down: String,
+    /// The high watermark's mark: `{0}` records past it.
+    pub high_watermark: String,
     /// Rows left out: `{0}` of them.
     pub more: String,
     /// No topic in the scenario.
@@ -112,7 +114,9 @@ pub fn draw(s: &PartitionsScene<'_>, p: &mut dyn Painter) {
         let block = (y, y + row_h * (shown + 1) as f64);
         heading(s, p, topic, (8.0, y + row_h / 2.0), members_x - 8.0);
         let lag_w = 44.0 * k * groups.len() as f64;
-        let strip = (64.0 * k, (members_x - 64.0 * k - lag_w - 24.0 * k).max(40.0));
+        // Room on the left for the partition, its leader and its copies.
+        let left = if topic.replicas > 1 { 110.0 } else { 64.0 } * k;
+        let strip = (left, (members_x - left - lag_w - 24.0 * k).max(40.0));
         for part in 0..shown {
             let cy = y + row_h * (part + 1) as f64 + row_h / 2.0;
             partition_row(s, p, (i, part), &groups, (strip, cy, row_h), lag_w);
@@ -181,7 +185,11 @@ fn partition_row(
         (fill(&s.words.leader, &leader.to_string()), pal.muted)
     };
     let small = Text { size: 9.0, color, align: Align::Left, bold: false };
-    p.text((8.0, cy + 7.0 * k), &fit(&who, sx - 12.0, 9.0 * k), small);
+    let (leader_y, copies_y) = if t.replicas > 1 { (cy + 3.0 * k, cy + 13.0 * k) } else { (cy + 7.0 * k, cy) };
+    p.text((8.0, leader_y), &fit(&who, sx - 12.0, 9.0 * k), small);
+    if t.replicas > 1 {
+        copies(s, p, t, part, (8.0, copies_y), sx - 12.0);
+    }
     // The newest records that fit, as cells; those every group committed are faint.
     let end = t.ends[part];
     let cell = (10.0 * k).max(6.0);
@@ -200,11 +208,21 @@ fn partition_row(
     let top = strip_y - side / 2.0;
     p.rect((sx - 1.0, top - 1.0), (sw + 2.0, side + 2.0), 2.0, None, Some((pal.grid, 1.0)));
     p.rect((x_at(first), top), (x_at(split) - x_at(first), side), 0.0, Some(pal.muted.alpha(0.35)), None);
-    p.rect((x_at(split), top), (x_at(end) - x_at(split), side), 0.0, Some(pal.message.alpha(0.85)), None);
+    // Past the high watermark: on the leader, not yet on every in-sync
+    // copy — no group may read it yet, and acks=all has not confirmed it.
+    let hw = t.high_watermarks[part].clamp(split, end);
+    p.rect((x_at(split), top), (x_at(hw) - x_at(split), side), 0.0, Some(pal.message.alpha(0.85)), None);
+    p.rect((x_at(hw), top), (x_at(end) - x_at(hw), side), 0.0, Some(pal.message.alpha(0.3)), None);
     let gaps: Vec<_> = (first..=end).map(|o| ((x_at(o), top), (x_at(o), top + side))).collect();
     p.segments(&gaps, pal.background, 2.0, false);
     let tiny = Text { size: 9.0, color: pal.muted, align: Align::Right, bold: false };
     p.text((sx + sw, strip_y + side / 2.0 + 7.0 * k), &end.to_string(), tiny);
+    if t.high_watermarks[part] < end && t.high_watermarks[part] >= first {
+        let x = x_at(t.high_watermarks[part]);
+        p.line((x, top - 4.0), (x, top + side + 4.0), pal.ink, 1.5, true);
+        let label = fill(&s.words.high_watermark, &(end - t.high_watermarks[part]).to_string());
+        p.text((x - 3.0, top - 6.0 * k), &label, Text { size: 9.0, color: pal.ink, align: Align::Right, bold: false });
+    }
     if first > 0 {
         p.text((sx, strip_y + side / 2.0 + 7.0 * k), &first.to_string(), Text { align: Align::Left, ..tiny });
     }
@@ -227,6 +245,39 @@ fn partition_row(
         let lag = Text { size: 10.0, color, align: Align::Right, bold: true };
         let lx = sx + sw + 16.0 * k + lag_w / groups.len().max(1) as f64 * (j + 1) as f64;
         p.text((lx, cy), &(end - c.min(end)).to_string(), lag);
+    }
+}
+
+/// A partition's copies, one broker each: the leader in ink, in-sync
+/// followers green, followers out of the in-sync set red.
+fn copies(
+    s: &PartitionsScene<'_>,
+    p: &mut dyn Painter,
+    t: &msgsim_sim::partitions::TopicState,
+    part: usize,
+    (mut x, y): (f64, f64),
+    width: f64,
+) {
+    let pal = &s.palette;
+    let size = 9.0 * s.text_scale;
+    let end = x + width;
+    for k in 0..t.replicas {
+        let broker = (part as u32 + k) % t.brokers.max(1);
+        let in_sync = t.in_sync[part] & (1 << k) != 0;
+        let color = if broker == u32::from(t.leaders[part]) {
+            pal.ink
+        } else if in_sync {
+            pal.ok
+        } else {
+            pal.bad
+        };
+        let label = format!("b{broker}");
+        let w = super::painter::text_width(&label, size) + 4.0;
+        if x + w > end {
+            break;
+        }
+        p.text((x, y), &label, Text { size: 9.0, color, align: Align::Left, bold: !in_sync });
+        x += w;
     }
 }
 
@@ -307,6 +358,7 @@ mod tests {
             rebalancing: "rebalancing".into(),
             idle: "idle".into(),
             member_down: "down".into(),
+            high_watermark: "HW −{0}".into(),
             more: "+{0} more".into(),
             empty: "no topic".into(),
         }
@@ -383,6 +435,21 @@ mod tests {
         let (rec, _) = drawn(&s, &sim, at, (1000.0, 300.0));
         assert!(rec.texts.iter().any(|t| t == "electing"), "{:?}", rec.texts);
         assert!(rec.texts.iter().any(|t| t.contains("down: b")), "{:?}", rec.texts);
+        // Before it, the leader runs ahead of its follower: the high
+        // watermark is marked with the records past it, and the copies named.
+        let tl = timeline_of(&sim);
+        let ahead = (1..at)
+            .step_by(50)
+            .find(|&i| {
+                let t = &tl.metrics_at(sim.trace(), i).partitions.topics[0];
+                t.high_watermarks[0] + 2 <= t.ends[0]
+            })
+            .expect("a moment with the follower behind");
+        let t = tl.metrics_at(sim.trace(), ahead).partitions.topics[0].clone();
+        let (rec, _) = drawn(&s, &sim, ahead, (1000.0, 300.0));
+        let mark = format!("HW −{}", t.ends[0] - t.high_watermarks[0]);
+        assert!(rec.texts.contains(&mark), "{mark} in {:?}", rec.texts);
+        assert!(t.replicas > 1 && rec.texts.iter().filter(|x| *x == "b1").count() >= 2, "{:?}", rec.texts);
     }
 
     #[test]

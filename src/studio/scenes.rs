@@ -279,6 +279,7 @@ impl Studio {
             rebalancing: t(l, Key::PartRebalancing).into(),
             idle: t(l, Key::PartIdle).into(),
             member_down: t(l, Key::PartMemberDown).into(),
+            high_watermark: t(l, Key::PartHighWatermark).into(),
             more: t(l, Key::PartMore).into(),
             empty: t(l, Key::PartNoTopic).into(),
         };

@@ -3,7 +3,8 @@
 //! — now, at most, and on average over time.
 //!
 //! An `append` raises the lag of every group reading the topic by one; a
-//! `commit` lowers its group's lag by how far the committed offset moved.
+//! `commit` lowers its group's lag by how far the committed offset moved; a
+//! `failover` that cuts a partition's log lowers it by what was cut.
 //! The time integral is kept as `level × now − stamps` (see
 //! [`Metrics`](crate::Metrics)), so a change costs one addition.
 
@@ -83,6 +84,21 @@ impl Lag {
             if let Some((level, _)) = parts.get_mut(p) {
                 level.add(1, t);
                 total.add(1, t);
+            }
+        }
+    }
+
+    /// A failover cut partition `p` of topic node `topic` back to `end` at
+    /// `t`: what was cut is no longer there to read (lag is the log end
+    /// minus the committed offset, as Kafka reports it).
+    pub fn truncated(&mut self, topic: NodeId, p: usize, end: u64, t: Time) {
+        let Some((_, list)) = self.readers.iter().find(|(n, _)| *n == topic) else { return };
+        for &j in list {
+            let (total, parts) = &mut self.groups[j];
+            if let Some((level, at)) = parts.get_mut(p) {
+                let cut = (level.now + *at).saturating_sub(end.max(*at));
+                level.sub(cut, t);
+                total.sub(cut, t);
             }
         }
     }

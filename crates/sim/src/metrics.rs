@@ -449,8 +449,10 @@ impl Metrics {
             }
             EventKind::Deduplicated => c.deduplicated += 1,
             EventKind::BrokerRestart => self.partitions.apply(e),
+            EventKind::HighWatermark => self.partitions.apply(e),
             EventKind::Failover => {
                 self.partitions.apply(e);
+                self.lag.truncated(e.node, usize::from(e.delivery), u64::from(e.key), e.time);
                 c.failovers += 1;
                 c.acknowledged_lost += u64::from(e.tx);
             }

@@ -2,9 +2,13 @@
 //! for the views: each partition's log end offset and leader, which brokers
 //! are down, and which member of each group reads each partition.
 //!
-//! - `append` moves a partition's end to the record's offset plus one;
+//! - `append` moves a partition's end to the record's offset plus one (and
+//!   its high watermark, with one copy);
+//! - `high_watermark` moves a replicated partition's high watermark and
+//!   in-sync set;
 //! - `broker_crash` / `broker_restart` mark a broker down or up;
-//! - `failover` names a partition's new leader (or none);
+//! - `failover` names a partition's new leader (or none) and its log end
+//!   (cut to the new leader's);
 //! - a member's `fetch` makes it the partition's reader in its group (the
 //!   assignment as the group lives it), and a `rebalance` clears the group's
 //!   readers until its members fetch again.
@@ -25,6 +29,15 @@ pub struct TopicState {
     pub node: NodeId,
     /// Each partition's log end offset (records appended).
     pub ends: Vec<u64>,
+    /// Each partition's high watermark: what every in-sync copy holds.
+    pub high_watermarks: Vec<u64>,
+    /// Each partition's in-sync replicas, a bit each (replica `k` is on
+    /// broker `(partition + k) % brokers`).
+    pub in_sync: Vec<u32>,
+    /// Copies of each partition.
+    pub replicas: u32,
+    /// Brokers in the cluster.
+    pub brokers: u32,
     /// Each partition's leading broker ([`NO_LEADER`]: none)…
     pub leaders: Vec<u16>,
     /// …from this time (before it, a failover is electing it).
@@ -67,10 +80,15 @@ impl Partitions {
                 let n = &t.nodes[usize::from(node)];
                 let partitions = n.capacity.unwrap_or(1) as usize;
                 let brokers = n.brokers.max(1) as usize;
+                let replicas = n.replicas.clamp(1, 32);
                 slot[usize::from(node)] = n.index as u16;
                 TopicState {
                     node,
                     ends: vec![0; partitions],
+                    high_watermarks: vec![0; partitions],
+                    in_sync: vec![u32::MAX >> (32 - replicas); partitions],
+                    replicas,
+                    brokers: brokers as u32,
                     leaders: (0..partitions).map(|p| (p % brokers) as u16).collect(),
                     leading_from: vec![0; partitions],
                     down: 0,
@@ -111,8 +129,21 @@ impl Partitions {
         let part = usize::from(e.delivery);
         match e.kind {
             EventKind::Append => {
-                if let Some(end) = self.topic(e.node).and_then(|t| t.ends.get_mut(part)) {
-                    *end = (*end).max(u64::from(e.tx) + 1);
+                if let Some(t) = self.topic(e.node)
+                    && part < t.ends.len()
+                {
+                    t.ends[part] = u64::from(e.tx) + 1;
+                    if t.replicas == 1 {
+                        t.high_watermarks[part] = t.ends[part];
+                    }
+                }
+            }
+            EventKind::HighWatermark => {
+                if let Some(t) = self.topic(e.node)
+                    && part < t.ends.len()
+                {
+                    t.high_watermarks[part] = u64::from(e.tx);
+                    t.in_sync[part] = e.key;
                 }
             }
             EventKind::BrokerCrash | EventKind::BrokerRestart => {
@@ -131,6 +162,8 @@ impl Partitions {
                 {
                     t.leaders[part] = e.attempt;
                     t.leading_from[part] = e.end;
+                    t.ends[part] = u64::from(e.key);
+                    t.high_watermarks[part] = t.high_watermarks[part].min(u64::from(e.key));
                 }
             }
             EventKind::Send if e.packet == PacketKind::Fetch => {

@@ -62,6 +62,8 @@ pub struct Node {
     /// Topics: the brokers of their cluster (partition `p` is first led by
     /// broker `p % brokers`).
     pub brokers: u32,
+    /// Topics: the copies of each partition (the replication factor).
+    pub replicas: u32,
 }
 
 /// What an edge between two nodes carries.
@@ -214,6 +216,7 @@ impl Topology {
             durable: false,
             sync: false,
             brokers: 0,
+            replicas: 0,
         };
         let mut index = 0;
         for (g, p) in s.producers.iter().enumerate() {
@@ -265,6 +268,7 @@ impl Topology {
                 queue: id,
                 capacity: Some(topic.partitions),
                 brokers: topic.brokers,
+                replicas: topic.replication_factor.clamp(1, topic.brokers.max(1)),
                 durable: true,
                 ..blank(topic.name.clone(), NodeKind::Topic, t, 0, t)
             });

@@ -113,8 +113,15 @@ named_enum! {
         BrokerRestart = "broker_restart",
         /// Partition `delivery` of topic `node` changed leader: broker
         /// `attempt` leads from `end` (`u16::MAX`: none can, until a broker
-        /// comes back); `tx` acknowledged records were lost.
+        /// comes back); `tx` acknowledged records were lost; `key` is the
+        /// partition's log end now (the new leader's: what it lacks is gone).
         Failover = "failover",
+        /// The high watermark of partition `delivery` of replicated topic
+        /// `node` moved to `tx`: every in-sync copy holds the offsets below
+        /// it, which groups may read and `acks=all` confirms. `key` has a
+        /// bit per in-sync replica (replica `k` is on broker
+        /// `(delivery + k) % brokers`; the first leads until a failover).
+        HighWatermark = "high_watermark",
     }
 }
 

@@ -100,6 +100,7 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
             BrokerCrash => Key::EvBrokerCrash,
             BrokerRestart => Key::EvBrokerRestart,
             Failover => Key::EvFailover,
+            HighWatermark => Key::EvHighWatermark,
         },
     )
 }

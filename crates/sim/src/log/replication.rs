@@ -69,6 +69,11 @@ impl Replicas {
         self.replicas.iter().filter(|r| r.in_sync && r.up)
     }
 
+    /// The in-sync replicas that are up, a bit each (replica `k`: bit `k`).
+    pub fn in_sync_mask(&self) -> u32 {
+        self.replicas.iter().enumerate().filter(|(_, r)| r.in_sync && r.up).fold(0, |m, (k, _)| m | 1 << k)
+    }
+
     /// The high watermark: what every in-sync replica holds.
     pub fn high_watermark(&self) -> u64 {
         self.in_sync().map(|r| r.leo).min().unwrap_or(0)

@@ -71,6 +71,9 @@ pub(crate) struct Topic {
     electing_until: Vec<Time>,
     /// Each partition: followers are copying (one round at a time).
     replicating: Vec<bool>,
+    /// Each partition's high watermark and in-sync set as last traced
+    /// (replicated topics only: with one copy it is the log end).
+    traced_hw: Vec<(u64, u32)>,
     /// Each partition: confirms waiting for every in-sync copy (`acks=all`).
     waiting: Vec<Vec<(u64, Packet)>>,
     replication: Time,
@@ -107,6 +110,7 @@ impl Topic {
             replicas,
             electing_until: vec![0; p],
             replicating: vec![false; p],
+            traced_hw: vec![(0, u32::MAX >> (32 - rf)); if rf > 1 { p } else { 0 }],
             waiting: vec![Vec::new(); p],
             replication: time::ms(spec.replication_ms).max(1),
             failover: time::ms(spec.failover_ms),
@@ -300,6 +304,7 @@ impl Topic {
     /// The high watermark of partition `p` may have moved: confirm what
     /// every in-sync copy now has, and answer fetches waiting for records.
     fn advance(&mut self, ctx: &mut Ctx, p: usize) {
+        self.trace_high_watermark(ctx, p);
         let mut waiting = std::mem::take(&mut self.waiting[p]);
         let r = &mut self.replicas[p];
         waiting.retain(|(offset, publish)| {
@@ -316,6 +321,22 @@ impl Topic {
                     self.answer(ctx, g, p as u32, f, false);
                 }
             }
+        }
+    }
+
+    /// Traces partition `p`'s high watermark and in-sync set if either
+    /// moved (replicated topics only).
+    fn trace_high_watermark(&mut self, ctx: &mut Ctx, p: usize) {
+        let r = &self.replicas[p];
+        let Some(traced) = self.traced_hw.get_mut(p) else { return };
+        let now = (r.high_watermark(), r.in_sync_mask());
+        if now != *traced {
+            *traced = now;
+            let mut e = ctx.record(EventKind::HighWatermark, self.node, NO_MSG);
+            e.delivery = p as u16;
+            e.tx = now.0 as u32;
+            e.key = now.1;
+            ctx.emit(e);
         }
     }
 
@@ -476,8 +497,10 @@ impl Topic {
         e.delivery = p as u16;
         e.attempt = leader.map_or(u16::MAX, |(b, _)| b as u16);
         e.tx = lost_acked as u32;
+        e.key = self.partitions[p].end() as u32;
         e.end = self.electing_until[p];
         ctx.emit_rare(e);
+        self.trace_high_watermark(ctx, p);
     }
 
     /// Broker `b` is back after crash `epoch`: its copies catch up (out of

@@ -317,6 +317,37 @@ fn the_partitions_fold_shows_ends_readers_and_rebalances() {
     let f = events_of(&sim, EventKind::Failover)[0];
     assert_eq!((t.leaders[0], t.leaders[1], t.leading_from[0]), (f.attempt, 1, f.end));
     assert_eq!((f.delivery, t.down), (0, 0), "broker 0 led partition 0; it is back at the end");
+    // With acks=1 the leader runs ahead of its follower: the high watermark
+    // trails the log end, never passes it, and the failover cuts the log
+    // back to what the new leader holds (the next append continues there).
+    let sim = run(&replicated(ProducerAcks::Leader, 2, 1, 0), 4);
+    let mut fold = sim.fresh_metrics();
+    let (mut behind, mut cut) = (0, None);
+    for e in sim.trace() {
+        let before = fold.partitions.topics[0].ends[0];
+        fold.apply(e);
+        let t = &fold.partitions.topics[0];
+        for p in 0..3 {
+            assert!(t.high_watermarks[p] <= t.ends[p], "{p}: {t:?}");
+            behind += u64::from(t.high_watermarks[p] < t.ends[p]);
+        }
+        match e.kind {
+            EventKind::Failover => cut = Some((before, u64::from(e.key))),
+            EventKind::Append if e.delivery == 0 && cut.is_some_and(|(_, at)| at != u64::MAX) => {
+                let (was, at) = cut.unwrap();
+                assert!(at < was, "acknowledged records were cut: {at} < {was}");
+                assert_eq!(u64::from(e.tx), at, "appends continue at the cut");
+                cut = Some((0, u64::MAX));
+            }
+            _ => {}
+        }
+    }
+    assert!(behind > 100 && cut == Some((0, u64::MAX)), "{behind} {cut:?}");
+    let t = &fold.partitions.topics[0];
+    assert_eq!((t.replicas, t.brokers, t.in_sync[0]), (2, 3, 0b11), "both copies in sync at the end");
+    // What the failover cut is not lag: the group read everything left.
+    let lag = group(&sim.report(), "billing").lag.clone().unwrap();
+    assert_eq!((lag.end, fold.lag.total()), (0, 0), "{lag:?}");
 }
 
 /// A topic of 3 partitions on 3 brokers, each partition copied to `rf`;
