@@ -65,27 +65,48 @@ pub struct Arrow {
 /// share one lane ("inventory ×4"), so a big graph stays readable.
 pub const MAX_LANES: usize = 12;
 
-/// The lanes: which lane each node is drawn on, and each lane's name. Lanes
-/// follow the flow (by layer, left to right); past [`MAX_LANES`] nodes, a
-/// group's instances share a lane.
-pub fn lanes(topology: &msgsim_sim::Topology) -> (Vec<usize>, Vec<String>) {
+/// Most partitions of a topic drawn as lanes of their own.
+pub const MAX_PARTITION_LANES: u32 = 8;
+
+/// The lanes: which lane each node is drawn on (its first), how many lanes
+/// it spans, and each lane's name. Lanes follow the flow (by layer, left to
+/// right); past [`MAX_LANES`] nodes, a group's instances share a lane. A
+/// topic of up to [`MAX_PARTITION_LANES`] partitions has a lane per
+/// partition when they fit ("events P0", "events P1", …).
+pub fn lanes(topology: &msgsim_sim::Topology) -> (Vec<usize>, Vec<u16>, Vec<String>) {
     let n = topology.nodes.len();
     let collapse = n > MAX_LANES;
+    // Partition lanes while the whole still fits.
+    let mut spans = vec![1u16; n];
+    let mut room = MAX_LANES.saturating_sub(n);
+    for (i, node) in topology.nodes.iter().enumerate() {
+        let p = node.capacity.unwrap_or(1);
+        if node.kind == msgsim_sim::NodeKind::Topic && p > 1 && p <= MAX_PARTITION_LANES && (p as usize - 1) <= room {
+            room -= p as usize - 1;
+            spans[i] = p as u16;
+        }
+    }
     let mut order: Vec<usize> = (0..n).collect();
     // Unstable on a unique key: a stable sort would add its own code to the download.
     order.sort_unstable_by_key(|&i| (topology.layer(i as NodeId), i));
     let mut lane_of = vec![0; n];
     let mut names: Vec<String> = Vec::new();
     let mut keys: Vec<(u8, usize)> = Vec::new();
+    let mut keys_lane: Vec<usize> = Vec::new();
     for i in order {
         let node = &topology.nodes[i];
         let key = (node.kind as u8, node.group);
         match keys.iter().position(|k| *k == key).filter(|_| collapse) {
-            Some(lane) => lane_of[i] = lane,
+            Some(lane) => lane_of[i] = keys_lane[lane],
             None => {
                 lane_of[i] = names.len();
                 keys.push(key);
-                names.push(node.name.clone());
+                keys_lane.push(names.len());
+                if spans[i] > 1 {
+                    names.extend((0..spans[i]).map(|q| format!("{} P{q}", node.name)));
+                } else {
+                    names.push(node.name.clone());
+                }
             }
         }
     }
@@ -98,12 +119,14 @@ pub fn lanes(topology: &msgsim_sim::Topology) -> (Vec<usize>, Vec<String>) {
             }
         }
     }
-    (lane_of, names)
+    (lane_of, spans, names)
 }
 
 struct Geometry {
-    /// Each node's lane.
+    /// Each node's (first) lane.
     lane_of: Vec<usize>,
+    /// Lanes each node spans (a topic's partitions).
+    spans: Vec<u16>,
     /// Each lane's name.
     names: Vec<String>,
     /// Width of the time axis: its widest label fits.
@@ -118,7 +141,7 @@ struct Geometry {
 
 impl Geometry {
     fn new(s: &SequenceScene<'_>, size: (f64, f64)) -> Self {
-        let (lane_of, names) = lanes(s.topology);
+        let (lane_of, spans, names) = lanes(s.topology);
         let lanes = names.len().max(1) as f64;
         let (t0, span) = (s.time.saturating_sub(s.span), s.span.max(1));
         let scale = s.look.text_scale;
@@ -127,6 +150,7 @@ impl Geometry {
         let top = TOP - 11.0 + 11.0 * scale;
         Geometry {
             lane_of,
+            spans,
             names,
             left,
             top,
@@ -136,9 +160,23 @@ impl Geometry {
             span,
         }
     }
+    /// The middle of a node's lanes.
     fn x(&self, node: NodeId) -> f64 {
-        let lane = self.lane_of.get(usize::from(node)).copied().unwrap_or(0);
-        self.left + (lane as f64 + 0.5) * self.lane_w
+        self.x_part(node, None)
+    }
+    /// The lane of partition `part` of a topic with partition lanes (else,
+    /// or not known, the middle of the node's lanes).
+    fn x_part(&self, node: NodeId, part: Option<u16>) -> f64 {
+        let lane = self.lane_of.get(usize::from(node)).copied().unwrap_or(0) as f64;
+        let span = self.spans.get(usize::from(node)).copied().unwrap_or(1);
+        let within = match part {
+            Some(q) if span > 1 => f64::from(q.min(span - 1)) + 0.5,
+            _ => f64::from(span) / 2.0,
+        };
+        self.left + (lane + within) * self.lane_w
+    }
+    fn split(&self) -> bool {
+        self.spans.iter().any(|&s| s > 1)
     }
     fn y(&self, t: Time) -> f64 {
         self.top + (t.saturating_sub(self.t0) as f64 / self.span as f64).clamp(0.0, 1.0) * self.height
@@ -160,7 +198,9 @@ pub fn arrows(s: &SequenceScene<'_>, size: (f64, f64), limit: usize) -> Vec<Arro
             .map(|(i, _)| (start + i) as u32),
     );
     let skip = sends.len().saturating_sub(limit);
-    sends[skip..]
+    let sends = &sends[skip..];
+    let partition_of = if g.split() { partitions_of(s, sends) } else { Vec::new() };
+    sends
         .iter()
         .map(|&i| {
             let e = &s.trace[i as usize];
@@ -168,7 +208,8 @@ pub fn arrows(s: &SequenceScene<'_>, size: (f64, f64), limit: usize) -> Vec<Arro
             let reach = if lost { 0.5 } else { 1.0 };
             let span = e.end.saturating_sub(e.time).max(1) as f64;
             let f = (s.time.saturating_sub(e.time) as f64 / span).clamp(0.0, 1.0);
-            let (x0, x1) = (g.x(e.node), g.x(e.peer));
+            let part = packet_partition(e, &partition_of);
+            let (x0, x1) = (g.x_part(e.node, part), g.x_part(e.peer, part));
             let done = e.end <= s.time;
             Arrow {
                 from: (x0, g.y(e.time)),
@@ -182,6 +223,36 @@ pub fn arrows(s: &SequenceScene<'_>, size: (f64, f64), limit: usize) -> Vec<Arro
             }
         })
         .collect()
+}
+
+/// The partition a packet to or from a topic concerns: fetches, records and
+/// commits name it; a publish and its answer are where the record was
+/// appended (`appended`: message → partition, sorted), if it was.
+fn packet_partition(e: &TraceEvent, appended: &[(MsgId, u16)]) -> Option<u16> {
+    use msgsim_sim::PacketKind as P;
+    match e.packet {
+        P::Fetch | P::Records | P::CommitOffset | P::CommitAck => Some(e.delivery),
+        P::Publish | P::Confirm | P::Reject => {
+            appended.binary_search_by_key(&e.msg, |&(m, _)| m).ok().map(|i| appended[i].1)
+        }
+        _ => None,
+    }
+}
+
+/// Where the messages of `sends` were appended: `(message, partition)`,
+/// sorted, from the appends after the first send (the whole computed
+/// trace: an arrow in flight heads for the partition it will land in).
+fn partitions_of(s: &SequenceScene<'_>, sends: &[u32]) -> Vec<(MsgId, u16)> {
+    let Some(&first) = sends.first() else { return Vec::new() };
+    let last_end = sends.iter().map(|&i| s.trace[i as usize].end).max().unwrap_or(0);
+    let mut out: Vec<(MsgId, u16)> = s.trace[first as usize..]
+        .iter()
+        .take_while(|e| e.time <= last_end)
+        .filter(|e| e.kind == EventKind::Append)
+        .map(|e| (e.msg, e.delivery))
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// The message of the arrow nearest `p` (within 6 px).
@@ -257,6 +328,13 @@ pub fn draw(s: &SequenceScene<'_>, p: &mut dyn Painter) {
             EventKind::DeadLetter => p.rect((x - 4.0, y - 4.0), (8.0, 8.0), 1.0, Some(pal.dead), None),
             EventKind::Timeout => p.circle((x, y), 3.5, None, Some((pal.retry, 1.5))),
             EventKind::Produce => p.line((x - 5.0, y), (x + 5.0, y), pal.muted, 1.5, false),
+            // On a topic: a record appended to its partition's lane, a
+            // leader change on it.
+            EventKind::Append if g.split() => {
+                let x = g.x_part(e.node, Some(e.delivery));
+                p.line((x - 4.0, y), (x + 4.0, y), pal.message, 2.0, false);
+            }
+            EventKind::Failover => cross(p, (g.x_part(e.node, Some(e.delivery)), y), 5.0, pal.bad, 2.0),
             _ => {}
         }
     }
@@ -406,7 +484,7 @@ mod tests {
     fn lanes_follow_the_flow_and_a_big_graph_collapses_its_groups() {
         let s = msgsim_sim::presets::get("fan-out").unwrap().scenario.clone();
         let t = msgsim_sim::Topology::new(&s);
-        let (lane_of, names) = lanes(&t);
+        let (lane_of, _, names) = lanes(&t);
         assert_eq!(names.len(), t.nodes.len(), "8 nodes: a lane each");
         assert_eq!(names[0], "orders");
         assert_eq!(names[1], "order-events");
@@ -414,10 +492,65 @@ mod tests {
         let mut big = s.clone();
         big.consumers[0].count = 20;
         let t = msgsim_sim::Topology::new(&big);
-        let (lane_of_big, names) = lanes(&t);
+        let (lane_of_big, _, names) = lanes(&t);
         assert!(names.len() <= MAX_LANES, "{names:?}");
         assert!(names.iter().any(|n| n == "inventory ×20"), "{names:?}");
         assert_eq!(lane_of_big.iter().filter(|&&l| l == lane_of_big[t.nodes.len() - 1]).count(), 1);
         assert!(lane_of.len() < lane_of_big.len());
+    }
+
+    /// A topic of a few partitions gets a lane each: fetches go to their
+    /// partition's lane, a publish to the lane of the partition it was
+    /// appended to; a topic of many partitions keeps one lane.
+    #[test]
+    fn a_topic_has_a_lane_per_partition() {
+        let sim = preset_run("log-idle-members", None);
+        let t = sim.topology();
+        let (lane_of, spans, names) = lanes(t);
+        let topic = t.ids_of(msgsim_sim::NodeKind::Topic).next().unwrap();
+        assert_eq!(spans[usize::from(topic)], 3);
+        assert_eq!(names[lane_of[usize::from(topic)]..][..3], ["events P0", "events P1", "events P2"]);
+        let trace = sim.trace();
+        let tl = timeline_of(&sim);
+        let now = trace[trace.len() / 2].time;
+        let scene = SequenceScene {
+            topology: t,
+            trace,
+            timeline: &tl,
+            cursor: tl.position_at(trace, now),
+            time: now,
+            span: 100_000,
+            palette: Palette::of(Theme::Light),
+            selected: None,
+            look: Look::default(),
+        };
+        let size = (900.0, 400.0);
+        let g = Geometry::new(&scene, size);
+        let lane_x = |q: u16| g.x_part(topic, Some(q));
+        let all = arrows(&scene, size, usize::MAX);
+        let has = |from: (f64, f64), to_x: f64| all.iter().any(|a| a.from == from && a.to.0 == to_x);
+        let (mut records, mut publishes) = (0, 0);
+        let window = trace.iter().filter(|e| e.kind == EventKind::Send && e.end <= now && e.time + 100_000 >= now);
+        for e in window.filter(|e| trace.iter().any(|x| x.kind == EventKind::Arrive && x.tx == e.tx)) {
+            use msgsim_sim::PacketKind as P;
+            match e.packet {
+                P::Records | P::Fetch => {
+                    let (a, b) = (g.x_part(e.node, Some(e.delivery)), g.x_part(e.peer, Some(e.delivery)));
+                    assert!(has((a, g.y(e.time)), b), "{e:?}");
+                    records += 1;
+                }
+                P::Publish => {
+                    let q = trace.iter().find(|x| x.kind == EventKind::Append && x.msg == e.msg).unwrap().delivery;
+                    assert!(has((g.x(e.node), g.y(e.time)), lane_x(q)), "msg {} in P{q}", e.msg);
+                    publishes += 1;
+                }
+                _ => {}
+            }
+        }
+        assert!(records > 3 && publishes > 3, "{records} {publishes}");
+        let mut many = msgsim_sim::presets::get("log-idle-members").unwrap().scenario.clone();
+        many.topics[0].partitions = 12;
+        let (_, spans, _) = lanes(&msgsim_sim::Topology::new(&many));
+        assert!(spans.iter().all(|&s| s == 1));
     }
 }
