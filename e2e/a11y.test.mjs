@@ -187,6 +187,11 @@ test('no serious or critical axe violation on a log: the topic and log settings 
     await partitions.press('Tab');
     await page.locator('[data-error-for="topics[0].partitions"]').waitFor({ state: 'detached' });
     found.push(...(await audit(page)).map((v) => `editor after errors: ${v}`));
+    // The partitions view: a tab like the others, its canvas named by what it shows.
+    await page.getByRole('tab', { name: 'Partitions' }).click();
+    await page.getByTestId('partitions').waitFor();
+    assert.match(await page.getByTestId('partitions').getAttribute('aria-label'), /^events: 3 × \d+ · billing lag \d+$/);
+    found.push(...(await audit(page)).map((v) => `partitions: ${v}`));
     assert.deepEqual(found, [], `${theme}: ${found.join('\n')}`);
     assert.deepEqual(problems, []);
     await page.context().close();

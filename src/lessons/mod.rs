@@ -51,6 +51,7 @@ lesson_sources![
     "19-replay.json",
     "20-idle-members.json",
     "21-rebalance.json",
+    "22-queue-or-log.json",
 ];
 
 /// A text in both languages.

@@ -127,9 +127,13 @@ pub fn draw(s: &PartitionsScene<'_>, p: &mut dyn Painter) {
             p.text((8.0, block.1 + row_h / 2.0), &more, t);
         }
         let lines_from = strip.0 + strip.1 + lag_w + 16.0 * k;
-        for (j, g) in groups.iter().enumerate() {
-            let x = members_x + j as f64 * (member_w + 16.0 * k);
-            members(s, p, g, j, (x, member_w), block, (lines_from, row_h, shown));
+        // The lines first, then the boxes: a later group's lines pass under
+        // an earlier group's members.
+        for lines in [true, false] {
+            for (j, g) in groups.iter().enumerate() {
+                let x = members_x + j as f64 * (member_w + 16.0 * k);
+                members(s, p, (g, j, lines), (x, member_w), block, (lines_from, row_h, shown));
+            }
         }
         y = block.1 + row_h * f64::from(u8::from(shown < topic.ends.len()));
         if y + 2.0 * row_h > height {
@@ -281,13 +285,12 @@ fn copies(
     }
 }
 
-/// A group's members in a column, with a line from each partition to the
-/// member reading it.
+/// A group's members in a column (`lines`: only the line from each
+/// partition to the member reading it).
 fn members(
     s: &PartitionsScene<'_>,
     p: &mut dyn Painter,
-    g: &msgsim_sim::partitions::GroupState,
-    j: usize,
+    (g, j, lines): (&msgsim_sim::partitions::GroupState, usize, bool),
     (x, w): (f64, f64),
     (top, bottom): (f64, f64),
     (lines_from, row_h, shown): (f64, f64, usize),
@@ -299,10 +302,12 @@ fn members(
     let lag = s.metrics.lag.of_group(g.group).map_or(0, |(l, _)| l.now);
     let paused = s.time < g.paused_until;
     let head = if paused { s.words.rebalancing.clone() } else { fill(&s.words.lag, &lag.to_string()) };
-    let style = Text { size: 11.0, color, align: Align::Left, bold: true };
-    p.text((x, top + row_h / 2.0 - 5.0 * k), &fit(name, w, 11.0 * k), style);
-    let sub = Text { size: 9.0, color: if paused { pal.bad } else { pal.muted }, align: Align::Left, bold: false };
-    p.text((x, top + row_h / 2.0 + 7.0 * k), &fit(&head, w, 9.0 * k), sub);
+    if !lines {
+        let style = Text { size: 11.0, color, align: Align::Left, bold: true };
+        p.text((x, top + row_h / 2.0 - 5.0 * k), &fit(name, w, 11.0 * k), style);
+        let sub = Text { size: 9.0, color: if paused { pal.bad } else { pal.muted }, align: Align::Left, bold: false };
+        p.text((x, top + row_h / 2.0 + 7.0 * k), &fit(&head, w, 9.0 * k), sub);
+    }
     let ids: Vec<NodeId> =
         s.topology.ids_of(NodeKind::Member).filter(|&m| s.topology.nodes[usize::from(m)].group == g.group).collect();
     let (top, span) = (top + row_h, (bottom - top - row_h).max(row_h));
@@ -313,10 +318,12 @@ fn members(
         let up = s.metrics.up.get(usize::from(m)).copied().unwrap_or(true);
         let reads: Vec<usize> = (0..shown).filter(|&q| g.readers.get(q) == Some(&m)).collect();
         let idle = g.readers.iter().all(|&r| r != m);
-        for q in &reads {
-            let py = top - row_h + row_h * (*q as f64 + 1.0) + row_h / 2.0;
-            let from = (lines_from, py);
-            p.line(from, (x - 4.0, cy), color.alpha(0.7), 1.5, !up);
+        if lines {
+            for q in &reads {
+                let py = top - row_h + row_h * (*q as f64 + 1.0) + row_h / 2.0;
+                p.line((lines_from, py), (x - 4.0, cy), color.alpha(0.7), 1.5, !up);
+            }
+            continue;
         }
         let fill_c = if idle { pal.grid } else { color.alpha(0.18) };
         let stroke = if up { color } else { pal.bad };

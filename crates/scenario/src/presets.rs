@@ -43,6 +43,8 @@ presets![
     "log-commit-policy",
     "log-acks-failover",
     "log-replay",
+    "queue-or-log-queues",
+    "queue-or-log-log",
 ];
 
 /// A built-in scenario.

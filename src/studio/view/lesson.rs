@@ -164,6 +164,7 @@ fn list_heading(path: &str) -> Option<Key> {
         "queues" => Key::Queues,
         "consumers" => Key::Consumers,
         "exchanges" => Key::Exchanges,
+        "topics" => Key::Topics,
         "crashes" => Key::NodeOutages,
         "network.links" => Key::SectionNetwork,
         _ => return None,
