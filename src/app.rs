@@ -13,8 +13,8 @@ use web_sys::{HtmlCanvasElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::{
-    CanvasView, ComparePanel, Counters, EditorPanel, FilesPanel, HelpOverlay, LessonPanel, LessonQuestion, LogPanel,
-    MarkTools, MessageCard, NoticeBanner, SequenceTools, ShareDialog, Tabs, TimelineBar, Toolbar,
+    CanvasView, ComparePanel, Counters, FilesPanel, HelpOverlay, LessonPanel, LessonQuestion, LogPanel, MarkTools,
+    MessageCard, NoticeBanner, SequenceTools, Tabs, TimelineBar, Toolbar,
 };
 use crate::i18n::{Key, t};
 use crate::platform;
@@ -293,6 +293,31 @@ pub fn App() -> Html {
         });
     }
 
+    // The scenario editor hands back a scenario to run.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::document(), crate::editor_shell::EDITED_EVENT, move |e| {
+                let json = e.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
+                if let Some(Ok(s)) = json.map(|j| msgsim_sim::Scenario::from_json(&j)) {
+                    dispatch.emit(UiEvent::Edited(Box::new(s)));
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    // The share dialog was closed.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::document(), crate::share_shell::CLOSE_EVENT, move |_| {
+                dispatch.emit(PresentEvent::ShowShare(false).into());
+            });
+            move || drop(listener)
+        });
+    }
+
     // Keyboard shortcuts.
     {
         let dispatch = dispatch.clone();
@@ -365,6 +390,9 @@ pub fn App() -> Html {
         })
     };
     let share_url = s.present.share.then(|| format!("{}#{}", platform::base_url(), s.share_fragment()));
+    if share_url.is_some() {
+        platform::load_module();
+    }
     let comparing = s.session.reference.is_some();
     let mut bottom_tabs = vec![
         (BottomTab::Sequence, Key::TabSequence),
@@ -384,9 +412,17 @@ pub fn App() -> Html {
     // which opens its tab), and is given the scenario while its tab is open.
     let sweep_open = bottom == BottomTab::Sweep;
     if sweep_open {
-        platform::load_sweep_panel();
+        platform::load_module();
     }
     let sweep_scenario = sweep_open.then(|| s.session.scenario.to_json());
+    // The scenario editor is in the same module, given the scenario while
+    // its tab is open (and any node or link clicked, to open its section).
+    let editor_open = side == SideTab::Editor;
+    if editor_open {
+        platform::load_module();
+    }
+    let editor_scenario = editor_open.then(|| s.session.scenario.to_json());
+    let editor_focus = s.editor_request.map(|(n, r)| format!("{n}\n{}", r.to_text()));
     let counters = s.counters_view();
     let lesson_view = s.lesson_view();
     let topology_label = counters.summary.clone();
@@ -490,15 +526,23 @@ pub fn App() -> Html {
                                 html! { <LessonPanel {key} view={lesson_view.clone()} on_event={dispatch.clone()} /> }
                             }
                             SideTab::Message => html! { <MessageCard view={s.message_view()} lang={lang} on_event={dispatch.clone()} /> },
-                            SideTab::Editor => html! { <EditorPanel view={s.editor_view()} on_event={dispatch.clone()} /> },
+                            // The editor lives in its host, below.
+                            SideTab::Editor => html! {},
                             SideTab::Files => html! {
                                 <FilesPanel view={s.files_view()} on_event={dispatch.clone()} on_files={on_files.clone()} />
                             },
                         }
                     }
+                    // The scenario editor's module draws in here once loaded
+                    // (crate::editor_shell); it stays while other tabs show, so
+                    // nothing typed is lost.
+                    <div id={crate::editor_shell::HOST_ID} class="editor-host" data-testid="editor-host"
+                        hidden={!editor_open} data-scenario={editor_scenario} data-focus={editor_focus}
+                        data-loading={t(lang, Key::EditorLoading)} />
                 </aside>
             </main>
-            <ShareDialog url={share_url} lang={lang} on_close={on(PresentEvent::ShowShare(false).into())} />
+            // The share dialog's module draws it in here (crate::share_shell).
+            <div id={crate::share_shell::HOST_ID} data-url={share_url} />
             if s.present.help {
                 <HelpOverlay lang={lang} on_close={on(PresentEvent::ShowHelp(false).into())} />
             }

@@ -149,8 +149,10 @@ pub fn fetch_text(url: &str, done: impl FnOnce(Result<String, String>) + 'static
 
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = "export function import_sweep(glue, wasm) {
   import(glue).then((m) => m.default({ module_or_path: wasm })).catch((e) => {
-    const h = document.getElementById('sweep-host');
-    if (h) h.dataset.failed = String(e);
+    for (const id of ['sweep-host', 'editor-host']) {
+      const h = document.getElementById(id);
+      if (h) h.dataset.failed = String(e);
+    }
   });
 }")]
 extern "C" {
@@ -161,10 +163,11 @@ thread_local! {
     static SWEEP_LOADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Loads the sweep panel's module (`msgsim-sweep.js`, beside the page) once:
-/// it mounts itself in `#sweep-host`. A failure is written on the host
-/// (`data-failed`), where the page's style shows it.
-pub fn load_sweep_panel() {
+/// Loads the on-demand module (`msgsim-sweep.js`, beside the page) once: it
+/// mounts the sweep panel in `#sweep-host` and the scenario editor in
+/// `#editor-host`. A failure is written on the hosts (`data-failed`), where
+/// the page's style shows it.
+pub fn load_module() {
     if SWEEP_LOADING.with(|l| l.replace(true)) {
         return;
     }

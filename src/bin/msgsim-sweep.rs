@@ -1,6 +1,8 @@
-//! The sweep panel's WebAssembly module (`msgsim-sweep.js`), loaded by the
-//! page when the Sweep tab is first opened, and by each sweep worker: see
-//! `msgsim_web::sweep`.
+//! The on-demand WebAssembly module (`msgsim-sweep.js`): the sweep panel, the
+//! scenario editor and the share dialog, loaded by the page when the Sweep
+//! or Scenario tab is first opened or Share first pressed, and by each sweep
+//! worker — see `msgsim_web::sweep`, `msgsim_web::editor_shell` and
+//! `msgsim_web::share_shell`.
 
 use wasm_bindgen::prelude::*;
 
@@ -9,8 +11,15 @@ fn main() {
     if web_sys::window().is_none() {
         return;
     }
-    if let Some(host) = gloo::utils::document().get_element_by_id(msgsim_web::sweep::HOST_ID) {
+    let document = gloo::utils::document();
+    if let Some(host) = document.get_element_by_id(msgsim_web::sweep::HOST_ID) {
         yew::Renderer::<msgsim_web::sweep::app::SweepApp>::with_root(host).render();
+    }
+    if let Some(host) = document.get_element_by_id(msgsim_web::editor_shell::HOST_ID) {
+        yew::Renderer::<msgsim_web::editor_shell::EditorApp>::with_root(host).render();
+    }
+    if let Some(host) = document.get_element_by_id(msgsim_web::share_shell::HOST_ID) {
+        yew::Renderer::<msgsim_web::share_shell::ShareApp>::with_root(host).render();
     }
 }
 

@@ -5,10 +5,10 @@ use yew::prelude::*;
 
 use super::{input_checked, input_value, select_value};
 use crate::i18n::{Key, Lang, t, tf};
+use crate::studio::EditEvent;
 use crate::studio::draft::{FieldError, ParseError};
 use crate::studio::fields::{Field, FieldKind, Label, ListBlock, Section, Target};
 use crate::studio::view::EditorView;
-use crate::studio::{EditEvent, UiEvent};
 
 /// Props of [`EditorPanel`].
 #[derive(Properties, PartialEq)]
@@ -16,7 +16,7 @@ pub struct EditorProps {
     /// What it shows.
     pub view: EditorView,
     /// Where actions go.
-    pub on_event: Callback<UiEvent>,
+    pub on_event: Callback<EditEvent>,
 }
 
 /// The label of a tagged kind (distribution or arrival process).
@@ -43,14 +43,7 @@ fn error_text(l: Lang, e: &FieldError) -> String {
     }
 }
 
-/// Keeps what is being typed in the model (as the event `make` builds from
-/// the text), so a re-render does not undo it.
-pub(super) fn typing(cb: &Callback<UiEvent>, make: impl Fn(String) -> UiEvent + 'static) -> Callback<InputEvent> {
-    let cb = cb.clone();
-    Callback::from(move |e: InputEvent| cb.emit(make(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())))
-}
-
-fn field_view(v: &EditorView, f: &Field, cb: &Callback<UiEvent>) -> Html {
+fn field_view(v: &EditorView, f: &Field, cb: &Callback<EditEvent>) -> Html {
     let l = v.lang;
     let text = v.typing.get(&f.path).cloned().unwrap_or_else(|| v.draft.text(&f.path));
     let error = v.draft.error(&f.path);
@@ -58,7 +51,7 @@ fn field_view(v: &EditorView, f: &Field, cb: &Callback<UiEvent>) -> Html {
         let cb = cb.clone();
         let path = f.path.clone();
         let kind = f.kind.clone();
-        move |text: String| cb.emit(UiEvent::Edit(EditEvent::Edit { path: path.clone(), kind: kind.clone(), text }))
+        move |text: String| cb.emit(EditEvent::Edit { path: path.clone(), kind: kind.clone(), text })
     };
     let path = f.path.clone();
     let input = match &f.kind {
@@ -98,7 +91,7 @@ fn field_view(v: &EditorView, f: &Field, cb: &Callback<UiEvent>) -> Html {
         FieldKind::Number { .. } | FieldKind::Integer { .. } | FieldKind::Text | FieldKind::Numbers => {
             let on = Callback::from(move |e: Event| edit(input_value(&e)));
             let field = f.path.clone();
-            let typing = typing(cb, move |text| EditEvent::Typing(field.clone(), text).into());
+            let typing = super::typing(cb, move |text| EditEvent::Typing(field.clone(), text));
             let (mode, placeholder) = match f.kind {
                 FieldKind::Number { optional } | FieldKind::Integer { optional } => {
                     ("decimal", if optional { t(l, Key::NoneOrDefault) } else { "" })
@@ -125,12 +118,12 @@ fn field_view(v: &EditorView, f: &Field, cb: &Callback<UiEvent>) -> Html {
     }
 }
 
-fn list_view(v: &EditorView, list: &ListBlock, cb: &Callback<UiEvent>) -> Html {
+fn list_view(v: &EditorView, list: &ListBlock, cb: &Callback<EditEvent>) -> Html {
     let l = v.lang;
     let add = {
         let cb = cb.clone();
         let (path, template) = (list.path.clone(), list.template.clone());
-        Callback::from(move |_| cb.emit(UiEvent::Edit(EditEvent::AddItem(path.clone(), template.clone()))))
+        Callback::from(move |_| cb.emit(EditEvent::AddItem(path.clone(), template.clone())))
     };
     html! {
         <fieldset class="list">
@@ -142,7 +135,7 @@ fn list_view(v: &EditorView, list: &ListBlock, cb: &Callback<UiEvent>) -> Html {
                     <div class="row">
                         { for row.iter().map(|f| field_view(v, f, cb)) }
                         <button class="icon" title={t(l, Key::Remove)} aria-label={t(l, Key::Remove)}
-                            onclick={Callback::from(move |_| cb2.emit(UiEvent::Edit(EditEvent::RemoveItem(path.clone(), i))))}>{ super::icons::close() }</button>
+                            onclick={Callback::from(move |_| cb2.emit(EditEvent::RemoveItem(path.clone(), i)))}>{ super::icons::close() }</button>
                     </div>
                 }
             }) }
@@ -151,11 +144,11 @@ fn list_view(v: &EditorView, list: &ListBlock, cb: &Callback<UiEvent>) -> Html {
     }
 }
 
-fn section_view(v: &EditorView, s: &Section, cb: &Callback<UiEvent>) -> Html {
+fn section_view(v: &EditorView, s: &Section, cb: &Callback<EditEvent>) -> Html {
     let l = v.lang;
     let remove = s.target.list_item().map(|(list, i)| {
         let cb = cb.clone();
-        Callback::from(move |_| cb.emit(UiEvent::Edit(EditEvent::RemoveItem(list.to_string(), i))))
+        Callback::from(move |_| cb.emit(EditEvent::RemoveItem(list.to_string(), i)))
     });
     let focused = v.focus == Some(s.target);
     html! {
@@ -180,7 +173,7 @@ pub fn EditorPanel(p: &EditorProps) -> Html {
     let cb = &p.on_event;
     let add = |list: &'static str| {
         let cb = cb.clone();
-        Callback::from(move |_| cb.emit(UiEvent::Edit(EditEvent::AddGroup(list.to_string()))))
+        Callback::from(move |_| cb.emit(EditEvent::AddGroup(list.to_string())))
     };
     let of = |f: fn(&Target) -> bool| v.sections.iter().filter(move |s| f(&s.target));
     html! {

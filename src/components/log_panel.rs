@@ -110,7 +110,7 @@ pub fn LogPanel(p: &LogPanelProps) -> Html {
                 </label>
                 <label>{ t(l, Key::FilterMessage) }
                     <input data-testid="log-msg" type="text" inputmode="numeric" placeholder="#" size="6"
-                        value={v.msg_text.clone()} onchange={on_msg} oninput={super::editor::typing(&p.on_event, |t| LogEvent::MsgTyping(t).into())} />
+                        value={v.msg_text.clone()} onchange={on_msg} oninput={super::typing(&p.on_event, |t| LogEvent::MsgTyping(t).into())} />
                 </label>
                 <label>{ t(l, Key::FilterKind) }
                     <select data-testid="log-kind" onchange={on_kind}>

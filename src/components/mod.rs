@@ -31,6 +31,18 @@ pub use toolbar::Toolbar;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
+/// Keeps what is being typed in the model (as the event `make` builds from
+/// the text), so a re-render does not undo it.
+pub(crate) fn typing<T: 'static>(
+    cb: &yew::Callback<T>,
+    make: impl Fn(String) -> T + 'static,
+) -> yew::Callback<yew::InputEvent> {
+    let cb = cb.clone();
+    yew::Callback::from(move |e: yew::InputEvent| {
+        cb.emit(make(yew::TargetCast::target_unchecked_into::<HtmlInputElement>(&e).value()))
+    })
+}
+
 /// The value of the `<input>` an event came from.
 pub(crate) fn input_value(e: &yew::Event) -> String {
     e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()

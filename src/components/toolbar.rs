@@ -106,7 +106,7 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
                 <span>{ t(l, Key::Seed) }</span>
                 <input data-testid="seed" type="text" inputmode="numeric" value={v.seed_text.clone()} onchange={on_seed}
                     placeholder={t(l, Key::Seed)} aria-label={t(l, Key::Seed)}
-                    oninput={super::editor::typing(&p.on_event, |t| SessionEvent::SeedTyping(t).into())}
+                    oninput={super::typing(&p.on_event, |t| SessionEvent::SeedTyping(t).into())}
                     aria-invalid={v.seed_error.to_string()} />
                 <button class="icon" data-testid="new-seed" onclick={on_new_seed} title={t(l, Key::NewSeed)} aria-label={t(l, Key::NewSeed)}>{ super::icons::dice() }</button>
                 if v.seed_error {

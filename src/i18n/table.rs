@@ -48,6 +48,7 @@ super::texts! { Key;
     TabCompare => ("Comparison", "对比"),
     TabSweep => ("Sweep", "扫描"),
     LessonSweep => ("Run this lesson's sweep", "运行本课时的扫描"),
+    EditorLoading => ("Loading the scenario editor…", "正在加载场景编辑器……"),
     SweepLoading => ("Loading the sweep panel…", "正在加载扫描面板……"),
     Lessons => ("Lessons", "课时"),
     AllLessons => ("All lessons", "全部课时"),

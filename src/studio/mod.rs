@@ -49,7 +49,7 @@ use std::rc::Rc;
 use msgsim_sim::{MsgId, NodeId, Scenario};
 
 use self::compare::{CompareEvent, Reference, SideLabel};
-pub use self::editor::{EditEvent, Editor};
+pub use self::editor::{EditEvent, Editor, EditorSync, FocusRequest};
 pub use self::effect::{Diagram, Effect, StorageKey};
 pub use self::export::Export;
 pub use self::lesson::{LessonEvent, LessonState};
@@ -93,8 +93,9 @@ pub enum UiEvent {
     Click(Click),
     /// The event log.
     Log(LogEvent),
-    /// The scenario editor.
-    Edit(EditEvent),
+    /// The scenario editor (its own module: see `crate::editor_shell`)
+    /// hands back an edited scenario to run.
+    Edited(Box<Scenario>),
     /// The lessons.
     Lesson(LessonEvent),
     /// Compare mode.
@@ -143,7 +144,6 @@ into_ui_event!(
     SessionEvent => Session,
     PlaybackEvent => Playback,
     LogEvent => Log,
-    EditEvent => Edit,
     LessonEvent => Lesson,
     CompareEvent => Compare,
     LibraryEvent => Library,
@@ -162,8 +162,6 @@ pub enum Cmd {
     Load(Box<Load>),
     /// Run the same scenario again (a new seed), keeping the moment shown.
     Rerun,
-    /// Run the editor's draft, if it can run and differs.
-    ApplyDraft,
     /// Follow a message (or none).
     Select(Option<MsgId>),
     /// Show the editor section of a node's group.
@@ -205,8 +203,9 @@ pub struct Studio {
     pub playback: Playback,
     /// The message followed.
     pub selection: Selection,
-    /// The scenario editor.
-    pub editor: Editor,
+    /// The last request to open the editor at a node or link, numbered so
+    /// the editor's module sees each once.
+    pub editor_request: Option<(u32, FocusRequest)>,
     /// The event log.
     pub log: LogState,
     /// The open lesson.
@@ -239,7 +238,7 @@ impl Studio {
         let mut s = Studio {
             present: Presentation::default(),
             playback: Playback::new(&session.scenario),
-            editor: Editor::new(session.scenario.clone()),
+            editor_request: None,
             session,
             selection: Selection::default(),
             log: LogState::default(),
@@ -254,6 +253,13 @@ impl Studio {
         s.present.reset_for(&s.session.scenario);
         s.compute(FIRST_SLICE);
         s
+    }
+
+    /// Opens the editor at the section of a node or link.
+    fn ask_editor(&mut self, request: FocusRequest) -> Vec<Cmd> {
+        let n = self.editor_request.map_or(1, |(n, _)| n.wrapping_add(1));
+        self.editor_request = Some((n, request));
+        vec![Cmd::ShowSide(SideTab::Editor)]
     }
 
     /// The bottom tab shown: the one chosen, except that a scenario without
@@ -287,7 +293,13 @@ impl Studio {
             UiEvent::Select(m) => vec![Cmd::Select(m)],
             UiEvent::Click(c) => self.click(c),
             UiEvent::Log(e) => self.log.update(e, &self.session.run, cursor),
-            UiEvent::Edit(e) => self.editor.update(e),
+            UiEvent::Edited(s) => {
+                if *s != self.session.scenario {
+                    self.session.set_scenario(*s);
+                    self.rerun();
+                }
+                Vec::new()
+            }
             UiEvent::Lesson(e) => self.lesson.update(e),
             UiEvent::Compare(e) => compare::update(e, &mut self.session),
             UiEvent::Library(e) => self.library.update(e, &self.session.scenario),
@@ -374,19 +386,12 @@ impl Studio {
                     self.rerun();
                     Vec::new()
                 }
-                Cmd::ApplyDraft => {
-                    if let Some(s) = self.editor.runnable_change(&self.session.scenario) {
-                        self.session.set_scenario(s);
-                        self.rerun();
-                    }
-                    Vec::new()
-                }
                 Cmd::Select(m) => {
                     self.selection.select(m, &self.session.run);
                     if m.is_some() { vec![Cmd::ShowSide(SideTab::Message)] } else { Vec::new() }
                 }
-                Cmd::FocusNode(n) => self.editor.focus_node(n, self.session.run.sim().topology()),
-                Cmd::FocusLink(a, b) => self.editor.focus_link(a, b, self.session.run.sim().topology()),
+                Cmd::FocusNode(n) => self.ask_editor(FocusRequest::Node(n)),
+                Cmd::FocusLink(a, b) => self.ask_editor(FocusRequest::Link(a, b)),
                 Cmd::SeekEvent(i) => self.playback.update(PlaybackEvent::SeekEvent(i), &mut self.session),
                 Cmd::FollowLog => {
                     self.log.follow = true;
@@ -430,7 +435,7 @@ impl Studio {
     /// Shows another scenario: every concern forgets the old one.
     fn load(&mut self, l: Load) {
         self.session.load(&l);
-        self.editor = Editor::new(l.scenario.clone());
+        self.editor_request = None;
         self.playback = Playback::new(&l.scenario);
         if let Some(speed) = l.speed {
             self.playback.clock.speed = clock::Clock::nearest_speed(speed);

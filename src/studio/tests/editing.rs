@@ -5,27 +5,29 @@ use super::*;
 #[test]
 fn a_bad_value_shows_inline_and_keeps_other_edits_and_the_run() {
     let mut s = studio_with("acks-and-retries");
+    let mut e = editor_of(&s);
     let before = s.session.scenario.clone();
-    edit(&mut s, "producers[0].messages", FieldKind::integer(), "120");
+    edit(&mut s, &mut e, "producers[0].messages", FieldKind::integer(), "120");
     assert_eq!(s.session.scenario.producers[0].messages, 120, "a valid edit runs at once");
-    edit(&mut s, "producers[0].send.timeout_ms", FieldKind::number(), "fast");
-    let v = s.editor_view();
+    edit(&mut s, &mut e, "producers[0].send.timeout_ms", FieldKind::number(), "fast");
+    let v = editor_view(&e);
     assert!(!v.runnable);
     assert_eq!(v.draft.text("producers[0].send.timeout_ms"), "fast");
     assert!(v.draft.error("producers[0].send.timeout_ms").is_some());
     assert_eq!(v.draft.text("producers[0].messages"), "120", "the other edit is intact");
     assert_eq!(s.session.scenario.producers[0].messages, 120, "the last valid scenario keeps running");
     assert_ne!(s.session.scenario, before);
-    edit(&mut s, "network.links[0].loss", FieldKind::number(), "2");
-    assert!(s.editor_view().draft.error("network.links[0].loss").is_some(), "validation's message too");
-    assert_eq!(s.editor_view().draft.error_count(), 2);
+    edit(&mut s, &mut e, "network.links[0].loss", FieldKind::number(), "2");
+    assert!(editor_view(&e).draft.error("network.links[0].loss").is_some(), "validation's message too");
+    assert_eq!(editor_view(&e).draft.error_count(), 2);
 }
 
 #[test]
 fn turning_idempotency_on_turns_the_verdict_correct() {
     let mut s = studio_with("acks-and-retries");
+    let mut e = editor_of(&s);
     assert_eq!(s.session.run.final_report().map(|r| r.verdict), Some(Verdict::Duplicates));
-    edit(&mut s, "consumers[0].idempotency.enabled", FieldKind::Bool, "true");
+    edit(&mut s, &mut e, "consumers[0].idempotency.enabled", FieldKind::Bool, "true");
     while s.compute(50_000) {}
     let r = s.session.run.final_report().expect("computed");
     assert_eq!(r.verdict, Verdict::Correct);
@@ -36,11 +38,12 @@ fn turning_idempotency_on_turns_the_verdict_correct() {
 #[test]
 fn text_being_typed_survives_re_renders_until_committed() {
     let mut s = studio_with("reliable-queue");
-    s.update(EditEvent::Typing("producers[0].messages".into(), "12".into()).into());
-    assert_eq!(s.editor_view().typing.get("producers[0].messages").map(String::as_str), Some("12"));
+    let mut e = editor_of(&s);
+    e.edit(EditEvent::Typing("producers[0].messages".into(), "12".into()));
+    assert_eq!(editor_view(&e).typing.get("producers[0].messages").map(String::as_str), Some("12"));
     assert_eq!(s.session.scenario.producers[0].messages, 100, "not applied while typing");
-    edit(&mut s, "producers[0].messages", FieldKind::integer(), "120");
-    assert!(s.editor_view().typing.is_empty());
+    edit(&mut s, &mut e, "producers[0].messages", FieldKind::integer(), "120");
+    assert!(editor_view(&e).typing.is_empty());
     assert_eq!(s.session.scenario.producers[0].messages, 120);
     s.update(SessionEvent::SeedTyping("4".into()).into());
     assert_eq!(s.controls_view().seed_text, "4");
@@ -141,13 +144,14 @@ fn a_lesson_opens_at_its_own_speed() {
 #[test]
 fn a_number_that_would_not_come_back_exactly_is_refused_at_its_field() {
     let mut s = studio_with("acks-and-retries");
+    let mut e = editor_of(&s);
     let before = s.session.scenario.clone();
-    edit(&mut s, "producers[0].send.timeout_ms", FieldKind::number(), "250.30000000000004");
-    let error = s.editor_view().draft.error("producers[0].send.timeout_ms");
+    edit(&mut s, &mut e, "producers[0].send.timeout_ms", FieldKind::number(), "250.30000000000004");
+    let error = editor_view(&e).draft.error("producers[0].send.timeout_ms");
     use super::super::draft::{FieldError, ParseError};
     assert_eq!(error, Some(FieldError::Parse(ParseError::Inexact)), "said at the field");
-    assert_eq!(s.editor_view().draft.text("producers[0].send.timeout_ms"), "250.30000000000004", "the text is kept");
+    assert_eq!(editor_view(&e).draft.text("producers[0].send.timeout_ms"), "250.30000000000004", "the text is kept");
     assert_eq!(s.session.scenario, before, "the last valid scenario keeps running");
-    edit(&mut s, "producers[0].send.timeout_ms", FieldKind::number(), "250.3");
+    edit(&mut s, &mut e, "producers[0].send.timeout_ms", FieldKind::number(), "250.3");
     assert_eq!(s.session.scenario.producers[0].send.timeout_ms, 250.3);
 }

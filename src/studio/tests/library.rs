@@ -5,7 +5,8 @@ use super::*;
 #[test]
 fn a_share_link_reproduces_the_exact_run() {
     let mut a = studio_with("acks-and-retries");
-    edit(&mut a, "producers[0].messages", FieldKind::integer(), "150");
+    let mut e = editor_of(&a);
+    edit(&mut a, &mut e, "producers[0].messages", FieldKind::integer(), "150");
     a.update(SessionEvent::NewSeed(4242).into());
     while a.compute(50_000) {}
     let effects = a.update(PlaybackEvent::Seek(700_000).into());

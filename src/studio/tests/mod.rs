@@ -33,8 +33,29 @@ pub(super) fn draw(s: &Studio, diagram: Diagram, size: (f64, f64)) -> Recorder {
     r
 }
 
-pub(super) fn edit(s: &mut Studio, path: &str, kind: FieldKind, text: &str) {
-    s.update(EditEvent::Edit { path: path.into(), kind, text: text.into() }.into());
+/// The editor beside the studio, as the editor's module keeps it.
+pub(super) fn editor_of(s: &Studio) -> EditorSync {
+    EditorSync::new(s.session.scenario.clone())
+}
+
+/// An edit in the editor; what it hands back runs in the studio, as the
+/// page does with the module's event.
+pub(super) fn edit(s: &mut Studio, e: &mut EditorSync, path: &str, kind: FieldKind, text: &str) {
+    let (run, _) = e.edit(EditEvent::Edit { path: path.into(), kind, text: text.into() });
+    if let Some(scenario) = run {
+        s.update(UiEvent::Edited(Box::new(scenario)));
+    }
+    e.page_runs(s.session.scenario.clone());
+}
+
+/// What the editor shows.
+pub(super) fn editor_view(e: &EditorSync) -> crate::studio::view::EditorView {
+    e.editor.view(Lang::En)
+}
+
+/// The section the studio asked the editor to open (`None`: no request).
+pub(super) fn focus_asked(s: &Studio, e: &mut EditorSync) -> Option<String> {
+    e.focus(s.editor_request?.1)
 }
 
 pub(super) fn click(s: &mut Studio, at: (f64, f64)) {

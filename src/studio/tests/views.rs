@@ -28,20 +28,22 @@ fn clicking_a_dot_selects_its_message_and_shows_its_life() {
 #[test]
 fn clicking_a_node_opens_its_section_and_a_link_opens_its_override_form() {
     let mut s = studio_with("reliable-queue");
+    let mut e = editor_of(&s);
     let layout = s.layout(SIZE);
-    let effects = s.update(Click { canvas: Canvas::Topology, at: layout.center(1), size: SIZE }.into());
-    assert_eq!(s.editor.focus, Some(Target::Queue(0)));
+    s.update(Click { canvas: Canvas::Topology, at: layout.center(1), size: SIZE }.into());
     assert_eq!(s.present.side, SideTab::Editor);
-    assert!(effects.contains(&Effect::Reveal("edit-queue-0".into())), "{effects:?}");
+    assert_eq!(focus_asked(&s, &mut e).as_deref(), Some("edit-queue-0"));
+    assert_eq!(e.editor.focus, Some(Target::Queue(0)));
     let (a, b) = layout.link_ends(0, 1);
     click(&mut s, ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0));
-    assert_eq!(s.editor.new_link, Some(("orders".into(), "order-queue".into())));
-    let v = s.editor_view();
+    assert_eq!(focus_asked(&s, &mut e).as_deref(), Some("edit-link-new"));
+    assert_eq!(e.editor.new_link, Some(("orders".into(), "order-queue".into())));
+    let v = editor_view(&e);
     let form = v.sections.iter().find(|x| x.target == Target::NewLink).expect("the link's own form");
     assert_eq!(form.name, "orders → order-queue");
     assert_eq!(v.draft.text("network.links[0].loss"), "", "empty: the defaults apply");
-    edit(&mut s, "network.links[0].loss", FieldKind::Number { optional: true }, "0.3");
-    assert_eq!(s.editor.focus, Some(Target::Link(0)));
+    edit(&mut s, &mut e, "network.links[0].loss", FieldKind::Number { optional: true }, "0.3");
+    assert_eq!(e.editor.focus, Some(Target::Link(0)));
     assert_eq!(s.session.scenario.network.links.len(), 1);
     assert_eq!(s.session.scenario.network.links[0].loss, Some(0.3), "the first value created the override and runs");
 }
@@ -53,7 +55,9 @@ fn hit_testing_uses_the_size_clicked_not_the_size_drawn() {
     draw(&s, Diagram::Topology, (300.0, 160.0));
     let q = s.layout(SIZE).center(1);
     click(&mut s, q);
-    assert_eq!(s.editor.focus, Some(Target::Queue(0)));
+    let mut e = editor_of(&s);
+    focus_asked(&s, &mut e);
+    assert_eq!(e.editor.focus, Some(Target::Queue(0)));
 }
 
 #[test]
@@ -87,7 +91,7 @@ fn a_frame_while_playing_parses_nothing() {
             draw(s, d, SIZE);
         }
         let _ = (s.controls_view(), s.time_view(), s.counters_view(), s.lesson_view(), s.log_view());
-        let _ = (s.editor_view(), s.files_view(), s.message_view(), s.notice_view(), s.compare_view());
+        let _ = (s.files_view(), s.message_view(), s.notice_view(), s.compare_view());
     };
     frame(&mut s);
     let parsed = msgsim_sim::scenario::parse_count();
@@ -127,7 +131,7 @@ fn views_draw_without_panicking_at_any_moment() {
             draw(&s, Diagram::Sequence, (700.0, 300.0));
             s.refresh_histogram();
             draw(&s, Diagram::Charts, (700.0, 300.0));
-            let _ = (s.log_view(), s.editor_view(), s.counters_view(), s.time_view());
+            let _ = (s.log_view(), s.counters_view(), s.time_view());
         }
     }
 }
@@ -154,7 +158,8 @@ fn exports_match_the_run() {
 fn hostile_names_survive_every_export_escaped() {
     let nasty = "<script>\"&x\n'";
     let mut s = studio_with("reliable-queue");
-    edit(&mut s, "queues[0].name", FieldKind::Text, nasty);
+    let mut e = editor_of(&s);
+    edit(&mut s, &mut e, "queues[0].name", FieldKind::Text, nasty);
     assert_eq!(s.session.scenario.queues[0].name, nasty, "the name runs");
     while s.compute(50_000) {}
     let text = |e: Option<Effect>| match e {
@@ -240,7 +245,9 @@ fn a_fan_out_shows_its_exchange_each_group_and_layers_left_to_right() {
     let mut s = s;
     let at = layout.center(topo.nodes.iter().position(|n| n.name == "order-events").unwrap() as u16);
     click(&mut s, at);
-    assert_eq!(s.editor.focus, Some(Target::Exchange(0)));
+    let mut e = editor_of(&s);
+    focus_asked(&s, &mut e);
+    assert_eq!(e.editor.focus, Some(Target::Exchange(0)));
 }
 
 #[test]

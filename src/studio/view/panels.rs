@@ -89,10 +89,10 @@ pub struct NoticeView {
     pub bad: bool,
 }
 
-impl Studio {
-    /// The editor's view.
-    pub fn editor_view(&self) -> EditorView {
-        let e = &self.editor;
+impl crate::studio::Editor {
+    /// What the editor shows, in `lang`.
+    pub fn view(&self, lang: crate::i18n::Lang) -> EditorView {
+        let e = self;
         let mut secs = sections(&e.draft);
         if let Some((from, to)) = &e.new_link {
             // After the network's defaults, before the overrides.
@@ -111,10 +111,12 @@ impl Studio {
             focus: e.focus,
             general,
             runnable: e.draft.is_runnable(),
-            lang: self.present.lang,
+            lang,
         }
     }
+}
 
+impl Studio {
     /// The message card's view, if a message is selected.
     pub fn message_view(&self) -> Option<MessageView> {
         let life = self.selection.life.as_ref()?;
