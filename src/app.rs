@@ -13,8 +13,8 @@ use web_sys::{HtmlCanvasElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::{
-    CanvasView, ComparePanel, Counters, FilesPanel, HelpOverlay, LessonPanel, LessonQuestion, LogPanel, MarkTools,
-    MessageCard, NoticeBanner, SequenceTools, Tabs, TimelineBar, Toolbar,
+    CanvasView, ComparePanel, Counters, FilesPanel, LessonPanel, LessonQuestion, LogPanel, MarkTools, MessageCard,
+    NoticeBanner, SequenceTools, Tabs, TimelineBar, Toolbar,
 };
 use crate::i18n::{Key, t};
 use crate::platform;
@@ -311,8 +311,10 @@ pub fn App() -> Html {
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::document(), crate::share_shell::CLOSE_EVENT, move |_| {
-                dispatch.emit(PresentEvent::ShowShare(false).into());
+            let listener = EventListener::new(&gloo::utils::document(), crate::dialog_shell::CLOSE_EVENT, move |e| {
+                let host = e.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
+                let help = host.as_deref() == Some(crate::dialog_shell::HELP_HOST_ID);
+                dispatch.emit(if help { PresentEvent::ShowHelp(false) } else { PresentEvent::ShowShare(false) }.into());
             });
             move || drop(listener)
         });
@@ -390,7 +392,7 @@ pub fn App() -> Html {
         })
     };
     let share_url = s.present.share.then(|| format!("{}#{}", platform::base_url(), s.share_fragment()));
-    if share_url.is_some() {
+    if share_url.is_some() || s.present.help {
         platform::load_module();
     }
     let comparing = s.session.reference.is_some();
@@ -541,11 +543,9 @@ pub fn App() -> Html {
                         data-loading={t(lang, Key::EditorLoading)} />
                 </aside>
             </main>
-            // The share dialog's module draws it in here (crate::share_shell).
-            <div id={crate::share_shell::HOST_ID} data-url={share_url} />
-            if s.present.help {
-                <HelpOverlay lang={lang} on_close={on(PresentEvent::ShowHelp(false).into())} />
-            }
+            // The share dialog's module draws it in here (crate::dialog_shell).
+            <div id={crate::dialog_shell::HOST_ID} data-url={share_url} />
+            <div id={crate::dialog_shell::HELP_HOST_ID} data-open={s.present.help.then_some("true")} />
         </div>
     }
 }

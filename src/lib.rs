@@ -5,12 +5,12 @@
 
 pub mod bench;
 pub mod components;
+pub mod dialog_shell;
 pub mod editor_shell;
 pub mod i18n;
 pub mod lessons;
 pub mod platform;
 pub mod render;
-pub mod share_shell;
 pub mod studio;
 pub mod sweep;
 

@@ -1,8 +1,7 @@
 //! The on-demand WebAssembly module (`msgsim-sweep.js`): the sweep panel, the
-//! scenario editor and the share dialog, loaded by the page when the Sweep
-//! or Scenario tab is first opened or Share first pressed, and by each sweep
-//! worker — see `msgsim_web::sweep`, `msgsim_web::editor_shell` and
-//! `msgsim_web::share_shell`.
+//! scenario editor, the share dialog and the shortcuts, loaded by the page
+//! when one is first opened, and by each sweep worker — see `msgsim_web::sweep`, `msgsim_web::editor_shell` and
+//! `msgsim_web::dialog_shell`.
 
 use wasm_bindgen::prelude::*;
 
@@ -18,8 +17,11 @@ fn main() {
     if let Some(host) = document.get_element_by_id(msgsim_web::editor_shell::HOST_ID) {
         yew::Renderer::<msgsim_web::editor_shell::EditorApp>::with_root(host).render();
     }
-    if let Some(host) = document.get_element_by_id(msgsim_web::share_shell::HOST_ID) {
-        yew::Renderer::<msgsim_web::share_shell::ShareApp>::with_root(host).render();
+    if let Some(host) = document.get_element_by_id(msgsim_web::dialog_shell::HOST_ID) {
+        yew::Renderer::<msgsim_web::dialog_shell::ShareApp>::with_root(host).render();
+    }
+    if let Some(host) = document.get_element_by_id(msgsim_web::dialog_shell::HELP_HOST_ID) {
+        yew::Renderer::<msgsim_web::dialog_shell::HelpApp>::with_root(host).render();
     }
 }
 

@@ -32,7 +32,7 @@ mod presets;
 mod problems;
 mod table;
 
-pub use presets::{preset_names, preset_text};
+pub use presets::{preset_description, preset_name, preset_names};
 pub use problems::{problem_line, problem_message};
 pub use table::Key;
 
@@ -221,8 +221,7 @@ mod tests {
     fn chinese_punctuation_is_full_width() {
         let mut zh: Vec<String> = Key::ALL.iter().map(|&k| t(Lang::Zh, k).to_string()).collect();
         for p in msgsim_sim::presets::all() {
-            let (n, d) = preset_text(Lang::Zh, p.id, "", "");
-            zh.extend([n, d]);
+            zh.extend([preset_name(Lang::Zh, p.id, ""), preset_description(Lang::Zh, p.id, "")]);
         }
         zh.extend(problems::tests::every_kind().iter().map(|k| problem_message(Lang::Zh, k)));
         zh.extend(crate::sweep::words::Word::ALL.iter().map(|&w| crate::sweep::words::w(Lang::Zh, w).to_string()));

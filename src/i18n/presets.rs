@@ -1,154 +1,163 @@
 //! Names and one-line descriptions of the built-in presets in Chinese (the
-//! English ones are the preset files' own `name` and `description`).
+//! English ones are the preset files' own `name` and `description`). The
+//! page shows names only; the descriptions are for what shows them (and the
+//! tests check each states the English one's numbers).
 
 use super::Lang;
 
-/// `(id, 名称, 说明)`.
-const ZH: &[(&str, &str, &str)] = &[
-    ("reliable-queue", "可靠的消息队列", "订单经由消息队列到达库存服务，网络健康：每个订单都恰好生效一次。"),
-    ("sync-call", "同步调用", "订单服务直接调用库存服务，每次都要等回复才发下一条。突发的订单堆积在被阻塞的调用方里。"),
-    (
-        "async-queue",
-        "异步消息队列",
-        "同样的突发经由消息队列：订单服务把订单交给消息代理后就继续工作，库存服务按自己的节奏消费。",
-    ),
+/// `(id, 名称)`: the scenario menu.
+const ZH_NAMES: &[(&str, &str)] = &[
+    ("reliable-queue", "可靠的消息队列"),
+    ("sync-call", "同步调用"),
+    ("async-queue", "异步消息队列"),
+    ("lossy-fire-and-forget", "有损链路上的发后即忘"),
+    ("acks-and-retries", "发布确认与重试"),
+    ("retries-with-idempotency", "重试加幂等键"),
+    ("crash-before-ack", "处理后、消费确认前崩溃"),
+    ("retry-storm", "重试风暴"),
+    ("backoff-with-jitter", "指数退避加随机抖动"),
+    ("poison-to-dlq", "毒消息进入死信队列"),
+    ("queue-full", "队列已满"),
+    ("backpressure", "背压"),
+    ("slow-consumer", "慢消费者"),
+    ("more-consumers", "更多消费者"),
+    ("fan-out", "一个事件，多个服务"),
+    ("sync-chain", "同步调用链"),
+    ("pipeline-duplicates", "重复沿调用链成倍增加"),
+    ("broker-crash", "消息代理崩溃"),
+    ("how-many-retries", "需要重试几次？"),
+    ("hockey-stick", "曲棍球棒曲线"),
+    ("log-keys-and-partitions", "键与分区"),
+    ("log-idle-members", "成员多于分区"),
+    ("log-rebalance", "成员崩溃：消费者组再均衡"),
+    ("log-commit-policy", "处理之后还是之前提交"),
+    ("log-acks-failover", "领导者宕机：acks=1 还是 acks=all"),
+    ("log-replay", "新服务重放日志"),
+    ("queue-or-log-queues", "队列还是日志：每个订阅者一个队列"),
+    ("queue-or-log-log", "队列还是日志：一个日志，每个订阅者一个消费者组"),
+];
+
+/// `(id, 说明)`: kept apart from the names, so a build that shows no
+/// description (the page) carries none.
+const ZH_DESCRIPTIONS: &[(&str, &str)] = &[
+    ("reliable-queue", "订单经由消息队列到达库存服务，网络健康：每个订单都恰好生效一次。"),
+    ("sync-call", "订单服务直接调用库存服务，每次都要等回复才发下一条。突发的订单堆积在被阻塞的调用方里。"),
+    ("async-queue", "同样的突发经由消息队列：订单服务把订单交给消息代理后就继续工作，库存服务按自己的节奏消费。"),
     (
         "lossy-fire-and-forget",
-        "有损链路上的发后即忘",
         "订单服务发送后不等待发布确认；到消息代理的链路丢失 10% 的数据包，这些订单就这样消失了。",
     ),
     (
         "acks-and-retries",
-        "发布确认与重试",
         "生产者等待消息代理的发布确认，超时就重试。消息不再丢失，但发布确认丢失时订单会被发送两次，库存被扣减两次。",
     ),
     (
         "retries-with-idempotency",
-        "重试加幂等键",
         "同样的重试，但库存服务记住处理过的每个消息 ID 并跳过重复：不丢失、不重复生效——效果上恰好一次。",
     ),
     (
         "crash-before-ack",
-        "处理后、消费确认前崩溃",
         "库存服务实例偶尔在更新库存之后、发送消费确认之前崩溃。消息代理把订单重新投递给另一个实例，库存再次被扣减。",
     ),
     (
         "retry-storm",
-        "重试风暴",
         "库存服务在 300 毫秒到 1.8 秒之间宕机，订单成批到来：4 个生产者每 400 毫秒各发送 25 条，进入容量为 40 的队列。溢出的订单被拒绝，每个生产者每 50 毫秒重试一次：被拒绝的订单以同步的波次回来，在服务恢复前就耗尽了重试次数。",
     ),
     (
         "backoff-with-jitter",
-        "指数退避加随机抖动",
         "同样的宕机和成批订单，但每次重试等待一个随机时间，上限按指数增长：等待时间累加起来足以熬过宕机，重试也分散开来，而不是成波到来。",
     ),
     (
         "poison-to-dlq",
-        "毒消息进入死信队列",
         "少数订单永远无法处理。消息代理会重新投递失败的消息，投递 3 次后把它移入死信队列，不再阻塞消费者。",
     ),
     (
         "queue-full",
-        "队列已满",
         "订单到达速度是库存服务的处理能力的两倍。队列只能容纳 20 条，其余都被拒绝，而发后即忘的生产者毫不知情。",
     ),
     (
         "backpressure",
-        "背压",
         "同样的过载，但生产者等待发布确认、带退避重试被拒绝的订单，并且最多保留 20 条未获发布确认的消息：积压留在生产者一侧，没有任何丢失。",
     ),
     (
         "slow-consumer",
-        "慢消费者",
         "订单以每秒 100 条的速度到达（泊松分布）；一个库存服务实例处理每个订单平均需要 12 毫秒（指数分布），每秒约能完成 83 条：ρ = 1.2。队列以及每个订单的等待时间无限增长。（消息代理与库存服务紧挨在一起：它们之间的链路不耗时，所以一个订单只在处理期间占用实例。）",
     ),
-    (
-        "more-consumers",
-        "更多消费者",
-        "同样的负载由三个竞争的库存服务实例分担：ρ = 100 × 0.012 / 3 = 0.4。队列很短，等待也很短。",
-    ),
+    ("more-consumers", "同样的负载由三个竞争的库存服务实例分担：ρ = 100 × 0.012 / 3 = 0.4。队列很短，等待也很短。"),
     (
         "fan-out",
-        "一个事件，多个服务",
         "每个订单只向 fanout 交换机 order-events 发布一次；库存、账单和邮件服务各有自己的队列，各自收到一份副本。邮件服务最慢（每条 15 毫秒，另外两个是 4 和 6 毫秒），但在每秒 50 个订单（泊松）下，每个服务单独都跟得上，库存和账单也不必等待邮件。",
     ),
     (
         "sync-chain",
-        "同步调用链",
         "同样每秒 50 个订单，但订单服务依次调用库存、账单和邮件服务，每次都等待回复。三次调用画成一个服务，它的工作量是三者之和：4 + 6 + 15 = 25 毫秒，再加 4 毫秒往返。每个订单 29 毫秒，调用方每秒只能处理约 34 个订单，订单堆积在它的待发送队列里：慢的邮件服务拖慢了每一个订单。",
     ),
     (
         "pipeline-duplicates",
-        "重复沿调用链成倍增加",
         "订单依次流经三个服务：库存服务向账单服务发布“已预留”事件，账单服务向发货服务发布“已扣款”事件。每条链路重复 3% 的数据包、丢失 3%，每个发送方都等待发布确认并重试。没有幂等时，每次重复生效都会再发布一个事件，重复一跳接一跳地累积。",
     ),
     (
         "broker-crash",
-        "消息代理崩溃",
         "存放 order-queue 的消息代理在 1 秒时崩溃，0.5 秒后恢复。这个队列不是持久化的：它保存的订单（已向生产者发布确认、正等待库存服务处理）随之消失。宕机期间发送的订单超时后重试，在代理恢复后到达。",
     ),
     (
         "how-many-retries",
-        "需要重试几次？",
         "到消息代理的链路丢失 30% 的发布。订单服务等待消息代理的发布确认，每个订单最多尝试一次：唯一一次尝试丢失的订单永远不会生效。扫描丢失率和尝试次数，未生效的订单数遵循 pᵏ。",
     ),
     (
         "hockey-stick",
-        "曲棍球棒曲线",
         "订单随机到达（泊松过程，每秒 500 个），由一个平均耗时 1 毫秒（指数分布）的库存服务实例处理，链路不耗时：这是利用率 50% 的 M/M/1 队列。把到达率提高到接近每秒 1,000 个，系统中的停留时间就像曲棍球棒一样向上弯折。",
     ),
     (
         "log-keys-and-partitions",
-        "键与分区",
         "8 个账户的更新进入一个有 3 个分区的主题，由一个 3 成员的消费者组读取，每个成员一个分区，处理时间各不相同。生产者轮询分发记录、不看它们的键：同一账户的更新落在不同分区，按各成员处理完成的先后生效。",
     ),
     (
         "log-idle-members",
-        "成员多于分区",
         "订单以每秒 600 个的速度进入一个有 3 个分区的主题；billing 处理每个订单需要 4 毫秒，所以需要 2 个以上的成员才能跟上。它只有 2 个：积压越来越多。每个分区只由消费者组中的一个成员读取，所以超出分区数的成员处于空闲状态。",
     ),
     (
         "log-rebalance",
-        "成员崩溃：消费者组再均衡",
         "订单进入一个有 6 个分区的主题，由 billing 组读取：3 个成员，每个负责两个分区。成员 1 在 1 秒时崩溃，宕机 20 秒。它的分区无人读取，直到消费者组在 3 秒后因会话超时发现它离开；随后消费者组再均衡、暂停 500 毫秒，剩下的 2 个成员分担全部 6 个分区。",
     ),
     (
         "log-commit-policy",
-        "处理之后还是之前提交",
         "订单进入一个有 4 个分区的主题，由 billing 组读取：该组有 2 个成员，每次最多拉取 50 条记录，每处理完一批就提交位点。成员 1 在 1 秒时处理到一半崩溃，0.5 秒后恢复：消费者组再均衡，并从最后提交的位点重新读取它的分区。",
     ),
     (
         "log-acks-failover",
-        "领导者宕机：acks=1 还是 acks=all",
         "订单进入一个有 3 个分区的主题，分布在 3 个代理节点上，每个分区复制到其中 2 个；追随者每 20 毫秒复制一次领导者。分区 0 的领导者所在的代理节点 0 在 1 秒时崩溃。生产者只等待领导者（acks=1）：已被告知保存、但还没有任何追随者复制的记录，在追随者接任时就消失了。",
     ),
     (
         "log-replay",
-        "新服务重放日志",
         "订单在 3 秒内进入一个有 3 个分区的主题；billing 实时读取。在 4 秒时新服务 search 启动：它还没有位点，于是从主题保留的最早记录开始，用全部历史构建自己的状态——队列已经没有任何东西可以给它了。",
     ),
     (
         "queue-or-log-queues",
-        "队列还是日志：每个订阅者一个队列",
         "8 个账户的更新只发布一次到扇出交换器 updates，由它为每个订阅者的队列放入一份副本：ledger 和 audit 各自读取自己的队列，各有 3 个相互竞争的消费者，并逐条确认。哪个消费者空闲就取下一条消息，所以同一账户的更新会同时被不同的消费者处理。",
     ),
     (
         "queue-or-log-log",
-        "队列还是日志：一个日志，每个订阅者一个消费者组",
         "同样的 8 个账户的更新只追加一次到主题 updates（3 个分区，按账户分区），两个订阅者都读取它：ledger 和 audit 是各有 3 个成员的消费者组，每个成员按顺序读取一个分区，处理之后提交位点。",
     ),
 ];
 
-/// The name and description of preset `id` in `lang`, given its English ones.
-pub fn preset_text(lang: Lang, id: &str, en_name: &str, en_description: &str) -> (String, String) {
+/// The name of preset `id` in `lang`, given its English one.
+pub fn preset_name(lang: Lang, id: &str, en_name: &str) -> String {
+    in_lang(ZH_NAMES, lang, id, en_name)
+}
+
+/// The description of preset `id` in `lang`, given its English one.
+pub fn preset_description(lang: Lang, id: &str, en_description: &str) -> String {
+    in_lang(ZH_DESCRIPTIONS, lang, id, en_description)
+}
+
+fn in_lang(table: &[(&str, &str)], lang: Lang, id: &str, en: &str) -> String {
     match lang {
-        Lang::En => (en_name.to_string(), en_description.to_string()),
-        Lang::Zh => ZH
-            .iter()
-            .find(|(i, _, _)| *i == id)
-            .map(|(_, n, d)| (n.to_string(), d.to_string()))
-            .unwrap_or_else(|| (en_name.to_string(), en_description.to_string())),
+        Lang::En => en,
+        Lang::Zh => table.iter().find(|(i, _)| *i == id).map_or(en, |(_, t)| t),
     }
+    .to_string()
 }
 
 /// `(id, name)` of every preset in `lang`, for the scenario menu: built once
@@ -161,7 +170,7 @@ pub fn preset_names(lang: Lang) -> super::Menu {
         names.get(lang, || {
             msgsim_sim::presets::all()
                 .iter()
-                .map(|p| (p.id.to_string(), preset_text(lang, p.id, &p.scenario.name, "").0))
+                .map(|p| (p.id.to_string(), preset_name(lang, p.id, &p.scenario.name)))
                 .collect()
         })
     })
@@ -174,13 +183,14 @@ mod tests {
     #[test]
     fn every_preset_has_chinese_text() {
         for p in msgsim_sim::presets::all() {
-            assert!(
-                ZH.iter().any(|(id, n, d)| *id == p.id && !n.is_empty() && !d.is_empty()),
-                "{} lacks Chinese",
-                p.id
-            );
+            for table in [ZH_NAMES, ZH_DESCRIPTIONS] {
+                assert!(table.iter().any(|(id, t)| *id == p.id && !t.is_empty()), "{} lacks Chinese", p.id);
+            }
         }
-        assert_eq!(ZH.len(), msgsim_sim::presets::all().len());
+        assert_eq!(
+            (ZH_NAMES.len(), ZH_DESCRIPTIONS.len()),
+            (msgsim_sim::presets::all().len(), msgsim_sim::presets::all().len())
+        );
     }
 
     /// The numbers in a text, in order (`1.5`, `300`, `0.012`).
@@ -203,7 +213,7 @@ mod tests {
     fn chinese_descriptions_state_the_same_numbers() {
         for p in msgsim_sim::presets::all() {
             let en = &p.scenario.description;
-            let (_, zh) = preset_text(Lang::Zh, p.id, &p.scenario.name, en);
+            let zh = preset_description(Lang::Zh, p.id, en);
             assert_eq!(numbers(&zh), numbers(en), "{}: {zh}", p.id);
         }
     }

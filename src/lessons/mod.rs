@@ -54,9 +54,24 @@ lesson_sources![
     "22-queue-or-log.json",
 ];
 
+/// One setting that differs between two setups, in the editor's words,
+/// in both languages. Written into the lesson file by the tests (`UPDATE_LESSONS=1
+/// cargo test -p msgsim-web --lib lesson_files_carry`), which check it
+/// against the editor's forms: the page shows it without the forms.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Deserialize, serde::Serialize), serde(deny_unknown_fields))]
+pub struct ChangeText {
+    /// Where and what: "Producer group checkout · Backoff".
+    pub what: Text,
+    /// Its value before.
+    pub was: Text,
+    /// Its value after.
+    pub now: Text,
+}
+
 /// A text in both languages.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(test, derive(Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(test, derive(Deserialize, serde::Serialize), serde(deny_unknown_fields))]
 pub struct Text {
     /// English.
     pub en: String,
@@ -162,6 +177,8 @@ struct LessonFile {
     moment: String,
     #[serde(default)]
     sweep: Option<Value>,
+    #[serde(default)]
+    changes: Vec<Vec<ChangeText>>,
 }
 
 #[cfg(test)]
@@ -209,7 +226,11 @@ pub struct Lesson {
     /// A sweep the lesson offers (run on the setup shown; it varies the
     /// settings the setups differ in, so any setup gives the same).
     pub sweep: Option<String>,
+    /// What changes between consecutive setups, in the editor's words
+    /// (written into the file by the tests).
+    pub change_text: Vec<Vec<ChangeText>>,
     /// What changes between consecutive setups, computed on first use.
+    #[cfg(test)]
     changes: OnceLock<Vec<Vec<(String, Value, Value)>>>,
 }
 
@@ -240,6 +261,7 @@ impl From<LessonFile> for Lesson {
             speed: f.speed,
             moment: f.moment,
             sweep: f.sweep.map(|v| v.to_string()),
+            change_text: f.changes,
             changes: OnceLock::new(),
         }
     }
@@ -318,6 +340,27 @@ impl Lesson {
                 Some(v @ Value::Object(_)) => Some(v.to_string()),
                 Some(_) => return Err("sweep: not an object".into()),
             },
+            change_text: match doc.get("changes") {
+                Some(Value::Array(pairs)) => {
+                    let mut out = Vec::new();
+                    for (i, pair) in pairs.iter().enumerate() {
+                        let rows = pair.as_array().ok_or_else(|| format!("changes[{i}]: not a list"))?;
+                        let mut list = Vec::new();
+                        for (j, row) in rows.iter().enumerate() {
+                            let at = |e: String| format!("changes[{i}][{j}].{e}");
+                            list.push(ChangeText {
+                                what: text(row, "what").map_err(at)?,
+                                was: text(row, "was").map_err(at)?,
+                                now: text(row, "now").map_err(at)?,
+                            });
+                        }
+                        out.push(list);
+                    }
+                    out
+                }
+                _ => return Err("changes: not a list".into()),
+            },
+            #[cfg(test)]
             changes: OnceLock::new(),
         })
     }
@@ -341,6 +384,7 @@ impl Lesson {
 
     /// What changes from setup `i` to setup `i + 1`: `(path, was, now)` for
     /// every setting that differs (leaf by leaf).
+    #[cfg(test)]
     pub fn changes(&self, i: usize) -> &[(String, Value, Value)] {
         self.changes
             .get_or_init(|| (0..self.setups.len() - 1).map(|i| self.diff(i, i + 1)).collect())
@@ -348,6 +392,7 @@ impl Lesson {
             .map_or(&[], Vec::as_slice)
     }
 
+    #[cfg(test)]
     fn diff(&self, i: usize, j: usize) -> Vec<(String, Value, Value)> {
         let (Ok(a), Ok(b)) = (self.setups[i].scenario(), self.setups[j].scenario()) else { return Vec::new() };
         let (mut a, mut b) = (a.to_value(), b.to_value());
@@ -365,6 +410,7 @@ impl Lesson {
 }
 
 /// Every leaf that differs between `a` and `b`, under `path`.
+#[cfg(test)]
 fn leaves(path: &str, a: &Value, b: &Value, out: &mut Vec<(String, Value, Value)>) {
     let child = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
     match (a, b) {

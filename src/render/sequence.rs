@@ -227,29 +227,31 @@ pub fn arrows(s: &SequenceScene<'_>, size: (f64, f64), limit: usize) -> Vec<Arro
 
 /// The partition a packet to or from a topic concerns: fetches, records and
 /// commits name it; a publish and its answer are where the record was
-/// appended (`appended`: message → partition, sorted), if it was.
-fn packet_partition(e: &TraceEvent, appended: &[(MsgId, u16)]) -> Option<u16> {
+/// appended (`appended`: message << 16 | partition, sorted), if it was.
+fn packet_partition(e: &TraceEvent, appended: &[u64]) -> Option<u16> {
     use msgsim_sim::PacketKind as P;
     match e.packet {
         P::Fetch | P::Records | P::CommitOffset | P::CommitAck => Some(e.delivery),
         P::Publish | P::Confirm | P::Reject => {
-            appended.binary_search_by_key(&e.msg, |&(m, _)| m).ok().map(|i| appended[i].1)
+            let at = appended.partition_point(|&x| x >> 16 < u64::from(e.msg));
+            appended.get(at).filter(|&&x| x >> 16 == u64::from(e.msg)).map(|&x| x as u16)
         }
         _ => None,
     }
 }
 
-/// Where the messages of `sends` were appended: `(message, partition)`,
-/// sorted, from the appends after the first send (the whole computed
-/// trace: an arrow in flight heads for the partition it will land in).
-fn partitions_of(s: &SequenceScene<'_>, sends: &[u32]) -> Vec<(MsgId, u16)> {
+/// Where the messages of `sends` were appended: `message << 16 |
+/// partition`, sorted (as plain numbers: a sort the page already has), from
+/// the appends after the first send (the whole computed trace: an arrow in
+/// flight heads for the partition it will land in).
+fn partitions_of(s: &SequenceScene<'_>, sends: &[u32]) -> Vec<u64> {
     let Some(&first) = sends.first() else { return Vec::new() };
     let last_end = sends.iter().map(|&i| s.trace[i as usize].end).max().unwrap_or(0);
-    let mut out: Vec<(MsgId, u16)> = s.trace[first as usize..]
+    let mut out: Vec<u64> = s.trace[first as usize..]
         .iter()
         .take_while(|e| e.time <= last_end)
         .filter(|e| e.kind == EventKind::Append)
-        .map(|e| (e.msg, e.delivery))
+        .map(|e| u64::from(e.msg) << 16 | u64::from(e.delivery))
         .collect();
     out.sort_unstable();
     out

@@ -89,7 +89,7 @@ impl Studio {
         // A preset as is has a translated name; anything else, its own.
         let preset = self.session.preset.as_deref().and_then(msgsim_sim::presets::get);
         let name = match preset {
-            Some(x) => crate::i18n::preset_text(l, x.id, &x.scenario.name, "").0,
+            Some(x) => crate::i18n::preset_name(l, x.id, &x.scenario.name),
             None => self.session.scenario.name.clone(),
         };
         let (title, subtitle) = match lesson {

@@ -4,13 +4,19 @@
 
 use std::rc::Rc;
 
+#[cfg(test)]
 use serde_json::Value;
 
-use crate::i18n::{Key, Lang, t, tf};
+#[cfg(test)]
+use crate::i18n::t;
+use crate::i18n::{Key, Lang, tf};
 use crate::lessons::Lesson;
 use crate::studio::Studio;
+#[cfg(test)]
 use crate::studio::draft::{Draft, format_number};
+#[cfg(test)]
 use crate::studio::fields::{Field, FieldKind, Label, Section};
+#[cfg(test)]
 use crate::studio::forms::sections;
 
 /// What the lesson panel shows.
@@ -120,22 +126,55 @@ impl Studio {
     }
 }
 
-/// What changes between each pair of neighbouring setups of `lesson`.
+/// What changes between each pair of neighbouring setups of `lesson`, as
+/// its file says (the tests write it there from the editor's forms).
 fn change_groups(lesson: &Lesson, lang: Lang) -> Vec<ChangeGroup> {
+    (0..lesson.setups.len().saturating_sub(1))
+        .map(|i| ChangeGroup {
+            from: lesson.setups[i].label.get(lang).to_string(),
+            to: lesson.setups[i + 1].label.get(lang).to_string(),
+            rows: lesson
+                .change_text
+                .get(i)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|c| ChangeRow {
+                    what: c.what.get(lang).to_string(),
+                    was: c.was.get(lang).to_string(),
+                    now: c.now.get(lang).to_string(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// What changes between each pair of neighbouring setups of `lesson`, in
+/// the editor's words in both languages: what its file must say.
+#[cfg(test)]
+pub fn computed_changes(lesson: &Lesson) -> Vec<Vec<crate::lessons::ChangeText>> {
+    use crate::lessons::{ChangeText, Text};
     (0..lesson.setups.len().saturating_sub(1))
         .map(|i| {
             let after = lesson.setups[i + 1].scenario().ok();
             let forms = after.map(|s| sections(&Draft::new(s))).unwrap_or_default();
-            ChangeGroup {
-                from: lesson.setups[i].label.get(lang).to_string(),
-                to: lesson.setups[i + 1].label.get(lang).to_string(),
-                rows: lesson.changes(i).iter().map(|(path, was, now)| describe(&forms, lang, path, was, now)).collect(),
-            }
+            lesson
+                .changes(i)
+                .iter()
+                .map(|(path, was, now)| {
+                    let [en, zh] = [Lang::En, Lang::Zh].map(|l| describe(&forms, l, path, was, now));
+                    ChangeText {
+                        what: Text { en: en.what, zh: zh.what },
+                        was: Text { en: en.was, zh: zh.was },
+                        now: Text { en: en.now, zh: zh.now },
+                    }
+                })
+                .collect()
         })
         .collect()
 }
 
 /// A changed setting in the editor's words (its JSON path if no form shows it).
+#[cfg(test)]
 pub fn describe(forms: &[Section], lang: Lang, path: &str, was: &Value, now: &Value) -> ChangeRow {
     let found = forms.iter().find_map(|s| {
         let rows = s.lists.iter().flat_map(|l| l.rows.iter().flatten());
@@ -158,6 +197,7 @@ pub fn describe(forms: &[Section], lang: Lang, path: &str, was: &Value, now: &Va
 }
 
 /// The editor's heading of a list of groups, nodes or links.
+#[cfg(test)]
 fn list_heading(path: &str) -> Option<Key> {
     Some(match path {
         "producers" => Key::Producers,
@@ -172,6 +212,7 @@ fn list_heading(path: &str) -> Option<Key> {
 }
 
 /// The items of a list by name (`name`, a crash's `node`, a link's ends).
+#[cfg(test)]
 fn item_names(lang: Lang, v: &Value) -> String {
     let names: Vec<String> = v
         .as_array()
@@ -190,6 +231,7 @@ fn item_names(lang: Lang, v: &Value) -> String {
 }
 
 /// A value as the field shows it: a choice's label, a number with its unit.
+#[cfg(test)]
 fn value_text(lang: Lang, f: &Field, v: &Value) -> String {
     match (&f.kind, v) {
         (_, Value::Null) => t(lang, Key::NotSet).to_string(),
@@ -213,6 +255,7 @@ fn value_text(lang: Lang, f: &Field, v: &Value) -> String {
     }
 }
 
+#[cfg(test)]
 fn raw(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -239,8 +282,40 @@ mod tests {
             }
         }
         let jitter = crate::lessons::get("backoff-and-jitter").unwrap();
+        assert_eq!(jitter.change_text, computed_changes(jitter));
         let g = change_groups(jitter, Lang::En);
         assert_eq!(g.len(), 2);
         assert_eq!((g[0].rows[0].was.as_str(), g[0].rows[0].now.as_str()), ("fixed", "exponential"), "{g:?}");
     }
+}
+
+/// Each lesson file carries what changes between its setups in the
+/// editor's words (the page shows it without the editor's forms); this
+/// checks it, and `UPDATE_LESSONS=1` writes it.
+#[cfg(test)]
+#[test]
+fn lesson_files_carry_their_changes_in_the_editors_words() {
+    let update = std::env::var_os("UPDATE_LESSONS").is_some();
+    let mut stale = Vec::new();
+    for (file, text) in crate::lessons::SOURCES {
+        let id = serde_json::from_str::<Value>(text).unwrap()["id"].as_str().unwrap().to_string();
+        let lesson = crate::lessons::get(&id).unwrap();
+        let want = computed_changes(lesson);
+        if lesson.change_text == want {
+            continue;
+        }
+        stale.push(*file);
+        if update {
+            let path = format!("{}/src/lessons/data/{file}", env!("CARGO_MANIFEST_DIR"));
+            let current = std::fs::read_to_string(&path).unwrap();
+            // The changes are the file's last entry: cut them, append anew.
+            let body = match current.find(",\n  \"changes\":") {
+                Some(at) => current[..at].to_string(),
+                None => current.trim_end().strip_suffix('}').unwrap().trim_end().to_string(),
+            };
+            let value = serde_json::to_string_pretty(&want).unwrap().replace('\n', "\n  ");
+            std::fs::write(&path, format!("{body},\n  \"changes\": {value}\n}}\n")).unwrap();
+        }
+    }
+    assert!(update || stale.is_empty(), "stale changes in {stale:?}: run with UPDATE_LESSONS=1");
 }
