@@ -132,6 +132,20 @@ impl Loop {
     }
 }
 
+/// What event `name`, announced by a panel of the on-demand module
+/// ([`platform::announce`]) with `detail`, means for the studio.
+fn announced(name: &str, detail: Option<String>) -> Option<UiEvent> {
+    if name == crate::sweep::FORM_EVENT {
+        Some(UiEvent::Sweep(SweepEvent::Form(detail)))
+    } else if name == crate::editor_shell::EDITED_EVENT {
+        let scenario = msgsim_sim::Scenario::from_json(&detail?).ok()?;
+        Some(UiEvent::Edited(Box::new(scenario)))
+    } else {
+        let help = detail.as_deref() == Some(crate::dialog_shell::HELP_HOST_ID);
+        Some(if help { PresentEvent::ShowHelp(false) } else { PresentEvent::ShowShare(false) }.into())
+    }
+}
+
 /// Whether keyboard shortcuts should leave this key to a form control.
 fn typing_in_a_field() -> bool {
     gloo::utils::document()
@@ -281,42 +295,26 @@ pub fn App() -> Html {
         });
     }
 
-    // The sweep panel tells its form (for the share link).
+    // What the on-demand module's panels tell the page: the sweep panel its
+    // form (for the share link), the editor a scenario to run, a dialog
+    // that it was closed (which: the detail).
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::document(), crate::sweep::FORM_EVENT, move |e| {
-                let form = e.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
-                dispatch.emit(UiEvent::Sweep(SweepEvent::Form(form)));
-            });
-            move || drop(listener)
-        });
-    }
-
-    // The scenario editor hands back a scenario to run.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::document(), crate::editor_shell::EDITED_EVENT, move |e| {
-                let json = e.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
-                if let Some(Ok(s)) = json.map(|j| msgsim_sim::Scenario::from_json(&j)) {
-                    dispatch.emit(UiEvent::Edited(Box::new(s)));
-                }
-            });
-            move || drop(listener)
-        });
-    }
-
-    // The share dialog was closed.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::document(), crate::dialog_shell::CLOSE_EVENT, move |e| {
-                let host = e.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
-                let help = host.as_deref() == Some(crate::dialog_shell::HELP_HOST_ID);
-                dispatch.emit(if help { PresentEvent::ShowHelp(false) } else { PresentEvent::ShowShare(false) }.into());
-            });
-            move || drop(listener)
+            let names = [crate::sweep::FORM_EVENT, crate::editor_shell::EDITED_EVENT, crate::dialog_shell::CLOSE_EVENT];
+            let listeners: Vec<EventListener> = names
+                .into_iter()
+                .map(|name| {
+                    let d = dispatch.clone();
+                    EventListener::new(&gloo::utils::document(), name, move |e| {
+                        let detail = e.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
+                        if let Some(ev) = announced(name, detail) {
+                            d.emit(ev);
+                        }
+                    })
+                })
+                .collect();
+            move || drop(listeners)
         });
     }
 

@@ -10,7 +10,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::render::{AnimationFrame, request_animation_frame};
 use yew::prelude::*;
 
 use crate::components::{HelpOverlay, ShareDialog};
@@ -41,41 +40,21 @@ fn read_page(id: &str) -> (Option<String>, Lang) {
 
 type Seen = Rc<RefCell<(Option<String>, Lang)>>;
 
-fn frame(id: &'static str, seen: &Seen, rerender: &Callback<()>, slot: &Rc<RefCell<Option<AnimationFrame>>>) {
-    let now = read_page(id);
-    if *seen.borrow() != now {
-        *seen.borrow_mut() = now;
-        rerender.emit(());
-    }
-    let (s, r, sl) = (seen.clone(), rerender.clone(), slot.clone());
-    *slot.borrow_mut() = Some(request_animation_frame(move |_| frame(id, &s, &r, &sl)));
-}
-
 /// What host `id` says, kept up to date every frame, and a callback that
 /// tells the page the dialog was closed.
 #[hook]
 fn use_host(id: &'static str) -> (Seen, Callback<MouseEvent>) {
     let seen = use_mut_ref(|| read_page(id));
-    let update = use_force_update();
     {
         let seen = seen.clone();
-        use_effect_with((), move |_| {
-            let slot: Rc<RefCell<Option<AnimationFrame>>> = Rc::default();
-            let rerender = Callback::from(move |_| update.force_update());
-            let (s, sl) = (seen, slot.clone());
-            *slot.borrow_mut() = Some(request_animation_frame(move |_| frame(id, &s, &rerender, &sl)));
-            move || drop(slot.borrow_mut().take())
+        crate::platform::use_each_frame(move || {
+            let now = read_page(id);
+            let changed = *seen.borrow() != now;
+            *seen.borrow_mut() = now;
+            changed
         });
     }
-    let on_close = Callback::from(move |_: MouseEvent| {
-        let host = gloo::utils::document().get_element_by_id(id);
-        let init = web_sys::CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_detail(&id.into());
-        if let (Some(host), Ok(ev)) = (host, web_sys::CustomEvent::new_with_event_init_dict(CLOSE_EVENT, &init)) {
-            let _ = host.dispatch_event(&ev);
-        }
-    });
+    let on_close = Callback::from(move |_: MouseEvent| crate::platform::announce(id, CLOSE_EVENT, &id.into()));
     (seen, on_close)
 }
 

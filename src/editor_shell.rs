@@ -17,10 +17,6 @@
 //! An edit that can run goes back to the page as an [`EDITED_EVENT`] whose
 //! `detail` is the scenario's JSON.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use gloo::render::{AnimationFrame, request_animation_frame};
 use msgsim_sim::Scenario;
 use web_sys::Element;
 use yew::prelude::*;
@@ -93,26 +89,7 @@ fn read_page(sh: &mut Shell) {
 
 /// Hands a scenario to the page to run.
 fn tell_page(s: &Scenario) {
-    let Some(host) = host() else { return };
-    let init = web_sys::CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_detail(&s.to_json().into());
-    if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(EDITED_EVENT, &init) {
-        let _ = host.dispatch_event(&ev);
-    }
-}
-
-fn frame(shell: &Rc<RefCell<Shell>>, rerender: &Callback<()>, slot: &Rc<RefCell<Option<AnimationFrame>>>) {
-    {
-        let mut sh = shell.borrow_mut();
-        read_page(&mut sh);
-        if sh.revision != sh.rendered {
-            sh.rendered = sh.revision;
-            rerender.emit(());
-        }
-    }
-    let (next, r, s) = (shell.clone(), rerender.clone(), slot.clone());
-    *slot.borrow_mut() = Some(request_animation_frame(move |_| frame(&next, &r, &s)));
+    crate::platform::announce(HOST_ID, EDITED_EVENT, &s.to_json().into());
 }
 
 /// The scenario editor, mounted in the page's `#editor-host`.
@@ -141,12 +118,12 @@ pub fn EditorApp() -> Html {
     };
     {
         let shell = shell.clone();
-        use_effect_with((), move |_| {
-            let slot: Rc<RefCell<Option<AnimationFrame>>> = Rc::default();
-            let rerender = Callback::from(move |_| update.force_update());
-            let (sh, s) = (shell, slot.clone());
-            *slot.borrow_mut() = Some(request_animation_frame(move |_| frame(&sh, &rerender, &s)));
-            move || drop(slot.borrow_mut().take())
+        crate::platform::use_each_frame(move || {
+            let mut sh = shell.borrow_mut();
+            read_page(&mut sh);
+            let changed = sh.revision != sh.rendered;
+            sh.rendered = sh.revision;
+            changed
         });
     }
     // A section asked for, once it is on the page.

@@ -175,3 +175,43 @@ pub fn load_module() {
         import_sweep(&glue, &wasm);
     }
 }
+
+/// Tells the page something from a panel of the on-demand module: a
+/// bubbling event `name` on the element `host_id`, with `detail`.
+pub fn announce(host_id: &str, name: &str, detail: &JsValue) {
+    let Some(host) = gloo::utils::document().get_element_by_id(host_id) else { return };
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_detail(detail);
+    if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&ev);
+    }
+}
+
+/// A panel of the on-demand module follows the page: `read` runs every
+/// animation frame (reading the host's attributes) and the component
+/// renders again when it says something changed.
+#[yew::hook]
+pub fn use_each_frame(read: impl Fn() -> bool + 'static) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use gloo::render::{AnimationFrame, request_animation_frame};
+
+    type Slot = Rc<RefCell<Option<AnimationFrame>>>;
+    fn next(read: Rc<dyn Fn() -> bool>, update: yew::functional::UseForceUpdateHandle, slot: Slot) {
+        let s = slot.clone();
+        *slot.borrow_mut() = Some(request_animation_frame(move |_| {
+            if read() {
+                update.force_update();
+            }
+            next(read, update, s);
+        }));
+    }
+    let update = yew::functional::use_force_update();
+    yew::functional::use_effect_with((), move |_| {
+        let slot: Slot = Rc::default();
+        next(Rc::new(read), update, slot.clone());
+        move || drop(slot.borrow_mut().take())
+    });
+}

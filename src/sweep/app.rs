@@ -113,13 +113,11 @@ fn tell_page(shell: &mut Shell) {
         return;
     }
     shell.told = link.clone();
-    let Some(host) = host() else { return };
-    let init = web_sys::CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_detail(&link.map_or(wasm_bindgen::JsValue::NULL, |l| l.into()));
-    if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(super::FORM_EVENT, &init) {
-        let _ = host.dispatch_event(&ev);
-    }
+    crate::platform::announce(
+        super::HOST_ID,
+        super::FORM_EVENT,
+        &link.map_or(wasm_bindgen::JsValue::NULL, |l| l.into()),
+    );
 }
 
 /// A request from the page to run a sweep: `number\nform JSON`.

@@ -2,8 +2,9 @@
 //! virtualised log.
 
 use msgsim_web::components::{Counters, CountersProps, EditorPanel, EditorProps, LogPanel, LogPanelProps};
+use msgsim_web::i18n::Lang;
 use msgsim_web::studio::fields::FieldKind;
-use msgsim_web::studio::{EditEvent, PlaybackEvent, SessionEvent, Studio};
+use msgsim_web::studio::{EditEvent, EditorSync, PlaybackEvent, SessionEvent, Studio};
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::Callback;
 
@@ -29,13 +30,16 @@ async fn counters_show_the_verdict_and_its_sentence() {
 
 #[wasm_bindgen_test]
 async fn the_editor_shows_a_bad_value_beside_its_field() {
-    let mut s = computed("acks-and-retries");
-    s.update(
-        EditEvent::Edit { path: "producers[0].send.timeout_ms".into(), kind: FieldKind::number(), text: "soon".into() }
-            .into(),
-    );
+    let s = computed("acks-and-retries");
+    let mut e = EditorSync::new(s.session.scenario.clone());
+    let (run, _) = e.edit(EditEvent::Edit {
+        path: "producers[0].send.timeout_ms".into(),
+        kind: FieldKind::number(),
+        text: "soon".into(),
+    });
+    assert!(run.is_none(), "nothing to run");
     let root = fresh_root();
-    let props = EditorProps { view: s.editor_view(), on_event: Callback::noop() };
+    let props = EditorProps { view: e.editor.view(Lang::En), on_event: Callback::noop() };
     yew::Renderer::<EditorPanel>::with_root_and_props(root.clone(), props).render();
     let err = wait_for(&root, "[data-error-for='producers[0].send.timeout_ms']", 50).await;
     assert!(err.text_content().unwrap_or_default().contains("Enter a number"));
