@@ -126,6 +126,10 @@ for (const viewport of VIEWPORTS) {
         await page.getByRole('tab', { name: /Scenario|场景编辑/ }).click();
         await page.getByTestId('editor').waitFor();
         await look(`${size}, editor`);
+        // The editor (drawn by the on-demand module) scrolls in its panel:
+        // the page itself does not grow.
+        assert.ok(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1),
+          `${size}: the page grew with the editor`);
         await page.getByRole('tab', { name: /Lessons|课时/ }).click();
         await screenshot(page, `layout-${viewport.width}-${locale}-${size}`);
       }
