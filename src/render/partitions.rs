@@ -10,6 +10,7 @@ use msgsim_sim::{Metrics, NO_NODE, NodeId, NodeKind, Time, Topology};
 
 use super::painter::{Align, Color, Painter, Text, fit};
 use super::palette::Palette;
+use crate::i18n::fill;
 
 /// The view's words, translated (`{0}` is filled in).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -65,10 +66,6 @@ fn group_color(p: &Palette, j: usize) -> Color {
     p.keys[(j * 3 + 1) % p.keys.len()]
 }
 
-fn fill(template: &str, v: &str) -> String {
-    template.replace("{0}", v)
-}
-
 /// A one-line summary per topic and group (the canvas's accessible name).
 pub fn summary(s: &PartitionsScene<'_>) -> String {
     let w = s.words;
@@ -81,7 +78,7 @@ pub fn summary(s: &PartitionsScene<'_>) -> String {
         for g in p.groups.iter().filter(|g| g.topic == i) {
             let lag = s.metrics.lag.of_group(g.group).map_or(0, |(l, _)| l.now);
             let name = s.group_names.get(g.group).map_or("", String::as_str);
-            parts.push(format!("{name} {}", fill(&w.lag, &lag.to_string())));
+            parts.push(format!("{name} {}", fill(&w.lag, &[&lag])));
         }
     }
     if parts.is_empty() { w.empty.clone() } else { parts.join(" · ") }
@@ -108,6 +105,9 @@ pub fn draw(s: &PartitionsScene<'_>, p: &mut dyn Painter) {
     let mut y = 4.0;
     for (i, topic) in parts.topics.iter().enumerate() {
         let groups: Vec<_> = parts.groups.iter().filter(|g| g.topic == i).collect();
+        // Each group's committed offset in each partition.
+        let committed: Vec<Vec<u64>> =
+            groups.iter().map(|g| s.metrics.lag.committed_of(g.group).unwrap_or_default()).collect();
         // Rows that fit; the rest are counted.
         let room = ((height - y) / row_h).floor() as usize;
         let shown = topic.ends.len().min(room.saturating_sub(1));
@@ -119,21 +119,26 @@ pub fn draw(s: &PartitionsScene<'_>, p: &mut dyn Painter) {
         let strip = (left, (members_x - left - lag_w - 24.0 * k).max(40.0));
         for part in 0..shown {
             let cy = y + row_h * (part + 1) as f64 + row_h / 2.0;
-            partition_row(s, p, (i, part), &groups, (strip, cy, row_h), lag_w);
+            partition_row(s, p, (i, part), &committed, (strip, cy, row_h), lag_w);
         }
         if shown < topic.ends.len() {
             let t = Text { size: 10.0, color: pal.muted, align: Align::Left, bold: false };
-            let more = fill(&s.words.more, &(topic.ends.len() - shown).to_string());
+            let more = fill(&s.words.more, &[&(topic.ends.len() - shown)]);
             p.text((8.0, block.1 + row_h / 2.0), &more, t);
         }
         let lines_from = strip.0 + strip.1 + lag_w + 16.0 * k;
+        let columns: Vec<Column> = groups
+            .iter()
+            .enumerate()
+            .map(|(j, g)| Column::of(s, g, j, (members_x + j as f64 * (member_w + 16.0 * k), member_w), block, row_h))
+            .collect();
         // The lines first, then the boxes: a later group's lines pass under
         // an earlier group's members.
-        for lines in [true, false] {
-            for (j, g) in groups.iter().enumerate() {
-                let x = members_x + j as f64 * (member_w + 16.0 * k);
-                members(s, p, (g, j, lines), (x, member_w), block, (lines_from, row_h, shown));
-            }
+        for c in &columns {
+            reader_lines(s, p, c, (lines_from, row_h, shown));
+        }
+        for c in &columns {
+            member_boxes(s, p, c, row_h);
         }
         y = block.1 + row_h * f64::from(u8::from(shown < topic.ends.len()));
         if y + 2.0 * row_h > height {
@@ -151,15 +156,15 @@ fn heading(
 ) {
     let pal = &s.palette;
     let node = &s.topology.nodes[usize::from(t.node)];
-    let mut text = s.words.topic.replace("{0}", &node.name).replace("{1}", &t.ends.len().to_string());
+    let mut text = fill(&s.words.topic, &[&node.name, &t.ends.len()]);
     if node.brokers > 1 {
         text.push_str(" · ");
-        text.push_str(&fill(&s.words.brokers, &node.brokers.to_string()));
+        text.push_str(&fill(&s.words.brokers, &[&node.brokers]));
     }
     let down: Vec<String> = (0..32).filter(|b| t.down & (1 << b) != 0).map(|b| format!("b{b}")).collect();
     if !down.is_empty() {
         text.push_str(" · ");
-        text.push_str(&fill(&s.words.down, &down.join(", ")));
+        text.push_str(&fill(&s.words.down, &[&down.join(", ")]));
     }
     let style =
         Text { size: 12.0, color: if down.is_empty() { pal.ink } else { pal.bad }, align: Align::Left, bold: true };
@@ -171,7 +176,7 @@ fn partition_row(
     s: &PartitionsScene<'_>,
     p: &mut dyn Painter,
     (topic, part): (usize, usize),
-    groups: &[&msgsim_sim::partitions::GroupState],
+    committed: &[Vec<u64>],
     ((sx, sw), cy, row_h): ((f64, f64), f64, f64),
     lag_w: f64,
 ) {
@@ -186,7 +191,7 @@ fn partition_row(
     } else if s.time < t.leading_from[part] {
         (s.words.electing.clone(), pal.retry)
     } else {
-        (fill(&s.words.leader, &leader.to_string()), pal.muted)
+        (fill(&s.words.leader, &[&leader]), pal.muted)
     };
     let small = Text { size: 9.0, color, align: Align::Left, bold: false };
     let (leader_y, copies_y) = if t.replicas > 1 { (cy + 3.0 * k, cy + 13.0 * k) } else { (cy + 7.0 * k, cy) };
@@ -199,10 +204,7 @@ fn partition_row(
     let cell = (10.0 * k).max(6.0);
     let fits = (sw / cell).floor().max(1.0) as u64;
     let first = end.saturating_sub(fits);
-    let committed: Vec<u64> = groups
-        .iter()
-        .map(|g| s.metrics.lag.committed_of(g.group).and_then(|c| c.get(part).copied()).unwrap_or(0))
-        .collect();
+    let committed: Vec<u64> = committed.iter().map(|c| c.get(part).copied().unwrap_or(0)).collect();
     let everyone = committed.iter().copied().min().unwrap_or(end);
     let side = (cell - 2.0).min(row_h * 0.45);
     let strip_y = cy - row_h * 0.12;
@@ -224,7 +226,7 @@ fn partition_row(
     if t.high_watermarks[part] < end && t.high_watermarks[part] >= first {
         let x = x_at(t.high_watermarks[part]);
         p.line((x, top - 4.0), (x, top + side + 4.0), pal.ink, 1.5, true);
-        let label = fill(&s.words.high_watermark, &(end - t.high_watermarks[part]).to_string());
+        let label = fill(&s.words.high_watermark, &[&(end - t.high_watermarks[part])]);
         p.text((x - 3.0, top - 6.0 * k), &label, Text { size: 9.0, color: pal.ink, align: Align::Right, bold: false });
     }
     if first > 0 {
@@ -247,7 +249,7 @@ fn partition_row(
         );
         p.line((x, strip_y - side / 2.0), (x, strip_y + side / 2.0), color, 2.0, false);
         let lag = Text { size: 10.0, color, align: Align::Right, bold: true };
-        let lx = sx + sw + 16.0 * k + lag_w / groups.len().max(1) as f64 * (j + 1) as f64;
+        let lx = sx + sw + 16.0 * k + lag_w / committed.len().max(1) as f64 * (j + 1) as f64;
         p.text((lx, cy), &(end - c.min(end)).to_string(), lag);
     }
 }
@@ -285,64 +287,93 @@ fn copies(
     }
 }
 
-/// A group's members in a column (`lines`: only the line from each
-/// partition to the member reading it).
-fn members(
+/// Where a group's members are drawn: a column of boxes under its heading.
+struct Column<'a> {
+    group: &'a msgsim_sim::partitions::GroupState,
+    color: Color,
+    /// Left edge and width.
+    x: (f64, f64),
+    /// The top of its block (the heading's row).
+    top: f64,
+    /// Each member and the centre of its box.
+    members: Vec<(NodeId, f64)>,
+    box_h: f64,
+}
+
+impl<'a> Column<'a> {
+    fn of(
+        s: &PartitionsScene<'_>,
+        group: &'a msgsim_sim::partitions::GroupState,
+        j: usize,
+        x: (f64, f64),
+        (top, bottom): (f64, f64),
+        row_h: f64,
+    ) -> Self {
+        let ids =
+            s.topology.ids_of(NodeKind::Member).filter(|&m| s.topology.nodes[usize::from(m)].group == group.group);
+        let ids: Vec<NodeId> = ids.collect();
+        let (first, span) = (top + row_h, (bottom - top - row_h).max(row_h));
+        let slot = span / ids.len().max(1) as f64;
+        let members = ids.iter().enumerate().map(|(i, &m)| (m, first + slot * (i as f64 + 0.5))).collect();
+        let box_h = (slot - 4.0).clamp(8.0, 24.0 * s.text_scale);
+        debug_assert!(group.readers.iter().all(|&r| r == NO_NODE || ids.contains(&r)));
+        Column { group, color: group_color(&s.palette, j), x, top, members, box_h }
+    }
+}
+
+/// Whether member `m` is up at the moment shown.
+fn member_up(s: &PartitionsScene<'_>, m: NodeId) -> bool {
+    s.metrics.up.get(usize::from(m)).copied().unwrap_or(true)
+}
+
+/// A line from each partition shown to the member of the column's group
+/// reading it (dashed while that member is down).
+fn reader_lines(
     s: &PartitionsScene<'_>,
     p: &mut dyn Painter,
-    (g, j, lines): (&msgsim_sim::partitions::GroupState, usize, bool),
-    (x, w): (f64, f64),
-    (top, bottom): (f64, f64),
-    (lines_from, row_h, shown): (f64, f64, usize),
+    c: &Column<'_>,
+    (from_x, row_h, shown): (f64, f64, usize),
 ) {
-    let pal = &s.palette;
-    let k = s.text_scale;
-    let color = group_color(pal, j);
+    for (q, reader) in c.group.readers.iter().enumerate().take(shown) {
+        let Some(&(m, cy)) = c.members.iter().find(|(m, _)| m == reader) else { continue };
+        let py = c.top + row_h * (q as f64 + 1.0) + row_h / 2.0;
+        p.line((from_x, py), (c.x.0 - 4.0, cy), c.color.alpha(0.7), 1.5, !member_up(s, m));
+    }
+}
+
+/// The column's heading (group name, lag or rebalance) and member boxes:
+/// idle members grey, crashed ones outlined red.
+fn member_boxes(s: &PartitionsScene<'_>, p: &mut dyn Painter, c: &Column<'_>, row_h: f64) {
+    let (pal, k, g) = (&s.palette, s.text_scale, c.group);
+    let (x, w) = c.x;
     let name = s.group_names.get(g.group).map_or("", String::as_str);
     let lag = s.metrics.lag.of_group(g.group).map_or(0, |(l, _)| l.now);
     let paused = s.time < g.paused_until;
-    let head = if paused { s.words.rebalancing.clone() } else { fill(&s.words.lag, &lag.to_string()) };
-    if !lines {
-        let style = Text { size: 11.0, color, align: Align::Left, bold: true };
-        p.text((x, top + row_h / 2.0 - 5.0 * k), &fit(name, w, 11.0 * k), style);
-        let sub = Text { size: 9.0, color: if paused { pal.bad } else { pal.muted }, align: Align::Left, bold: false };
-        p.text((x, top + row_h / 2.0 + 7.0 * k), &fit(&head, w, 9.0 * k), sub);
-    }
-    let ids: Vec<NodeId> =
-        s.topology.ids_of(NodeKind::Member).filter(|&m| s.topology.nodes[usize::from(m)].group == g.group).collect();
-    let (top, span) = (top + row_h, (bottom - top - row_h).max(row_h));
-    let slot = span / ids.len().max(1) as f64;
-    let box_h = (slot - 4.0).clamp(8.0, 24.0 * k);
-    for (i, &m) in ids.iter().enumerate() {
-        let cy = top + slot * (i as f64 + 0.5);
-        let up = s.metrics.up.get(usize::from(m)).copied().unwrap_or(true);
-        let reads: Vec<usize> = (0..shown).filter(|&q| g.readers.get(q) == Some(&m)).collect();
+    let head = if paused { s.words.rebalancing.clone() } else { fill(&s.words.lag, &[&lag]) };
+    let style = Text { size: 11.0, color: c.color, align: Align::Left, bold: true };
+    p.text((x, c.top + row_h / 2.0 - 5.0 * k), &fit(name, w, 11.0 * k), style);
+    let sub = Text { size: 9.0, color: if paused { pal.bad } else { pal.muted }, align: Align::Left, bold: false };
+    p.text((x, c.top + row_h / 2.0 + 7.0 * k), &fit(&head, w, 9.0 * k), sub);
+    for &(m, cy) in &c.members {
+        let up = member_up(s, m);
         let idle = g.readers.iter().all(|&r| r != m);
-        if lines {
-            for q in &reads {
-                let py = top - row_h + row_h * (*q as f64 + 1.0) + row_h / 2.0;
-                p.line((lines_from, py), (x - 4.0, cy), color.alpha(0.7), 1.5, !up);
-            }
-            continue;
-        }
-        let fill_c = if idle { pal.grid } else { color.alpha(0.18) };
-        let stroke = if up { color } else { pal.bad };
-        p.rect((x, cy - box_h / 2.0), (w, box_h), 4.0, Some(fill_c), Some((stroke, 1.0)));
+        let fill_c = if idle { pal.grid } else { c.color.alpha(0.18) };
+        let stroke = if up { c.color } else { pal.bad };
+        p.rect((x, cy - c.box_h / 2.0), (w, c.box_h), 4.0, Some(fill_c), Some((stroke, 1.0)));
         let node = &s.topology.nodes[usize::from(m)];
-        let mut label = node.name.clone();
-        if !up {
-            label = format!("{label} · {}", s.words.member_down);
+        let label = if !up {
+            format!("{} · {}", node.name, s.words.member_down)
         } else if idle && !paused {
-            label = format!("{label} · {}", s.words.idle);
-        }
+            format!("{} · {}", node.name, s.words.idle)
+        } else {
+            node.name.clone()
+        };
         let t = Text { size: 10.0, color: if idle { pal.muted } else { pal.ink }, align: Align::Left, bold: false };
-        let size = 10.0 * k;
         // Too many members to label: the boxes alone.
-        if box_h >= size {
-            p.text((x + 6.0, cy), &fit(&label, w - 10.0, size), t);
+        if c.box_h >= 10.0 * k {
+            p.text((x + 6.0, cy), &fit(&label, w - 10.0, 10.0 * k), t);
         }
     }
-    debug_assert!(g.readers.iter().all(|&r| r == NO_NODE || ids.contains(&r)));
 }
 
 #[cfg(test)]

@@ -127,6 +127,8 @@ struct Geometry {
     lane_of: Vec<usize>,
     /// Lanes each node spans (a topic's partitions).
     spans: Vec<u16>,
+    /// Some topic has a lane per partition.
+    split: bool,
     /// Each lane's name.
     names: Vec<String>,
     /// Width of the time axis: its widest label fits.
@@ -149,6 +151,7 @@ impl Geometry {
         let left = widest + 10.0;
         let top = TOP - 11.0 + 11.0 * scale;
         Geometry {
+            split: spans.iter().any(|&s| s > 1),
             lane_of,
             spans,
             names,
@@ -175,9 +178,6 @@ impl Geometry {
         };
         self.left + (lane + within) * self.lane_w
     }
-    fn split(&self) -> bool {
-        self.spans.iter().any(|&s| s > 1)
-    }
     fn y(&self, t: Time) -> f64 {
         self.top + (t.saturating_sub(self.t0) as f64 / self.span as f64).clamp(0.0, 1.0) * self.height
     }
@@ -199,7 +199,7 @@ pub fn arrows(s: &SequenceScene<'_>, size: (f64, f64), limit: usize) -> Vec<Arro
     );
     let skip = sends.len().saturating_sub(limit);
     let sends = &sends[skip..];
-    let partition_of = if g.split() { partitions_of(s, sends) } else { Vec::new() };
+    let partition_of = if g.split { partitions_of(s, sends) } else { Vec::new() };
     sends
         .iter()
         .map(|&i| {
@@ -332,7 +332,7 @@ pub fn draw(s: &SequenceScene<'_>, p: &mut dyn Painter) {
             EventKind::Produce => p.line((x - 5.0, y), (x + 5.0, y), pal.muted, 1.5, false),
             // On a topic: a record appended to its partition's lane, a
             // leader change on it.
-            EventKind::Append if g.split() => {
+            EventKind::Append if g.split => {
                 let x = g.x_part(e.node, Some(e.delivery));
                 p.line((x - 4.0, y), (x + 4.0, y), pal.message, 2.0, false);
             }

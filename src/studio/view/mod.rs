@@ -3,6 +3,8 @@
 //! changed. Building a view never changes the studio.
 
 mod lesson;
+#[cfg(test)]
+mod lesson_changes;
 mod log;
 mod outcome;
 mod panels;
