@@ -52,6 +52,20 @@ fn the_app_reads_each_lesson_body_as_the_tests_read_the_file() {
         assert_eq!(read, without_checks, "{file}");
     }
     assert_eq!(Lesson::from_json("{\"id\": 3}").unwrap_err(), "id: not a string");
+    // A damaged list of changes is named, to the row.
+    let (_, json) = SOURCES[0];
+    let mut body: Value = serde_json::from_str(json).unwrap();
+    for (bad, why) in [
+        (serde_json::json!(3), "changes: not a list"),
+        (serde_json::json!([3]), "changes[0]: not a list"),
+        (
+            serde_json::json!([[{"what": {"en": "a", "zh": "b"}, "was": {"en": "x"}}]]),
+            "changes[0][0].was.zh: not a string",
+        ),
+    ] {
+        body["changes"] = bad;
+        assert_eq!(Lesson::from_json(&body.to_string()).unwrap_err(), why);
+    }
     assert!(Lesson::from_json("[1,").is_err());
 }
 

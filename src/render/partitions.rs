@@ -502,6 +502,14 @@ mod tests {
         for size in [(1.0, 1.0), (120.0, 40.0), (4000.0, 30.0)] {
             drawn(&s, &sim, end, size);
         }
+        // The largest cluster: 32 brokers, every partition on all of them.
+        (s.topics[0].brokers, s.topics[0].replication_factor) = (32, 32);
+        let sim = run(&s);
+        let (rec, _) = drawn(&s, &sim, sim.trace().len(), (800.0, 400.0));
+        let chips: Vec<_> =
+            rec.boxes.iter().filter(|b| b.0.starts_with('b') && b.0[1..].parse::<u32>().is_ok()).collect();
+        assert!(chips.iter().any(|b| b.0 == "b1"), "the copies are named…");
+        assert!(chips.iter().all(|b| b.3 <= 110.0), "…as far as they fit left of the cells: {chips:?}");
         let queue = presets::get("reliable-queue").unwrap().scenario.clone();
         let (rec, summary) = drawn(&queue, &run(&queue), 0, (400.0, 200.0));
         assert_eq!((rec.texts, summary), (vec!["no topic".to_string()], "no topic".to_string()));
