@@ -79,6 +79,12 @@ pub fn default_at(path: &str) -> Option<Value> {
     match generic.as_str() {
         "producers.partitioner" => serde_json::to_value(producer.partitioner).ok(),
         "producers.batch_size" => Some(Value::from(producer.batch_size)),
+        "producers.linger_ms" => Some(Value::from(producer.linger_ms)),
+        "costs" => serde_json::to_value(crate::scenario::BrokerCosts::default()).ok(),
+        "costs.queue" | "costs.log" => serde_json::to_value(crate::scenario::ServiceCost::default()).ok(),
+        "costs.queue.request_ms" | "costs.queue.record_ms" | "costs.log.request_ms" | "costs.log.record_ms" => {
+            Some(Value::from(0.0))
+        }
         "producers.acks" => serde_json::to_value(producer.acks).ok(),
         "producers.idempotent" => Some(Value::Bool(producer.idempotent)),
         "consumers.log" => log(),

@@ -45,6 +45,8 @@ presets![
     "log-replay",
     "queue-or-log-queues",
     "queue-or-log-log",
+    "knee-queues",
+    "knee-log",
 ];
 
 /// A built-in scenario.

@@ -181,6 +181,17 @@ pub enum Event {
         /// The crash.
         epoch: u32,
     },
+    /// A request that waited for its busy broker is taken (see `service.rs`):
+    /// handled as its arrival.
+    Served(Packet),
+    /// A producer's batch has lingered long enough: send it (unless batch
+    /// `seq` went already, full).
+    Linger {
+        /// Producer index.
+        producer: u16,
+        /// The batch.
+        seq: u32,
+    },
 }
 
 #[cfg(test)]

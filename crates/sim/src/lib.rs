@@ -91,6 +91,7 @@ mod producer;
 pub mod report;
 pub mod rng;
 mod scheduler;
+mod service;
 mod simulation;
 pub mod sweep;
 pub mod theory;
@@ -105,13 +106,14 @@ pub use msgsim_scenario::{path, presets, scenario};
 pub use dist::Dist;
 pub use ledger::{Ledger, MsgStatus, StatusCounts};
 pub use metrics::{Counts, GroupCounts, Latencies, Metrics};
-pub use report::{GroupFigures, LagFigures, LatencyStats, Report, StopReason, Verdict};
+pub use report::{BrokerLoad, GroupFigures, LagFigures, LatencyStats, Report, StopReason, Verdict};
 pub use rng::SimRng;
 pub use scenario::{
-    AckMode, Arrival, AssignorKind, Backoff, BackoffKind, Binding, CommitPolicy, ConsumerSpec, CrashPoint, CrashSpec,
-    ExchangeKind, ExchangeSpec, Idempotency, KeyChoice, LinkOverride, LinkSpec, LogGroupSpec, Network, NodeCrash,
-    OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerAcks, ProducerSpec, PublishSpec, QueueSpec,
-    SCENARIO_VERSION, Scenario, ScheduledCrash, SendMode, SendSpec, TopicSpec, Window, problem_number,
+    AckMode, Arrival, AssignorKind, Backoff, BackoffKind, Binding, BrokerCosts, CommitPolicy, ConsumerSpec, CrashPoint,
+    CrashSpec, ExchangeKind, ExchangeSpec, Idempotency, KeyChoice, LinkOverride, LinkSpec, LogGroupSpec, Network,
+    NodeCrash, OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerAcks, ProducerSpec, PublishSpec,
+    QueueSpec, SCENARIO_VERSION, Scenario, ScheduledCrash, SendMode, SendSpec, ServiceCost, TopicSpec, Window,
+    problem_number,
 };
 pub use simulation::Simulation;
 pub use time::Time;

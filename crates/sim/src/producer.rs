@@ -100,6 +100,17 @@ pub(crate) struct Producer {
     outstanding: u32,
     /// Messages produced, waiting for an in-flight slot.
     backlog: VecDeque<MsgId>,
+    /// Sending to a topic with `linger_ms`: how long a batch waits for more
+    /// records (0: no batching), and most records in one.
+    linger: Time,
+    batch_size: u32,
+    /// The batch being filled, and its number (a linger timer of a batch
+    /// that went full is stale).
+    batch: Vec<MsgId>,
+    batch_seq: u32,
+    /// The size of the batch being sent now (stamped on its publishes: one
+    /// request to the broker); 0 outside a batch.
+    sending_batch: u32,
     /// Confirm timeouts: `(message, attempt)` by deadline.
     timeouts: Timers<(MsgId, u16)>,
     /// Running (a crash stops it; arrivals while down make nothing).
@@ -134,6 +145,11 @@ impl Producer {
             poison_rate: spec.poison_rate,
             outstanding: 0,
             backlog: VecDeque::new(),
+            linger: 0,
+            batch_size: 1,
+            batch: Vec::new(),
+            batch_seq: 0,
+            sending_batch: 0,
             timeouts: Timers::default(),
             up: true,
             epoch: 0,
@@ -152,9 +168,15 @@ impl Producer {
         Producer::new(node, index, target, Vec::new(), &as_producer)
     }
 
+    /// It sends to a topic: batches as `spec` says (`linger_ms`, `batch_size`).
+    pub fn set_batching(&mut self, spec: &ProducerSpec) {
+        self.linger = time::ms(spec.linger_ms);
+        self.batch_size = spec.batch_size.max(1);
+    }
+
     /// Bytes this producer holds beyond its fixed size.
     pub fn heap_bytes(&self) -> u64 {
-        crate::memory::vec_bytes::<MsgId>(self.backlog.capacity())
+        crate::memory::vec_bytes::<MsgId>(self.backlog.capacity() + self.batch.capacity())
             + self.timeouts.heap_bytes()
             + crate::memory::vec_bytes::<NodeId>(self.sync_targets.capacity())
     }
@@ -162,7 +184,7 @@ impl Producer {
     /// Messages it holds: in its backlog or sent and not yet settled (the
     /// ledger's tokens at this producer).
     pub fn held(&self) -> usize {
-        self.backlog.len() + self.outstanding as usize
+        self.backlog.len() + self.batch.len() + self.outstanding as usize
     }
 
     /// Schedules the first arrival, if there are messages to make.
@@ -216,7 +238,9 @@ impl Producer {
             };
             // One message with room to go leaves at once; a burst is made
             // whole before any of it is sent.
-            if n == 1 && self.backlog.is_empty() && self.has_room() {
+            if self.linger > 0 {
+                self.add_to_batch(ctx, msg);
+            } else if n == 1 && self.backlog.is_empty() && self.has_room() {
                 self.launch(ctx, msg);
             } else {
                 self.backlog.push_back(msg);
@@ -229,6 +253,39 @@ impl Producer {
             let gap = self.gap(ctx);
             ctx.schedule_in_inline(gap, Event::Produce(self.index));
         }
+    }
+
+    /// Puts `msg` in the batch being filled: sent when full, or when the
+    /// linger of its first record is over.
+    #[cold]
+    #[inline(never)]
+    fn add_to_batch(&mut self, ctx: &mut Ctx, msg: MsgId) {
+        self.batch.push(msg);
+        if self.batch.len() >= self.batch_size as usize {
+            self.send_batch(ctx);
+        } else if self.batch.len() == 1 {
+            ctx.schedule_in(self.linger, Event::Linger { producer: self.index, seq: self.batch_seq });
+        }
+    }
+
+    /// The linger of batch `seq` is over: send it, if it has not gone.
+    #[cold]
+    #[inline(never)]
+    pub fn on_linger(&mut self, ctx: &mut Ctx, seq: u32) {
+        if seq == self.batch_seq && !self.batch.is_empty() {
+            self.send_batch(ctx);
+        }
+    }
+
+    /// Sends the batch (as far as the in-flight limit allows; the rest
+    /// waits in the backlog, sent one by one as room frees up).
+    #[inline(never)]
+    fn send_batch(&mut self, ctx: &mut Ctx) {
+        self.batch_seq = self.batch_seq.wrapping_add(1);
+        self.sending_batch = self.batch.len() as u32;
+        self.backlog.extend(self.batch.drain(..));
+        self.pump(ctx);
+        self.sending_batch = 0;
     }
 
     /// The queues (by index) a message with `key` sent to this producer's
@@ -296,6 +353,8 @@ impl Producer {
         // book: only its own entries are live).
         let node = self.node;
         let mut held: Vec<MsgId> = std::mem::take(&mut self.backlog).into();
+        held.append(&mut self.batch);
+        self.batch_seq = self.batch_seq.wrapping_add(1);
         for m in 0..ctx.sends.state.len() as MsgId {
             if ctx.sends.get(m) != 0 && ctx.ledger.get(m).producer == node && ctx.ledger.get(m).at_producer() {
                 ctx.sends.set(m, 0);
@@ -372,6 +431,7 @@ impl Producer {
         }
         let mut p = Packet::new(kind, self.node, to, msg);
         p.attempt = attempt;
+        p.tag = self.sending_batch;
         p.confirm = self.mode == SendMode::Confirm;
         ctx.send(p);
     }

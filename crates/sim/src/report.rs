@@ -192,6 +192,10 @@ pub struct Report {
     pub groups: Vec<GroupFigures>,
     /// Busy slot-time over available slot-time.
     pub consumer_utilization: f64,
+    /// With `costs`: each broker's time spent serving over the run's time
+    /// (1 is saturated: the knee is behind it). Empty without costs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broker_utilization: Vec<BrokerLoad>,
     /// Where every message stands (sums to `produced` + `derived`).
     pub status: StatusCounts,
     /// Why the run stopped; null for a report taken mid-run.
@@ -200,6 +204,16 @@ pub struct Report {
     pub seed: u64,
     /// The verdict.
     pub verdict: Verdict,
+}
+
+/// How busy one broker was.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BrokerLoad {
+    /// "queues" for the queue broker; a topic's name and the broker's
+    /// number for a log broker ("events/0").
+    pub broker: String,
+    /// Time spent serving over the run's time.
+    pub utilization: f64,
 }
 
 fn round3(x: f64) -> f64 {
@@ -231,6 +245,9 @@ pub(crate) struct ReportInputs<'a> {
     /// Per consumer group: `(name, queue name, pairs never applied)`.
     pub groups: Vec<(String, String, u64)>,
     pub unroutable: u64,
+    /// With costs: each broker's name and time spent serving (taken on
+    /// by now, so capped at the run's time).
+    pub brokers: Vec<(String, Time)>,
     pub events: u64,
     pub stopped: Option<StopReason>,
     pub seed: u64,
@@ -299,6 +316,14 @@ impl Report {
                 .collect(),
             groups,
             consumer_utilization: round3(m.utilization()),
+            broker_utilization: i
+                .brokers
+                .into_iter()
+                .map(|(broker, busy)| BrokerLoad {
+                    broker,
+                    utilization: round3((busy as f64 / sim_time.max(1) as f64).min(1.0)),
+                })
+                .collect(),
             status: i.status,
             stopped: i.stopped,
             seed: i.seed,

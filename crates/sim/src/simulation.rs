@@ -16,6 +16,7 @@ use crate::producer::Producer;
 use crate::report::{Report, ReportInputs, StopReason};
 use crate::rng::SimRng;
 use crate::scenario::{Problem, Scenario};
+use crate::service::{Cost, Server};
 use crate::time::{self, Time};
 use crate::topology::{NodeKind, Topology};
 use crate::trace::NodeId;
@@ -76,6 +77,12 @@ pub struct Simulation {
     consumers: Vec<Consumer>,
     /// Topics, the members of groups reading them, and those groups.
     topics: Vec<Topic>,
+    /// The queue broker's service time, and the broker as a server (every
+    /// queue and exchange: one node).
+    queue_cost: Cost,
+    queue_server: Server,
+    /// Whether any broker's service takes time (else arrivals never wait).
+    costed: bool,
     members: Vec<Member>,
     coordinators: Vec<Coordinator>,
     stores: Vec<DedupStore>,
@@ -162,7 +169,8 @@ impl Simulation {
                         .filter(|&&(_, t)| t == node.group)
                         .map(|&(g, _)| time::ms(scenario.consumers[g].log.fetch_wait_ms))
                         .collect();
-                    topics.push(Topic::new(id, node.group as u16, &scenario.topics[node.group], waits));
+                    let cost = Cost::new(&scenario.costs.log);
+                    topics.push(Topic::new(id, node.group as u16, &scenario.topics[node.group], waits, cost));
                 }
                 NodeKind::Member => {
                     let spec = &scenario.consumers[node.group];
@@ -200,6 +208,9 @@ impl Simulation {
             if let (NodeKind::Producer, Some(t)) = (node.kind, target.filter(|t| t.kind == NodeKind::Topic)) {
                 let spec = &scenario.producers[node.group];
                 topics[t.index].set_sender(id as NodeId, spec);
+                if let Some(p) = producers.iter_mut().find(|p| p.node == id as NodeId) {
+                    p.set_batching(spec);
+                }
             }
         }
         // Services that publish: a publisher each, after the producers.
@@ -298,9 +309,13 @@ impl Simulation {
             };
             group_names.push((c.name.clone(), c.from.clone(), sub));
         }
+        let queue_cost = Cost::new(&scenario.costs.queue);
         Ok(Simulation {
             ctx,
             producers,
+            queue_cost,
+            queue_server: Server::default(),
+            costed: !queue_cost.is_free() || !scenario.costs.log.is_free(),
             exchange_epochs: vec![0; scenario.exchanges.len()],
             queues,
             consumers,
@@ -414,7 +429,10 @@ impl Simulation {
         self.stop()
     }
 
-    /// Executes one event taken from the scheduler.
+    /// Executes one event taken from the scheduler. It and `dispatch` are
+    /// the loop's body: inlined into it whole (without the attribute the
+    /// compiler stops inlining when the rarer events' arms grow).
+    #[inline(always)]
     fn execute(&mut self, t: Time, event: Event) {
         self.ctx.now = t;
         self.events += 1;
@@ -474,11 +492,20 @@ impl Simulation {
         false
     }
 
+    #[inline(always)]
     fn dispatch(&mut self, event: Event) {
+        // A request to a broker with costs waits until it is served
+        // (`service.rs`), then arrives as any packet does.
+        if self.costed
+            && let Event::Arrive(p) = event
+            && self.waits(p)
+        {
+            return;
+        }
         let ctx = &mut self.ctx;
         match event {
             Event::Produce(i) => self.producers[usize::from(i)].on_produce(ctx),
-            Event::Arrive(p) => {
+            Event::Arrive(p) | Event::Served(p) => {
                 ctx.take_off_link(&p);
                 let e = ctx.packet_record(EventKind::Arrive, &p);
                 ctx.emit(TraceEvent { node: p.to, peer: p.from, ..e });
@@ -510,6 +537,7 @@ impl Simulation {
                     self.route(p);
                 }
             }
+            Event::Linger { producer, seq } => self.producers[usize::from(producer)].on_linger(ctx, seq),
             Event::Lost(p, cause) => {
                 ctx.take_off_link(&p);
                 ctx.lost(&p, cause);
@@ -563,6 +591,41 @@ impl Simulation {
             | Event::MemberRestart { .. }
             | Event::MemberLeft { .. } => self.group_event(event),
         }
+    }
+
+    /// A request reached a broker whose service takes time: it waits on its
+    /// link until the broker has served it (`Served`). Returns whether it
+    /// waits (what costs nothing arrives at once).
+    #[cold]
+    #[inline(never)]
+    fn waits(&mut self, mut p: Packet) -> bool {
+        let ctx = &mut self.ctx;
+        let to = usize::from(p.to);
+        let done = match ctx.topology.nodes[to].kind {
+            _ if self.down[to] => return false,
+            NodeKind::Queue | NodeKind::Exchange if !self.queue_cost.is_free() => {
+                let work = match p.kind {
+                    PacketKind::Publish if to >= usize::from(self.first_queue) => self.queue_cost.request_of(1),
+                    PacketKind::Publish => {
+                        let mut route = std::mem::take(&mut ctx.route);
+                        ctx.topology.route_into(p.to, ctx.ledger.get(p.msg).key(), &mut route);
+                        let copies = route.len() as u64;
+                        ctx.route = route;
+                        self.queue_cost.request_of(copies)
+                    }
+                    PacketKind::Ack | PacketKind::Nack => self.queue_cost.request_of(0),
+                    _ => return false,
+                };
+                self.queue_server.serve(ctx.now, work)
+            }
+            NodeKind::Topic => match self.topics[usize::from(p.to - self.first_topic)].serve(ctx, &mut p) {
+                Some(done) => done,
+                None => return false,
+            },
+            _ => return false,
+        };
+        ctx.scheduler.push(done, Event::Served(p));
+        true
     }
 
     /// A packet reached a topic or a member: a publish, a fetch or a commit
@@ -936,10 +999,29 @@ impl Simulation {
             queue_names: names.collect(),
             groups: groups.collect(),
             unroutable: self.ctx.ledger.unroutable,
+            brokers: self.broker_loads(),
             events: self.events,
             stopped: self.stopped,
             seed: self.seed,
         })
+    }
+
+    /// With costs: each broker's name and time spent serving.
+    fn broker_loads(&self) -> Vec<(String, Time)> {
+        let mut loads = Vec::new();
+        if !self.costed {
+            return loads;
+        }
+        if !self.queue_cost.is_free() && !self.queues.is_empty() {
+            loads.push(("queues".to_string(), self.queue_server.busy));
+        }
+        for t in &self.topics {
+            let name = &self.ctx.topology.nodes[usize::from(t.node)].name;
+            for (b, server) in t.servers.iter().enumerate() {
+                loads.push((format!("{name}/{b}"), server.busy));
+            }
+        }
+        loads
     }
 
     /// End-to-end latencies (µs) of the messages applied so far, in the

@@ -38,6 +38,15 @@ pub fn mmc_time_in_system_ms(lambda: f64, mu: f64, c: u32) -> Option<f64> {
     mmc_wait_ms(lambda, mu, c).map(|wq| wq + 1_000.0 / mu)
 }
 
+/// M/D/1 mean waiting time in the queue, ms (Pollaczek–Khinchine with a
+/// constant service time of `service_ms`): ρS / (2(1 − ρ)); `None` if the
+/// server cannot keep up (ρ = λS ≥ 1). A broker with `costs` serving
+/// records of a Poisson producer one at a time is such a queue.
+pub fn md1_wait_ms(lambda: f64, service_ms: f64) -> Option<f64> {
+    let rho = lambda * service_ms / 1_000.0;
+    (rho < 1.0).then(|| rho * service_ms / (2.0 * (1.0 - rho)))
+}
+
 /// M/M/1/K: the probability that an arrival finds all `k` places (service
 /// included) taken and is turned away, at load `rho` = λ/μ.
 pub fn mm1k_blocking(rho: f64, k: u32) -> f64 {

@@ -123,6 +123,11 @@ pub struct Scenario {
     /// they are read, each consumer group with its own offsets. Default: none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<TopicSpec>,
+    /// What the brokers spend serving requests: a queue broker and each log
+    /// broker serve one request at a time, so throughput saturates. Default:
+    /// nothing (brokers serve instantly).
+    #[serde(skip_serializing_if = "is_default")]
+    pub costs: BrokerCosts,
     /// Consumer groups. Default: none (at least one is required).
     pub consumers: Vec<ConsumerSpec>,
     /// Planned outages of any node — a producer, an exchange, a queue's
@@ -144,6 +149,7 @@ impl Default for Scenario {
             queues: Vec::new(),
             exchanges: Vec::new(),
             topics: Vec::new(),
+            costs: BrokerCosts::default(),
             consumers: Vec::new(),
             crashes: Vec::new(),
         }
@@ -250,10 +256,18 @@ pub struct ProducerSpec {
     /// Sending to a topic: which partition each record goes to. Default by key.
     #[serde(skip_serializing_if = "is_default")]
     pub partitioner: Partitioner,
-    /// Sending to a topic with the sticky partitioner: records put in one
-    /// partition before moving to another (a batch). Default 16.
+    /// Sending to a topic: most records in a batch — with `linger_ms`, one
+    /// produce request; with the sticky partitioner, records put in one
+    /// partition before moving to another. Default 16.
     #[serde(skip_serializing_if = "is_default_batch")]
     pub batch_size: u32,
+    /// Sending to a topic: how long a record waits for others to fill its
+    /// batch (Kafka's `linger.ms`). The producer sends a batch when it has
+    /// `batch_size` records or this many ms after its first; 0 sends each
+    /// record at once. A batch is one produce request to the broker, so
+    /// with `costs` a longer linger spends less per record. Default 0.
+    #[serde(skip_serializing_if = "is_default")]
+    pub linger_ms: f64,
     /// Sending to a topic with confirms: what the confirm waits for. Default
     /// the leader.
     #[serde(skip_serializing_if = "is_default")]
@@ -281,6 +295,7 @@ impl Default for ProducerSpec {
             poison_rate: 0.0,
             partitioner: Partitioner::Key,
             batch_size: 16,
+            linger_ms: 0.0,
             acks: ProducerAcks::Leader,
             idempotent: false,
         }
@@ -529,6 +544,42 @@ impl Default for TopicSpec {
             replication_ms: 2.0,
             failover_ms: 200.0,
         }
+    }
+}
+
+/// What the brokers of each kind spend serving requests. An illustration of
+/// where the time goes, not a measurement of any real broker.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct BrokerCosts {
+    /// The queue broker (one server for every queue and exchange, as one
+    /// RabbitMQ node): a publish costs a request and a record for each queue
+    /// it lands in; an ack, a nack or a reject costs a request. Default free.
+    pub queue: ServiceCost,
+    /// Each broker of a topic's cluster (one server per broker, serving the
+    /// partitions it leads): a produce request costs a request and a record
+    /// per record in it, a fetch or an offset commit costs a request.
+    /// Default free.
+    pub log: ServiceCost,
+}
+
+/// A broker's service time: a fixed part per request and a part per record
+/// it carries. Batching shares the per-request part among a batch's records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceCost {
+    /// Time per request, in ms. Default 0.
+    pub request_ms: f64,
+    /// Time per record, in ms. Default 0.
+    pub record_ms: f64,
+}
+
+impl ServiceCost {
+    /// Whether serving costs anything.
+    pub fn is_free(&self) -> bool {
+        self.request_ms <= 0.0 && self.record_ms <= 0.0
     }
 }
 

@@ -279,6 +279,7 @@ impl Checker {
             }
         }
         self.range_u32(format!("{path}.batch_size"), p.batch_size, 1, limits::MAX_CAPACITY);
+        self.duration(format!("{path}.linger_ms"), p.linger_ms, false);
         if let Some(m) = p.max_in_flight {
             self.range_u32(format!("{path}.max_in_flight"), m, 1, limits::MAX_CAPACITY);
         }
@@ -609,6 +610,10 @@ impl Scenario {
         c.at_most("topics", self.topics.len(), limits::MAX_TOPICS);
         for (i, t) in self.topics.iter().enumerate().take(limits::MAX_TOPICS) {
             c.topic(i, t);
+        }
+        for (kind, cost) in [("queue", &self.costs.queue), ("log", &self.costs.log)] {
+            c.duration(format!("costs.{kind}.request_ms"), cost.request_ms, false);
+            c.duration(format!("costs.{kind}.record_ms"), cost.record_ms, false);
         }
         let mut reader: std::collections::BTreeMap<&str, &str> = Default::default();
         for (i, g) in self.consumers.iter().enumerate() {

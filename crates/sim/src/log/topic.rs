@@ -18,6 +18,7 @@ use crate::context::Ctx;
 use crate::event::{Event, Packet};
 use crate::ledger::Place;
 use crate::scenario::{Partitioner, ProducerAcks, TopicSpec};
+use crate::service::{Cost, Server};
 use crate::time::{self, Time};
 use crate::trace::{Cause, EventKind, MsgId, NO_MSG, NodeId, PacketKind};
 
@@ -83,12 +84,15 @@ pub(crate) struct Topic {
     /// Records of idempotent producers, by message id: `(partition + 1,
     /// offset)` where it is stored (0: not stored).
     stored: Vec<(u32, u32)>,
+    /// Each broker's service time, and each broker as a server.
+    cost: Cost,
+    pub servers: Vec<Server>,
 }
 
 impl Topic {
     /// Topic `index` of `spec`, read by groups whose fetches wait at most
-    /// `fetch_wait` each.
-    pub fn new(node: NodeId, index: u16, spec: &TopicSpec, fetch_wait: Vec<Time>) -> Self {
+    /// `fetch_wait` each, on brokers that serve requests in `cost`.
+    pub fn new(node: NodeId, index: u16, spec: &TopicSpec, fetch_wait: Vec<Time>, cost: Cost) -> Self {
         let p = spec.partitions.max(1) as usize;
         let groups = fetch_wait.len();
         let brokers = spec.brokers.max(1);
@@ -116,6 +120,8 @@ impl Topic {
             failover: time::ms(spec.failover_ms),
             brokers: vec![(true, 0); brokers as usize],
             stored: Vec::new(),
+            cost,
+            servers: vec![Server::default(); if cost.is_free() { 0 } else { brokers as usize }],
         }
     }
 
@@ -173,13 +179,40 @@ impl Topic {
         }
     }
 
+    /// A request reached the topic and its brokers' service takes time: the
+    /// broker leading the partition it concerns takes it on. Returns when
+    /// it is served (`None`: it costs nothing, it arrives now). A publish
+    /// picks its partition here, kept in `delivery` (+ 1); it costs its
+    /// share of its batch's request (`tag` records; 0: alone) and a record.
+    pub fn serve(&mut self, ctx: &mut Ctx, p: &mut Packet) -> Option<Time> {
+        if self.cost.is_free() {
+            return None;
+        }
+        let (partition, work) = match p.kind {
+            PacketKind::Publish => {
+                let key = ctx.ledger.get(p.msg).key();
+                let partition = self.partition_for(ctx, p.from, key);
+                p.delivery = (partition + 1) as u16;
+                (partition as usize, self.cost.record_in_batch(u64::from(p.tag)))
+            }
+            PacketKind::Fetch | PacketKind::CommitOffset => (usize::from(p.delivery), self.cost.request_of(0)),
+            _ => return None,
+        };
+        let r = self.replicas.get(partition)?;
+        let broker = r.replicas[r.leader.unwrap_or(0)].broker as usize;
+        Some(self.servers[broker].serve(ctx.now, work))
+    }
+
     /// A publish arrived (its token is off the link): the partition's leader
     /// appends it and confirms it when the sender's `acks` is met — or
     /// refuses it (no leader: it is lost and the producer retries after its
     /// timeout; `acks=all` with too few in-sync copies: a reject).
     pub fn on_publish(&mut self, ctx: &mut Ctx, p: &Packet) {
         let key = ctx.ledger.get(p.msg).key();
-        let partition = self.partition_for(ctx, p.from, key);
+        let partition = match p.delivery {
+            0 => self.partition_for(ctx, p.from, key),
+            chosen => u32::from(chosen) - 1, // when it waited for the broker
+        };
         let i = partition as usize;
         if !self.serving(i, ctx.now) {
             ctx.ledger.note_loss(p.msg, Cause::NodeDown);

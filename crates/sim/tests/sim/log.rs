@@ -197,7 +197,8 @@ fn bad_log_settings_are_named_with_their_paths() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// Random log scenarios — lossy, duplicating links, crashes, retention —
+    /// Random log scenarios — lossy, duplicating links, crashes, retention,
+    /// batching producers, brokers with costs —
     /// run without breaking an invariant, and account for every record; with
     /// commits after processing and a producer that never gives up, nothing
     /// is lost; committing before processing over links that never
@@ -210,6 +211,8 @@ proptest! {
         loss in 0.0f64..0.2,
         crash in 0.0f64..0.01,
         retention in proptest::option::of(200.0f64..2_000.0),
+        linger in proptest::option::of(0.5f64..20.0),
+        cost in proptest::option::of(0.01f64..0.5),
         seed in 0u64..1_000,
     ) {
         let commit = CommitPolicy::NAMED[policy].0;
@@ -226,6 +229,9 @@ proptest! {
         s.consumers[0].crash.probability = crash;
         s.consumers[0].crash.restart_ms = 100.0;
         s.topics[0].retention_ms = retention;
+        // Batches, and brokers whose service takes time.
+        s.producers[0].linger_ms = linger.unwrap_or(0.0);
+        s.costs.log = ServiceCost { request_ms: cost.unwrap_or(0.0), record_ms: cost.unwrap_or(0.0) / 10.0 };
         if commit == CommitPolicy::AfterProcessing {
             s.producers[0].send = SendSpec { mode: SendMode::Confirm, max_attempts: 100, ..SendSpec::default() };
         }
