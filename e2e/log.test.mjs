@@ -78,3 +78,42 @@ test('the partitions tab draws a topic\'s logs, its groups\' lag and readers, an
   assert.equal(await page.getByTestId('charts').count(), 1);
   assert.deepEqual(problems, []);
 });
+
+test('queue or log at the knee: the queue broker saturates, the log keeps up, and the costs are edited in the page', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  await openLesson(page, 'queue-or-log-at-the-knee');
+  assert.match(await page.getByTestId('lesson-title').textContent(), /at the knee/);
+  const percent = (r) => `${(r.broker_utilization[0].utilization * 100).toFixed(1)}%`;
+  assert.equal(await revealVerdict(page), 'correct');
+  const queues = nativeReport('knee-queues');
+  assert.equal(await page.getByTestId('broker-busy').textContent(), `Brokers busy: queues ${percent(queues)}`);
+  assert.equal(percent(queues), '99.9%');
+  await page.getByTestId('lesson-side-1').click();
+  assert.equal(await revealVerdict(page), 'correct');
+  const log = nativeReport('knee-log');
+  assert.equal(await page.getByTestId('broker-busy').textContent(), `Brokers busy: updates/0 ${percent(log)}`);
+  await screenshot(page, 'log-lesson-knee');
+
+  // The costs and the producer's linger in the editor (words from the module).
+  const edited = await openApp(chrome.browser, server.url, { path: '#v=1&p=knee-log&seed=1' });
+  await waitForVerdict(edited.page);
+  await edited.page.getByRole('tab', { name: 'Scenario' }).click();
+  const cost = edited.page.locator('[data-path="costs.log.request_ms"]');
+  await cost.waitFor();
+  assert.equal(await cost.inputValue(), '0.1');
+  assert.equal(await edited.page.locator('[data-path="producers[0].linger_ms"]').inputValue(), '5');
+  assert.ok(await edited.page.getByText('Log brokers: time per request').isVisible());
+  await cost.fill('2');
+  await cost.press('Enter');
+  await edited.page.waitForFunction(() => /updates\/0 (9\d|100)\.\d%/.test(document.querySelector('[data-testid=broker-busy]')?.textContent ?? ''));
+  assert.deepEqual(edited.problems, []);
+
+  // In Chinese too: the editor's own words are there.
+  const zh = await openApp(chrome.browser, server.url, { path: '#v=1&p=knee-log&seed=1', locale: 'zh-CN' });
+  await waitForVerdict(zh.page);
+  await zh.page.getByRole('tab', { name: '场景编辑' }).click();
+  await zh.page.getByText('日志代理：每个请求耗时').waitFor();
+  assert.deepEqual(zh.problems, []);
+  assert.deepEqual(problems, []);
+});

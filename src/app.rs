@@ -180,6 +180,10 @@ fn perform(studio: &Rc<RefCell<Studio>>, later: &Rc<Later>, effects: Vec<Effect>
             Effect::Download { name, mime, parts } => {
                 platform::download(&name, &parts, mime);
             }
+            Effect::ExportTrace { name, csv } => {
+                let s = studio.borrow();
+                platform::ask_export(&name, csv, &s.session.scenario.to_json(), s.session.seed);
+            }
             Effect::DownloadPng { name, diagram, size } => download_png(&studio.borrow(), &name, diagram, size),
             Effect::SetFragment(f) => platform::set_fragment(&f),
             Effect::ToggleFullscreen => platform::toggle_fullscreen(),
@@ -544,6 +548,7 @@ pub fn App() -> Html {
             // The share dialog's module draws it in here (crate::dialog_shell).
             <div id={crate::dialog_shell::HOST_ID} data-url={share_url} />
             <div id={crate::dialog_shell::HELP_HOST_ID} data-open={s.present.help.then_some("true")} />
+            <div id={crate::export_shell::HOST_ID} hidden=true />
         </div>
     }
 }

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod components;
 pub mod dialog_shell;
 pub mod editor_shell;
+pub mod export_shell;
 pub mod i18n;
 pub mod lessons;
 pub mod platform;

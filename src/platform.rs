@@ -89,6 +89,23 @@ pub fn download(name: &str, parts: &[String], mime: &str) -> bool {
     ok
 }
 
+/// Asks the on-demand module (loading it if need be) for the trace file
+/// `name` of `scenario` run with `seed` (see `export_shell.rs`).
+pub fn ask_export(name: &str, csv: bool, scenario: &str, seed: u64) {
+    let Some(host) = gloo::utils::document().get_element_by_id(crate::export_shell::HOST_ID) else { return };
+    let number = host.get_attribute("data-request").and_then(|n| n.parse::<u32>().ok()).unwrap_or(0) + 1;
+    for (attribute, value) in [
+        ("data-scenario", scenario),
+        ("data-seed", &seed.to_string()),
+        ("data-name", name),
+        ("data-format", if csv { "csv" } else { "jsonl" }),
+        ("data-request", &number.to_string()),
+    ] {
+        let _ = host.set_attribute(attribute, value);
+    }
+    load_module();
+}
+
 /// Offers `url` (a blob or data URL) as a download called `name`.
 pub fn download_url(name: &str, url: &str) -> bool {
     let document = gloo::utils::document();

@@ -10,6 +10,7 @@ fn main() {
     if web_sys::window().is_none() {
         return;
     }
+    msgsim_web::i18n::install_editor_words();
     let document = gloo::utils::document();
     if let Some(host) = document.get_element_by_id(msgsim_web::sweep::HOST_ID) {
         yew::Renderer::<msgsim_web::sweep::app::SweepApp>::with_root(host).render();
@@ -22,6 +23,9 @@ fn main() {
     }
     if let Some(host) = document.get_element_by_id(msgsim_web::dialog_shell::HELP_HOST_ID) {
         yew::Renderer::<msgsim_web::dialog_shell::HelpApp>::with_root(host).render();
+    }
+    if let Some(host) = document.get_element_by_id(msgsim_web::export_shell::HOST_ID) {
+        yew::Renderer::<msgsim_web::export_shell::ExportApp>::with_root(host).render();
     }
 }
 

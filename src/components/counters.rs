@@ -35,6 +35,13 @@ pub fn Counters(p: &CountersProps) -> Html {
                                         t(l, Key::LatencyShort), r.latency.p50, r.latency.p95, r.latency.p99,
                                         t(l, Key::ThroughputShort), r.throughput) }
                                 </p>
+                                if !r.broker_utilization.is_empty() {
+                                    <p class="figures" data-testid="broker-busy">
+                                        { format!("{}: {}", t(l, Key::BrokersBusy), r.broker_utilization.iter()
+                                            .map(|b| format!("{} {:.1}%", b.broker, b.utilization * 100.0))
+                                            .collect::<Vec<_>>().join(" · ")) }
+                                    </p>
+                                }
                                 if r.counts.derived > 0 {
                                     <p class="figures" data-testid="end-to-end">
                                         { format!("{}: p50 {} ms · p99 {} ms", t(l, Key::EndToEnd),

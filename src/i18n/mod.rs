@@ -9,6 +9,30 @@
 /// The page's table is `table.rs`; the sweep panel has its own
 /// (`crate::sweep::words`), so the page's download does not carry it.
 macro_rules! texts {
+    // The page's table: its own strings, then (after `; editor:`) the
+    // strings only the editor's forms use, kept in a function of their own
+    // that only the on-demand module installs (see [`t`]).
+    ($name:ident; $($key:ident => ($en:expr, $zh:expr),)* ; editor: $($ekey:ident => ($een:expr, $ezh:expr),)*) => {
+        /// A user-facing string (the variant names say what it is).
+        #[allow(missing_docs)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name { $($key,)* $($ekey,)* }
+
+        impl $name {
+            /// Every string.
+            pub const ALL: &'static [$name] = &[$($name::$key,)* $($name::$ekey,)*];
+        }
+
+        /// `(English, 简体中文)` of a string of the page's (`None`: an editor's).
+        pub(crate) fn text(key: $name) -> Option<(&'static str, &'static str)> {
+            match key { $($name::$key => Some(($en, $zh)),)* _ => None }
+        }
+
+        /// `(English, 简体中文)` of a string only the editor's forms use.
+        pub(crate) fn editor_text(key: $name) -> (&'static str, &'static str) {
+            match key { $($name::$ekey => ($een, $ezh),)* _ => ("", "") }
+        }
+    };
     ($name:ident; $($key:ident => ($en:expr, $zh:expr),)*) => {
         /// A user-facing string (the variant names say what it is).
         #[allow(missing_docs)]
@@ -124,7 +148,23 @@ impl MenuCache {
 
 /// The text of `key` in `lang`.
 pub fn t(lang: Lang, key: Key) -> &'static str {
-    pick(lang, table::text(key))
+    let pair = table::text(key).or_else(|| EDITOR_WORDS.get().map(|text| text(key)));
+    #[cfg(test)]
+    let pair = pair.or(Some(table::editor_text(key)));
+    pick(lang, pair.unwrap_or(("", "")))
+}
+
+/// The editor's own strings, once the on-demand module (which draws the
+/// editor) has installed them: the page never refers to them, so its
+/// download does not carry them (3 KB gzip).
+static EDITOR_WORDS: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
+
+/// A function giving a key's `(English, 简体中文)`.
+type Words = fn(Key) -> (&'static str, &'static str);
+
+/// Makes the editor's strings available (the on-demand module calls it).
+pub fn install_editor_words() {
+    let _ = EDITOR_WORDS.set(table::editor_text);
 }
 
 /// The text in `lang` of an `(English, 简体中文)` pair.

@@ -52,6 +52,7 @@ lesson_sources![
     "20-idle-members.json",
     "21-rebalance.json",
     "22-queue-or-log.json",
+    "23-queue-or-log-at-the-knee.json",
 ];
 
 /// One setting that differs between two setups, in the editor's words,
@@ -148,6 +149,9 @@ pub struct Figure {
     /// With `at`: theory's value there, not the runs' mean.
     #[serde(default)]
     pub theory: bool,
+    /// The field is a fraction; the texts state it as a percentage.
+    #[serde(default)]
+    pub percent: bool,
 }
 
 /// What a lesson file holds (the tests read the files with serde; the app

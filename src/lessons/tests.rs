@@ -202,6 +202,7 @@ fn every_number_a_lesson_states_is_a_setting_or_a_checked_figure() {
             };
             let i = l.side_of(side).unwrap_or_else(|| panic!("{}: no side {side}", l.id));
             let got = path::get(&reports[i], field).and_then(Value::as_f64).unwrap_or(f64::NAN);
+            let got = if f.percent { got * 100.0 } else { got };
             assert!(
                 (got - f.value).abs() <= f.tolerance,
                 "{}: {side} {field} is {got}, the text says {}",

@@ -68,6 +68,15 @@ pub enum Effect {
         /// The contents, concatenated.
         parts: Vec<String>,
     },
+    /// Offer the run's trace as a file called `name` (CSV, or JSON Lines):
+    /// the on-demand module writes it (`export_shell.rs`), running the same
+    /// scenario and seed again, so the page carries no trace writer.
+    ExportTrace {
+        /// File name.
+        name: String,
+        /// CSV rather than JSON Lines.
+        csv: bool,
+    },
     /// Draw `diagram` at `size` CSS px on an off-screen canvas at twice the
     /// resolution and offer it as a PNG called `name`.
     DownloadPng {

@@ -54,11 +54,7 @@ impl Studio {
                     return None;
                 }
                 let ext = if csv { "csv" } else { "jsonl" };
-                Effect::Download {
-                    name: format!("{stem}-trace.{ext}"),
-                    mime: if csv { "text/csv" } else { "application/x-ndjson" },
-                    parts: trace_chunks(s.run.trace(), &s.run.names(), csv),
-                }
+                Effect::ExportTrace { name: format!("{stem}-trace.{ext}"), csv }
             }
             Export::Svg(d) => {
                 let mut p = crate::render::svg::SvgPainter::new(export_size(d));
@@ -76,6 +72,16 @@ impl Studio {
             },
         })
     }
+}
+
+/// The trace file of `scenario` (JSON) run with `seed` as the page runs it
+/// (its trace cap included): CSV or JSON Lines, in pieces. What the
+/// on-demand module writes for [`Effect::ExportTrace`].
+pub fn trace_file(scenario: &str, seed: u64, csv: bool) -> Result<Vec<String>, String> {
+    let scenario = msgsim_sim::Scenario::from_json(scenario).map_err(|p| format!("{p:?}"))?;
+    let mut run = super::run::Run::new(&scenario, seed).map_err(|p| format!("{p:?}"))?;
+    while run.compute(1 << 20) {}
+    Ok(trace_chunks(run.trace(), &run.names(), csv))
 }
 
 /// A trace export as pieces of about a megabyte each (so a long trace never

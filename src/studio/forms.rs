@@ -157,6 +157,10 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             int("seed".into(), Key::DefaultSeed),
             num("duration_ms".into(), Key::Duration, Some("ms")),
             int("max_events".into(), Key::MaxEvents),
+            num("costs.queue.request_ms".into(), Key::QueueRequestCost, Some("ms")),
+            num("costs.queue.record_ms".into(), Key::QueueRecordCost, Some("ms")),
+            num("costs.log.request_ms".into(), Key::LogRequestCost, Some("ms")),
+            num("costs.log.record_ms".into(), Key::LogRecordCost, Some("ms")),
         ],
         lists: vec![],
     });
@@ -249,7 +253,8 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
                 Key::Partitioner,
                 &[("key", Key::PartitionByKey), ("round_robin", Key::RoundRobin), ("sticky", Key::PartitionSticky)],
             ));
-            if p.partitioner == msgsim_sim::Partitioner::Sticky {
+            f.push(num(format!("{path}.linger_ms"), Key::Linger, Some("ms")));
+            if p.partitioner == msgsim_sim::Partitioner::Sticky || p.linger_ms > 0.0 {
                 f.push(int(format!("{path}.batch_size"), Key::BatchSize));
             }
             if p.send.mode == msgsim_sim::SendMode::Confirm {
@@ -574,7 +579,10 @@ mod tests {
             "retention_records": 10, "brokers": 3, "replication_factor": 2, "min_insync_replicas": 2,
             "replication_ms": 5, "failover_ms": 50}]);
         json["producers"].as_array_mut().unwrap().push(serde_json::json!({"name": "clicks", "to": "log",
-            "partitioner": "sticky", "batch_size": 4, "acks": "all", "idempotent": true, "send": {"mode": "confirm"}}));
+            "partitioner": "sticky", "batch_size": 4, "linger_ms": 5, "acks": "all", "idempotent": true,
+            "send": {"mode": "confirm"}}));
+        json["costs"] = serde_json::json!({"queue": {"request_ms": 0.1, "record_ms": 0.05},
+            "log": {"request_ms": 0.2, "record_ms": 0.01}});
         json["consumers"].as_array_mut().unwrap().push(serde_json::json!({"name": "c4", "from": "log",
             "idempotency": {"enabled": true},
             "log": {"assignor": "round_robin", "commit": "auto", "auto_commit_ms": 100, "max_poll_records": 5,

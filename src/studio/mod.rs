@@ -51,7 +51,7 @@ use msgsim_sim::{MsgId, NodeId, Scenario};
 use self::compare::{CompareEvent, Reference, SideLabel};
 pub use self::editor::{EditEvent, Editor, EditorSync, FocusRequest};
 pub use self::effect::{Diagram, Effect, StorageKey};
-pub use self::export::Export;
+pub use self::export::{Export, trace_file};
 pub use self::lesson::{LessonEvent, LessonState};
 pub use self::library::{Library, LibraryEvent, Notice};
 use self::load::Load;

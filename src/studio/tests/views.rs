@@ -139,9 +139,14 @@ fn views_draw_without_panicking_at_any_moment() {
 #[test]
 fn exports_match_the_run() {
     let mut s = studio_with("reliable-queue");
-    let Some(Effect::Download { name, parts, .. }) = s.update(Export::Trace(true).into()).pop() else { panic!() };
+    // The trace is written by the on-demand module, from the same scenario
+    // and seed: the same trace as the page's run.
+    let Some(Effect::ExportTrace { name, csv: true }) = s.update(Export::Trace(true).into()).pop() else { panic!() };
     assert_eq!(name, "msgsim-a-reliable-queue-seed1-trace.csv");
+    let parts = crate::studio::trace_file(&s.session.scenario.to_json(), s.session.seed, true).unwrap();
     assert_eq!(parts.concat().lines().count(), s.session.run.trace().len() + 1);
+    let names = s.session.run.names();
+    assert_eq!(parts, crate::studio::export::trace_chunks(s.session.run.trace(), &names, true), "line for line");
     let Some(Effect::Download { name, parts, .. }) = s.update(Export::Svg(Diagram::Topology).into()).pop() else {
         panic!()
     };
@@ -182,10 +187,11 @@ fn hostile_names_survive_every_export_escaped() {
         }
     }
     // CSV: one quoted field, quotes doubled; the newline stays inside it.
-    let csv = text(s.update(Export::Trace(true).into()).pop());
+    let trace = |csv| crate::studio::trace_file(&s.session.scenario.to_json(), s.session.seed, csv).unwrap().concat();
+    let csv = trace(true);
     assert!(csv.contains("\"<script>\"\"&x\n'\""), "quoted and doubled");
     // JSON Lines and the scenario: JSON strings, read back exactly.
-    let jsonl = text(s.update(Export::Trace(false).into()).pop());
+    let jsonl = trace(false);
     let peer = jsonl
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
