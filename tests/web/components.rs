@@ -30,6 +30,8 @@ async fn counters_show_the_verdict_and_its_sentence() {
 
 #[wasm_bindgen_test]
 async fn the_editor_shows_a_bad_value_beside_its_field() {
+    // The editor's words, as the on-demand module installs them.
+    msgsim_web::i18n::install_editor_words();
     let s = computed("acks-and-retries");
     let mut e = EditorSync::new(s.session.scenario.clone());
     let (run, _) = e.edit(EditEvent::Edit {

@@ -32,6 +32,9 @@ pub(crate) struct Ctx {
     pub graph: bool,
     /// A reusable buffer for routing (the queues a message goes to).
     pub route: Vec<NodeId>,
+    /// A reusable buffer for the subscriptions (queue or topic group
+    /// indices) a new message is expected in.
+    pub subs: Vec<u32>,
     /// What the producers are doing with their messages.
     pub sends: crate::producer::SendBook,
     /// Idle events in the scheduler: repeats of repeating crashes, members'
@@ -56,6 +59,7 @@ impl Ctx {
             next_tx: 1,
             graph: false,
             route: Vec::new(),
+            subs: Vec::new(),
             sends: crate::producer::SendBook::default(),
             idle_pending: 0,
         }

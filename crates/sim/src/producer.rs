@@ -228,8 +228,12 @@ impl Producer {
                 continue; // a crashed producer makes nothing
             }
             let msg = if ctx.graph {
-                let queues = self.queues_for(ctx, key);
-                self.create_routed(ctx, key, poison, None, &queues)
+                // Into the context's buffers: no allocation per message.
+                let (mut route, mut subs) = (std::mem::take(&mut ctx.route), std::mem::take(&mut ctx.subs));
+                ctx.topology.subscriptions(self.queue, key, &mut route, &mut subs);
+                let msg = self.create_routed(ctx, key, poison, None, &subs);
+                (ctx.route, ctx.subs) = (route, subs);
+                msg
             } else {
                 let msg = ctx.ledger.create(self.node, key, poison, ctx.now);
                 let e = ctx.record(EventKind::Produce, self.node, msg);
@@ -291,8 +295,8 @@ impl Producer {
     /// The queues (by index) a message with `key` sent to this producer's
     /// target ends up in (none: unroutable).
     pub fn queues_for(&self, ctx: &mut Ctx, key: u32) -> Vec<u32> {
-        let mut route = std::mem::take(&mut ctx.route);
-        let queues = ctx.topology.subscriptions(self.queue, key, &mut route);
+        let (mut route, mut queues) = (std::mem::take(&mut ctx.route), Vec::new());
+        ctx.topology.subscriptions(self.queue, key, &mut route, &mut queues);
         ctx.route = route;
         queues
     }

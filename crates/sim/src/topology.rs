@@ -432,17 +432,18 @@ impl Topology {
         self.ids_of(NodeKind::Member).filter(|&c| self.nodes[usize::from(c)].queue == topic).collect()
     }
 
-    /// Where a message sent to `target` is expected to take effect, as the
-    /// ledger numbers subscriptions: a queue's index for each queue it ends
+    /// Fills `out` with where a message sent to `target` is expected to
+    /// take effect, as the ledger numbers subscriptions: a queue's index for each queue it ends
     /// up in (see [`route_into`](Self::route_into)); for a topic, one per
     /// group reading it (numbered after the queues, in the order of
     /// [`log_groups`](Self::log_groups)).
-    pub fn subscriptions(&self, target: NodeId, key: u32, route: &mut Vec<NodeId>) -> Vec<u32> {
+    pub fn subscriptions(&self, target: NodeId, key: u32, route: &mut Vec<NodeId>, out: &mut Vec<u32>) {
+        out.clear();
         match self.nodes.get(usize::from(target)) {
-            Some(n) if n.kind == NodeKind::Topic => self.topic_subs[n.index].clone(),
+            Some(n) if n.kind == NodeKind::Topic => out.extend_from_slice(&self.topic_subs[n.index]),
             _ => {
                 self.route_into(target, key, route);
-                route.iter().map(|&q| self.nodes[usize::from(q)].index as u32).collect()
+                out.extend(route.iter().map(|&q| self.nodes[usize::from(q)].index as u32));
             }
         }
     }

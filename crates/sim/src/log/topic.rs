@@ -358,8 +358,13 @@ impl Topic {
     }
 
     /// Traces partition `p`'s high watermark and in-sync set if either
-    /// moved (replicated topics only).
+    /// moved (replicated topics, traced runs only).
     fn trace_high_watermark(&mut self, ctx: &mut Ctx, p: usize) {
+        // Only the views read these records (the report does not): a run
+        // without a trace (a benchmark, a sweep) skips them.
+        if ctx.trace.is_none() {
+            return;
+        }
         let r = &self.replicas[p];
         let Some(traced) = self.traced_hw.get_mut(p) else { return };
         let now = (r.high_watermark(), r.in_sync_mask());
