@@ -1,6 +1,6 @@
 //! Fuzzing on stable Rust: structurally valid but extreme scenarios (the
 //! largest lists, the shortest timeouts, the longest latencies, every fault at
-//! once), run to their limits with overflow checks on. Nothing may panic, the
+//! once, brokers that take a day per request), run to their limits with overflow checks on. Nothing may panic, the
 //! books must balance, the event limit holds, and what a run holds stays
 //! within its memory budget (past it by at most one vector's growth).
 //!
@@ -182,9 +182,12 @@ fn extreme() -> impl Strategy<Value = Scenario> {
                 prop_oneof![Just(limits::MAX_RUN_MS), Just(1.0), 1.0..1e6f64],
                 graph_parts(),
                 proptest::option::of(log_parts()),
+                // Brokers' costs (queue and log: per request, per record)
+                // and producers' linger, from the edges too.
+                proptest::option::of((edgy_ms(), edgy_ms(), edgy_ms(), edgy_ms(), edgy_ms())),
             )
         })
-        .prop_map(|(mut producers, mut queues, mut consumers, default, overrides, duration_ms, graph, log)| {
+        .prop_map(|(mut producers, mut queues, mut consumers, default, overrides, duration_ms, graph, log, costs)| {
             let nq = queues.len();
             for (i, p) in producers.iter_mut().enumerate() {
                 p.name = format!("p{i}");
@@ -225,6 +228,13 @@ fn extreme() -> impl Strategy<Value = Scenario> {
             add_graph(&mut s, graph);
             if let Some(log) = log {
                 add_log(&mut s, log);
+            }
+            if let Some((queue_request, queue_record, log_request, log_record, linger)) = costs {
+                s.costs.queue = ServiceCost { request_ms: queue_request, record_ms: queue_record };
+                s.costs.log = ServiceCost { request_ms: log_request, record_ms: log_record };
+                for p in &mut s.producers {
+                    p.linger_ms = linger;
+                }
             }
             // Keep within the node and message limits (they are validated).
             for p in &mut s.producers {
