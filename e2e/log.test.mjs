@@ -70,7 +70,7 @@ test('the partitions tab draws a topic\'s logs, its groups\' lag and readers, an
   await page.waitForFunction(() => !/lag 0$/.test(document.querySelector('[data-testid=partitions]').getAttribute('aria-label')));
   const lag = Number((await canvas.getAttribute('aria-label')).match(/lag (\d+)$/)[1]);
   assert.ok(lag > 0, 'two members fall behind');
-  assert.ok((await findColor(page, 'partitions', [0xe6, 0x9f, 0x00], 8)).length > 0, 'the group colour is drawn');
+  assert.ok((await findColor(page, 'partitions', [0xd5, 0x5e, 0x00], 8)).length > 0, 'the group colour is drawn');
   await screenshot(page, 'log-partitions');
   // A queue scenario: the tab goes and the charts show in its place.
   await page.getByTestId('preset').selectOption('backpressure');

@@ -73,6 +73,10 @@ pub struct ChartsScene<'a> {
     /// Draw the rest of the run faintly (off while a lesson's outcome is
     /// hidden: the class predicts first).
     pub future: bool,
+    /// The consumer lag lines: each one's legend and its group's place
+    /// among its topic's groups (its colour, as in the partitions view), in
+    /// log-group order, at most [`LAG_LINES`](msgsim_sim::timeline::LAG_LINES).
+    pub lag_lines: &'a [(String, usize)],
     /// Text is drawn this many times larger.
     pub text_scale: f64,
     /// Colours of the current theme.
@@ -146,8 +150,11 @@ pub fn draw(s: &ChartsScene<'_>, p: &mut dyn Painter) {
     let mut levels = vec![(series(&|x| x.queue_depth), pal.message), (series(&|x| x.in_flight), pal.retry)];
     let mut names = vec![(&w.series[2], pal.message), (&w.series[3], pal.retry)];
     if s.samples.iter().any(|x| x.lag > 0) {
-        levels.push((series(&|x| x.lag), pal.copy));
-        names.push((&w.series[4], pal.copy));
+        for (j, (name, place)) in s.lag_lines.iter().enumerate().take(msgsim_sim::timeline::LAG_LINES) {
+            let color = super::partitions::group_color(pal, *place);
+            levels.push((series(&|x| x.lag_by_group[j]), color));
+            names.push((name, color));
+        }
     }
     line_chart(s, p, &ps[0], &w.titles[0], &levels);
     legend(s, p, &ps[0], &names);
@@ -348,13 +355,14 @@ mod tests {
                 histogram: &Histogram::default(),
                 retry_windows: &[],
                 future: true,
+                lag_lines: &[("consumer lag · billing".to_string(), 0)],
                 text_scale: 1.0,
                 palette: Palette::of(Theme::Light),
                 words: &words,
             };
             let mut rec = Recorder { size: (900.0, 500.0), ..Default::default() };
             draw(&scene, &mut rec);
-            assert_eq!(rec.texts.iter().any(|t| t == "consumer lag"), lag, "{preset}");
+            assert_eq!(rec.texts.iter().any(|t| t == "consumer lag · billing"), lag, "{preset}");
         }
     }
 }

@@ -61,9 +61,12 @@ pub struct PartitionsScene<'a> {
     pub words: &'a PartitionWords,
 }
 
-/// The colour of the `j`-th group reading a topic.
-fn group_color(p: &Palette, j: usize) -> Color {
-    p.keys[(j * 3 + 1) % p.keys.len()]
+/// The colour of the `j`-th group reading a topic (the charts' lag lines
+/// use it too): vermillion, pink, dark yellow, then green — never the blue and
+/// orange of messages waiting and on links, drawn beside the lag.
+pub fn group_color(p: &Palette, j: usize) -> Color {
+    const KEYS: [usize; 4] = [5, 3, 6, 2];
+    p.keys[KEYS[j % KEYS.len()] % p.keys.len()]
 }
 
 /// A one-line summary per topic and group (the canvas's accessible name).

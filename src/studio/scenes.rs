@@ -249,6 +249,25 @@ impl Studio {
             empty: t(l, Key::NoDataYet).into(),
         };
         let histogram = self.histogram();
+        // A lag line per group reading a topic, named, coloured by its place
+        // among its topic's groups (as in the partitions view).
+        let topology = self.session.run.sim().topology();
+        let groups = &topology.log_groups;
+        let lines = msgsim_sim::timeline::LAG_LINES;
+        let lag_lines: Vec<(String, usize)> = groups
+            .iter()
+            .enumerate()
+            .take(lines)
+            .map(|(j, &(g, topic))| {
+                let place = groups[..j].iter().filter(|&&(_, t)| t == topic).count();
+                let name = match self.session.scenario.consumers.get(g) {
+                    _ if j == lines - 1 && groups.len() > lines => format!("+{}", groups.len() - j),
+                    Some(c) => c.name.clone(),
+                    None => String::new(),
+                };
+                (format!("{} · {name}", words.series[4]), place)
+            })
+            .collect();
         let scene = ChartsScene {
             samples: self.session.run.timeline().samples(),
             horizon: self.session.horizon(),
@@ -256,6 +275,7 @@ impl Studio {
             histogram: &histogram,
             retry_windows: self.session.run.timeline().retry_windows(),
             future: !self.outcome_hidden(),
+            lag_lines: &lag_lines,
             text_scale: self.present.text_scale(),
             palette: self.palette(),
             words: &words,

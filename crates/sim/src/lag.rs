@@ -128,6 +128,18 @@ impl Lag {
         self.groups.iter().map(|(total, _)| total.now).sum()
     }
 
+    /// Each log group's lag now (the first [`LAG_LINES`] − 1 each, the rest
+    /// together in the last).
+    ///
+    /// [`LAG_LINES`]: crate::timeline::LAG_LINES
+    pub fn by_group(&self) -> [u64; crate::timeline::LAG_LINES] {
+        let mut lines = [0; crate::timeline::LAG_LINES];
+        for (j, (total, _)) in self.groups.iter().enumerate() {
+            lines[j.min(lines.len() - 1)] += total.now;
+        }
+        lines
+    }
+
     /// Consumer group `g`'s total lag and each partition's (none if it reads a queue).
     pub fn of_group(&self, g: usize) -> Option<(Level, Vec<Level>)> {
         let j = *self.log_group.get(g).filter(|&&j| j != usize::MAX)?;

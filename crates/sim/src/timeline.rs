@@ -57,7 +57,13 @@ pub struct Sample {
     pub applied: u64,
     /// Consumer lag of every group reading a topic, together.
     pub lag: u64,
+    /// Consumer lag per group reading a topic (by log-group number): the
+    /// first [`LAG_LINES`] − 1 groups each, the rest together in the last.
+    pub lag_by_group: [u64; LAG_LINES],
 }
+
+/// Lines of consumer lag a sample keeps (see [`Sample::lag_by_group`]).
+pub const LAG_LINES: usize = 4;
 
 /// Index over a growing trace. Feed it with [`extend`](Self::extend) as the
 /// engine produces events; query any position below [`len`](Self::len).
@@ -184,6 +190,7 @@ impl Timeline {
             duplicate_effects: c.duplicate_effects,
             applied: c.unique_effects,
             lag: self.head.lag.total(),
+            lag_by_group: self.head.lag.by_group(),
         };
         // One point per bucket of `sample_width`: the latest state in it.
         match self.samples.last_mut() {

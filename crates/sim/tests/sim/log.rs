@@ -286,6 +286,16 @@ fn lag_is_what_was_appended_and_not_committed() {
     assert!(group(&r, "billing").lag.is_some() && r.groups.iter().all(|g| g.lag.is_some()));
     // A queue's group has no lag figures.
     assert!(run(&super::support::single_hop(10), 1).report().groups[0].lag.is_none());
+    // The charts' lines, a group each: they add up to the total, and the
+    // late group's line stands above the other's before it starts (3 s).
+    let mut timeline = Timeline::new(sim.fresh_metrics());
+    timeline.extend(sim.trace());
+    let samples = timeline.samples();
+    assert!(samples.iter().all(|x| x.lag_by_group.iter().sum::<u64>() == x.lag));
+    let at = |ms: u64| samples.iter().rfind(|x| x.time <= ms * 1_000).unwrap();
+    let (b, s) = (at(2_900).lag_by_group[0], at(2_900).lag_by_group[1]);
+    assert!(s > 2_000 && s > 10 * b.max(1), "billing {b}, search {s}");
+    assert_eq!(at(2_900).lag_by_group[2..], [0, 0]);
 }
 
 /// The partitions' state for the views, folded from the trace: the ends
