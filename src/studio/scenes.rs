@@ -258,14 +258,13 @@ impl Studio {
             .iter()
             .enumerate()
             .take(lines)
-            .map(|(j, &(g, topic))| {
-                let place = groups[..j].iter().filter(|&&(_, t)| t == topic).count();
+            .map(|(j, &(g, _))| {
                 let name = match self.session.scenario.consumers.get(g) {
                     _ if j == lines - 1 && groups.len() > lines => format!("+{}", groups.len() - j),
                     Some(c) => c.name.clone(),
                     None => String::new(),
                 };
-                (format!("{} · {name}", words.series[4]), place)
+                (format!("{} · {name}", words.series[4]), topology.place_in_topic(j))
             })
             .collect();
         let scene = ChartsScene {

@@ -136,6 +136,7 @@ impl Simulation {
         let mut topics = Vec::new();
         let mut members = Vec::new();
         let mut coordinators: Vec<Coordinator> = Vec::new();
+        let (queue_cost, log_cost) = (Cost::new(&scenario.costs.queue), Cost::new(&scenario.costs.log));
         for (id, node) in topology.nodes.iter().enumerate() {
             let id = id as NodeId;
             match node.kind {
@@ -169,8 +170,7 @@ impl Simulation {
                         .filter(|&&(_, t)| t == node.group)
                         .map(|&(g, _)| time::ms(scenario.consumers[g].log.fetch_wait_ms))
                         .collect();
-                    let cost = Cost::new(&scenario.costs.log);
-                    topics.push(Topic::new(id, node.group as u16, &scenario.topics[node.group], waits, cost));
+                    topics.push(Topic::new(id, node.group as u16, &scenario.topics[node.group], waits, log_cost));
                 }
                 NodeKind::Member => {
                     let spec = &scenario.consumers[node.group];
@@ -178,7 +178,7 @@ impl Simulation {
                     let ordinal = topology.log_groups.iter().position(|&(g, _)| g == node.group).unwrap_or(0);
                     let topic = topology.nodes[usize::from(node.queue)].index;
                     if node.instance == 0 {
-                        let place = topology.log_groups[..ordinal].iter().filter(|&&(_, t)| t == topic).count();
+                        let place = topology.place_in_topic(ordinal);
                         let partitions = scenario.topics[topic].partitions;
                         coordinators.push(Coordinator::new(
                             ordinal as u16,
@@ -309,13 +309,12 @@ impl Simulation {
             };
             group_names.push((c.name.clone(), c.from.clone(), sub));
         }
-        let queue_cost = Cost::new(&scenario.costs.queue);
         Ok(Simulation {
             ctx,
             producers,
             queue_cost,
             queue_server: Server::default(),
-            costed: !queue_cost.is_free() || !scenario.costs.log.is_free(),
+            costed: !queue_cost.is_free() || !log_cost.is_free(),
             exchange_epochs: vec![0; scenario.exchanges.len()],
             queues,
             consumers,

@@ -448,6 +448,13 @@ impl Topology {
         }
     }
 
+    /// Log group `j`'s place among the groups reading its topic (its
+    /// cursors in the topic, its colour in the views).
+    pub fn place_in_topic(&self, j: usize) -> usize {
+        let Some(&(_, topic)) = self.log_groups.get(j) else { return 0 };
+        self.log_groups[..j].iter().filter(|&&(_, t)| t == topic).count()
+    }
+
     /// The consumer group reading queue node `queue`, if any.
     pub fn reader_group(&self, queue: NodeId) -> Option<usize> {
         let n = self.nodes.get(usize::from(queue))?;

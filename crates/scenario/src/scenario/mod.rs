@@ -576,13 +576,6 @@ pub struct ServiceCost {
     pub record_ms: f64,
 }
 
-impl ServiceCost {
-    /// Whether serving costs anything.
-    pub fn is_free(&self) -> bool {
-        self.request_ms <= 0.0 && self.record_ms <= 0.0
-    }
-}
-
 unit_enum! {
     /// What a producer sending to a topic with confirms waits for (Kafka's
     /// `acks`; fire-and-forget is `acks=0`).
