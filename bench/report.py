@@ -41,6 +41,53 @@ def agree(native, simpy):
     return problems
 
 
+# The log benchmark's counts in two kinds. Those set by the producers and
+# the links are Poisson-like: one run of each, as above. Those set by the
+# consumers' stalls and crashes (a lost fetch or reply stops a partition for
+# the request timeout; a member's crash rewinds its whole group to the
+# committed offsets) vary far more from seed to seed: the SimPy run is
+# compared with the spread of msgsim's runs over several seeds.
+LOG_EXACT = ["produced", "expected", "failovers"]
+LOG_POISSON = ["sent", "retries", "timeouts", "lost_in_transit", "duplicated_in_transit", "appended",
+               "acknowledged_lost", "never_applied", "skipped"]
+LOG_SPREAD = ["delivered", "effects_applied", "duplicate_effects", "commits", "rebalances", "crashes",
+              "discarded", "control_lost", "ordering_violations"]
+
+
+def agree_log(natives, simpy):
+    """The log benchmark: `natives` are msgsim's runs over several seeds
+    (the first is the timed one). Exact and Poisson-like counts as in
+    `agree`; every other count, and the mean latency, must lie within 5
+    standard deviations of msgsim's mean over its seeds, the deviation
+    measured over those seeds (and never taken below a Poisson count's
+    square root), widened for the SimPy run's own spread: 5·s·√(1 + 1/n) + 3."""
+    reports = [n["report"] for n in natives]
+    r = reports[0]
+    problems = []
+    for field in LOG_EXACT:
+        if r[field] != simpy[field]:
+            problems.append(f"{field}: msgsim {r[field]}, SimPy {simpy[field]} (must be equal)")
+    for field in LOG_POISSON:
+        a, b = r[field], simpy[field]
+        bound = 5 * math.sqrt(max(a, b, 1)) + 3
+        if abs(a - b) > bound:
+            problems.append(f"{field}: msgsim {a}, SimPy {b} (more than {bound:.0f} apart)")
+    n = len(reports)
+    for field, get, floor in [(f, lambda x, f=f: x[f], True) for f in LOG_SPREAD] + [
+            ("mean latency", lambda x: x["latency"]["mean"], False)]:
+        values = [get(x) for x in reports]
+        mean = sum(values) / n
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / max(n - 1, 1))
+        if floor:
+            sd = max(sd, math.sqrt(max(mean, 1)))
+        bound = 5 * sd * math.sqrt(1 + 1 / n) + 3
+        b = simpy["latency_mean_ms"] if field == "mean latency" else simpy[field]
+        if abs(b - mean) > bound:
+            problems.append(f"{field}: msgsim {mean:,.1f} (mean of {n} seeds, {min(values):,}–{max(values):,}), "
+                            f"SimPy {b:,.1f} (more than {bound:,.1f} apart)")
+    return problems
+
+
 def main():
     d = Path(sys.argv[1])
     machine = sys.argv[2] if len(sys.argv) > 2 else "unknown machine"
@@ -54,6 +101,9 @@ def main():
     l_eps = lossy["events_per_second"]
     log = load(d, "log.json")
     g_eps = log["events_per_second"]
+    log_seeds = [log] + [load(d, f"log-seed{k}.json") for k in range(2, 9) if (d / f"log-seed{k}.json").exists()]
+    simpy_log = load(d, "simpy-log.json")
+    log_ratio = log["messages_per_second"] / simpy_log["messages_per_second"]
     size_total = next(line for line in (d / "size.txt").read_text().splitlines() if line.startswith("total"))
     gzip_bytes = int(size_total.split()[-3])
 
@@ -74,7 +124,8 @@ def main():
         ("native engine, standard scenario", f"{n_eps / 1e6:.2f} M events/s; {native['messages_per_second'] / 1e6:.2f} M messages/s; {msgs:,} messages in {native['seconds']:.3f} s (first run {native.get('first_seconds', native['seconds']):.3f} s)", "≥ 10 M events/s", n_eps >= 10e6),
         ("native engine, lossy scenario (5M messages, 1% loss, 1 h ack timeout)", f"{l_eps / 1e6:.2f} M events/s; {lossy['messages']:,} messages in {lossy['seconds']:.3f} s; peak RSS {lossy['peak_rss_bytes'] / 1e6:.0f} MB", "≥ 10 M events/s", l_eps >= 10e6),
         ("native engine, fan-out scenario (1 producer → fanout exchange → 4 queues and groups)", f"{f_eps / 1e6:.2f} M events/s; {fan['messages']:,} messages ({fan['report']['expected']:,} expected effects) in {fan['seconds']:.3f} s; peak RSS {fan['peak_rss_bytes'] / 1e6:.0f} MB", "", None),
-        ("native engine, log-broker scenario (1M records, 12 partitions × 2 copies, 2 groups, faults on)", f"{g_eps / 1e6:.2f} M events/s; {log['messages']:,} records in {log['seconds']:.3f} s; peak RSS {log['peak_rss_bytes'] / 1e6:.0f} MB (no SimPy counterpart yet)", "≥ 10 M events/s", g_eps >= 10e6),
+        ("native engine, log-broker scenario (1M records, 12 partitions × 2 copies, 2 groups, faults on)", f"{g_eps / 1e6:.2f} M events/s; {log['messages']:,} records in {log['seconds']:.3f} s; peak RSS {log['peak_rss_bytes'] / 1e6:.0f} MB", "≥ 10 M events/s", g_eps >= 10e6),
+        ("SimPy model, log-broker scenario", f"{simpy_log['messages_per_second']:,.0f} records/s; {simpy_log['seconds']:.2f} s; msgsim ÷ SimPy {log_ratio:.1f}×", "", None),
         ("SimPy model, fan-out scenario", f"{simpy_fan['messages_per_second']:,.0f} messages/s; {simpy_fan['seconds']:.2f} s; msgsim ÷ SimPy {fan_ratio:.1f}×", "", None),
         ("memory per pending event", f"{native['bytes_per_pending_event']} bytes (at most {native['max_pending_events']} pending)", "≤ 64 bytes", native["bytes_per_pending_event"] <= 64),
         ("peak memory (RSS)", f"{native['peak_rss_bytes'] / 1e6:.0f} MB", "", None),
@@ -112,7 +163,8 @@ def main():
     for m, r, t, ok in rows:
         mark = "" if ok is None or not full else ("yes" if ok else "**no**")
         print(f"| {m} | {r} | {t} | {mark} |")
-    problems = agree(native, simpy) + [f"fan-out: {p}" for p in agree(fan, simpy_fan)]
+    problems = (agree(native, simpy) + [f"fan-out: {p}" for p in agree(fan, simpy_fan)]
+                + [f"log: {p}" for p in agree_log(log_seeds, simpy_log)])
     print()
     if problems:
         print("msgsim and SimPy DISAGREE:\n  " + "\n  ".join(problems))
@@ -120,7 +172,9 @@ def main():
     print(f"msgsim and SimPy agree on every report count within sampling error "
           f"(sent {native['report']['sent']:,} vs {simpy['sent']:,}, lost {native['report']['lost_in_transit']:,} vs {simpy['lost_in_transit']:,}, "
           f"retries {native['report']['retries']:,} vs {simpy['retries']:,}, mean latency {native['report']['latency']['mean']} vs {simpy['latency_mean_ms']:.3f} ms; "
-          f"fan-out: delivered {fan['report']['delivered']:,} vs {simpy_fan['delivered']:,}, effects {fan['report']['effects_applied']:,} vs {simpy_fan['effects_applied']:,}).")
+          f"fan-out: delivered {fan['report']['delivered']:,} vs {simpy_fan['delivered']:,}, effects {fan['report']['effects_applied']:,} vs {simpy_fan['effects_applied']:,}; "
+          f"log: appended {log['report']['appended']:,} vs {simpy_log['appended']:,}, acknowledged and lost {log['report']['acknowledged_lost']} vs {simpy_log['acknowledged_lost']}, "
+          f"commits {log['report']['commits']:,} vs {simpy_log['commits']:,}, duplicate effects {log['report']['duplicate_effects']:,} vs {simpy_log['duplicate_effects']:,}).")
 
 
 if __name__ == "__main__":
