@@ -21,8 +21,9 @@ Same model as msgsim's engine (docs/scenario-reference.md, "Topics"):
   records one at a time in a queue shared by its partitions, then commits
   (after processing) and fetches again; auto-commit sends the processed
   offsets at a fetch once the interval has passed. A fetch unanswered for
-  `fetch_wait_ms + request_timeout_ms` is sent again. A reply is matched to
-  its partition, not to the fetch that asked for it.
+  `fetch_wait_ms + request_timeout_ms` is sent again. A reply answers the
+  fetch out only if it starts where that fetch asked (a late copy of an
+  earlier reply is ignored).
 - A member crashes after an effect with a probability; it restarts after
   `restart_ms`, and its return (or its session timing out first) starts a
   rebalance: every member gives up its partitions, the group pauses for
@@ -555,6 +556,8 @@ class Member:
         s = self.slot_of(p)
         if s is None or not self.up or generation != self.generation or not self.owned[s][2]:
             return  # stale
+        if self.owned[s][1] is not None and self.owned[s][1] != start:
+            return  # a late copy of an earlier answer
         o = self.owned[s]
         o[2] = False
         o[3] += 1

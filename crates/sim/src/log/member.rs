@@ -304,8 +304,12 @@ impl Member {
     pub fn on_records(&mut self, ctx: &mut Ctx, p: &Packet, records: impl Iterator<Item = (u64, MsgId)>) {
         let slot = self.owned.iter().position(|o| o.partition == u32::from(p.delivery));
         let fresh = self.up && p.copy == self.generation as u16;
-        let Some(slot) = slot.filter(|&s| fresh && self.owned[s].awaiting && self.owned[s].commit_wait.is_none())
-        else {
+        // The answer to the fetch out: it starts where that fetch asked (a
+        // late copy of an earlier answer does not, as a client matches a
+        // reply to its request).
+        let answers =
+            |o: &Owned| o.awaiting && o.commit_wait.is_none() && o.position.is_none_or(|at| at == u64::from(p.tag));
+        let Some(slot) = slot.filter(|&s| fresh && answers(&self.owned[s])) else {
             super::topic::stale(ctx, self.node, p);
             return;
         };

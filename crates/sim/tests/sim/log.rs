@@ -65,6 +65,30 @@ fn every_group_reads_every_record_and_extra_members_sit_idle() {
     assert_eq!(billing.filter(|m| !busy.contains(m)).count(), 1);
 }
 
+/// Every fetch and every reply between the group and the topic arrives
+/// twice, each copy with its own latency: a late copy of an earlier reply
+/// must not pass for the answer to the fetch out (a client matches a reply
+/// to its request), or the member would process records again.
+#[test]
+fn a_late_copy_of_a_fetch_reply_is_not_taken_for_the_next_one() {
+    let mut s = log_scenario(2_000, 4, 2);
+    s.network.links.push(LinkOverride {
+        from: "billing".into(),
+        to: "events".into(),
+        both_ways: true,
+        latency: Some(Dist::Exponential { mean_ms: 1.0 }),
+        duplicate: Some(1.0),
+        ..Default::default()
+    });
+    let sim = run(&s, 7);
+    let r = sim.report();
+    accounted_for(&sim, &r).unwrap();
+    let stale = events_of(&sim, EventKind::Stale).iter().filter(|e| e.packet == PacketKind::Records).count();
+    assert!(stale > 500, "most second copies of replies come too late to be taken: {stale}");
+    assert_eq!((r.counts.effects_applied, r.counts.duplicate_effects), (2_000, 0), "{:?}", r.counts);
+    assert_eq!(r.verdict, Verdict::Correct);
+}
+
 /// Member 0 crashes twice while the group works: two rebalances each time
 /// (it leaves, it comes back).
 fn with_crashes(mut s: Scenario, commit: CommitPolicy) -> Scenario {
