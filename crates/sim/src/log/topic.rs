@@ -336,8 +336,28 @@ impl Topic {
 
     /// The high watermark of partition `p` may have moved: confirm what
     /// every in-sync copy now has, and answer fetches waiting for records.
+    /// (Called at every append: what it has nothing to do for is skipped
+    /// first.)
+    #[inline]
     fn advance(&mut self, ctx: &mut Ctx, p: usize) {
-        self.trace_high_watermark(ctx, p);
+        if ctx.trace.is_some() {
+            self.trace_high_watermark(ctx, p);
+        }
+        if !self.waiting[p].is_empty() {
+            self.confirm_replicated(ctx, p);
+        }
+        if self.parked.iter().any(|g| g[p].is_some()) && self.visible(p) > 0 {
+            for g in 0..self.parked.len() {
+                if let Some(f) = self.parked[g][p].take() {
+                    self.answer(ctx, g, p as u32, f, false);
+                }
+            }
+        }
+    }
+
+    /// Confirms the `acks=all` appends of partition `p` that every in-sync
+    /// copy now has.
+    fn confirm_replicated(&mut self, ctx: &mut Ctx, p: usize) {
         let mut waiting = std::mem::take(&mut self.waiting[p]);
         let r = &mut self.replicas[p];
         waiting.retain(|(offset, publish)| {
@@ -348,13 +368,6 @@ impl Topic {
             !done
         });
         self.waiting[p] = waiting;
-        if self.visible(p) > 0 {
-            for g in 0..self.parked.len() {
-                if let Some(f) = self.parked[g][p].take() {
-                    self.answer(ctx, g, p as u32, f, false);
-                }
-            }
-        }
     }
 
     /// Traces partition `p`'s high watermark and in-sync set if either
@@ -394,10 +407,15 @@ impl Topic {
 
     /// Applies retention to `partition`: the records it removes give up
     /// their token.
+    #[inline]
     fn retain(&mut self, ctx: &mut Ctx, partition: u32) {
-        if self.retention_age.is_none() && self.retention_count.is_none() {
-            return;
+        if self.retention_age.is_some() || self.retention_count.is_some() {
+            self.expire(ctx, partition);
         }
+    }
+
+    /// [`retain`](Self::retain) for a topic with a retention limit.
+    fn expire(&mut self, ctx: &mut Ctx, partition: u32) {
         let log = &mut self.partitions[partition as usize];
         log.retain(ctx.now, self.retention_age, self.retention_count, |r| {
             ctx.ledger.destroy(r.msg, Place::Queue, Cause::Expired);
