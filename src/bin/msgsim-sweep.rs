@@ -11,22 +11,29 @@ fn main() {
         return;
     }
     msgsim_web::i18n::install_editor_words();
-    let document = gloo::utils::document();
-    if let Some(host) = document.get_element_by_id(msgsim_web::sweep::HOST_ID) {
-        yew::Renderer::<msgsim_web::sweep::app::SweepApp>::with_root(host).render();
+    // Each panel is mounted in a task of its own (after the one that
+    // instantiated the module), the editor and the sweep panel first (what a
+    // person opens most): one task for all of it held the page for more than
+    // 50 ms on a slow machine.
+    later(|| mount::<msgsim_web::editor_shell::EditorApp>(msgsim_web::editor_shell::HOST_ID));
+    later(|| mount::<msgsim_web::sweep::app::SweepApp>(msgsim_web::sweep::HOST_ID));
+    later(|| {
+        mount::<msgsim_web::dialog_shell::ShareApp>(msgsim_web::dialog_shell::HOST_ID);
+        mount::<msgsim_web::dialog_shell::HelpApp>(msgsim_web::dialog_shell::HELP_HOST_ID);
+        mount::<msgsim_web::export_shell::ExportApp>(msgsim_web::export_shell::HOST_ID);
+    });
+}
+
+/// Mounts app `A` in the element `host`, if the page has it.
+fn mount<A: yew::BaseComponent<Properties = ()>>(host: &str) {
+    if let Some(host) = gloo::utils::document().get_element_by_id(host) {
+        yew::Renderer::<A>::with_root(host).render();
     }
-    if let Some(host) = document.get_element_by_id(msgsim_web::editor_shell::HOST_ID) {
-        yew::Renderer::<msgsim_web::editor_shell::EditorApp>::with_root(host).render();
-    }
-    if let Some(host) = document.get_element_by_id(msgsim_web::dialog_shell::HOST_ID) {
-        yew::Renderer::<msgsim_web::dialog_shell::ShareApp>::with_root(host).render();
-    }
-    if let Some(host) = document.get_element_by_id(msgsim_web::dialog_shell::HELP_HOST_ID) {
-        yew::Renderer::<msgsim_web::dialog_shell::HelpApp>::with_root(host).render();
-    }
-    if let Some(host) = document.get_element_by_id(msgsim_web::export_shell::HOST_ID) {
-        yew::Renderer::<msgsim_web::export_shell::ExportApp>::with_root(host).render();
-    }
+}
+
+/// Runs `f` in a task of its own, after the browser has had its turn.
+fn later(f: impl FnOnce() + 'static) {
+    gloo::timers::callback::Timeout::new(0, f).forget();
 }
 
 /// In a worker: keeps the sweep it will run (`sweep` and `scenario` as JSON).
