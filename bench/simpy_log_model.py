@@ -39,14 +39,10 @@ Prints one JSON object: the report counts, the best wall seconds of R runs
 and records/second. Times are in milliseconds.
 """
 
-import argparse
-import json
-import random
-import sys
 import time
 from collections import deque
 
-import simpy
+from simpy_model import Links, cli
 
 MIX = 0x5BD1E995
 
@@ -81,14 +77,9 @@ COUNTS = ["produced", "sent", "retries", "timeouts", "lost_in_transit", "duplica
           "rebalances", "failovers", "crashes", "acknowledged_lost", "discarded", "skipped", "ordering_violations"]
 
 
-class Model:
+class Model(Links):
     def __init__(self, scenario, scale, seed):
-        self.env = simpy.Environment()
-        self.rng = random.Random(seed)
-        net = scenario["network"]["default"]
-        self.latency_mean = net["latency"]["mean_ms"]
-        self.loss = net.get("loss", 0.0)
-        self.dup = net.get("duplicate", 0.0)
+        super().__init__(scenario, seed)
         self.counts = dict.fromkeys(COUNTS, 0)
         self.latencies = []
         # Scheduled events not yet run, and how many of them only poll.
@@ -636,26 +627,16 @@ class Member:
             self.group.member_left(self.k)
 
 
+def run_once(scenario, scale, seed):
+    """One run: the report counts and the seconds the simulation took."""
+    model = Model(scenario, scale, seed)
+    start = time.perf_counter()
+    counts = model.run()
+    return counts, time.perf_counter() - start
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("scenario", nargs="?", default="bench/log.json")
-    ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--repeat", type=int, default=1)
-    args = ap.parse_args()
-    with open(args.scenario) as f:
-        scenario = json.load(f)
-    best, counts = None, None
-    for _ in range(max(1, args.repeat)):
-        model = Model(scenario, args.scale, args.seed)
-        t0 = time.perf_counter()
-        counts = model.run()
-        dt = time.perf_counter() - t0
-        best = dt if best is None else min(best, dt)
-    counts["seconds"] = best
-    counts["messages_per_second"] = counts["produced"] / best
-    json.dump(counts, sys.stdout)
-    print()
+    cli(__doc__, run_once, default_scenario="bench/log.json")
 
 
 if __name__ == "__main__":

@@ -29,14 +29,23 @@ from collections import deque
 import simpy
 
 
-class Model:
-    def __init__(self, scenario, scale, seed):
+class Links:
+    """What both SimPy models start from: the environment, the run's one
+    random stream, and the default link (exponential latency, loss and
+    duplication)."""
+
+    def __init__(self, scenario, seed):
         self.env = simpy.Environment()
         self.rng = random.Random(seed)
         net = scenario["network"]["default"]
         self.latency_mean = net["latency"]["mean_ms"]
-        self.loss = net["loss"]
-        self.dup = net["duplicate"]
+        self.loss = net.get("loss", 0.0)
+        self.dup = net.get("duplicate", 0.0)
+
+
+class Model(Links):
+    def __init__(self, scenario, scale, seed):
+        super().__init__(scenario, seed)
         groups = {c["from"]: c for c in scenario["consumers"]}
         self.queues = {q["name"]: Queue(self, q, groups[q["name"]]) for q in scenario["queues"]}
         self.exchanges = {x["name"]: [self.queues[b["queue"]] for b in x["bindings"]]
@@ -225,9 +234,28 @@ class Consumer:
             self.start(*self.buffer.popleft())
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("scenario")
+def run_once(scenario, scale, seed):
+    """One run: the report counts and the seconds the simulation took."""
+    model = Model(scenario, scale, seed)
+    start = time.perf_counter()
+    model.env.run()
+    seconds = time.perf_counter() - start
+    c = dict(model.counts)
+    applied = sum(q.applied for q in model.queues.values())
+    c["expected"] = model.expected
+    c["never_applied"] = model.expected - applied
+    n = max(1, applied)
+    c["latency_mean_ms"] = model.latency_sum / n
+    c["latency_sd_ms"] = max(0.0, model.latency_sq_sum / n - c["latency_mean_ms"] ** 2) ** 0.5
+    return c, seconds
+
+
+def cli(doc, run, default_scenario=None):
+    """The command line of both SimPy models: runs `run(scenario, scale,
+    seed)` `--repeat` times with the same seed (every run does the same
+    work) and prints its counts, the best seconds and messages/second."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("scenario", nargs="?" if default_scenario else None, default=default_scenario)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=1, help="runs; the best time is reported")
@@ -236,22 +264,16 @@ def main():
         scenario = json.load(f)
     seconds = float("inf")
     for _ in range(max(1, args.repeat)):
-        # The same seed each time: every run does the same work.
-        model = Model(scenario, args.scale, args.seed)
-        start = time.perf_counter()
-        model.env.run()
-        seconds = min(seconds, time.perf_counter() - start)
-    c = model.counts
-    applied = sum(q.applied for q in model.queues.values())
-    c["expected"] = model.expected
-    c["never_applied"] = model.expected - applied
-    n = max(1, applied)
-    c["latency_mean_ms"] = model.latency_sum / n
-    c["latency_sd_ms"] = max(0.0, model.latency_sq_sum / n - c["latency_mean_ms"] ** 2) ** 0.5
-    c["seconds"] = seconds
-    c["messages_per_second"] = c["produced"] / seconds
-    json.dump(c, sys.stdout)
+        counts, took = run(scenario, args.scale, args.seed)
+        seconds = min(seconds, took)
+    counts["seconds"] = seconds
+    counts["messages_per_second"] = counts["produced"] / seconds
+    json.dump(counts, sys.stdout)
     print()
+
+
+def main():
+    cli(__doc__, run_once)
 
 
 if __name__ == "__main__":
