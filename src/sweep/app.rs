@@ -143,6 +143,9 @@ fn frame(
         let mut sh = shell.borrow_mut();
         let dt = if sh.last_frame == 0.0 { 0.0 } else { (now - sh.last_frame).min(100.0) };
         sh.last_frame = now;
+        // Before this frame's events: a sweep started in the last frame (or
+        // by a click) gets its theory in a task of its own.
+        sh.state.prepare_theory();
         if read_page(&mut sh) {
             sh.state.revision = sh.state.revision.wrapping_add(1);
         }

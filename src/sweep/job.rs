@@ -58,6 +58,8 @@ pub struct Job {
     pub curves: Vec<Curve>,
     /// Why theory is not drawn, if it is not.
     pub no_theory: Option<String>,
+    /// Theory is still to be worked out.
+    theory_due: bool,
     /// The x axis is logarithmic.
     pub log: bool,
     /// Theory's value `[point][figure]`, where a closed form applies.
@@ -71,39 +73,51 @@ pub struct Job {
 }
 
 impl Job {
+    /// A job with no theory yet: [`prepare_theory`](Self::prepare_theory)
+    /// works it out, a frame later (a curve builds a scenario for each of
+    /// its points: too long for the click that starts the sweep).
     pub(super) fn new(sweep: Sweep, base: Scenario, workers: u32, log: bool) -> Job {
         let points = sweep.points() as usize;
         let chunk = (sweep.runs() / (u64::from(workers) * 8)).clamp(1, 64);
-        let curves = curves(&sweep, &base, log);
-        let no_theory = if curves.is_empty() { sweep.why_no_theory(&base) } else { None };
-        // The table's theory: only where a curve is drawn (where the
-        // scenario meets the closed form's assumptions).
-        let drawn = |f: usize| curves.iter().any(|c| c.figure == f);
-        let theory = if curves.is_empty() {
-            Vec::new()
-        } else {
-            (0..sweep.points().min(TABLE_POINTS))
-                .map(|j| {
-                    let t = sweep.theory(&base, j);
-                    t.into_iter().enumerate().map(|(f, v)| v.filter(|_| drawn(f))).collect()
-                })
-                .collect()
-        };
         Job {
             per_point: vec![0; points],
             results: Vec::new(),
             state: JobState::Running,
             elapsed_ms: 0.0,
-            curves,
-            no_theory,
+            curves: Vec::new(),
+            no_theory: None,
+            theory_due: true,
             log,
-            theory,
+            theory: Vec::new(),
             next: 0,
             out: vec![0; workers as usize],
             chunk,
             sweep,
             base,
         }
+    }
+
+    /// Works out theory's curves and table column, once: whether it did.
+    pub(super) fn prepare_theory(&mut self) -> bool {
+        if !std::mem::take(&mut self.theory_due) {
+            return false;
+        }
+        let (sweep, base) = (&self.sweep, &self.base);
+        let curves = curves(sweep, base, self.log);
+        self.no_theory = if curves.is_empty() { sweep.why_no_theory(base) } else { None };
+        // The table's theory: only where a curve is drawn (where the
+        // scenario meets the closed form's assumptions).
+        let drawn = |f: usize| curves.iter().any(|c| c.figure == f);
+        if !curves.is_empty() {
+            self.theory = (0..sweep.points().min(TABLE_POINTS))
+                .map(|j| {
+                    let t = sweep.theory(base, j);
+                    t.into_iter().enumerate().map(|(f, v)| v.filter(|_| drawn(f))).collect()
+                })
+                .collect();
+        }
+        self.curves = curves;
+        true
     }
 
     /// Workers it runs on.

@@ -146,6 +146,14 @@ impl SweepState {
         self.job.as_ref().is_some_and(|j| j.state == JobState::Running)
     }
 
+    /// Works out the theory of a sweep started since the last frame (the
+    /// chart and the table are drawn again with it).
+    pub fn prepare_theory(&mut self) {
+        if self.job.as_mut().is_some_and(Job::prepare_theory) {
+            self.revision = self.revision.wrapping_add(1);
+        }
+    }
+
     /// Moves the sweep's clock on (once a frame).
     pub fn tick(&mut self, wall_ms: f64) {
         if let Some(j) = self.job.as_mut().filter(|j| j.state == JobState::Running) {
@@ -232,6 +240,7 @@ impl SweepState {
                 }
             }
             SweepEvent::ExportCsv | SweepEvent::ExportSvg | SweepEvent::ExportPng => {
+                self.prepare_theory();
                 let Some(j) = &self.job else { return Vec::new() };
                 let stem = format!("{}-sweep", crate::studio::export::file_stem(&j.base.name, j.base.seed));
                 return vec![match ev {

@@ -198,6 +198,8 @@ fn the_overlay_is_the_closed_form_where_its_assumptions_hold() {
         set(&mut s, &ctx, f, text);
     }
     s.update(SweepEvent::Start, &ctx);
+    assert!(s.job.as_ref().expect("started").curves.is_empty(), "theory comes a frame later");
+    s.prepare_theory();
     let job = s.job.as_ref().expect("started");
     let curve = &job.curves[0];
     assert_eq!(curve.name, "M/M/c");

@@ -170,13 +170,18 @@ impl Sweep {
         let settings: Vec<(&str, f64)> = (self.series.iter().zip(series).map(|(a, s)| (a.path.as_str(), s)))
             .chain([(self.vary.path.as_str(), x)])
             .collect();
-        let doc = base.to_value();
-        let mut patch = path::Patch::new();
+        // The scenario as JSON once (a theory curve builds a scenario for
+        // each of its points), each field set where it is, then read back.
+        let mut doc = base.to_value();
         for &(p, x) in &settings {
             let slot = path::get(&doc, p).ok_or_else(|| format!("{p}: no such field"))?;
-            patch.insert(p.to_string(), number_like(slot, x));
+            let value = number_like(slot, x);
+            if !path::set(&mut doc, p, value) {
+                return Err(format!("{p}: no such field"));
+            }
         }
-        path::apply(base, &patch).map_err(|e| {
+        Scenario::from_value(doc).map_err(|problems| {
+            let e = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
             let at = settings.iter().map(|(p, x)| format!("{p} = {x}")).collect::<Vec<_>>().join(", ");
             format!("at {at}: {e}")
         })
