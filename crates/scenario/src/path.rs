@@ -125,7 +125,12 @@ pub type Patch = BTreeMap<String, Value>;
 /// `scenario` with `patch` applied. Errors name the first path that does not
 /// apply or the resulting problems.
 pub fn apply(scenario: &Scenario, patch: &Patch) -> Result<Scenario, String> {
-    let mut doc = scenario.to_value();
+    apply_to_value(scenario.to_value(), patch)
+}
+
+/// [`apply`] to a scenario already turned into JSON (`scenario.to_value()`),
+/// for a caller that read it first.
+pub fn apply_to_value(mut doc: Value, patch: &Patch) -> Result<Scenario, String> {
     for (path, value) in patch {
         // A field left out because it has its default is set too.
         if !set(&mut doc, path, value.clone()) {

@@ -171,17 +171,14 @@ impl Sweep {
             .chain([(self.vary.path.as_str(), x)])
             .collect();
         // The scenario as JSON once (a theory curve builds a scenario for
-        // each of its points), each field set where it is, then read back.
-        let mut doc = base.to_value();
+        // each of its points): read for each field's kind, then patched.
+        let doc = base.to_value();
+        let mut patch = path::Patch::new();
         for &(p, x) in &settings {
             let slot = path::get(&doc, p).ok_or_else(|| format!("{p}: no such field"))?;
-            let value = number_like(slot, x);
-            if !path::set(&mut doc, p, value) {
-                return Err(format!("{p}: no such field"));
-            }
+            patch.insert(p.to_string(), number_like(slot, x));
         }
-        Scenario::from_value(doc).map_err(|problems| {
-            let e = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+        path::apply_to_value(doc, &patch).map_err(|e| {
             let at = settings.iter().map(|(p, x)| format!("{p} = {x}")).collect::<Vec<_>>().join(", ");
             format!("at {at}: {e}")
         })

@@ -340,9 +340,7 @@ impl Topic {
     /// first.)
     #[inline]
     fn advance(&mut self, ctx: &mut Ctx, p: usize) {
-        if ctx.trace.is_some() {
-            self.trace_high_watermark(ctx, p);
-        }
+        self.trace_high_watermark(ctx, p);
         if !self.waiting[p].is_empty() {
             self.confirm_replicated(ctx, p);
         }
@@ -372,12 +370,17 @@ impl Topic {
 
     /// Traces partition `p`'s high watermark and in-sync set if either
     /// moved (replicated topics, traced runs only).
+    #[inline]
     fn trace_high_watermark(&mut self, ctx: &mut Ctx, p: usize) {
         // Only the views read these records (the report does not): a run
         // without a trace (a benchmark, a sweep) skips them.
-        if ctx.trace.is_none() {
-            return;
+        if ctx.trace.is_some() {
+            self.record_high_watermark(ctx, p);
         }
+    }
+
+    /// [`trace_high_watermark`](Self::trace_high_watermark) in a traced run.
+    fn record_high_watermark(&mut self, ctx: &mut Ctx, p: usize) {
         let r = &self.replicas[p];
         let Some(traced) = self.traced_hw.get_mut(p) else { return };
         let now = (r.high_watermark(), r.in_sync_mask());
