@@ -28,6 +28,26 @@ async function edit(page, path, value) {
   }
 }
 
+/**
+ * Starts counting the page's main-thread tasks over 50 ms afresh; the
+ * function returned gives how many came since, and the longest (ms).
+ */
+async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    if (!window.__longTaskObserver) {
+      window.__longTaskObserver = new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) window.__longTasks.push(e.duration);
+      });
+      window.__longTaskObserver.observe({ type: 'longtask', buffered: false });
+    }
+  });
+  return async () => {
+    const tasks = await page.evaluate(() => window.__longTasks);
+    return { count: tasks.length, longest: tasks.length ? +Math.max(...tasks).toFixed(1) : 0 };
+  };
+}
+
 /** A page running `reliable-queue` edited so that `n` messages are on one link at once. */
 async function inFlightPage(n) {
   const { page, problems } = await openApp(chrome.browser, server.url, { viewport: { width: 1280, height: 720 } });
@@ -140,22 +160,13 @@ for (const n of smoke ? [100] : [1000, 10000, 50000]) {
   await waitForVerdict(page);
   // Opening the editor loads the on-demand module (its first use in the
   // page): measured on its own, so the run below counts only the run.
-  await page.evaluate(() => {
-    window.__editorTasks = [];
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__editorTasks.push(e.duration); })
-      .observe({ type: 'longtask', buffered: false });
-  });
+  const editorTasks = await watchLongTasks(page);
   await page.getByRole('tab', { name: 'Scenario' }).click();
   await page.locator('[data-path="producers[0].messages"]').waitFor();
   // The tasks of the same frame are reported after it.
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 100))));
-  const editorTasks = await page.evaluate(() => window.__editorTasks);
-  result.responsiveness.editor_open_longest_task_ms = editorTasks.length ? +Math.max(...editorTasks).toFixed(1) : 0;
-  await page.evaluate(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
-      .observe({ type: 'longtask', buffered: false });
-  });
+  result.responsiveness.editor_open_longest_task_ms = (await editorTasks()).longest;
+  const runTasks = await watchLongTasks(page);
   const t0 = Date.now();
   await edit(page, 'producers[0].arrival.kind', 'fixed');
   await edit(page, 'producers[0].arrival.interval_ms', 0.5);
@@ -165,7 +176,7 @@ for (const n of smoke ? [100] : [1000, 10000, 50000]) {
   await waitForVerdict(page);
   const computeMs = Date.now() - t0;
   const events = parseInt((await page.getByTestId('event-count').textContent()).match(/of (\d+)/)[1], 10);
-  const longTasks = await page.evaluate(() => window.__longTasks);
+  const longTasks = await runTasks();
   const horizon = parseFloat(await page.getByTestId('timeline').getAttribute('max'));
   const seeks = [];
   for (let k = 0; k < (smoke ? 3 : 20); k += 1) {
@@ -182,8 +193,8 @@ for (const n of smoke ? [100] : [1000, 10000, 50000]) {
   }
   result.seek = { events, ...stats(seeks) };
   result.responsiveness.long_run_compute_ms = computeMs;
-  result.responsiveness.long_tasks_over_50ms = longTasks.length;
-  result.responsiveness.longest_task_ms = longTasks.length ? +Math.max(...longTasks).toFixed(1) : 0;
+  result.responsiveness.long_tasks_over_50ms = longTasks.count;
+  result.responsiveness.longest_task_ms = longTasks.longest;
   await page.context().close();
 }
 
@@ -206,20 +217,16 @@ for (const n of smoke ? [100] : [1000, 10000, 50000]) {
   for (const [id, v] of Object.entries(form)) await page.getByTestId(`sweep-${id}`).fill(v);
   const timed = async (workers) => {
     await page.getByTestId('sweep-workers').fill(String(workers));
-    await page.evaluate(() => {
-      window.__sweepTasks = [];
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__sweepTasks.push(e.duration); })
-        .observe({ type: 'longtask', buffered: false });
-    });
+    const sweepTasks = await watchLongTasks(page);
     const t0 = Date.now();
     await page.getByTestId('sweep-run').click();
     await page.waitForFunction(() => /runs in/.test(document.querySelector('[data-testid=sweep-status]')?.textContent ?? ''), null, { timeout: 600_000 });
     const seconds = (Date.now() - t0) / 1000;
-    const tasks = await page.evaluate(() => window.__sweepTasks);
+    const tasks = await sweepTasks();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sweep-export-csv').click()]);
     const chunks = [];
     for await (const c of await download.createReadStream()) chunks.push(c);
-    return { seconds, csv: Buffer.concat(chunks).toString('utf8'), longest_task_ms: tasks.length ? +Math.max(...tasks).toFixed(1) : 0 };
+    return { seconds, csv: Buffer.concat(chunks).toString('utf8'), longest_task_ms: tasks.longest };
   };
   // Alternating, best of two each (this machine's speed drifts).
   const rounds = [];
