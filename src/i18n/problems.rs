@@ -69,6 +69,9 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
         KeysNeedDirect => "fanout 交换机把每条消息路由到所有绑定的队列；按键路由需要 direct 类型".into(),
         BoundTwice { queue } => format!("队列 “{queue}” 被两次绑定到这个交换机"),
         PublishSync => "服务以发后即忘或发布确认的方式发布，不能用同步方式".into(),
+        BetweenWritesNeedsPublish => {
+            "between_writes 是服务在本地提交与发布之间崩溃：这个组不发布任何消息（请设置 publish，或选择 before_effect、after_effect）".into()
+        }
         PublishCycle { cycle } => format!("这些服务互相循环发布（{cycle}）：每条消息都会产生新的消息，永无止境"),
         NoNode { name, known } => {
             format!("没有名为 “{name}” 的生产者组、交换机、队列、主题或消费者组（现有：{}）", known.join("、"))
@@ -139,6 +142,7 @@ pub(crate) mod tests {
             ProblemKind::KeysNeedDirect,
             ProblemKind::BoundTwice { queue: s("q") },
             ProblemKind::PublishSync,
+            ProblemKind::BetweenWritesNeedsPublish,
             ProblemKind::PublishCycle { cycle: s("a → b → a") },
             ProblemKind::NoNode { name: s("x"), known: vec![s("q")] },
         ]

@@ -117,6 +117,8 @@ const FIGURES: &[(Key, &str, Option<bool>)] = &[
     (Key::DeadLettered, "dead_lettered", Some(true)),
     (Key::Rejected, "rejected", Some(true)),
     (Key::OrderingViolations, "ordering_violations", Some(true)),
+    (Key::EventsLost, "events_lost", Some(true)),
+    (Key::PhantomEvents, "phantom_events", Some(true)),
     (Key::LatencyP50, "latency.p50", Some(true)),
     (Key::LatencyP99, "latency.p99", Some(true)),
     (Key::Throughput, "throughput", Some(false)),
@@ -158,6 +160,8 @@ pub fn rows(before: &Report, after: &Report, lang: Lang) -> Vec<CompareRow> {
                 change,
             }
         })
+        // A dual write's figures only where a run has some.
+        .filter(|r| !(matches!(r.field, "events_lost" | "phantom_events") && r.before == "0" && r.after == "0"))
         .collect();
     let (va, vb) = (verdict_rank(before.verdict), verdict_rank(after.verdict));
     out.insert(

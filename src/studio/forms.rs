@@ -313,11 +313,16 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
         }
         dist(draft, &format!("{path}.processing"), Key::ProcessingTime, &mut f);
         f.push(num(format!("{path}.crash.probability"), Key::CrashProbability, None));
-        f.push(choice(
-            format!("{path}.crash.point"),
-            Key::CrashPoint,
-            &[("before_effect", Key::CrashBeforeEffect), ("after_effect", Key::CrashAfterEffect)],
-        ));
+        let points: &[(&str, Key)] = if c.publish.is_some() || c.crash.point == msgsim_sim::CrashPoint::BetweenWrites {
+            &[
+                ("before_effect", Key::CrashBeforeEffect),
+                ("after_effect", Key::CrashAfterEffect),
+                ("between_writes", Key::CrashBetweenWrites),
+            ]
+        } else {
+            &[("before_effect", Key::CrashBeforeEffect), ("after_effect", Key::CrashAfterEffect)]
+        };
+        f.push(choice(format!("{path}.crash.point"), Key::CrashPoint, points));
         f.push(num(format!("{path}.crash.restart_ms"), Key::RestartAfter, Some("ms")));
         f.push(field(format!("{path}.idempotency.enabled"), Key::Idempotency, FieldKind::Bool, None));
         if c.idempotency.enabled {
@@ -336,6 +341,18 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             None,
         ));
         if let Some(publish) = &c.publish {
+            f.push(choice(
+                format!("{path}.publish.write"),
+                Key::WriteOrder,
+                &[
+                    ("commit_first", Key::WriteCommitFirst),
+                    ("publish_first", Key::WritePublishFirst),
+                    ("outbox", Key::WriteOutbox),
+                ],
+            ));
+            if publish.write == msgsim_sim::WriteOrder::Outbox {
+                f.push(num(format!("{path}.publish.relay_poll_ms"), Key::RelayPoll, Some("ms")));
+            }
             send_fields(
                 &format!("{path}.publish"),
                 publish.send.mode,
@@ -564,8 +581,8 @@ mod tests {
             "queues": [{"name": "q1", "durable": false}, {"name": "q2"}, {"name": "q3"}],
             "consumers": [
                 {"name": "c1", "from": "q1", "idempotency": {"enabled": true},
-                 "crash": {"probability": 0.1, "schedule": [{"at_ms": 5, "down_ms": 5}]},
-                 "publish": {"to": "q3", "send": {"mode": "confirm"}}},
+                 "crash": {"probability": 0.1, "point": "between_writes", "schedule": [{"at_ms": 5, "down_ms": 5}]},
+                 "publish": {"to": "q3", "send": {"mode": "confirm"}, "write": "outbox", "relay_poll_ms": 50}},
                 {"name": "c2", "from": "q2", "idempotency": {"enabled": true}},
                 {"name": "c3", "from": "q3", "idempotency": {"enabled": true}}
             ],

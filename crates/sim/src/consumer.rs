@@ -10,8 +10,8 @@ use crate::dedup::DedupStore;
 use crate::dist::{Dist, Draw};
 use crate::event::{Event, Packet};
 use crate::ledger::Place;
-use crate::producer::Producer;
-use crate::scenario::{AckMode, ConsumerSpec, CrashPoint, QueueSpec};
+use crate::producer::{Producer, Publication};
+use crate::scenario::{AckMode, ConsumerSpec, CrashPoint, QueueSpec, WriteOrder};
 use crate::time::{self, Time};
 use crate::trace::{Cause, EventKind, NO_MSG, NodeId, PacketKind, TraceEvent};
 
@@ -198,11 +198,18 @@ impl Consumer {
                             ctx.chain_completed(root);
                         }
                     }
-                    Some(out) => self.apply_and_publish(ctx, &p, out),
+                    Some(out) => {
+                        let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
+                        let e = self.job_record(ctx, EventKind::Effect, &p);
+                        if !apply_effect(ctx, e, usize::from(self.queue_index), self.group, Some(out), cut) {
+                            store.forget(p.msg);
+                        }
+                    }
                 }
             }
             if crash {
-                // After the effect, before the ack: the queue will redeliver.
+                // After the effect (or between a service's two writes),
+                // before the ack: the queue will redeliver.
                 let restart = self.restart;
                 self.crash(ctx, restart);
                 return;
@@ -219,12 +226,6 @@ impl Consumer {
             Some(next) => self.start(ctx, slot, next),
             None => self.free.push(slot),
         }
-    }
-
-    /// A service applies the effect and publishes a message of its own for it.
-    fn apply_and_publish(&self, ctx: &mut Ctx, p: &Packet, out: &mut Producer) {
-        let e = self.job_record(ctx, EventKind::Effect, p);
-        apply_effect(ctx, e, usize::from(self.queue_index), self.group, Some(out));
     }
 
     /// Acks, nacks or replies, as the delivery mode requires.
@@ -288,18 +289,93 @@ impl Consumer {
 /// now, as the effect lands (an unroutable message counts one; none while
 /// the publisher is down: it publishes nothing). For the consumers of
 /// queues that publish and for the members of groups on topics.
+///
+/// `cut`: the service crashes between its two writes (a dual write): commit
+/// first, the event is lost; publish first, the event goes out and the
+/// change never commits. Returns whether the change committed (if not, the
+/// caller's idempotency store must forget the message: its record was part
+/// of the transaction that never happened).
 #[inline(never)]
-pub(crate) fn apply_effect(ctx: &mut Ctx, mut e: TraceEvent, sub: usize, group: usize, out: Option<&mut Producer>) {
+pub(crate) fn apply_effect(
+    ctx: &mut Ctx,
+    mut e: TraceEvent,
+    sub: usize,
+    group: usize,
+    out: Option<&mut Producer>,
+    cut: bool,
+) -> bool {
     let out = out.filter(|o| o.is_up());
     let queues = out.as_ref().map(|o| o.queues_for(ctx, ctx.ledger.get(e.msg).key()));
     let children = queues.as_ref().map_or(0, |q| q.len().max(1) as u32);
+    if let (Some(out), Some(queues)) = (out, queues) {
+        return apply_and_publish(ctx, e, sub, group, out, &queues, cut);
+    }
     let applied = ctx.ledger.apply_effect(e.msg, sub, children);
     e.cause = applied.cause;
     ctx.emit(e);
     if let Some(root) = applied.completed {
         ctx.chain_completed(root);
     }
-    if let (Some(out), Some(queues)) = (out, queues) {
-        out.publish_derived(ctx, e.msg, group, applied.cause == Cause::Duplicate, &queues);
+    true
+}
+
+/// A service's two writes: its change (the effect) and the event about it,
+/// in the order its publisher's `write` says, cut by a crash if `cut`.
+#[cold]
+#[inline(never)]
+fn apply_and_publish(
+    ctx: &mut Ctx,
+    mut e: TraceEvent,
+    sub: usize,
+    group: usize,
+    out: &mut Producer,
+    queues: &[u32],
+    cut: bool,
+) -> bool {
+    let children = queues.len().max(1) as u32;
+    let msg = e.msg;
+    let first_write_only = cut && out.write_order() != WriteOrder::Outbox;
+    if first_write_only && out.write_order() == WriteOrder::PublishFirst {
+        // The event goes out; the crash comes before the commit.
+        if ctx.ledger.applied_in(msg, sub) || ctx.ledger.is_phantom(msg, group) {
+            out.publish_derived(ctx, msg, group, Publication::Echo, queues);
+        } else {
+            ctx.ledger.note_phantom(msg, group, children);
+            out.publish_derived(ctx, msg, group, Publication::Event, queues);
+            let mut p = ctx.record(EventKind::Phantom, e.node, msg);
+            p.attempt = e.attempt;
+            p.copy = e.copy;
+            p.delivery = e.delivery;
+            ctx.emit_rare(p);
+        }
+        return false;
     }
+    // The commit. After a phantom, its event is out already.
+    let announced = ctx.ledger.take_phantom(msg, group);
+    let applied = ctx.ledger.apply_effect(msg, sub, if announced { 0 } else { children });
+    e.cause = applied.cause;
+    ctx.emit(e);
+    if let Some(root) = applied.completed {
+        ctx.chain_completed(root);
+    }
+    let duplicate = applied.cause == Cause::Duplicate;
+    if first_write_only {
+        // Committed, and the crash comes before the publish.
+        if !duplicate && !announced {
+            ctx.ledger.note_unpublished(msg, group, queues);
+            let mut lost = ctx.record(EventKind::EventLost, e.node, msg);
+            lost.delivery = children.min(u32::from(u16::MAX)) as u16;
+            ctx.emit_rare(lost);
+        }
+        return true;
+    }
+    let publication = if announced {
+        Publication::Echo
+    } else if duplicate {
+        if ctx.ledger.take_unpublished(msg, group) { Publication::Recovered } else { Publication::Echo }
+    } else {
+        Publication::Event
+    };
+    out.publish_derived(ctx, msg, group, publication, queues);
+    true
 }

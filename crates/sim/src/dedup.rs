@@ -79,6 +79,22 @@ impl DedupStore {
         false
     }
 
+    /// Forgets `msg`, just remembered by
+    /// [`check_and_remember`](Self::check_and_remember): the transaction
+    /// that would have written it did not commit (a crash came first). A
+    /// message a full store evicted to make room for it stays forgotten.
+    #[cold]
+    pub fn forget(&mut self, msg: MsgId) {
+        if !self.enabled || !self.contains_raw(msg) {
+            return;
+        }
+        self.set(msg, false);
+        self.len -= 1;
+        if self.order.back().is_some_and(|&(_, m)| m == msg) {
+            self.order.pop_back();
+        }
+    }
+
     /// [`check_and_remember`](Self::check_and_remember) for a store that
     /// forgets (by age or capacity), out of line.
     #[inline(never)]

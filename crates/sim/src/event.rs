@@ -192,6 +192,14 @@ pub enum Event {
         /// The batch.
         seq: u32,
     },
+    /// A service's outbox relay polls (if its publisher is still in crash
+    /// `epoch`).
+    RelayPoll {
+        /// Producer index (the service's publisher).
+        producer: u16,
+        /// Crash epoch when it was scheduled.
+        epoch: u32,
+    },
 }
 
 #[cfg(test)]

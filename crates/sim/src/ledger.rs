@@ -11,6 +11,8 @@
 //! (see `Simulation::check_conservation`), so a message can never silently
 //! vanish.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::{Deserialize, Serialize};
 
 use crate::time::Time;
@@ -349,6 +351,13 @@ struct GraphBook {
     /// consumer group `g` published (key order is checked per stream); with
     /// [`ECHO`] set for an echo.
     stream: Vec<u16>,
+    /// Dual writes a crash cut after the commit: (consumed message,
+    /// publishing group) whose event was never published, and the queues
+    /// the event would have gone to.
+    unpublished: BTreeMap<(MsgId, u32), Vec<u32>>,
+    /// Dual writes a crash cut after the publish: (consumed message,
+    /// publishing group) whose event went out before the change committed.
+    phantoms: BTreeSet<(MsgId, u32)>,
 }
 
 /// Where a derived message comes from: the message whose effect published
@@ -737,6 +746,64 @@ impl Ledger {
         Applied { cause, completed }
     }
 
+    /// Whether `msg` has taken effect in subscription `queue` already.
+    pub fn applied_in(&self, msg: MsgId, queue: usize) -> bool {
+        let effects = self.msgs[msg as usize].effects;
+        match &self.graph {
+            Some(g) if g.sub[msg as usize] != SUB_NONE && g.sub[msg as usize] & SUB_MANY != 0 => {
+                let at = (g.sub[msg as usize] & !SUB_MANY) as usize;
+                let n = g.subs[at] as usize;
+                (0..n).any(|i| g.subs[at + 1 + 2 * i] as usize == queue && g.subs[at + 2 + 2 * i] > 0)
+            }
+            _ => effects > 0,
+        }
+    }
+
+    /// A service's dual write, commit first, was cut by a crash: group
+    /// `group` committed the effect of `msg` and never published the event
+    /// it would have sent to `queues`.
+    #[cold]
+    pub fn note_unpublished(&mut self, msg: MsgId, group: usize, queues: &[u32]) {
+        if let Some(g) = &mut self.graph {
+            g.unpublished.insert((msg, group as u32), queues.to_vec());
+        }
+    }
+
+    /// Whether group `group`'s event about `msg` was lost in a dual write
+    /// (and is now being published after all: it is no longer lost).
+    #[cold]
+    pub fn take_unpublished(&mut self, msg: MsgId, group: usize) -> bool {
+        self.graph.as_mut().is_some_and(|g| g.unpublished.remove(&(msg, group as u32)).is_some())
+    }
+
+    /// A service's dual write, publish first, was cut by a crash: group
+    /// `group` published the event about `msg`, expected in `children`
+    /// pairs, and never committed the change. The pairs count into the
+    /// chain now (the commit, when it comes, counts none).
+    #[cold]
+    pub fn note_phantom(&mut self, msg: MsgId, group: usize, children: u32) {
+        let Some(g) = &mut self.graph else { return };
+        if g.phantoms.insert((msg, group as u32)) {
+            let root = root_of(&g.parent, msg);
+            let left = &mut g.pending[root as usize];
+            if *left & CHAIN_DONE == 0 {
+                *left += children;
+            }
+        }
+    }
+
+    /// Whether group `group` published the event about `msg` before
+    /// committing it (a phantom until now).
+    pub fn is_phantom(&self, msg: MsgId, group: usize) -> bool {
+        self.graph.as_ref().is_some_and(|g| !g.phantoms.is_empty() && g.phantoms.contains(&(msg, group as u32)))
+    }
+
+    /// The change behind a phantom event commits: it is a phantom no more.
+    #[cold]
+    pub fn take_phantom(&mut self, msg: MsgId, group: usize) -> bool {
+        self.graph.as_mut().is_some_and(|g| g.phantoms.remove(&(msg, group as u32)))
+    }
+
     /// Where `msg` stands: done once it took effect in every queue it was
     /// routed to.
     pub fn status(&self, msg: MsgId) -> MsgStatus {
@@ -796,6 +863,12 @@ impl Ledger {
                         }
                     }
                 },
+            }
+        }
+        // Events a dual write lost never reach the queues they were for.
+        for queues in self.graph.iter().flat_map(|g| g.unpublished.values()) {
+            for &q in queues {
+                count(q as usize);
             }
         }
         out

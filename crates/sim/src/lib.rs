@@ -113,7 +113,7 @@ pub use scenario::{
     CrashSpec, ExchangeKind, ExchangeSpec, Idempotency, KeyChoice, LinkOverride, LinkSpec, LogGroupSpec, Network,
     NodeCrash, OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerAcks, ProducerSpec, PublishSpec,
     QueueSpec, SCENARIO_VERSION, Scenario, ScheduledCrash, SendMode, SendSpec, ServiceCost, TopicSpec, Window,
-    problem_number,
+    WriteOrder, problem_number,
 };
 pub use simulation::Simulation;
 pub use time::Time;

@@ -75,6 +75,16 @@ pub struct Counts {
     pub failovers: u64,
     /// Retries of records a topic already had, dropped (idempotent producers).
     pub deduplicated: u64,
+    /// Events lost in a dual write: a service committed its change and
+    /// crashed before publishing the event about it (and no redelivery has
+    /// published it since). Messages.
+    #[serde(default)]
+    pub events_lost: u64,
+    /// Phantom events: a service published an event and crashed before
+    /// committing the change it announces (and no redelivery has committed
+    /// it since). Messages.
+    #[serde(default)]
+    pub phantom_events: u64,
 }
 
 /// What one consumer group did (in a graph, a message counts once in each
@@ -156,6 +166,9 @@ pub struct Metrics {
     pub lag: crate::lag::Lag,
     /// Partitions' ends, leaders and readers (for the views).
     pub partitions: crate::partitions::Partitions,
+    /// Phantom events not yet resolved: (consumed message, service group)
+    /// whose event went out before the change committed.
+    phantoms: std::collections::BTreeSet<(crate::trace::MsgId, u16)>,
 }
 
 /// "Not a consumer" in [`Metrics`]' node → group map.
@@ -212,6 +225,7 @@ impl Metrics {
             },
             lag: crate::lag::Lag::new(topology),
             partitions: crate::partitions::Partitions::new(topology),
+            phantoms: std::collections::BTreeSet::new(),
         }
     }
 
@@ -294,9 +308,13 @@ impl Metrics {
             EventKind::Produce => {
                 // A graph's records say how many queues the message is
                 // expected in (`delivery`) and its parent (`tx`).
-                // An echo (published for a duplicate effect) is expected nowhere.
-                if e.cause != Cause::Duplicate {
-                    c.expected += u64::from(e.delivery.max(1));
+                // An echo (published for a duplicate effect) is expected
+                // nowhere; a lost event published after all was expected
+                // when it was lost.
+                match e.cause {
+                    Cause::Duplicate => {}
+                    Cause::Recovered => c.events_lost = c.events_lost.saturating_sub(1),
+                    _ => c.expected += u64::from(e.delivery.max(1)),
                 }
                 if e.tx == 0 {
                     c.produced += 1;
@@ -380,6 +398,10 @@ impl Metrics {
                     cause => {
                         c.ordering_violations += u64::from(cause == Cause::OutOfOrder);
                         c.unique_effects += 1;
+                        if !self.phantoms.is_empty() && self.phantoms.remove(&(e.msg, self.group_of[node])) {
+                            // The change a phantom event announced commits at last.
+                            c.phantom_events -= 1;
+                        }
                         if let Some(g) = g {
                             g.effects += 1;
                             g.first += 1;
@@ -461,6 +483,15 @@ impl Metrics {
                 let peer = usize::from(e.peer);
                 if let Some(g) = self.group_of.get(peer).and_then(|&g| self.groups.get_mut(usize::from(g))) {
                     g.skipped += u64::from(e.tx);
+                }
+            }
+            EventKind::EventLost => {
+                c.events_lost += 1;
+                c.expected += u64::from(e.delivery.max(1));
+            }
+            EventKind::Phantom => {
+                if self.phantoms.insert((e.msg, self.group_of[node])) {
+                    c.phantom_events += 1;
                 }
             }
             EventKind::Confirm | EventKind::Nack | EventKind::Backoff | EventKind::Stale => {}

@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use crate::context::Ctx;
 use crate::event::{Event, Packet};
 use crate::ledger::{Origin, Place};
-use crate::scenario::{Arrival, Backoff, BackoffKind, KeyChoice, ProducerSpec, PublishSpec, SendMode};
+use crate::scenario::{Arrival, Backoff, BackoffKind, KeyChoice, ProducerSpec, PublishSpec, SendMode, WriteOrder};
 use crate::time::{self, Time};
 use crate::timers::Timers;
 use crate::trace::{EventKind, MsgId, NodeId, PacketKind};
@@ -117,6 +117,27 @@ pub(crate) struct Producer {
     up: bool,
     /// Bumped on every crash, so a restart meant for an earlier one is ignored.
     pub epoch: u32,
+    /// A service's publisher: how the service writes its change and the event.
+    write: WriteOrder,
+    /// With an outbox: the relay's polling interval, and the rows committed
+    /// that it has not picked up yet (they survive a crash).
+    relay_poll: Time,
+    outbox: Vec<MsgId>,
+    /// A relay poll is scheduled.
+    polling: bool,
+}
+
+/// What a message a service publishes is to the checker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Publication {
+    /// The event about a change: expected downstream.
+    Event,
+    /// Published for a duplicate effect (or an event already out): expected
+    /// nowhere.
+    Echo,
+    /// An event a dual write lost, published after all on a redelivery: its
+    /// pairs were counted when it was lost.
+    Recovered,
 }
 
 impl Producer {
@@ -153,6 +174,10 @@ impl Producer {
             timeouts: Timers::default(),
             up: true,
             epoch: 0,
+            write: WriteOrder::CommitFirst,
+            relay_poll: 0,
+            outbox: Vec::new(),
+            polling: false,
         }
     }
 
@@ -165,7 +190,15 @@ impl Producer {
             max_in_flight: spec.max_in_flight,
             ..ProducerSpec::default()
         };
-        Producer::new(node, index, target, Vec::new(), &as_producer)
+        let mut p = Producer::new(node, index, target, Vec::new(), &as_producer);
+        p.write = spec.write;
+        p.relay_poll = time::ms(spec.relay_poll_ms).max(1);
+        p
+    }
+
+    /// How its service writes the change and the event.
+    pub fn write_order(&self) -> WriteOrder {
+        self.write
     }
 
     /// It sends to a topic: batches as `spec` says (`linger_ms`, `batch_size`).
@@ -176,7 +209,7 @@ impl Producer {
 
     /// Bytes this producer holds beyond its fixed size.
     pub fn heap_bytes(&self) -> u64 {
-        crate::memory::vec_bytes::<MsgId>(self.backlog.capacity() + self.batch.capacity())
+        crate::memory::vec_bytes::<MsgId>(self.backlog.capacity() + self.batch.capacity() + self.outbox.capacity())
             + self.timeouts.heap_bytes()
             + crate::memory::vec_bytes::<NodeId>(self.sync_targets.capacity())
     }
@@ -184,7 +217,7 @@ impl Producer {
     /// Messages it holds: in its backlog or sent and not yet settled (the
     /// ledger's tokens at this producer).
     pub fn held(&self) -> usize {
-        self.backlog.len() + self.batch.len() + self.outstanding as usize
+        self.backlog.len() + self.batch.len() + self.outbox.len() + self.outstanding as usize
     }
 
     /// Schedules the first arrival, if there are messages to make.
@@ -231,7 +264,7 @@ impl Producer {
                 // Into the context's buffers: no allocation per message.
                 let (mut route, mut subs) = (std::mem::take(&mut ctx.route), std::mem::take(&mut ctx.subs));
                 ctx.topology.subscriptions(self.queue, key, &mut route, &mut subs);
-                let msg = self.create_routed(ctx, key, poison, None, &subs);
+                let msg = self.create_routed(ctx, key, poison, None, &subs, false);
                 (ctx.route, ctx.subs) = (route, subs);
                 msg
             } else {
@@ -304,7 +337,8 @@ impl Producer {
     /// In a graph: creates a message (on account of `origin`'s parent, if
     /// any) expected in `queues`, and records its making: the `Produce`
     /// record names the target (`peer`), the queues it is expected in
-    /// (`delivery`) and its parent (`tx`: the parent's id + 1, 0 for none).
+    /// (`delivery`) and its parent (`tx`: the parent's id + 1, 0 for none);
+    /// `recovered` for an event a dual write had lost.
     #[cold]
     #[inline(never)]
     fn create_routed(
@@ -314,6 +348,7 @@ impl Producer {
         poison: bool,
         origin: Option<Origin>,
         queues: &[u32],
+        recovered: bool,
     ) -> MsgId {
         let msg = ctx.ledger.create_in_graph(self.node, key, poison, ctx.now, origin, queues);
         let mut e = ctx.record(EventKind::Produce, self.node, msg);
@@ -322,9 +357,39 @@ impl Producer {
         e.tx = origin.map_or(0, |o| o.parent + 1);
         if origin.is_some_and(|o| o.echo) {
             e.cause = crate::trace::Cause::Duplicate; // expected nowhere
+        } else if recovered {
+            e.cause = crate::trace::Cause::Recovered; // expected since it was lost
         }
         ctx.emit(e);
         msg
+    }
+
+    /// When the relay's next poll comes: the next multiple of its interval
+    /// (it polls on a fixed beat, whether or not there are rows).
+    fn next_poll(&self, now: Time) -> Time {
+        (now / self.relay_poll).saturating_add(1).saturating_mul(self.relay_poll)
+    }
+
+    /// Makes sure the relay's next poll is scheduled.
+    fn poll_soon(&mut self, ctx: &mut Ctx) {
+        if !self.polling && self.up {
+            self.polling = true;
+            let at = self.next_poll(ctx.now);
+            ctx.scheduler.push(at, Event::RelayPoll { producer: self.index, epoch: self.epoch });
+        }
+    }
+
+    /// The outbox relay polls: it publishes every row it finds (as far as
+    /// the in-flight limit allows; the rest waits in the backlog).
+    #[cold]
+    #[inline(never)]
+    pub fn on_relay_poll(&mut self, ctx: &mut Ctx, epoch: u32) {
+        if epoch != self.epoch || !self.up {
+            return;
+        }
+        self.polling = false;
+        self.backlog.extend(self.outbox.drain(..));
+        self.pump(ctx);
     }
 
     /// A service applied the effect of `parent`: publish a message of its
@@ -333,13 +398,26 @@ impl Producer {
     /// duplicate.
     #[cold]
     #[inline(never)]
-    pub fn publish_derived(&mut self, ctx: &mut Ctx, parent: MsgId, group: usize, echo: bool, queues: &[u32]) {
+    pub fn publish_derived(
+        &mut self,
+        ctx: &mut Ctx,
+        parent: MsgId,
+        group: usize,
+        publication: Publication,
+        queues: &[u32],
+    ) {
         if !self.up {
             return;
         }
         let key = ctx.ledger.get(parent).key();
-        let msg = self.create_routed(ctx, key, false, Some(Origin { parent, group, echo }), queues);
-        if self.backlog.is_empty() && self.has_room() {
+        let echo = publication == Publication::Echo;
+        let origin = Origin { parent, group, echo };
+        let msg = self.create_routed(ctx, key, false, Some(origin), queues, publication == Publication::Recovered);
+        if self.write == WriteOrder::Outbox {
+            // A row, committed with the change: the relay publishes it.
+            self.outbox.push(msg);
+            self.poll_soon(ctx);
+        } else if self.backlog.is_empty() && self.has_room() {
             self.launch(ctx, msg);
         } else {
             self.backlog.push_back(msg);
@@ -347,12 +425,17 @@ impl Producer {
     }
 
     /// The instance crashed: what it held is gone (its backlog and the
-    /// messages it was waiting on: an in-memory retry state does not survive).
+    /// messages it was waiting on: an in-memory retry state does not survive)
+    /// — unless its service writes through an outbox, whose rows stay.
     #[cold]
     #[inline(never)]
     pub fn crash(&mut self, ctx: &mut Ctx) {
         self.up = false;
         self.epoch = self.epoch.wrapping_add(1);
+        if self.write == WriteOrder::Outbox {
+            self.crash_keeping_outbox(ctx);
+            return;
+        }
         // Its messages still awaited or backing off (a rare scan of the
         // book: only its own entries are live).
         let node = self.node;
@@ -374,6 +457,28 @@ impl Producer {
         }
     }
 
+    /// A crash of a service with an outbox: every row not yet confirmed is
+    /// still in the outbox (the relay's memory of what it sent is not), and
+    /// the relay publishes it again after the restart.
+    fn crash_keeping_outbox(&mut self, ctx: &mut Ctx) {
+        self.polling = false;
+        self.timeouts.clear();
+        let node = self.node;
+        let mut rows: Vec<MsgId> = std::mem::take(&mut self.backlog).into();
+        for m in 0..ctx.sends.state.len() as MsgId {
+            if ctx.sends.get(m) != 0 && ctx.ledger.get(m).producer == node && ctx.ledger.get(m).at_producer() {
+                ctx.sends.set(m, 0);
+                rows.push(m);
+            }
+        }
+        // In the order they were committed (message ids are made in order).
+        rows.sort_unstable();
+        rows.append(&mut self.outbox);
+        rows.sort_unstable();
+        self.outbox = rows;
+        self.outstanding = 0;
+    }
+
     /// Back up after crash `epoch` (ignored if it crashed again since).
     pub fn restart(&mut self, epoch: u32) -> bool {
         if epoch != self.epoch || self.up {
@@ -388,9 +493,13 @@ impl Producer {
         self.up
     }
 
-    /// Back up with its service instance (which restarted).
-    pub fn revive(&mut self) {
+    /// Back up with its service instance (which restarted): an outbox
+    /// relay polls again.
+    pub fn revive(&mut self, ctx: &mut Ctx) {
         self.up = true;
+        if !self.outbox.is_empty() {
+            self.poll_soon(ctx);
+        }
     }
 
     /// Whether the in-flight limit lets one more message go.
@@ -505,6 +614,17 @@ impl Producer {
             e.end = ctx.now.saturating_add(delay);
             ctx.emit_rare(e);
             ctx.schedule_in(delay, Event::RetryDue { producer: self.index, msg });
+        } else if self.write == WriteOrder::Outbox {
+            // A relay never gives up on a row: it stays in the outbox for the
+            // next poll.
+            let mut e = ctx.record(EventKind::Backoff, self.node, msg);
+            e.attempt = attempts;
+            e.end = self.next_poll(ctx.now);
+            ctx.emit_rare(e);
+            ctx.sends.set(msg, 0);
+            self.outstanding -= 1;
+            self.outbox.push(msg);
+            self.poll_soon(ctx);
         } else {
             let mut e = ctx.record(EventKind::GiveUp, self.node, msg);
             e.attempt = attempts;

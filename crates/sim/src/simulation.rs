@@ -537,6 +537,7 @@ impl Simulation {
                 }
             }
             Event::Linger { producer, seq } => self.producers[usize::from(producer)].on_linger(ctx, seq),
+            Event::RelayPoll { producer, epoch } => self.producers[usize::from(producer)].on_relay_poll(ctx, epoch),
             Event::Lost(p, cause) => {
                 ctx.take_off_link(&p);
                 ctx.lost(&p, cause);
@@ -559,7 +560,7 @@ impl Simulation {
                 if c.is_up()
                     && let Some(j) = c.publisher
                 {
-                    self.producers[usize::from(j)].revive();
+                    self.producers[usize::from(j)].revive(ctx);
                 }
             }
             Event::NodeRestart { node, epoch } => self.restart_node(node, epoch),
@@ -703,7 +704,7 @@ impl Simulation {
                 let i = usize::from(member);
                 if members[i].on_restart(ctx, epoch) {
                     if let Some(j) = members[i].publisher {
-                        producers[usize::from(j)].revive();
+                        producers[usize::from(j)].revive(ctx);
                     }
                     let c = &mut coordinators[usize::from(members[i].log_group)];
                     let m = i - c.first_member;

@@ -67,6 +67,12 @@ impl<T: Copy> Timers<T> {
         next
     }
 
+    /// Forgets every deadline (their owner crashed). A wake-up already
+    /// armed still comes, finds nothing due and rearms for what is added since.
+    pub fn clear(&mut self) {
+        self.queue.clear();
+    }
+
     /// Bytes held by the deadlines.
     pub fn heap_bytes(&self) -> u64 {
         crate::memory::vec_bytes::<(Time, T)>(self.queue.capacity())

@@ -122,6 +122,16 @@ named_enum! {
         /// bit per in-sync replica (replica `k` is on broker
         /// `(delivery + k) % brokers`; the first leads until a failover).
         HighWatermark = "high_watermark",
+        /// A service (`node`) committed the effect of `msg` and crashed
+        /// before publishing the event about it (a dual write, commit
+        /// first): `delivery` (message, queue) pairs downstream will never
+        /// hear of it, unless a redelivery of `msg` publishes it after all.
+        EventLost = "event_lost",
+        /// A service (`node`) published the event about `msg` and crashed
+        /// before committing its effect (a dual write, publish first): until
+        /// a redelivery commits it, downstream acts on a change that never
+        /// happened.
+        Phantom = "phantom",
     }
 }
 
@@ -215,6 +225,9 @@ named_enum! {
         Failover = "failover",
         /// `acks=all` with fewer in-sync copies than the topic's minimum.
         TooFewReplicas = "too_few_replicas",
+        /// A service published an event a crash had cut off (a dual write's
+        /// lost event), on a redelivery of what caused it.
+        Recovered = "recovered",
     }
 }
 

@@ -101,6 +101,8 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
             BrokerRestart => Key::EvBrokerRestart,
             Failover => Key::EvFailover,
             HighWatermark => Key::EvHighWatermark,
+            EventLost => Key::EvEventLost,
+            Phantom => Key::EvPhantom,
         },
     )
 }
@@ -152,6 +154,7 @@ pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
             Cause::Failover => Key::CauseFailover,
             Cause::TooFewReplicas => Key::CauseTooFewReplicas,
             Cause::BufferFull => Key::CauseBufferFull,
+            Cause::Recovered => Key::CauseRecovered,
         },
     )
 }

@@ -178,6 +178,12 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
     let dead = s.queues.iter().any(|q| q.max_deliveries.is_some());
     let rejected = s.queues.iter().any(|q| q.capacity.is_some());
     let crashes = s.consumers.iter().any(|c| c.crash.probability > 0.0 || !c.crash.schedule.is_empty());
+    // A service that writes its change and an event, and may crash between.
+    let dual_writes = s.consumers.iter().any(|c| {
+        c.publish.as_ref().is_some_and(|p| {
+            p.write != msgsim_sim::WriteOrder::CommitFirst || c.crash.point == msgsim_sim::CrashPoint::BetweenWrites
+        })
+    });
     let row = |label, value: String, id, bad| CounterRow { label, value, id, bad };
     let n = |x: u64| x.to_string();
     let mut rows = vec![
@@ -204,6 +210,10 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
     rows.push(row(Key::EffectsApplied, n(c.effects_applied), "c-effects", false));
     rows.push(row(Key::DuplicateEffects, n(c.duplicate_effects), "c-duplicate-effects", c.duplicate_effects > 0));
     rows.push(row(Key::NotYetApplied, n(c.expected.saturating_sub(c.unique_effects)), "c-not-applied", false));
+    if dual_writes {
+        rows.push(row(Key::EventsLost, n(c.events_lost), "c-events-lost", c.events_lost > 0));
+        rows.push(row(Key::PhantomEvents, n(c.phantom_events), "c-phantoms", c.phantom_events > 0));
+    }
     if dead {
         rows.push(row(Key::DeadLettered, n(c.dead_lettered), "c-dead", c.dead_lettered > 0));
     }

@@ -726,11 +726,45 @@ pub struct PublishSpec {
     /// With confirms, most unconfirmed messages per instance; null for no
     /// limit. Default null.
     pub max_in_flight: Option<u32>,
+    /// How the service writes its two things — its own change and the event
+    /// about it: commit first, publish first (a dual write either way), or
+    /// through a transactional outbox. Default commit first.
+    pub write: WriteOrder,
+    /// With an outbox: how often its relay looks for new rows, in ms.
+    /// Default 100.
+    pub relay_poll_ms: f64,
 }
+
+/// The outbox relay's default polling interval, in ms.
+pub const DEFAULT_RELAY_POLL_MS: f64 = 100.0;
 
 impl Default for PublishSpec {
     fn default() -> Self {
-        PublishSpec { to: "queue".into(), send: SendSpec::default(), max_in_flight: None }
+        PublishSpec {
+            to: "queue".into(),
+            send: SendSpec::default(),
+            max_in_flight: None,
+            write: WriteOrder::default(),
+            relay_poll_ms: DEFAULT_RELAY_POLL_MS,
+        }
+    }
+}
+
+unit_enum! {
+    /// How a service writes its local change and the event about it.
+    pub enum WriteOrder {
+        /// Commit the change, then publish the event: a crash between the
+        /// two loses the event (a dual write).
+        #[default]
+        CommitFirst = "commit_first",
+        /// Publish the event, then commit the change: a crash between the
+        /// two leaves a phantom event for a change that never committed (a
+        /// dual write).
+        PublishFirst = "publish_first",
+        /// Commit the change and the event's outbox row in one local
+        /// transaction; a relay polls the outbox and publishes, and the rows
+        /// survive a crash: nothing is lost, an event may go twice.
+        Outbox = "outbox",
     }
 }
 
@@ -858,6 +892,10 @@ unit_enum! {
         /// After the effect is written, before the ack is sent.
         #[default]
         AfterEffect = "after_effect",
+        /// A service's dual write: between its local commit and its publish
+        /// (or, publishing first, between the publish and the commit). Only
+        /// for a group that publishes.
+        BetweenWrites = "between_writes",
     }
 }
 
@@ -1000,6 +1038,7 @@ mod tests {
         check(Overflow::NAMED);
         check(AckMode::NAMED);
         check(CrashPoint::NAMED);
+        check(WriteOrder::NAMED);
         check(Partitioner::NAMED);
         check(AssignorKind::NAMED);
         check(CommitPolicy::NAMED);

@@ -221,6 +221,9 @@ pub enum ProblemKind {
     /// A service publishing in sync mode (it publishes with fire-and-forget
     /// or confirms).
     PublishSync,
+    /// The dual-write crash point on a group that does not publish (it has
+    /// only one write).
+    BetweenWritesNeedsPublish,
     /// Services that publish to each other in a loop (every message would
     /// make another, forever).
     PublishCycle {
@@ -331,6 +334,9 @@ impl ProblemKind {
             }
             BoundTwice { queue } => format!("queue \"{queue}\" is bound to this exchange twice"),
             PublishSync => "a service publishes with fire_and_forget or confirm, not sync".into(),
+            BetweenWritesNeedsPublish => {
+                "between_writes is a crash between a service's commit and its publish: this group publishes nothing (set publish, or choose before_effect or after_effect)".into()
+            }
             PublishCycle { cycle } => {
                 format!(
                     "these services publish to each other in a loop ({cycle}): every message would make another, forever"

@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 
 use super::problem::{Problem, ProblemKind as K};
 use super::{
-    Arrival, Backoff, ConsumerSpec, ExchangeKind, ExchangeSpec, LinkOverride, LinkSpec, LogGroupSpec, ProducerSpec,
-    QueueSpec, SCENARIO_VERSION, Scenario, SendMode, SendSpec, TopicSpec, Window,
+    Arrival, Backoff, ConsumerSpec, CrashPoint, ExchangeKind, ExchangeSpec, LinkOverride, LinkSpec, LogGroupSpec,
+    ProducerSpec, QueueSpec, SCENARIO_VERSION, Scenario, SendMode, SendSpec, TopicSpec, Window,
 };
 use crate::dist::{Dist, MAX_PARAMETER_MS};
 
@@ -389,6 +389,9 @@ impl Checker {
         self.dist(&format!("{path}.processing"), &c.processing);
         self.probability(format!("{path}.crash.probability"), c.crash.probability);
         self.duration(format!("{path}.crash.restart_ms"), c.crash.restart_ms, false);
+        if c.crash.point == CrashPoint::BetweenWrites && c.publish.is_none() {
+            self.push(format!("{path}.crash.point"), K::BetweenWritesNeedsPublish);
+        }
         self.at_most(format!("{path}.crash.schedule"), c.crash.schedule.len(), limits::MAX_PLANNED_CRASHES);
         for (j, s) in c.crash.schedule.iter().enumerate().take(limits::MAX_PLANNED_CRASHES) {
             let sp = format!("{path}.crash.schedule[{j}]");
@@ -418,6 +421,7 @@ impl Checker {
             if let Some(m) = p.max_in_flight {
                 self.range_u32(format!("{path}.publish.max_in_flight"), m, 1, limits::MAX_CAPACITY);
             }
+            self.duration(format!("{path}.publish.relay_poll_ms"), p.relay_poll_ms, true);
         }
     }
 

@@ -389,10 +389,14 @@ impl Member {
             ctx.emit_rare(e);
         } else {
             let e = self.job_record(ctx, EventKind::Effect, &job);
-            crate::consumer::apply_effect(ctx, e, self.sub, self.group, publisher);
+            let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
+            if !crate::consumer::apply_effect(ctx, e, self.sub, self.group, publisher, cut) {
+                store.forget(job.msg);
+            }
         }
         if crash {
-            // After the effect, before the commit: the group reads it again.
+            // After the effect (or between a service's two writes), before
+            // the commit: the group reads it again.
             let restart = self.restart;
             self.crash(ctx, restart);
             return;

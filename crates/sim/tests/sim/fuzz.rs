@@ -286,7 +286,8 @@ fn add_graph(s: &mut Scenario, (exchange, publish, transient, crashes): GraphPar
     }
     for (i, c) in s.consumers.iter_mut().enumerate() {
         if let (Some(send), true) = (publish.get(i).cloned().flatten(), i + 1 < nq) {
-            c.publish = Some(PublishSpec { to: format!("q{}", i + 1), send, max_in_flight: None });
+            c.publish =
+                Some(PublishSpec { to: format!("q{}", i + 1), send, max_in_flight: None, ..PublishSpec::default() });
         }
     }
     for (q, t) in s.queues.iter_mut().zip(transient) {

@@ -15,7 +15,10 @@ fn service(name: &str, from: &str) -> ConsumerSpec {
 }
 
 fn publishing(name: &str, from: &str, to: &str, send: SendSpec) -> ConsumerSpec {
-    ConsumerSpec { publish: Some(PublishSpec { to: to.into(), send, max_in_flight: None }), ..service(name, from) }
+    ConsumerSpec {
+        publish: Some(PublishSpec { to: to.into(), send, max_in_flight: None, ..PublishSpec::default() }),
+        ..service(name, from)
+    }
 }
 
 fn confirm() -> SendSpec {

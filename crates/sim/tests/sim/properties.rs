@@ -246,7 +246,8 @@ fn graph() -> impl Strategy<Value = Scenario> {
                         ..send
                     };
                     let to = if to_last { nq - 1 } else { from + 1 };
-                    c.publish = Some(PublishSpec { to: format!("q{to}"), send, max_in_flight: None });
+                    c.publish =
+                        Some(PublishSpec { to: format!("q{to}"), send, max_in_flight: None, ..PublishSpec::default() });
                 }
             }
             if let Some((which, at_ms, down_ms, durable)) = crash {
