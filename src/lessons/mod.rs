@@ -53,6 +53,8 @@ lesson_sources![
     "21-rebalance.json",
     "22-queue-or-log.json",
     "23-queue-or-log-at-the-knee.json",
+    "24-dual-write.json",
+    "25-outbox.json",
 ];
 
 /// One setting that differs between two setups, in the editor's words,

@@ -116,6 +116,10 @@ pub enum MarkKind {
     Reject,
     /// A wait timed out.
     Timeout,
+    /// A service crashed between its commit and its publish: the event is lost.
+    EventLost,
+    /// A service crashed between its publish and its commit: a phantom event.
+    Phantom,
 }
 
 /// A mark and how faded it is (0 new, 1 gone).
@@ -151,6 +155,8 @@ pub fn marks(trace: &[TraceEvent], cursor: usize, layout: &Layout, t: Time, wind
             EventKind::DeadLetter => Some((MarkKind::DeadLetter, node)),
             EventKind::Reject | EventKind::Evict => Some((MarkKind::Reject, node)),
             EventKind::Timeout => Some((MarkKind::Timeout, node)),
+            EventKind::EventLost => Some((MarkKind::EventLost, node)),
+            EventKind::Phantom => Some((MarkKind::Phantom, node)),
             _ => None,
         };
         if let Some((kind, at)) = kind_at {
@@ -173,6 +179,10 @@ pub struct TopologyWords {
     pub dedup: String,
     /// Shown where an effect broke the key order.
     pub out_of_order: String,
+    /// Shown where a crash between a service's two writes lost its event.
+    pub event_lost: String,
+    /// Shown where a crash between a service's two writes left a phantom event.
+    pub phantom: String,
     /// "buffer {0}" under a consumer: deliveries waiting for a slot.
     pub buffer: String,
     /// "to send {0}" under a producer: its backlog.
@@ -496,6 +506,11 @@ fn draw_marks(s: &TopologyScene<'_>, p: &mut dyn Painter) {
             MarkKind::Reject => barred(p, (m.at.0 - hw - 10.0, m.at.1), 6.0, pal.bad.alpha(a)),
             MarkKind::Timeout => {
                 p.circle((m.at.0 + hw, m.at.1 - hh), 4.0 + 4.0 * m.age, None, Some((pal.retry.alpha(a), 2.0)))
+            }
+            MarkKind::EventLost | MarkKind::Phantom => {
+                let word = if m.kind == MarkKind::EventLost { &s.words.event_lost } else { &s.words.phantom };
+                let t = Text { size: 12.0, color: pal.bad.alpha(a), align: Align::Center, bold: true };
+                p.text((m.at.0, m.at.1 + hh + 26.0), word, t);
             }
         }
     }

@@ -25,11 +25,14 @@ pub enum Moment {
     OutOfOrder,
     /// A full queue refused or evicted a message.
     Rejected,
+    /// A service crashed between its two writes: an event lost, or a
+    /// phantom event.
+    DualWrite,
 }
 
 impl Moment {
     /// Every kind, in menu order.
-    pub const ALL: [Moment; 7] = [
+    pub const ALL: [Moment; 8] = [
         Moment::Loss,
         Moment::DuplicateEffect,
         Moment::Crash,
@@ -37,6 +40,7 @@ impl Moment {
         Moment::DeadLetter,
         Moment::OutOfOrder,
         Moment::Rejected,
+        Moment::DualWrite,
     ];
 
     /// The kind of moment `e` is, if any.
@@ -49,6 +53,7 @@ impl Moment {
             EventKind::Send if e.packet == PacketKind::Deliver && e.delivery > 1 => Moment::Redelivery,
             EventKind::DeadLetter => Moment::DeadLetter,
             EventKind::Reject | EventKind::Evict => Moment::Rejected,
+            EventKind::EventLost | EventKind::Phantom => Moment::DualWrite,
             _ => return None,
         })
     }
@@ -63,6 +68,7 @@ impl Moment {
             Moment::DeadLetter => Key::MomentDeadLetter,
             Moment::OutOfOrder => Key::MomentOutOfOrder,
             Moment::Rejected => Key::MomentRejected,
+            Moment::DualWrite => Key::MomentDualWrite,
         }
     }
 
@@ -76,6 +82,7 @@ impl Moment {
             Moment::DeadLetter => "dead_letter",
             Moment::OutOfOrder => "out_of_order",
             Moment::Rejected => "rejected",
+            Moment::DualWrite => "dual_write",
         }
     }
 
@@ -94,6 +101,7 @@ impl Moment {
             "dead_letter" => Moment::DeadLetter,
             "effect:out_of_order" => Moment::OutOfOrder,
             "reject" | "evict" => Moment::Rejected,
+            "event_lost" | "phantom" => Moment::DualWrite,
             _ => return None,
         })
     }
@@ -107,7 +115,7 @@ impl Moment {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MomentIndex {
     seen: usize,
-    at: [Vec<u32>; 7],
+    at: [Vec<u32>; 8],
 }
 
 impl MomentIndex {

@@ -176,6 +176,8 @@ impl Studio {
             down: t(l, Key::Down).into(),
             dedup: t(l, Key::DedupShort).into(),
             out_of_order: t(l, Key::OutOfOrderShort).into(),
+            event_lost: t(l, Key::EventLostShort).into(),
+            phantom: t(l, Key::PhantomShort).into(),
             buffer: t(l, Key::BufferOf).into(),
             backlog: t(l, Key::BacklogOf).into(),
             partitions: t(l, Key::PartitionsOf).into(),

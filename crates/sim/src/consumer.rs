@@ -364,6 +364,8 @@ fn apply_and_publish(
         if !duplicate && !announced {
             ctx.ledger.note_unpublished(msg, group, queues);
             let mut lost = ctx.record(EventKind::EventLost, e.node, msg);
+            lost.attempt = e.attempt;
+            lost.copy = e.copy;
             lost.delivery = children.min(u32::from(u16::MAX)) as u16;
             ctx.emit_rare(lost);
         }

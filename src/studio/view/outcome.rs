@@ -138,6 +138,12 @@ pub fn verdict_sentence(lang: Lang, r: &Report) -> String {
         if stuck > 0 {
             parts.push(tf(lang, Key::PartStuck, &[&stuck]));
         }
+        if r.counts.events_lost > 0 {
+            parts.push(tf(lang, Key::PartEventsLost, &[&r.counts.events_lost]));
+        }
+        if r.counts.phantom_events > 0 {
+            parts.push(tf(lang, Key::PartPhantoms, &[&r.counts.phantom_events]));
+        }
         parts.join(", ")
     };
     // Expected effects: one per message in a plain pipeline, one per

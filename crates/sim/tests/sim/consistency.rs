@@ -188,3 +188,23 @@ proptest! {
         prop_assert_eq!(r.never_applied, 0, "{:?}", r);
     }
 }
+
+/// The same order service as a group of members reading a topic: a member
+/// crash between the writes loses the event too (the group reads the record
+/// again, and the store skips it), and the outbox keeps it.
+#[test]
+fn members_of_a_group_on_a_topic_write_twice_too() {
+    let on_topic = |write| {
+        let mut s = order_service(1_000, write, 0.02, true);
+        s.queues.remove(0);
+        s.topics = vec![TopicSpec { name: "orders-q".into(), partitions: 4, ..Default::default() }];
+        s.consumers[0].count = 2;
+        s
+    };
+    let (_, dual) = checked(&on_topic(WriteOrder::CommitFirst), 2);
+    assert!(dual.counts.events_lost > 5, "{dual:?}");
+    assert_eq!(dual.groups[1].never_applied, dual.counts.events_lost);
+    let (_, outbox) = checked(&on_topic(WriteOrder::Outbox), 2);
+    assert!(outbox.counts.crashes > 5);
+    assert_eq!((outbox.counts.events_lost, outbox.never_applied), (0, 0), "{outbox:?}");
+}

@@ -1,0 +1,103 @@
+// A service's two writes in the page: the dual-write lessons show what the
+// command line reports, the timeline marks each crash between the writes,
+// and the editor switches a service to an outbox.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  serveDist, launch, openApp, waitForVerdict, screenshot, openLesson, revealVerdict, nativeReport, downloadText,
+  nativeTraceCsv, seek,
+} from './harness.mjs';
+
+let server, chrome;
+before(async () => { server = await serveDist(); chrome = await launch(); });
+after(async () => { await chrome?.close(); await server?.close(); });
+
+// A counter at the end of the run (the counters follow the playback).
+const counter = async (page, id) => {
+  await seek(page, 1e9);
+  return (await page.getByTestId(id).textContent()).trim();
+};
+
+test('the dual-write lesson: an event lost, an order applied twice, a phantom', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  await openLesson(page, 'dual-write');
+  assert.match(await page.getByTestId('lesson-title').textContent(), /Dual write/);
+  assert.equal(await revealVerdict(page), 'losses');
+  const native = nativeReport('dual-write');
+  assert.equal(native.events_lost, 13);
+  assert.equal(await counter(page, 'c-events-lost'), String(native.events_lost));
+  assert.ok(await page.locator('.marks .mark.dual_write').count() > 0, 'the timeline marks the crashes between the writes');
+  assert.match(await page.getByTestId('verdict-sentence').textContent(), /13 events a service committed and never published/);
+  // At the first lost event, the topology says so under the service.
+  await seek(page, 0);
+  await page.getByTestId('jump-kind').selectOption('dual_write');
+  await page.getByTestId('jump-next').click();
+  await screenshot(page, 'dual-write-event-lost');
+
+  await page.getByTestId('lesson-side-1').click();
+  assert.equal(await revealVerdict(page), 'duplicates');
+  assert.equal(await counter(page, 'c-events-lost'), '0');
+
+  await page.getByTestId('lesson-side-2').click();
+  assert.equal(await revealVerdict(page), 'duplicates');
+  const first = nativeReport('dual-write-publish-first');
+  assert.equal(await counter(page, 'c-phantoms'), String(first.phantom_events));
+  assert.deepEqual(problems, []);
+});
+
+test('the outbox lesson ends correct, and the page traces an outbox as the command line does', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  await openLesson(page, 'outbox');
+  assert.equal(await revealVerdict(page), 'losses');
+  await page.getByTestId('lesson-side-1').click();
+  assert.equal(await revealVerdict(page), 'duplicates');
+  await page.getByTestId('lesson-side-2').click();
+  assert.equal(await revealVerdict(page), 'correct');
+  assert.equal(await counter(page, 'c-events-lost'), '0');
+
+  const outbox = await openApp(chrome.browser, server.url, { path: '#v=1&p=outbox&seed=3' });
+  await waitForVerdict(outbox.page);
+  await outbox.page.getByRole('tab', { name: 'Files' }).click();
+  const [d] = await Promise.all([outbox.page.waitForEvent('download'), outbox.page.getByTestId('export-csv').click()]);
+  assert.ok((await downloadText(d)).equals(nativeTraceCsv('outbox', 3)), 'the page traces what `msgsim run --trace` does');
+  assert.deepEqual(outbox.problems, []);
+  assert.deepEqual(problems, []);
+});
+
+test('the editor turns a dual write into an outbox, and names a crash point that needs a publisher', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url, { path: '#v=1&p=dual-write&seed=1' });
+  assert.equal(await waitForVerdict(page), 'losses');
+  await page.getByRole('tab', { name: 'Scenario' }).click();
+  const write = page.locator('[data-path="consumers[0].publish.write"]');
+  await write.waitFor();
+  assert.equal(await write.inputValue(), 'commit_first');
+  assert.equal(await page.locator('[data-path="consumers[0].crash.point"]').inputValue(), 'between_writes');
+  assert.equal(await page.locator('[data-path="consumers[0].publish.relay_poll_ms"]').count(), 0);
+  await write.selectOption('outbox');
+  const poll = page.locator('[data-path="consumers[0].publish.relay_poll_ms"]');
+  await poll.waitFor();
+  assert.equal(await poll.inputValue(), '100');
+  assert.equal(await waitForVerdict(page), 'correct');
+  await seek(page, 2000);
+  await screenshot(page, 'outbox-editor');
+
+  // Shipping publishes nothing: a crash between its writes is named, inline.
+  const point = page.locator('[data-path="consumers[1].crash.point"]');
+  assert.deepEqual(await point.locator('option').evaluateAll((o) => o.map((x) => x.value)), ['before_effect', 'after_effect']);
+  await poll.fill('0');
+  await poll.press('Enter');
+  const error = page.locator('[data-error-for="consumers[0].publish.relay_poll_ms"]');
+  await error.waitFor();
+  assert.equal(await poll.inputValue(), '0', 'what was typed stays');
+  assert.ok(await page.getByTestId('editor-blocked').isVisible());
+  assert.deepEqual(problems, []);
+
+  const zh = await openApp(chrome.browser, server.url, { path: '#v=1&p=outbox&seed=1', locale: 'zh-CN' });
+  await waitForVerdict(zh.page);
+  await zh.page.getByRole('tab', { name: '场景编辑' }).click();
+  await zh.page.getByText('写入变更与事件').first().waitFor();
+  await zh.page.getByText('转发器轮询间隔').first().waitFor();
+  assert.deepEqual(zh.problems, []);
+});
