@@ -197,3 +197,25 @@ test('no serious or critical axe violation on a log: the topic and log settings 
     await page.context().close();
   }
 });
+
+test('no serious or critical axe violation on the services\' state tab, in both themes', async () => {
+  for (const theme of ['light', 'dark']) {
+    const { page, problems } = await openApp(chrome.browser, server.url, { path: '#v=1&p=dual-write&seed=1' });
+    if (theme === 'dark') {
+      await page.getByTestId('theme').click();
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    }
+    await waitForVerdict(page);
+    await page.getByRole('tab', { name: 'State' }).click();
+    await page.getByTestId('state').waitFor();
+    await page.getByTestId('timeline').evaluate((el) => {
+      el.value = el.max;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.locator('.state td.differs').first().waitFor();
+    const found = (await audit(page)).map((v) => `state: ${v}`);
+    assert.deepEqual(found, [], `${theme}: ${found.join('\n')}`);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  }
+});

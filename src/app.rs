@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::components::{
     CanvasView, ComparePanel, Counters, FilesPanel, LessonPanel, LessonQuestion, LogPanel, MarkTools, MessageCard,
-    NoticeBanner, SequenceTools, Tabs, TimelineBar, Toolbar,
+    NoticeBanner, SequenceTools, StatePanel, Tabs, TimelineBar, Toolbar,
 };
 use crate::i18n::{Key, t};
 use crate::platform;
@@ -408,6 +408,9 @@ pub fn App() -> Html {
     if has_topics {
         bottom_tabs.insert(3, (BottomTab::Partitions, Key::TabPartitions));
     }
+    if s.has_services() {
+        bottom_tabs.insert(bottom_tabs.len() - 1, (BottomTab::State, Key::TabState));
+    }
     if comparing {
         bottom_tabs.push((BottomTab::Compare, Key::TabCompare));
     }
@@ -496,6 +499,7 @@ pub fn App() -> Html {
                                         </div>
                                     }
                                 }
+                                BottomTab::State => html! { <StatePanel view={s.state_view()} /> },
                                 // The sweep panel lives in its host, below.
                                 BottomTab::Sweep => html! {},
                                 BottomTab::Compare => match compare_view.clone() {

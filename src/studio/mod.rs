@@ -267,6 +267,7 @@ impl Studio {
     pub fn bottom_tab(&self) -> BottomTab {
         match self.present.bottom {
             BottomTab::Partitions if self.session.scenario.topics.is_empty() => BottomTab::Charts,
+            BottomTab::State if !self.has_services() => BottomTab::Charts,
             b => b,
         }
     }

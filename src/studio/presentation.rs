@@ -19,6 +19,8 @@ pub enum BottomTab {
     Charts,
     /// A topic's partitions as logs (scenarios with topics).
     Partitions,
+    /// Each service's own table of committed changes (scenarios with services).
+    State,
     /// The comparison of two runs (in compare mode).
     Compare,
     /// Sweeps: a figure against a setting over many runs.

@@ -1,0 +1,204 @@
+//! Each service's own table: the changes it has committed, per business
+//! key, as of the shown moment — folded from the trace's effect records, so
+//! seeking rebuilds it. Where a service hears from services upstream (it
+//! reads what they publish), a key whose count differs from theirs is
+//! marked: the two databases disagree there (an event lost or not yet
+//! arrived, or applied twice).
+
+use std::collections::BTreeMap;
+
+use msgsim_sim::{EventKind, NodeKind, Scenario, Topology, TraceEvent};
+
+use super::super::Studio;
+use crate::i18n::{Key, Lang, t, tf};
+
+/// Most keys listed (the ones that disagree first).
+pub const STATE_ROWS: usize = 40;
+
+/// One key's row: its count in each service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateRow {
+    /// The business key.
+    pub key: u32,
+    /// Per service, in the order of [`StateView::services`].
+    pub cells: Vec<StateCell>,
+}
+
+/// One service's count for one key.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StateCell {
+    /// Changes committed.
+    pub count: u64,
+    /// What the services upstream committed for this key (what this one
+    /// should have once every event arrived); `None` for a service fed by
+    /// producers only.
+    pub upstream: Option<u64>,
+    /// The last change before the shown moment.
+    pub last: bool,
+}
+
+impl StateCell {
+    /// It differs from what the services upstream committed.
+    pub fn differs(&self) -> bool {
+        self.upstream.is_some_and(|u| u != self.count)
+    }
+}
+
+/// The state tab.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateView {
+    /// Service (consumer group) names, as columns.
+    pub services: Vec<String>,
+    /// Keys shown: those that disagree first, then by key.
+    pub rows: Vec<StateRow>,
+    /// Keys that disagree somewhere.
+    pub differing: usize,
+    /// Keys with a change, shown or not.
+    pub keys: usize,
+    /// One line about it.
+    pub summary: String,
+    /// UI language.
+    pub lang: Lang,
+}
+
+/// Per consumer group, the groups whose published events it reads.
+pub fn upstream_of(s: &Scenario) -> Vec<Vec<usize>> {
+    let feeds = |target: &str, source: &str| {
+        target == source || s.exchanges.iter().any(|x| x.name == target && x.bindings.iter().any(|b| b.queue == source))
+    };
+    s.consumers
+        .iter()
+        .map(|b| {
+            s.consumers
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.publish.as_ref().is_some_and(|p| feeds(&p.to, &b.from)))
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect()
+}
+
+/// Per group, changes committed per key.
+type Tables = Vec<BTreeMap<u32, u64>>;
+
+/// Changes committed per (group, key) in `trace`, and the last one's place.
+fn fold(topology: &Topology, groups: usize, trace: &[TraceEvent]) -> (Tables, Option<(usize, u32)>) {
+    let mut counts = vec![BTreeMap::new(); groups];
+    let mut last = None;
+    for e in trace.iter().filter(|e| e.kind == EventKind::Effect) {
+        let Some(n) = topology.nodes.get(usize::from(e.node)) else { continue };
+        if !matches!(n.kind, NodeKind::Consumer | NodeKind::Member) || n.group >= groups {
+            continue;
+        }
+        *counts[n.group].entry(e.key).or_insert(0) += 1;
+        last = Some((n.group, e.key));
+    }
+    (counts, last)
+}
+
+/// The state of `scenario`'s services after `trace` (a run's trace up to the
+/// shown moment).
+pub fn state_view(scenario: &Scenario, topology: &Topology, trace: &[TraceEvent], lang: Lang) -> StateView {
+    let groups = scenario.consumers.len();
+    let (counts, last) = fold(topology, groups, trace);
+    let upstream = upstream_of(scenario);
+    let mut keys: Vec<u32> = counts.iter().flat_map(|c| c.keys().copied()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let row = |key: u32| StateRow {
+        key,
+        cells: (0..groups)
+            .map(|g| StateCell {
+                count: counts[g].get(&key).copied().unwrap_or(0),
+                upstream: (!upstream[g].is_empty())
+                    .then(|| upstream[g].iter().map(|&a| counts[a].get(&key).copied().unwrap_or(0)).sum()),
+                last: last == Some((g, key)),
+            })
+            .collect(),
+    };
+    let all: Vec<StateRow> = keys.iter().map(|&k| row(k)).collect();
+    let differing = all.iter().filter(|r| r.cells.iter().any(StateCell::differs)).count();
+    let (mut rows, same): (Vec<StateRow>, Vec<StateRow>) =
+        all.into_iter().partition(|r| r.cells.iter().any(StateCell::differs));
+    rows.extend(same);
+    rows.truncate(STATE_ROWS);
+    let summary = tf(lang, Key::StateSummary, &[&keys.len(), &differing]);
+    StateView {
+        services: scenario.consumers.iter().map(|c| c.name.clone()).collect(),
+        rows,
+        differing,
+        keys: keys.len(),
+        summary,
+        lang,
+    }
+}
+
+impl Studio {
+    /// The state tab's view, at the shown moment.
+    pub fn state_view(&self) -> StateView {
+        let run = &self.session.run;
+        let cursor = self.playback.clock.cursor.min(run.trace().len());
+        state_view(&self.session.scenario, run.sim().topology(), &run.trace()[..cursor], self.present.lang)
+    }
+
+    /// Whether the scenario has services (groups that publish): the state
+    /// tab is offered then.
+    pub fn has_services(&self) -> bool {
+        self.session.scenario.consumers.iter().any(|c| c.publish.is_some())
+    }
+}
+
+/// The column heading for keys.
+pub fn key_heading(lang: Lang) -> &'static str {
+    t(lang, Key::StateKey)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(preset: &str) -> (Scenario, msgsim_sim::Simulation) {
+        let s = msgsim_sim::presets::get(preset).unwrap().scenario.clone();
+        let mut sim = msgsim_sim::Simulation::new(&s, s.seed).unwrap();
+        sim.run();
+        (s, sim)
+    }
+
+    #[test]
+    fn a_lost_event_shows_as_a_key_where_shipping_has_fewer_orders() {
+        let (s, sim) = run("dual-write");
+        let v = state_view(&s, sim.topology(), sim.trace(), Lang::En);
+        let r = sim.report();
+        assert_eq!(v.services, ["order-service", "shipping"]);
+        // Every key's orders against its shipments: the lost events are the difference.
+        let shipped_short: u64 = v.rows.iter().map(|r| r.cells[1].upstream.unwrap() - r.cells[1].count).sum();
+        assert_eq!(shipped_short, r.counts.events_lost);
+        assert!(v.differing > 0 && v.differing == v.rows.iter().filter(|r| r.cells[1].differs()).count());
+        assert!(v.rows.iter().all(|r| r.cells[0].upstream.is_none()), "orders come from a producer");
+        assert_eq!(v.rows.iter().flat_map(|r| &r.cells).filter(|c| c.last).count(), 1);
+        assert!(v.rows[0].cells[1].differs(), "the keys that disagree come first");
+    }
+
+    #[test]
+    fn with_an_outbox_the_tables_agree_at_the_end_and_the_moment_is_rebuilt_when_seeking() {
+        let (s, sim) = run("outbox");
+        let end = state_view(&s, sim.topology(), sim.trace(), Lang::En);
+        assert_eq!((end.differing, end.keys), (0, 20));
+        let total = |v: &StateView, g: usize| v.rows.iter().map(|r| r.cells[g].count).sum::<u64>();
+        assert_eq!((total(&end, 0), total(&end, 1)), (500, 500));
+        // Mid-run, some orders are committed and not yet shipped.
+        let mid = state_view(&s, sim.topology(), &sim.trace()[..sim.trace().len() / 2], Lang::En);
+        assert!(total(&mid, 0) > total(&mid, 1) && mid.differing > 0);
+        assert_eq!(
+            mid.summary,
+            format!("{} keys; {} where a service disagrees with the services it hears from", mid.keys, mid.differing)
+        );
+    }
+
+    #[test]
+    fn upstream_services_are_found_through_queues_and_exchanges() {
+        let s = msgsim_sim::presets::get("pipeline-duplicates").unwrap().scenario.clone();
+        assert_eq!(upstream_of(&s), vec![vec![], vec![0], vec![1]]);
+    }
+}
