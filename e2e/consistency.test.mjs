@@ -126,3 +126,23 @@ test('the state tab: each service\'s table, the keys where shipping lacks orders
   assert.equal(await page.getByRole('tab', { name: 'State' }).count(), 0);
   assert.deepEqual(problems, []);
 });
+
+test('the versions lesson: out of order and doubled as they come, right in version order', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  await openLesson(page, 'versions');
+  assert.equal(await revealVerdict(page), 'duplicates');
+  const before = nativeReport('versions');
+  assert.equal(await counter(page, 'c-ordering'), String(before.ordering_violations));
+  await page.getByTestId('lesson-side-1').click();
+  assert.equal(await revealVerdict(page), 'correct');
+  assert.equal(await counter(page, 'c-ordering'), '0');
+  assert.equal(await counter(page, 'c-held'), '138');
+  // The editor shows the switch, on.
+  await page.getByRole('tab', { name: 'Scenario' }).click();
+  const versions = page.locator('[data-path="consumers[0].idempotency.versions"]');
+  await versions.waitFor();
+  assert.ok(await versions.isChecked());
+  await screenshot(page, 'versions-lesson');
+  assert.deepEqual(problems, []);
+});

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::components::{
     CanvasView, ComparePanel, Counters, FilesPanel, LessonPanel, LessonQuestion, LogPanel, MarkTools, MessageCard,
-    NoticeBanner, SequenceTools, StatePanel, Tabs, TimelineBar, Toolbar,
+    NoticeBanner, SequenceTools, Tabs, TimelineBar, Toolbar,
 };
 use crate::i18n::{Key, t};
 use crate::platform;
@@ -422,6 +422,12 @@ pub fn App() -> Html {
         platform::load_module();
     }
     let sweep_scenario = sweep_open.then(|| s.session.scenario.to_json());
+    // So is the State tab's table: the module gets the run while it is open.
+    let state_open = bottom == BottomTab::State;
+    if state_open {
+        platform::load_module();
+    }
+    let state_scenario = state_open.then(|| s.session.scenario.to_json());
     // The scenario editor is in the same module, given the scenario while
     // its tab is open (and any node or link clicked, to open its section).
     let editor_open = side == SideTab::Editor;
@@ -499,7 +505,8 @@ pub fn App() -> Html {
                                         </div>
                                     }
                                 }
-                                BottomTab::State => html! { <StatePanel view={s.state_view()} /> },
+                                // The state table lives in its host, below.
+                                BottomTab::State => html! {},
                                 // The sweep panel lives in its host, below.
                                 BottomTab::Sweep => html! {},
                                 BottomTab::Compare => match compare_view.clone() {
@@ -516,6 +523,12 @@ pub fn App() -> Html {
                             data-events={s.session.run.final_report().map(|r| r.events.to_string())}
                             data-request={s.sweep.request.as_ref().map(|(n, form)| format!("{n}\n{form}"))}
                             data-loading={t(lang, Key::SweepLoading)} />
+                        // The State tab's table, drawn by the module (crate::state_shell).
+                        <div id={crate::state_shell::HOST_ID} class="panel-body state-host" data-testid="state-host"
+                            hidden={bottom != BottomTab::State} data-scenario={state_scenario}
+                            data-seed={state_open.then(|| s.session.seed.to_string())}
+                            data-cursor={state_open.then(|| s.playback.clock.cursor.to_string())}
+                            data-loading={t(lang, Key::StateLoading)} />
                     </div>
                 </section>
                 <aside class="side">

@@ -1,14 +1,14 @@
-//! The engine benchmark, callable from the page (`window.wasmBindings.bench`):
-//! the performance suite runs the standard scenario in the browser with it and
-//! prints the rate beside the native one.
+//! The engine benchmark in the browser, exported by the on-demand module
+//! (`bench` in `msgsim-sweep.js`: the page itself carries none of it): the
+//! performance suite runs the standard and the log scenario with it and
+//! prints the rate beside the native one. The module runs the same engine
+//! code, built the same way, as the page.
 
 use msgsim_sim::{Scenario, Simulation};
-use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Runs `scenario_json` at `seed` with tracing off, its message counts scaled
 /// by `scale`; returns `{"seconds", "events", "report"}` as JSON (or
 /// `{"error"}`). Timing uses the page's monotonic clock.
-#[wasm_bindgen]
 pub fn bench(scenario_json: &str, seed: u64, scale: f64) -> String {
     let mut scenario = match Scenario::from_json(scenario_json) {
         Ok(s) => s,

@@ -114,7 +114,12 @@ const result = { smoke, start: {}, engine: {}, engine_log: {}, animation: {}, se
   await waitForVerdict(page);
   const scale = smoke ? 0.01 : 1.0;
   for (const [key, json] of [['engine', STANDARD], ['engine_log', LOG]]) {
-    const run = () => page.evaluate(([j, s]) => JSON.parse(window.wasmBindings.bench(j, 1n, s)), [json, scale]);
+    // The benchmark is exported by the on-demand module (the page carries none).
+    const run = () => page.evaluate(async ([j, s]) => {
+      const m = await import(new URL('msgsim-sweep.js', document.baseURI));
+      await m.default({ module_or_path: new URL('msgsim-sweep_bg.wasm', document.baseURI) });
+      return JSON.parse(m.bench(j, 1n, s));
+    }, [json, scale]);
     await run();
     const runs = [];
     for (let i = 0; i < (smoke ? 2 : 5); i += 1) runs.push(await run());

@@ -21,6 +21,7 @@ fn main() {
         mount::<msgsim_web::dialog_shell::ShareApp>(msgsim_web::dialog_shell::HOST_ID);
         mount::<msgsim_web::dialog_shell::HelpApp>(msgsim_web::dialog_shell::HELP_HOST_ID);
         mount::<msgsim_web::export_shell::ExportApp>(msgsim_web::export_shell::HOST_ID);
+        mount::<msgsim_web::state_shell::StateApp>(msgsim_web::state_shell::HOST_ID);
     });
 }
 
@@ -34,6 +35,14 @@ fn mount<A: yew::BaseComponent<Properties = ()>>(host: &str) {
 /// Runs `f` in a task of its own, after the browser has had its turn.
 fn later(f: impl FnOnce() + 'static) {
     gloo::timers::callback::Timeout::new(0, f).forget();
+}
+
+/// The engine benchmark (see `msgsim_web::bench`): runs `scenario_json` at
+/// `seed`, its message counts scaled by `scale`, and returns the timing and
+/// report as JSON.
+#[wasm_bindgen]
+pub fn bench(scenario_json: &str, seed: u64, scale: f64) -> String {
+    msgsim_web::bench::bench(scenario_json, seed, scale)
 }
 
 /// In a worker: keeps the sweep it will run (`sweep` and `scenario` as JSON).

@@ -55,6 +55,7 @@ lesson_sources![
     "23-queue-or-log-at-the-knee.json",
     "24-dual-write.json",
     "25-outbox.json",
+    "26-versions.json",
 ];
 
 /// One setting that differs between two setups, in the editor's words,

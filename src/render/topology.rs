@@ -120,6 +120,8 @@ pub enum MarkKind {
     EventLost,
     /// A service crashed between its publish and its commit: a phantom event.
     Phantom,
+    /// An event held until an earlier version takes effect.
+    Held,
 }
 
 /// A mark and how faded it is (0 new, 1 gone).
@@ -157,6 +159,7 @@ pub fn marks(trace: &[TraceEvent], cursor: usize, layout: &Layout, t: Time, wind
             EventKind::Timeout => Some((MarkKind::Timeout, node)),
             EventKind::EventLost => Some((MarkKind::EventLost, node)),
             EventKind::Phantom => Some((MarkKind::Phantom, node)),
+            EventKind::Held => Some((MarkKind::Held, node)),
             _ => None,
         };
         if let Some((kind, at)) = kind_at {
@@ -183,6 +186,8 @@ pub struct TopologyWords {
     pub event_lost: String,
     /// Shown where a crash between a service's two writes left a phantom event.
     pub phantom: String,
+    /// Shown where an event is held for an earlier version.
+    pub held: String,
     /// "buffer {0}" under a consumer: deliveries waiting for a slot.
     pub buffer: String,
     /// "to send {0}" under a producer: its backlog.
@@ -506,6 +511,11 @@ fn draw_marks(s: &TopologyScene<'_>, p: &mut dyn Painter) {
             MarkKind::Reject => barred(p, (m.at.0 - hw - 10.0, m.at.1), 6.0, pal.bad.alpha(a)),
             MarkKind::Timeout => {
                 p.circle((m.at.0 + hw, m.at.1 - hh), 4.0 + 4.0 * m.age, None, Some((pal.retry.alpha(a), 2.0)))
+            }
+            MarkKind::Held => {
+                ring(p, m.at, (hw, hh), 4.0, (pal.retry.alpha(a), 2.5));
+                let t = Text { size: 11.0, color: pal.retry.alpha(a), align: Align::Right, bold: true };
+                p.text((m.at.0 - hw - 9.0, m.at.1 + hh * 0.6), &s.words.held, t);
             }
             MarkKind::EventLost | MarkKind::Phantom => {
                 let word = if m.kind == MarkKind::EventLost { &s.words.event_lost } else { &s.words.phantom };

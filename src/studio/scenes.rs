@@ -178,6 +178,7 @@ impl Studio {
             out_of_order: t(l, Key::OutOfOrderShort).into(),
             event_lost: t(l, Key::EventLostShort).into(),
             phantom: t(l, Key::PhantomShort).into(),
+            held: t(l, Key::HeldShort).into(),
             buffer: t(l, Key::BufferOf).into(),
             backlog: t(l, Key::BacklogOf).into(),
             partitions: t(l, Key::PartitionsOf).into(),

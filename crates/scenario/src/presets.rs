@@ -37,6 +37,7 @@ presets![
     "dual-write",
     "dual-write-publish-first",
     "outbox",
+    "versions",
     "broker-crash",
     "how-many-retries",
     "hockey-stick",

@@ -14,6 +14,7 @@ use crate::producer::{Producer, Publication};
 use crate::scenario::{AckMode, ConsumerSpec, CrashPoint, QueueSpec, WriteOrder};
 use crate::time::{self, Time};
 use crate::trace::{Cause, EventKind, NO_MSG, NodeId, PacketKind, TraceEvent};
+use crate::versions::{Gate, Held, Versions};
 
 #[derive(Clone, Debug)]
 pub(crate) struct Consumer {
@@ -187,6 +188,13 @@ impl Consumer {
             if store.check_and_remember(p.msg, ctx.now) {
                 let e = self.job_record(ctx, EventKind::DedupHit, &p);
                 ctx.emit_rare(e);
+            } else if let Some(versions) = &mut store.versions {
+                let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
+                let e = self.job_record(ctx, EventKind::Effect, &p);
+                if !apply_in_version_order(ctx, e, usize::from(self.queue_index), self.group, versions, publisher, cut)
+                {
+                    store.forget(p.msg);
+                }
             } else {
                 match publisher {
                     None => {
@@ -319,6 +327,58 @@ pub(crate) fn apply_effect(
     true
 }
 
+/// A group that applies in version order ([`Versions`]): applies the event
+/// `e` is the effect record of if it is its key's next version (and then
+/// the held events that follow it), holds it if an earlier version is
+/// missing, skips it if its version was applied. Returns false only if a
+/// crash between a service's writes kept its change from committing.
+#[cold]
+#[inline(never)]
+pub(crate) fn apply_in_version_order(
+    ctx: &mut Ctx,
+    mut e: TraceEvent,
+    sub: usize,
+    group: usize,
+    versions: &mut Versions,
+    mut out: Option<&mut Producer>,
+    cut: bool,
+) -> bool {
+    let (agg, seq) = ctx.ledger.version(e.msg);
+    match versions.gate(agg, seq) {
+        Gate::Stale => {
+            e.kind = EventKind::DedupHit;
+            e.cause = Cause::OldVersion;
+            ctx.emit_rare(e);
+        }
+        Gate::Hold => {
+            versions.hold(agg, seq, Held { msg: e.msg, attempt: e.attempt, copy: e.copy, delivery: e.delivery });
+            e.kind = EventKind::Held;
+            e.tx = versions.missing_before(agg, seq);
+            ctx.emit_rare(e);
+        }
+        Gate::Apply => {
+            let node = e.node;
+            if !apply_effect(ctx, e, sub, group, out.as_deref_mut(), cut) {
+                return false;
+            }
+            versions.applied(agg, seq);
+            // The held events it unblocks, in version order, each its own
+            // local transaction (its record's peer is the node itself: no
+            // processing ends there).
+            while let Some((version, h)) = versions.release(agg) {
+                let mut r = ctx.record(EventKind::Effect, node, h.msg);
+                r.peer = node;
+                r.attempt = h.attempt;
+                r.copy = h.copy;
+                r.delivery = h.delivery;
+                apply_effect(ctx, r, sub, group, out.as_deref_mut(), false);
+                versions.applied(agg, version);
+            }
+        }
+    }
+    true
+}
+
 /// A service's two writes: its change (the effect) and the event about it,
 /// in the order its publisher's `write` says, cut by a crash if `cut`.
 #[cold]
@@ -354,7 +414,7 @@ fn apply_and_publish(
     let announced = ctx.ledger.take_phantom(msg, group);
     let applied = ctx.ledger.apply_effect(msg, sub, if announced { 0 } else { children });
     e.cause = applied.cause;
-    ctx.emit(e);
+    ctx.emit_rare(e); // a service: off the hot path
     if let Some(root) = applied.completed {
         ctx.chain_completed(root);
     }

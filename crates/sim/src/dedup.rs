@@ -9,6 +9,9 @@ use crate::trace::MsgId;
 /// Processed message ids, optionally bounded by count or age.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DedupStore {
+    /// Applying in version order (a projection): the versions applied and
+    /// the events held for theirs.
+    pub versions: Option<crate::versions::Versions>,
     enabled: bool,
     capacity: Option<usize>,
     ttl: Option<Time>,
@@ -22,6 +25,7 @@ pub(crate) struct DedupStore {
 impl DedupStore {
     pub fn new(spec: &Idempotency) -> Self {
         DedupStore {
+            versions: spec.versions.then(crate::versions::Versions::default),
             enabled: spec.enabled,
             capacity: spec.capacity.map(|c| c as usize),
             ttl: spec.ttl_ms.map(time::ms),
@@ -148,7 +152,7 @@ mod tests {
 
     #[test]
     fn capacity_forgets_oldest() {
-        let mut s = DedupStore::new(&Idempotency { enabled: true, capacity: Some(2), ttl_ms: None });
+        let mut s = DedupStore::new(&Idempotency { enabled: true, capacity: Some(2), ttl_ms: None, versions: false });
         assert!(!s.check_and_remember(1, 0));
         assert!(!s.check_and_remember(2, 0));
         assert!(!s.check_and_remember(3, 0)); // evicts 1
@@ -158,7 +162,8 @@ mod tests {
 
     #[test]
     fn ttl_forgets_old_keys() {
-        let mut s = DedupStore::new(&Idempotency { enabled: true, capacity: None, ttl_ms: Some(10.0) });
+        let mut s =
+            DedupStore::new(&Idempotency { enabled: true, capacity: None, ttl_ms: Some(10.0), versions: false });
         assert!(!s.check_and_remember(1, 0));
         assert!(s.check_and_remember(1, 9_999));
         assert!(!s.check_and_remember(1, 10_000));

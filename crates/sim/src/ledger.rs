@@ -11,10 +11,9 @@
 //! (see `Simulation::check_conservation`), so a message can never silently
 //! vanish.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::{Deserialize, Serialize};
 
+use crate::sorted::SortedMap;
 use crate::time::Time;
 use crate::trace::{Cause, MsgId, NO_MSG, NodeId};
 
@@ -354,10 +353,10 @@ struct GraphBook {
     /// Dual writes a crash cut after the commit: (consumed message,
     /// publishing group) whose event was never published, and the queues
     /// the event would have gone to.
-    unpublished: BTreeMap<(MsgId, u32), Vec<u32>>,
+    unpublished: SortedMap<(MsgId, u32), Vec<u32>>,
     /// Dual writes a crash cut after the publish: (consumed message,
     /// publishing group) whose event went out before the change committed.
-    phantoms: BTreeSet<(MsgId, u32)>,
+    phantoms: SortedMap<(MsgId, u32), ()>,
 }
 
 /// Where a derived message comes from: the message whose effect published
@@ -746,6 +745,14 @@ impl Ledger {
         Applied { cause, completed }
     }
 
+    /// `msg`'s aggregate (its stream and key) and its version in it: its
+    /// place among the stream's messages with that key.
+    pub fn version(&self, msg: MsgId) -> ((u16, u32), u32) {
+        let r = &self.msgs[msg as usize];
+        let stream = self.graph.as_ref().map_or(0, |g| stream_of(g, msg)) as u16;
+        ((stream, r.key()), r.key_seq)
+    }
+
     /// Whether `msg` has taken effect in subscription `queue` already.
     pub fn applied_in(&self, msg: MsgId, queue: usize) -> bool {
         let effects = self.msgs[msg as usize].effects;
@@ -783,7 +790,7 @@ impl Ledger {
     #[cold]
     pub fn note_phantom(&mut self, msg: MsgId, group: usize, children: u32) {
         let Some(g) = &mut self.graph else { return };
-        if g.phantoms.insert((msg, group as u32)) {
+        if g.phantoms.insert((msg, group as u32), ()) {
             let root = root_of(&g.parent, msg);
             let left = &mut g.pending[root as usize];
             if *left & CHAIN_DONE == 0 {
@@ -795,13 +802,13 @@ impl Ledger {
     /// Whether group `group` published the event about `msg` before
     /// committing it (a phantom until now).
     pub fn is_phantom(&self, msg: MsgId, group: usize) -> bool {
-        self.graph.as_ref().is_some_and(|g| !g.phantoms.is_empty() && g.phantoms.contains(&(msg, group as u32)))
+        self.graph.as_ref().is_some_and(|g| !g.phantoms.is_empty() && g.phantoms.contains_key(&(msg, group as u32)))
     }
 
     /// The change behind a phantom event commits: it is a phantom no more.
     #[cold]
     pub fn take_phantom(&mut self, msg: MsgId, group: usize) -> bool {
-        self.graph.as_mut().is_some_and(|g| g.phantoms.remove(&(msg, group as u32)))
+        self.graph.as_mut().is_some_and(|g| g.phantoms.remove(&(msg, group as u32)).is_some())
     }
 
     /// Where `msg` stands: done once it took effect in every queue it was
@@ -866,7 +873,7 @@ impl Ledger {
             }
         }
         // Events a dual write lost never reach the queues they were for.
-        for queues in self.graph.iter().flat_map(|g| g.unpublished.values()) {
+        for (_, queues) in self.graph.iter().flat_map(|g| g.unpublished.iter()) {
             for &q in queues {
                 count(q as usize);
             }

@@ -93,6 +93,7 @@ pub mod rng;
 mod scheduler;
 mod service;
 mod simulation;
+pub mod sorted;
 pub mod sweep;
 pub mod theory;
 pub mod time;
@@ -100,6 +101,7 @@ pub mod timeline;
 mod timers;
 pub mod topology;
 pub mod trace;
+mod versions;
 
 pub use msgsim_scenario::{path, presets, scenario};
 

@@ -85,6 +85,10 @@ pub struct Counts {
     /// it since). Messages.
     #[serde(default)]
     pub phantom_events: u64,
+    /// Events a group applying in version order held until an earlier
+    /// version took effect (reordered or redelivered ones).
+    #[serde(default)]
+    pub held: u64,
 }
 
 /// What one consumer group did (in a graph, a message counts once in each
@@ -168,7 +172,7 @@ pub struct Metrics {
     pub partitions: crate::partitions::Partitions,
     /// Phantom events not yet resolved: (consumed message, service group)
     /// whose event went out before the change committed.
-    phantoms: std::collections::BTreeSet<(crate::trace::MsgId, u16)>,
+    phantoms: crate::sorted::SortedMap<(crate::trace::MsgId, u16), ()>,
 }
 
 /// "Not a consumer" in [`Metrics`]' node → group map.
@@ -225,7 +229,7 @@ impl Metrics {
             },
             lag: crate::lag::Lag::new(topology),
             partitions: crate::partitions::Partitions::new(topology),
-            phantoms: std::collections::BTreeSet::new(),
+            phantoms: crate::sorted::SortedMap::default(),
         }
     }
 
@@ -398,7 +402,7 @@ impl Metrics {
                     cause => {
                         c.ordering_violations += u64::from(cause == Cause::OutOfOrder);
                         c.unique_effects += 1;
-                        if !self.phantoms.is_empty() && self.phantoms.remove(&(e.msg, self.group_of[node])) {
+                        if !self.phantoms.is_empty() && self.phantoms.remove(&(e.msg, self.group_of[node])).is_some() {
                             // The change a phantom event announced commits at last.
                             c.phantom_events -= 1;
                         }
@@ -408,6 +412,13 @@ impl Metrics {
                         }
                     }
                 }
+                // An event released from a version hold ends no processing.
+                if e.peer != e.node {
+                    self.free_slot(node);
+                }
+            }
+            EventKind::Held => {
+                c.held += 1;
                 self.free_slot(node);
             }
             EventKind::DedupHit => {
@@ -490,7 +501,7 @@ impl Metrics {
                 c.expected += u64::from(e.delivery.max(1));
             }
             EventKind::Phantom => {
-                if self.phantoms.insert((e.msg, self.group_of[node])) {
+                if self.phantoms.insert((e.msg, self.group_of[node]), ()) {
                     c.phantom_events += 1;
                 }
             }

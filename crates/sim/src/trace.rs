@@ -132,6 +132,11 @@ named_enum! {
         /// a redelivery commits it, downstream acts on a change that never
         /// happened.
         Phantom = "phantom",
+        /// A group applying in version order held `msg`: an earlier version
+        /// of its key has not taken effect yet (`tx` versions are missing
+        /// before it). Its effect comes when the gap fills (an `effect`
+        /// record whose `peer` is its own `node`).
+        Held = "held",
     }
 }
 
@@ -228,6 +233,9 @@ named_enum! {
         /// A service published an event a crash had cut off (a dual write's
         /// lost event), on a redelivery of what caused it.
         Recovered = "recovered",
+        /// A group applying in version order skipped a version it had
+        /// applied (or held) already.
+        OldVersion = "old_version",
     }
 }
 

@@ -103,6 +103,7 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
             HighWatermark => Key::EvHighWatermark,
             EventLost => Key::EvEventLost,
             Phantom => Key::EvPhantom,
+            Held => Key::EvHeld,
         },
     )
 }
@@ -155,6 +156,7 @@ pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
             Cause::TooFewReplicas => Key::CauseTooFewReplicas,
             Cause::BufferFull => Key::CauseBufferFull,
             Cause::Recovered => Key::CauseRecovered,
+            Cause::OldVersion => Key::CauseOldVersion,
         },
     )
 }

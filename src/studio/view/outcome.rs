@@ -181,6 +181,7 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
     let copies = links.into_iter().any(|d| d > 0.0);
     let redeliveries = s.queues.iter().any(|q| q.ack == AckMode::Manual);
     let dedup = s.consumers.iter().any(|c| c.idempotency.enabled);
+    let versions = s.consumers.iter().any(|c| c.idempotency.versions);
     let dead = s.queues.iter().any(|q| q.max_deliveries.is_some());
     let rejected = s.queues.iter().any(|q| q.capacity.is_some());
     let crashes = s.consumers.iter().any(|c| c.crash.probability > 0.0 || !c.crash.schedule.is_empty());
@@ -210,8 +211,11 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
     if crashes {
         rows.push(row(Key::Crashes, n(c.crashes), "c-crashes", c.crashes > 0));
     }
-    if dedup {
+    if dedup || versions {
         rows.push(row(Key::DedupHits, n(c.dedup_hits), "c-dedup", false));
+    }
+    if versions {
+        rows.push(row(Key::HeldForVersion, n(c.held), "c-held", false));
     }
     rows.push(row(Key::EffectsApplied, n(c.effects_applied), "c-effects", false));
     rows.push(row(Key::DuplicateEffects, n(c.duplicate_effects), "c-duplicate-effects", c.duplicate_effects > 0));

@@ -5,8 +5,7 @@
 //! marked: the two databases disagree there (an event lost or not yet
 //! arrived, or applied twice).
 
-use std::collections::BTreeMap;
-
+use msgsim_sim::sorted::SortedMap;
 use msgsim_sim::{EventKind, NodeKind, Scenario, Topology, TraceEvent};
 
 use super::super::Studio;
@@ -80,18 +79,23 @@ pub fn upstream_of(s: &Scenario) -> Vec<Vec<usize>> {
 }
 
 /// Per group, changes committed per key.
-type Tables = Vec<BTreeMap<u32, u64>>;
+type Tables = Vec<SortedMap<u32, u64>>;
 
 /// Changes committed per (group, key) in `trace`, and the last one's place.
 fn fold(topology: &Topology, groups: usize, trace: &[TraceEvent]) -> (Tables, Option<(usize, u32)>) {
-    let mut counts = vec![BTreeMap::new(); groups];
+    let mut counts = vec![SortedMap::default(); groups];
     let mut last = None;
     for e in trace.iter().filter(|e| e.kind == EventKind::Effect) {
         let Some(n) = topology.nodes.get(usize::from(e.node)) else { continue };
         if !matches!(n.kind, NodeKind::Consumer | NodeKind::Member) || n.group >= groups {
             continue;
         }
-        *counts[n.group].entry(e.key).or_insert(0) += 1;
+        match counts[n.group].get_mut(&e.key) {
+            Some(c) => *c += 1,
+            None => {
+                counts[n.group].insert(e.key, 1);
+            }
+        }
         last = Some((n.group, e.key));
     }
     (counts, last)
@@ -99,11 +103,12 @@ fn fold(topology: &Topology, groups: usize, trace: &[TraceEvent]) -> (Tables, Op
 
 /// The state of `scenario`'s services after `trace` (a run's trace up to the
 /// shown moment).
+#[inline(never)]
 pub fn state_view(scenario: &Scenario, topology: &Topology, trace: &[TraceEvent], lang: Lang) -> StateView {
     let groups = scenario.consumers.len();
     let (counts, last) = fold(topology, groups, trace);
     let upstream = upstream_of(scenario);
-    let mut keys: Vec<u32> = counts.iter().flat_map(|c| c.keys().copied()).collect();
+    let mut keys: Vec<u32> = counts.iter().flat_map(|c| c.iter().map(|(k, _)| *k)).collect();
     keys.sort_unstable();
     keys.dedup();
     let row = |key: u32| StateRow {
@@ -135,13 +140,6 @@ pub fn state_view(scenario: &Scenario, topology: &Topology, trace: &[TraceEvent]
 }
 
 impl Studio {
-    /// The state tab's view, at the shown moment.
-    pub fn state_view(&self) -> StateView {
-        let run = &self.session.run;
-        let cursor = self.playback.clock.cursor.min(run.trace().len());
-        state_view(&self.session.scenario, run.sim().topology(), &run.trace()[..cursor], self.present.lang)
-    }
-
     /// Whether the scenario has services (groups that publish): the state
     /// tab is offered then.
     pub fn has_services(&self) -> bool {

@@ -929,6 +929,11 @@ pub struct Idempotency {
     pub capacity: Option<u32>,
     /// Forget a key this many ms after it was stored; null for never. Default null.
     pub ttl_ms: Option<f64>,
+    /// Version order, as a projection of an event stream applies events:
+    /// each key's messages carry versions (their order of making, per
+    /// publisher stream); one that arrives ahead of a gap is held until the
+    /// gap fills, and a version already applied is skipped. Default false.
+    pub versions: bool,
 }
 
 impl Scenario {

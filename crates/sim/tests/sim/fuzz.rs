@@ -161,7 +161,8 @@ fn consumer() -> impl Strategy<Value = ConsumerSpec> {
                         })
                         .collect(),
                 },
-                idempotency: Idempotency { enabled: dedup, capacity: cap, ttl_ms: ttl },
+                // A bounded store also applies in version order (a projection).
+                idempotency: Idempotency { enabled: dedup, capacity: cap, ttl_ms: ttl, versions: cap.is_some() },
                 publish: None,
                 ..ConsumerSpec::default()
             }

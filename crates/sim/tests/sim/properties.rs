@@ -139,7 +139,7 @@ fn consumer() -> impl Strategy<Value = ConsumerSpec> {
                         .into_iter()
                         .collect(),
                 },
-                idempotency: Idempotency { enabled: dedup, capacity: cap, ttl_ms: ttl },
+                idempotency: Idempotency { enabled: dedup, capacity: cap, ttl_ms: ttl, versions: false },
                 publish: None,
                 ..ConsumerSpec::default()
             }
@@ -303,7 +303,7 @@ fn fault_free(mut s: Scenario) -> Scenario {
 /// `s` with an unbounded idempotency store in every consumer group.
 fn idempotent(mut s: Scenario) -> Scenario {
     for c in &mut s.consumers {
-        c.idempotency = Idempotency { enabled: true, capacity: None, ttl_ms: None };
+        c.idempotency = Idempotency { enabled: true, capacity: None, ttl_ms: None, versions: false };
     }
     s
 }

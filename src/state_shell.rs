@@ -1,0 +1,73 @@
+//! The State tab's table, in the on-demand module (with the sweep panel,
+//! the editor and the dialogs): the page carries neither the table nor the
+//! fold behind it. While the tab is open the page gives `#state-host` its
+//! scenario (`data-scenario`, JSON), seed (`data-seed`) and the shown
+//! moment (`data-cursor`, an index into the trace); the module runs the
+//! same scenario and seed once (a run is deterministic: the same trace as
+//! the page's) and folds the trace up to the cursor each time it moves.
+
+use msgsim_sim::Scenario;
+use yew::prelude::*;
+
+use crate::components::StatePanel;
+use crate::i18n::Lang;
+use crate::studio::run::Run;
+use crate::studio::view::state_view;
+
+/// The DOM id of the element the page gives the run on.
+pub const HOST_ID: &str = "state-host";
+
+/// What the page shows now: the scenario JSON, the seed, the cursor and
+/// the language.
+type Shown = (String, u64, usize, Lang);
+
+/// The run of the page's scenario, and what the table was built for.
+#[derive(Default)]
+struct Shell {
+    run: Option<(String, u64, Scenario, Run)>,
+    shown: Option<Shown>,
+}
+
+fn read() -> Option<Shown> {
+    let host = gloo::utils::document().get_element_by_id(HOST_ID)?;
+    let root = gloo::utils::document().document_element()?;
+    let lang = root.get_attribute("lang").and_then(|t| Lang::from_tag(&t)).unwrap_or_default();
+    Some((
+        host.get_attribute("data-scenario")?,
+        host.get_attribute("data-seed")?.parse().ok()?,
+        host.get_attribute("data-cursor")?.parse().ok()?,
+        lang,
+    ))
+}
+
+/// Follows the page's State tab and draws the services' tables.
+#[component]
+pub fn StateApp() -> Html {
+    let shell = use_mut_ref(Shell::default);
+    {
+        let shell = shell.clone();
+        crate::platform::use_each_frame(move || {
+            let now = read();
+            let mut s = shell.borrow_mut();
+            if now == s.shown {
+                return false;
+            }
+            s.shown = now;
+            true
+        });
+    }
+    let mut s = shell.borrow_mut();
+    let Some((json, seed, cursor, lang)) = s.shown.clone() else { return html! {} };
+    if s.run.as_ref().is_none_or(|(j, sd, ..)| *j != json || *sd != seed) {
+        // The page's own run (its trace cap and memory budget): the same trace.
+        s.run = Scenario::from_json(&json).ok().and_then(|scenario| {
+            let mut run = Run::new(&scenario, seed).ok()?;
+            while run.compute(1 << 20) {}
+            Some((json.clone(), seed, scenario, run))
+        });
+    }
+    let Some((_, _, scenario, run)) = &s.run else { return html! {} };
+    let trace = run.trace();
+    let view = state_view(scenario, run.sim().topology(), &trace[..cursor.min(trace.len())], lang);
+    html! { <StatePanel {view} /> }
+}
