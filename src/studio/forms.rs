@@ -324,8 +324,8 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
         };
         f.push(choice(format!("{path}.crash.point"), Key::CrashPoint, points));
         f.push(num(format!("{path}.crash.restart_ms"), Key::RestartAfter, Some("ms")));
-        f.push(field(format!("{path}.idempotency.enabled"), Key::Idempotency, FieldKind::Bool, None));
         f.push(field(format!("{path}.idempotency.versions"), Key::Versions, FieldKind::Bool, None));
+        f.push(field(format!("{path}.idempotency.enabled"), Key::Idempotency, FieldKind::Bool, None));
         if c.idempotency.enabled {
             f.push(field(
                 format!("{path}.idempotency.capacity"),
