@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::i18n::{Key, t, tf};
-use crate::studio::view::{StateView, key_heading};
+use crate::studio::view::StateView;
 
 /// Props of [`StatePanel`].
 #[derive(Properties, PartialEq)]
@@ -26,7 +26,7 @@ pub fn StatePanel(p: &StatePanelProps) -> Html {
             <table>
                 <thead>
                     <tr>
-                        <th>{ key_heading(l) }</th>
+                        <th>{ t(l, Key::StateKey) }</th>
                         { for v.services.iter().map(|s| html! { <th>{ s }</th> }) }
                     </tr>
                 </thead>

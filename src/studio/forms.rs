@@ -313,16 +313,14 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
         }
         dist(draft, &format!("{path}.processing"), Key::ProcessingTime, &mut f);
         f.push(num(format!("{path}.crash.probability"), Key::CrashProbability, None));
-        let points: &[(&str, Key)] = if c.publish.is_some() || c.crash.point == msgsim_sim::CrashPoint::BetweenWrites {
-            &[
-                ("before_effect", Key::CrashBeforeEffect),
-                ("after_effect", Key::CrashAfterEffect),
-                ("between_writes", Key::CrashBetweenWrites),
-            ]
-        } else {
-            &[("before_effect", Key::CrashBeforeEffect), ("after_effect", Key::CrashAfterEffect)]
-        };
-        f.push(choice(format!("{path}.crash.point"), Key::CrashPoint, points));
+        // A crash between two writes only where there are two (a service).
+        let points = [
+            ("before_effect", Key::CrashBeforeEffect),
+            ("after_effect", Key::CrashAfterEffect),
+            ("between_writes", Key::CrashBetweenWrites),
+        ];
+        let two_writes = c.publish.is_some() || c.crash.point == msgsim_sim::CrashPoint::BetweenWrites;
+        f.push(choice(format!("{path}.crash.point"), Key::CrashPoint, &points[..if two_writes { 3 } else { 2 }]));
         f.push(num(format!("{path}.crash.restart_ms"), Key::RestartAfter, Some("ms")));
         f.push(field(format!("{path}.idempotency.versions"), Key::Versions, FieldKind::Bool, None));
         f.push(field(format!("{path}.idempotency.enabled"), Key::Idempotency, FieldKind::Bool, None));

@@ -188,32 +188,19 @@ impl Consumer {
             if store.check_and_remember(p.msg, ctx.now) {
                 let e = self.job_record(ctx, EventKind::DedupHit, &p);
                 ctx.emit_rare(e);
-            } else if let Some(versions) = &mut store.versions {
-                let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
-                let e = self.job_record(ctx, EventKind::Effect, &p);
-                if !apply_in_version_order(ctx, e, usize::from(self.queue_index), self.group, versions, publisher, cut)
-                {
-                    store.forget(p.msg);
+            } else if publisher.is_none() && store.versions.is_none() {
+                // The usual consumer, inlined.
+                let applied = ctx.ledger.apply_effect(p.msg, usize::from(self.queue_index), 0);
+                let mut e = self.job_record(ctx, EventKind::Effect, &p);
+                e.cause = applied.cause;
+                ctx.emit(e);
+                if let Some(root) = applied.completed {
+                    ctx.chain_completed(root);
                 }
             } else {
-                match publisher {
-                    None => {
-                        let applied = ctx.ledger.apply_effect(p.msg, usize::from(self.queue_index), 0);
-                        let mut e = self.job_record(ctx, EventKind::Effect, &p);
-                        e.cause = applied.cause;
-                        ctx.emit(e);
-                        if let Some(root) = applied.completed {
-                            ctx.chain_completed(root);
-                        }
-                    }
-                    Some(out) => {
-                        let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
-                        let e = self.job_record(ctx, EventKind::Effect, &p);
-                        if !apply_effect(ctx, e, usize::from(self.queue_index), self.group, Some(out), cut) {
-                            store.forget(p.msg);
-                        }
-                    }
-                }
+                let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
+                let e = self.job_record(ctx, EventKind::Effect, &p);
+                take_effect(ctx, e, usize::from(self.queue_index), self.group, store, publisher, cut);
             }
             if crash {
                 // After the effect (or between a service's two writes),
@@ -304,7 +291,7 @@ impl Consumer {
 /// caller's idempotency store must forget the message: its record was part
 /// of the transaction that never happened).
 #[inline(never)]
-pub(crate) fn apply_effect(
+fn apply_effect(
     ctx: &mut Ctx,
     mut e: TraceEvent,
     sub: usize,
@@ -327,6 +314,31 @@ pub(crate) fn apply_effect(
     true
 }
 
+/// The effect `e` records, as the group's store says — in version order
+/// or as it comes — for a service or a group with versions (the members of
+/// a group on a topic, every time). If a crash between a service's writes
+/// kept the change from committing, the store forgets the message: its
+/// record was part of that transaction.
+#[inline]
+pub(crate) fn take_effect(
+    ctx: &mut Ctx,
+    e: TraceEvent,
+    sub: usize,
+    group: usize,
+    store: &mut DedupStore,
+    out: Option<&mut Producer>,
+    cut: bool,
+) {
+    let msg = e.msg;
+    let committed = match &mut store.versions {
+        Some(versions) => apply_in_version_order(ctx, e, sub, group, versions, out, cut),
+        None => apply_effect(ctx, e, sub, group, out, cut),
+    };
+    if !committed {
+        store.forget(msg);
+    }
+}
+
 /// A group that applies in version order ([`Versions`]): applies the event
 /// `e` is the effect record of if it is its key's next version (and then
 /// the held events that follow it), holds it if an earlier version is
@@ -334,7 +346,7 @@ pub(crate) fn apply_effect(
 /// crash between a service's writes kept its change from committing.
 #[cold]
 #[inline(never)]
-pub(crate) fn apply_in_version_order(
+fn apply_in_version_order(
     ctx: &mut Ctx,
     mut e: TraceEvent,
     sub: usize,

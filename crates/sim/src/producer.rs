@@ -436,19 +436,10 @@ impl Producer {
             self.crash_keeping_outbox(ctx);
             return;
         }
-        // Its messages still awaited or backing off (a rare scan of the
-        // book: only its own entries are live).
-        let node = self.node;
         let mut held: Vec<MsgId> = std::mem::take(&mut self.backlog).into();
         held.append(&mut self.batch);
         self.batch_seq = self.batch_seq.wrapping_add(1);
-        for m in 0..ctx.sends.state.len() as MsgId {
-            if ctx.sends.get(m) != 0 && ctx.ledger.get(m).producer == node && ctx.ledger.get(m).at_producer() {
-                ctx.sends.set(m, 0);
-                held.push(m);
-            }
-        }
-        self.outstanding = 0;
+        held.append(&mut self.forget_sent(ctx));
         for msg in held {
             ctx.ledger.destroy(msg, Place::Producer, crate::trace::Cause::Crash);
             let mut e = ctx.record(EventKind::Discard, self.node, msg);
@@ -463,20 +454,27 @@ impl Producer {
     fn crash_keeping_outbox(&mut self, ctx: &mut Ctx) {
         self.polling = false;
         self.timeouts.clear();
-        let node = self.node;
         let mut rows: Vec<MsgId> = std::mem::take(&mut self.backlog).into();
-        for m in 0..ctx.sends.state.len() as MsgId {
-            if ctx.sends.get(m) != 0 && ctx.ledger.get(m).producer == node && ctx.ledger.get(m).at_producer() {
-                ctx.sends.set(m, 0);
-                rows.push(m);
-            }
-        }
+        rows.append(&mut self.forget_sent(ctx));
+        rows.append(&mut self.outbox);
         // In the order they were committed (message ids are made in order).
         rows.sort_unstable();
-        rows.append(&mut self.outbox);
-        rows.sort_unstable();
         self.outbox = rows;
+    }
+
+    /// On a crash: the messages it sent and still awaited or was backing
+    /// off on, whose in-memory state is gone (a rare scan of the book: only
+    /// its own entries are live).
+    fn forget_sent(&mut self, ctx: &mut Ctx) -> Vec<MsgId> {
+        let mut sent = Vec::new();
+        for m in 0..ctx.sends.state.len() as MsgId {
+            if ctx.sends.get(m) != 0 && ctx.ledger.get(m).producer == self.node && ctx.ledger.get(m).at_producer() {
+                ctx.sends.set(m, 0);
+                sent.push(m);
+            }
+        }
         self.outstanding = 0;
+        sent
     }
 
     /// Back up after crash `epoch` (ignored if it crashed again since).

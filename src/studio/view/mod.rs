@@ -15,5 +15,5 @@ pub use lesson::{ChangeGroup, ChangeRow, LessonDetail, LessonView};
 pub use log::{LOG_WINDOW, LogRow, LogView, cause_text, detail, ends, kind_text, packet_text};
 pub use outcome::{CompareView, CountersView, verdict_sentence, verdict_text};
 pub use panels::{EditorView, FilesView, LifeRow, MessageView, NoticeView};
-pub use state::{StateCell, StateRow, StateView, key_heading, state_view};
+pub use state::{StateCell, StateRow, StateView, state_view};
 pub use toolbar::{ControlsView, MARK_SLICES, TimeView};

@@ -9,7 +9,7 @@ use msgsim_sim::sorted::SortedMap;
 use msgsim_sim::{EventKind, NodeKind, Scenario, Topology, TraceEvent};
 
 use super::super::Studio;
-use crate::i18n::{Key, Lang, t, tf};
+use crate::i18n::{Key, Lang, tf};
 
 /// Most keys listed (the ones that disagree first).
 pub const STATE_ROWS: usize = 40;
@@ -60,22 +60,11 @@ pub struct StateView {
     pub lang: Lang,
 }
 
-/// Per consumer group, the groups whose published events it reads.
+/// Per consumer group, the groups whose published events it reads
+/// ([`Scenario::publish_reaches`] the other way round).
 pub fn upstream_of(s: &Scenario) -> Vec<Vec<usize>> {
-    let feeds = |target: &str, source: &str| {
-        target == source || s.exchanges.iter().any(|x| x.name == target && x.bindings.iter().any(|b| b.queue == source))
-    };
-    s.consumers
-        .iter()
-        .map(|b| {
-            s.consumers
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.publish.as_ref().is_some_and(|p| feeds(&p.to, &b.from)))
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .collect()
+    let reaches = s.publish_reaches();
+    (0..s.consumers.len()).map(|b| (0..reaches.len()).filter(|&a| reaches[a].contains(&b)).collect()).collect()
 }
 
 /// Per group, changes committed per key.
@@ -122,10 +111,9 @@ pub fn state_view(scenario: &Scenario, topology: &Topology, trace: &[TraceEvent]
             })
             .collect(),
     };
-    let all: Vec<StateRow> = keys.iter().map(|&k| row(k)).collect();
-    let differing = all.iter().filter(|r| r.cells.iter().any(StateCell::differs)).count();
     let (mut rows, same): (Vec<StateRow>, Vec<StateRow>) =
-        all.into_iter().partition(|r| r.cells.iter().any(StateCell::differs));
+        keys.iter().map(|&k| row(k)).partition(|r| r.cells.iter().any(StateCell::differs));
+    let differing = rows.len();
     rows.extend(same);
     rows.truncate(STATE_ROWS);
     let summary = tf(lang, Key::StateSummary, &[&keys.len(), &differing]);
@@ -145,11 +133,6 @@ impl Studio {
     pub fn has_services(&self) -> bool {
         self.session.scenario.consumers.iter().any(|c| c.publish.is_some())
     }
-}
-
-/// The column heading for keys.
-pub fn key_heading(lang: Lang) -> &'static str {
-    t(lang, Key::StateKey)
 }
 
 #[cfg(test)]

@@ -1005,6 +1005,23 @@ impl Scenario {
         serde_json::to_string_pretty(&self.to_value()).unwrap_or_default()
     }
 
+    /// For each consumer group (by index), the groups that read what it
+    /// publishes: the readers of its `publish.to` queue or topic, or of the
+    /// queues bound to that exchange (empty for a group that publishes
+    /// nothing).
+    pub fn publish_reaches(&self) -> Vec<Vec<usize>> {
+        let readers = |source: &str| -> Vec<usize> {
+            self.consumers.iter().enumerate().filter(|(_, g)| g.from == source).map(|(i, _)| i).collect()
+        };
+        let reaches = |target: &str| -> Vec<usize> {
+            match self.exchanges.iter().find(|x| x.name == target) {
+                Some(x) => x.bindings.iter().flat_map(|b| readers(&b.queue)).collect(),
+                None => readers(target),
+            }
+        };
+        self.consumers.iter().map(|g| g.publish.as_ref().map(|p| reaches(&p.to)).unwrap_or_default()).collect()
+    }
+
     /// Total messages the producers will create.
     pub fn total_messages(&self) -> u64 {
         self.producers.iter().map(|p| u64::from(p.count) * u64::from(p.messages)).sum()

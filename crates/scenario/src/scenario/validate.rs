@@ -428,18 +428,7 @@ impl Checker {
     /// Services that publish to each other in a loop: each loop once, at its
     /// first service (in file order).
     fn publish_cycles(&mut self, s: &Scenario) {
-        // Who reads a queue or a topic, and which groups a target reaches.
-        let readers = |source: &str| -> Vec<usize> {
-            s.consumers.iter().enumerate().filter(|(_, g)| g.from == source).map(|(i, _)| i).collect()
-        };
-        let reaches = |target: &str| -> Vec<usize> {
-            match s.exchanges.iter().find(|x| x.name == target) {
-                Some(x) => x.bindings.iter().flat_map(|b| readers(&b.queue)).collect(),
-                None => readers(target),
-            }
-        };
-        let next: Vec<Vec<usize>> =
-            s.consumers.iter().map(|g| g.publish.as_ref().map(|p| reaches(&p.to)).unwrap_or_default()).collect();
+        let next = s.publish_reaches();
         let mut reported = vec![false; s.consumers.len()];
         for start in 0..s.consumers.len() {
             if reported[start] {

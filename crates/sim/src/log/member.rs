@@ -390,13 +390,7 @@ impl Member {
         } else {
             let e = self.job_record(ctx, EventKind::Effect, &job);
             let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
-            let committed = match &mut store.versions {
-                Some(v) => crate::consumer::apply_in_version_order(ctx, e, self.sub, self.group, v, publisher, cut),
-                None => crate::consumer::apply_effect(ctx, e, self.sub, self.group, publisher, cut),
-            };
-            if !committed {
-                store.forget(job.msg);
-            }
+            crate::consumer::take_effect(ctx, e, self.sub, self.group, store, publisher, cut);
         }
         if crash {
             // After the effect (or between a service's two writes), before
