@@ -108,9 +108,9 @@ test('the state tab: each service\'s table, the keys where shipping lacks orders
   await page.getByRole('tab', { name: 'State' }).click();
   const summary = page.getByTestId('state-summary');
   await seek(page, 0);
-  await page.waitForFunction(() => document.querySelector('[data-testid=state-summary]').textContent.startsWith('0 keys'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=state-summary]')?.textContent.startsWith('0 keys'));
   await seek(page, 1e9);
-  await page.waitForFunction(() => document.querySelector('[data-testid=state-summary]').textContent.startsWith('20 keys'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=state-summary]')?.textContent.startsWith('20 keys'));
   const native = nativeReport('dual-write');
   // Per key, shipping's count falls short of the order service's by the lost events.
   const rows = await page.locator('.state tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))));
