@@ -55,7 +55,7 @@ fn field_view(v: &EditorView, f: &Field, cb: &Callback<EditEvent>) -> Html {
     };
     let path = f.path.clone();
     let input = match &f.kind {
-        FieldKind::Bool => {
+        FieldKind::Bool | FieldKind::Toggle { .. } => {
             let on = Callback::from(move |e: Event| edit(input_checked(&e).to_string()));
             html! { <input type="checkbox" data-path={path} checked={text == "true"} onchange={on} /> }
         }

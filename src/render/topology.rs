@@ -172,8 +172,8 @@ pub fn marks(trace: &[TraceEvent], cursor: usize, layout: &Layout, t: Time, wind
 /// Words drawn on the canvas, already translated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopologyWords {
-    /// Column headings: "producers", "queues", "consumers", "exchanges".
-    pub columns: [String; 4],
+    /// Column headings: "producers", "queues", "consumers", "exchanges", "saga steps".
+    pub columns: [String; 5],
     /// Label of the dead-letter tray.
     pub dead_letters: String,
     /// Shown on a crashed consumer.
@@ -194,6 +194,8 @@ pub struct TopologyWords {
     pub backlog: String,
     /// "{0} partitions" in a topic's box.
     pub partitions: String,
+    /// "step {0}" in a saga service's box.
+    pub step: String,
     /// Legend entries: message, retry, copy, ack, nack, lost, rejected.
     pub legend: [String; 7],
 }
@@ -259,7 +261,7 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
     let fill = if up { pal.node } else { pal.bad.alpha(0.18) };
     let stroke = if up { pal.ink } else { pal.bad };
     let radius = match kind {
-        NodeKind::Producer | NodeKind::Consumer | NodeKind::Member => hh.min(10.0),
+        NodeKind::Producer | NodeKind::Consumer | NodeKind::Member | NodeKind::SagaService => hh.min(10.0),
         NodeKind::Queue | NodeKind::Exchange | NodeKind::Topic => 3.0,
     };
     p.rect((cx - hw, cy - hh), (2.0 * hw, 2.0 * hh), radius, Some(fill), Some((stroke, 1.5)));
@@ -333,6 +335,12 @@ fn draw_node(s: &TopologyScene<'_>, p: &mut dyn Painter, i: usize, kind: NodeKin
                 p.text((cx, second_y), &s.words.partitions.replace("{0}", &n.to_string()), small);
             }
         }
+        NodeKind::SagaService => {
+            if two_lines {
+                let step = (s.topology.nodes[i].instance + 1).to_string();
+                p.text((cx, second_y), &s.words.step.replace("{0}", &step), small);
+            }
+        }
         NodeKind::Consumer | NodeKind::Member => {
             let slots = s.topology.nodes[i].slots.max(1);
             let busy = s.metrics.busy[i];
@@ -387,6 +395,7 @@ fn draw_headings(s: &TopologyScene<'_>, p: &mut dyn Painter) {
             NodeKind::Queue | NodeKind::Topic => 1,
             NodeKind::Consumer | NodeKind::Member => 2,
             NodeKind::Exchange => 3,
+            NodeKind::SagaService => 4,
         };
         p.text((x, s.layout.heading_y), &fit(&s.words.columns[k], width, 11.0 * s.look.text_scale), t);
     }

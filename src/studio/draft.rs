@@ -57,6 +57,8 @@ fn value_text(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
+        // An optional object that is there: its switch is on.
+        Value::Object(_) => "true".into(),
         Value::Number(n) => n.as_f64().map(format_number).unwrap_or_else(|| n.to_string()),
         Value::String(s) => s.clone(),
         Value::Array(items) if items.iter().all(Value::is_number) => {
@@ -146,6 +148,17 @@ impl Draft {
             match get_mut(&mut doc, parent) {
                 Some(slot) => *slot = template,
                 None => return false,
+            }
+        } else if let FieldKind::Toggle { template } = kind {
+            if old.as_ref().is_some_and(Value::is_object) == (value == Value::Bool(true)) {
+                return false; // already on (or off)
+            }
+            let object = match value {
+                Value::Bool(true) => serde_json::from_str::<Value>(template).unwrap_or_else(|_| serde_json::json!({})),
+                _ => Value::Null,
+            };
+            if !set(&mut doc, path, object) {
+                return false;
             }
         } else if let FieldKind::Creates { template, .. } = kind {
             // Pointing an optional object somewhere: create it, re-point it,

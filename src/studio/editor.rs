@@ -142,7 +142,7 @@ impl Editor {
             Some((kind, group, _)) => self.focus(match kind {
                 NodeKind::Producer => Target::Producer(group),
                 NodeKind::Queue => Target::Queue(group),
-                NodeKind::Consumer | NodeKind::Member => Target::Consumer(group),
+                NodeKind::Consumer | NodeKind::Member | NodeKind::SagaService => Target::Consumer(group),
                 NodeKind::Exchange => Target::Exchange(group),
                 NodeKind::Topic => Target::Topic(group),
             }),
@@ -263,6 +263,8 @@ fn group_of(s: &Scenario, topology: &Topology, node: NodeId) -> Option<(NodeKind
         NodeKind::Consumer | NodeKind::Member => s.consumers.get(n.group)?.name.clone(),
         NodeKind::Exchange => s.exchanges.get(n.group)?.name.clone(),
         NodeKind::Topic => s.topics.get(n.group)?.name.clone(),
+        // A saga's service is edited with the group that orchestrates it.
+        NodeKind::SagaService => s.consumers.get(n.group)?.name.clone(),
     };
     Some((n.kind, n.group, name))
 }

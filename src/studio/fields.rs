@@ -53,6 +53,12 @@ pub enum FieldKind {
         /// JSON of a new object.
         template: &'static str,
     },
+    /// A checkbox for an optional object: on creates it (from `template`),
+    /// off removes it.
+    Toggle {
+        /// JSON of a new object.
+        template: &'static str,
+    },
     /// One of fixed options.
     Choice(Vec<Choice>),
     /// The `kind` of a tagged object: switching it replaces the object with
@@ -99,7 +105,7 @@ impl FieldKind {
                 }
                 t.parse::<u64>().map(Value::from).map_err(|_| ParseError::Integer)
             }
-            FieldKind::Bool => Ok(Value::Bool(t == "true")),
+            FieldKind::Bool | FieldKind::Toggle { .. } => Ok(Value::Bool(t == "true")),
             FieldKind::Text => Ok(Value::String(text.to_string())),
             FieldKind::Numbers => {
                 if t.is_empty() {

@@ -142,6 +142,9 @@ fn log_fields(path: &str, commit: msgsim_sim::CommitPolicy, f: &mut Vec<Field>) 
     f.push(num(format!("{path}.session_timeout_ms"), Key::SessionTimeout, Some("ms")));
 }
 
+/// A new saga: two steps, the second can fail, so the first can be undone.
+const SAGA_TEMPLATE: &str = r#"{"steps":[{"service":"payment-service","processing":{"kind":"constant","ms":2}},{"service":"stock-service","processing":{"kind":"constant","ms":2},"fail_probability":0.1}]}"#;
+
 /// Every section of the editor for the current draft.
 pub fn sections(draft: &Draft) -> Vec<Section> {
     let s = draft.scenario();
@@ -359,6 +362,38 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
                 &mut f,
             );
         }
+        // A saga's settings, and its steps as a list (under the planned outages).
+        let mut lists = Vec::new();
+        if !is_topic(&c.from) {
+            f.push(field(
+                format!("{path}.saga"),
+                Key::OrchestratesSaga,
+                FieldKind::Toggle { template: SAGA_TEMPLATE },
+                None,
+            ));
+        }
+        if let Some(saga) = &c.saga {
+            f.push(num(format!("{path}.saga.timeout_ms"), Key::SagaTimeout, Some("ms")));
+            f.push(int(format!("{path}.saga.max_attempts"), Key::MaxAttempts));
+            let steps = format!("{path}.saga.steps");
+            let rows = (0..saga.steps.len())
+                .map(|j| {
+                    let step = format!("{steps}[{j}]");
+                    let mut row = vec![field(format!("{step}.service"), Key::StepService, FieldKind::Text, None)];
+                    dist(draft, &format!("{step}.processing"), Key::ProcessingTime, &mut row);
+                    row.push(num(format!("{step}.fail_probability"), Key::FailProbability, None));
+                    row.push(field(format!("{step}.compensation"), Key::HasCompensation, FieldKind::Bool, None));
+                    row
+                })
+                .collect();
+            let service = format!("step-{}", saga.steps.len() + 1);
+            lists.push(ListBlock {
+                path: steps,
+                label: Key::SagaSteps,
+                rows,
+                template: serde_json::json!({ "service": service, "processing": {"kind": "constant", "ms": 2} }),
+            });
+        }
         let sched = format!("{path}.crash.schedule");
         let planned = ListBlock {
             path: sched.clone(),
@@ -380,7 +415,10 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             title: Key::SectionConsumer,
             name: c.name.clone(),
             fields: f,
-            lists: vec![planned],
+            lists: {
+                lists.insert(0, planned);
+                lists
+            },
         });
     }
     for (i, x) in s.exchanges.iter().enumerate() {
@@ -534,6 +572,7 @@ mod tests {
                 // top-level list is left out while empty.
                 let optional = (path.starts_with("network.links[") && path.ends_with(".latency.kind"))
                     || path.ends_with(".publish.to")
+                    || path.ends_with(".saga")
                     || path == "crashes";
                 assert!(d.value(&path).is_some() || optional, "{}: {path} has no value", p.id);
             }
@@ -582,7 +621,10 @@ mod tests {
                 {"name": "c1", "from": "q1", "idempotency": {"enabled": true},
                  "crash": {"probability": 0.1, "point": "between_writes", "schedule": [{"at_ms": 5, "down_ms": 5}]},
                  "publish": {"to": "q3", "send": {"mode": "confirm"}, "write": "outbox", "relay_poll_ms": 50}},
-                {"name": "c2", "from": "q2", "idempotency": {"enabled": true}},
+                {"name": "c2", "from": "q2", "idempotency": {"enabled": true},
+                 "saga": {"timeout_ms": 20, "max_attempts": 2, "steps": [
+                     {"service": "pay", "processing": {"kind": "constant", "ms": 3}, "fail_probability": 0.1},
+                     {"service": "ship", "compensation": false}]}},
                 {"name": "c3", "from": "q3", "idempotency": {"enabled": true}}
             ],
             "crashes": [{"node": "q1", "at_ms": 10, "down_ms": 10}]
@@ -649,6 +691,27 @@ mod tests {
             .filter(|p| *p != "consumers[3].concurrency")
             .collect();
         assert!(missing.is_empty(), "no editor field for {missing:?}");
+    }
+
+    #[test]
+    fn a_saga_is_switched_on_given_steps_and_switched_off_in_forms() {
+        let mut d = Draft::new(msgsim_sim::presets::get("reliable-queue").unwrap().scenario.clone());
+        let toggle = FieldKind::Toggle { template: SAGA_TEMPLATE };
+        assert!(d.edit("consumers[0].saga", &toggle, "true"));
+        assert!(d.is_runnable(), "{:?}", d.problems());
+        assert_eq!(d.scenario().consumers[0].saga.as_ref().map(|s| s.steps.len()), Some(2));
+        let shown = shown_paths(&sections(&d));
+        assert!(shown.contains(&"consumers[0].saga.steps[1].fail_probability".to_string()), "{shown:?}");
+        // A step added from the list's template has a name of its own.
+        let list = sections(&d).into_iter().flat_map(|s| s.lists).find(|l| l.path == "consumers[0].saga.steps");
+        assert!(d.push("consumers[0].saga.steps", list.unwrap().template));
+        assert!(d.is_runnable(), "{:?}", d.problems());
+        assert_eq!(d.scenario().consumers[0].saga.as_ref().unwrap().steps[2].service, "step-3");
+        // A step that cannot be undone before one that can fail: named inline.
+        assert!(d.edit("consumers[0].saga.steps[0].compensation", &FieldKind::Bool, "false"));
+        assert!(d.error("consumers[0].saga.steps[0].compensation").is_some());
+        assert!(d.edit("consumers[0].saga", &toggle, "false"));
+        assert_eq!(d.scenario().consumers[0].saga, None);
     }
 
     #[test]

@@ -171,6 +171,7 @@ impl Studio {
                 t(l, Key::Queues).into(),
                 t(l, Key::Consumers).into(),
                 t(l, Key::Exchanges).into(),
+                t(l, Key::SagaSteps).into(),
             ],
             dead_letters: t(l, Key::DeadLetterShort).into(),
             down: t(l, Key::Down).into(),
@@ -182,6 +183,7 @@ impl Studio {
             buffer: t(l, Key::BufferOf).into(),
             backlog: t(l, Key::BacklogOf).into(),
             partitions: t(l, Key::PartitionsOf).into(),
+            step: t(l, Key::StepOf).into(),
             legend: [
                 t(l, Key::LegendMessage).into(),
                 t(l, Key::LegendRetry).into(),

@@ -38,6 +38,7 @@ presets![
     "dual-write-publish-first",
     "outbox",
     "versions",
+    "saga",
     "broker-crash",
     "how-many-retries",
     "hockey-stick",

@@ -46,6 +46,13 @@ pub(crate) struct Consumer {
     /// Its publisher, if the group publishes downstream (index into the
     /// simulation's publishers).
     pub publisher: Option<u16>,
+    /// The group orchestrates a saga: processing a message is only the
+    /// orchestrator's own work, then its saga runs (`saga.rs`), and the
+    /// job ends when the saga does.
+    pub saga: bool,
+    /// Neither publishes nor orchestrates: a job's end is the inlined
+    /// usual case (set with `publisher` and `saga`).
+    pub plain: bool,
 }
 
 impl Consumer {
@@ -77,6 +84,8 @@ impl Consumer {
             hold: if manual_ack && queue.prefetch > 0 { queue.prefetch as usize } else { usize::MAX },
             deliveries: 0,
             publisher: None,
+            saga: false,
+            plain: true,
         }
     }
 
@@ -96,6 +105,16 @@ impl Consumer {
         vec_bytes::<Option<Packet>>(self.slots.capacity())
             + vec_bytes::<u32>(self.free.capacity())
             + vec_bytes::<Packet>(self.buffer.capacity())
+    }
+
+    /// Whether it still runs the job in `slot` it took in crash `epoch`.
+    pub fn runs(&self, epoch: u32, slot: u32) -> bool {
+        self.up && epoch == self.epoch && self.slots.get(slot as usize).is_some_and(Option::is_some)
+    }
+
+    /// The message of the job in `slot` it took in crash `epoch`, if it still runs it.
+    pub fn job(&self, epoch: u32, slot: u32) -> Option<crate::trace::MsgId> {
+        if self.runs(epoch, slot) { self.slots[slot as usize].map(|p| p.msg) } else { None }
     }
 
     /// Slots processing now.

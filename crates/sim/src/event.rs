@@ -200,6 +200,27 @@ pub enum Event {
         /// Crash epoch when it was scheduled.
         epoch: u32,
     },
+    /// The saga of the order a saga orchestrator's instance holds in `slot`
+    /// has ended: the job finishes as any consumer's does (if the instance
+    /// is still in crash `epoch`).
+    SagaEnded {
+        /// Consumer index.
+        consumer: u16,
+        /// Crash epoch when processing started.
+        epoch: u32,
+        /// Processing slot.
+        slot: u32,
+    },
+    /// A saga orchestrator's wait for an answer about `msg` ran out (stale
+    /// unless `seq` is its latest request).
+    SagaTimeout {
+        /// The order.
+        msg: MsgId,
+        /// The request it waited for.
+        seq: u32,
+    },
+    /// A saga service has handled a request (it serves one at a time).
+    StepServed(Packet),
 }
 
 #[cfg(test)]

@@ -90,6 +90,7 @@ pub mod partitions;
 mod producer;
 pub mod report;
 pub mod rng;
+mod saga;
 mod scheduler;
 mod service;
 mod simulation;
@@ -108,14 +109,14 @@ pub use msgsim_scenario::{path, presets, scenario};
 pub use dist::Dist;
 pub use ledger::{Ledger, MsgStatus, StatusCounts};
 pub use metrics::{Counts, GroupCounts, Latencies, Metrics};
-pub use report::{BrokerLoad, GroupFigures, LagFigures, LatencyStats, Report, StopReason, Verdict};
+pub use report::{BrokerLoad, GroupFigures, LagFigures, LatencyStats, Report, SagaFigures, StopReason, Verdict};
 pub use rng::SimRng;
 pub use scenario::{
     AckMode, Arrival, AssignorKind, Backoff, BackoffKind, Binding, BrokerCosts, CommitPolicy, ConsumerSpec, CrashPoint,
     CrashSpec, ExchangeKind, ExchangeSpec, Idempotency, KeyChoice, LinkOverride, LinkSpec, LogGroupSpec, Network,
     NodeCrash, OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerAcks, ProducerSpec, PublishSpec,
-    QueueSpec, SCENARIO_VERSION, Scenario, ScheduledCrash, SendMode, SendSpec, ServiceCost, TopicSpec, Window,
-    WriteOrder, problem_number,
+    QueueSpec, SCENARIO_VERSION, SagaSpec, SagaStep, Scenario, ScheduledCrash, SendMode, SendSpec, ServiceCost,
+    TopicSpec, Window, WriteOrder, problem_number,
 };
 pub use simulation::Simulation;
 pub use time::Time;

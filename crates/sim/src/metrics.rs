@@ -89,6 +89,19 @@ pub struct Counts {
     /// version took effect (reordered or redelivered ones).
     #[serde(default)]
     pub held: u64,
+    /// Sagas that ended with every step done.
+    #[serde(default)]
+    pub sagas_completed: u64,
+    /// Sagas that ended with every step they did compensated.
+    #[serde(default)]
+    pub sagas_compensated: u64,
+    /// Saga steps that failed for a business reason (nothing changed at
+    /// their service).
+    #[serde(default)]
+    pub step_failures: u64,
+    /// Saga steps undone by their compensation.
+    #[serde(default)]
+    pub compensations: u64,
 }
 
 /// What one consumer group did (in a graph, a message counts once in each
@@ -417,6 +430,10 @@ impl Metrics {
                     self.free_slot(node);
                 }
             }
+            EventKind::SagaStep => c.step_failures += u64::from(e.cause == Cause::Failed),
+            EventKind::SagaUndo => c.compensations += u64::from(e.cause == Cause::First),
+            EventKind::SagaEnd if e.cause == Cause::Completed => c.sagas_completed += 1,
+            EventKind::SagaEnd => c.sagas_compensated += 1,
             EventKind::Held => {
                 c.held += 1;
                 self.free_slot(node);

@@ -196,6 +196,9 @@ pub struct Report {
     /// (1 is saturated: the knee is behind it). Empty without costs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub broker_utilization: Vec<BrokerLoad>,
+    /// With a saga: how its runs ended; absent without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sagas: Option<SagaFigures>,
     /// Where every message stands (sums to `produced` + `derived`).
     pub status: StatusCounts,
     /// Why the run stopped; null for a report taken mid-run.
@@ -204,6 +207,29 @@ pub struct Report {
     pub seed: u64,
     /// The verdict.
     pub verdict: Verdict,
+}
+
+/// What the sagas did (`saga.rs`): each order an orchestrator takes runs one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SagaFigures {
+    /// Sagas begun (one per order taken; a redelivery resumes its order's).
+    pub started: u64,
+    /// Ended with every step done.
+    pub completed: u64,
+    /// Ended with every step they did compensated.
+    pub compensated: u64,
+    /// Not ended when the run stopped.
+    pub open: u64,
+    /// Of those, how many have some steps in force and some not: their
+    /// services disagree.
+    pub open_inconsistent: u64,
+    /// Ended with some steps in force and some not. The checker's
+    /// invariant: always 0.
+    pub half_done: u64,
+    /// From a saga's first change at a service to its last (its services
+    /// disagree meanwhile), over the sagas that ended having changed
+    /// something, in ms.
+    pub inconsistency_window: LatencyStats,
 }
 
 /// How busy one broker was.
@@ -251,6 +277,7 @@ pub(crate) struct ReportInputs<'a> {
     pub events: u64,
     pub stopped: Option<StopReason>,
     pub seed: u64,
+    pub sagas: Option<crate::saga::SagaTally>,
 }
 
 impl Report {
@@ -324,6 +351,15 @@ impl Report {
                     utilization: round3((busy as f64 / sim_time.max(1) as f64).min(1.0)),
                 })
                 .collect(),
+            sagas: i.sagas.map(|t| SagaFigures {
+                started: t.started,
+                completed: t.completed,
+                compensated: t.compensated,
+                open: t.open,
+                open_inconsistent: t.mixed_open,
+                half_done: t.half_done,
+                inconsistency_window: LatencyStats::of(&t.windows),
+            }),
             status: i.status,
             stopped: i.stopped,
             seed: i.seed,

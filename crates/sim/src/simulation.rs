@@ -15,6 +15,7 @@ use crate::metrics::{Latencies, Metrics};
 use crate::producer::Producer;
 use crate::report::{Report, ReportInputs, StopReason};
 use crate::rng::SimRng;
+use crate::saga::{Runner, Sagas};
 use crate::scenario::{Problem, Scenario};
 use crate::service::{Cost, Server};
 use crate::time::{self, Time};
@@ -56,6 +57,9 @@ fn group_name<'a>(s: &'a Scenario, n: &crate::topology::Node) -> &'a str {
         NodeKind::Queue => &s.queues[n.group].name,
         NodeKind::Consumer | NodeKind::Member => &s.consumers[n.group].name,
         NodeKind::Topic => &s.topics[n.group].name,
+        NodeKind::SagaService => {
+            s.consumers[n.group].saga.as_ref().map_or("", |saga| saga.steps[n.instance as usize].service.as_str())
+        }
     }
 }
 
@@ -120,6 +124,9 @@ pub struct Simulation {
     /// Topics and members come after the consumers of queues.
     first_topic: NodeId,
     first_member: NodeId,
+    /// Every saga: the orchestrators' durable logs and the steps' services
+    /// (whose nodes come last, from `sagas.first_node`).
+    sagas: Sagas,
 }
 
 impl Simulation {
@@ -200,7 +207,12 @@ impl Simulation {
                         spec,
                     ));
                 }
+                NodeKind::SagaService => {}
             }
+        }
+        let sagas = Sagas::new(scenario, topology.ids_of(NodeKind::SagaService).next().unwrap_or(NodeId::MAX));
+        for c in &mut consumers {
+            c.saga = sagas.orchestrates(c.group);
         }
         // Producers sending to topics spread their records by their partitioner.
         for (id, node) in topology.nodes.iter().enumerate() {
@@ -227,6 +239,9 @@ impl Simulation {
                 m.publisher = Some(producers.len() as u16);
                 producers.push(Producer::service(m.node, producers.len() as u16, target, spec));
             }
+        }
+        for c in &mut consumers {
+            c.plain = c.publisher.is_none() && !c.saga;
         }
         let node_count = topology.nodes.len();
         let first = |kind: NodeKind| {
@@ -340,6 +355,7 @@ impl Simulation {
             first_topic: firsts[3],
             first_member: firsts[4],
             group_names,
+            sagas,
         })
     }
 
@@ -375,6 +391,7 @@ impl Simulation {
             + self.stores.iter().map(DedupStore::heap_bytes).sum::<u64>()
             + self.topics.iter().map(Topic::heap_bytes).sum::<u64>()
             + self.members.iter().map(Member::heap_bytes).sum::<u64>()
+            + self.sagas.heap_bytes()
     }
 
     /// Turns tracing off (for big batch runs); the report is unaffected.
@@ -517,7 +534,11 @@ impl Simulation {
                 let to = p.to;
                 if to >= self.first_queue {
                     if to >= self.first_topic {
-                        self.log_arrival(p);
+                        if to >= self.sagas.first_node {
+                            self.sagas.on_request(ctx, p);
+                        } else {
+                            self.log_arrival(p);
+                        }
                     } else if to >= self.first_consumer {
                         let i = usize::from(to - self.first_consumer);
                         // Deliveries and calls (a crashed consumer refuses
@@ -538,6 +559,7 @@ impl Simulation {
             }
             Event::Linger { producer, seq } => self.producers[usize::from(producer)].on_linger(ctx, seq),
             Event::RelayPoll { producer, epoch } => self.producers[usize::from(producer)].on_relay_poll(ctx, epoch),
+            Event::SagaEnded { .. } | Event::SagaTimeout { .. } | Event::StepServed(_) => self.saga_event(event),
             Event::Lost(p, cause) => {
                 ctx.take_off_link(&p);
                 ctx.lost(&p, cause);
@@ -546,7 +568,7 @@ impl Simulation {
             Event::RetryDue { producer, msg } => self.producers[usize::from(producer)].on_retry_due(ctx, msg),
             Event::ProcessDone { consumer, epoch, slot } => {
                 let c = &mut self.consumers[usize::from(consumer)];
-                if c.publisher.is_none() {
+                if c.plain {
                     c.on_done(ctx, epoch, slot, &mut self.stores[c.group], None);
                 } else {
                     self.service_done(consumer, epoch, slot);
@@ -715,13 +737,32 @@ impl Simulation {
         }
     }
 
-    /// A service finished processing: [`Consumer::on_done`], publishing
-    /// through its producer (out of line: the usual consumer publishes nothing).
+    /// A service finished processing (out of line: the usual consumer
+    /// publishes nothing and runs no saga). A saga's orchestrator has done
+    /// its own work: the saga begins, and its end finishes the job
+    /// ([`job_done`](Self::job_done)).
     #[inline(never)]
     fn service_done(&mut self, consumer: u16, epoch: u32, slot: u32) {
+        let Simulation { ctx, consumers, sagas, .. } = self;
+        let c = &consumers[usize::from(consumer)];
+        if c.saga {
+            if let Some(msg) = c.job(epoch, slot) {
+                let r = Runner { consumer, node: c.node, epoch, slot };
+                sagas.begin(ctx, c.group, r, msg);
+            }
+            return;
+        }
+        self.job_done(consumer, epoch, slot);
+    }
+
+    /// [`Consumer::on_done`], publishing through the service's producer if it has one.
+    fn job_done(&mut self, consumer: u16, epoch: u32, slot: u32) {
         let Simulation { ctx, consumers, producers, stores, .. } = self;
         let c = &mut consumers[usize::from(consumer)];
-        let Some(j) = c.publisher else { return };
+        let Some(j) = c.publisher else {
+            c.on_done(ctx, epoch, slot, &mut stores[c.group], None);
+            return;
+        };
         let was_up = c.is_up();
         c.on_done(ctx, epoch, slot, &mut stores[c.group], Some(&mut producers[usize::from(j)]));
         if was_up && !c.is_up() {
@@ -859,10 +900,35 @@ impl Simulation {
         }
     }
 
-    /// A confirm or reject for what service instance `i` published.
+    /// A saga's event: one ended (its orchestrator's job finishes), a wait
+    /// for an answer ran out, a step's service has handled a request.
+    #[cold]
+    #[inline(never)]
+    fn saga_event(&mut self, event: Event) {
+        if let Event::SagaEnded { consumer, epoch, slot } = event {
+            self.job_done(consumer, epoch, slot);
+            return;
+        }
+        let Simulation { ctx, consumers, sagas, .. } = self;
+        let alive = |r: &Runner| consumers[usize::from(r.consumer)].runs(r.epoch, r.slot);
+        match event {
+            Event::SagaTimeout { msg, seq } => sagas.on_timeout(ctx, msg, seq, &alive),
+            Event::StepServed(p) => sagas.on_served(ctx, p),
+            _ => {}
+        }
+    }
+
+    /// A confirm or reject for what service instance `i` published, or a
+    /// saga service's answer to orchestrator instance `i`.
     #[cold]
     #[inline(never)]
     fn answer_to_service(&mut self, i: usize, p: Packet) {
+        if p.kind.is_saga_answer() {
+            let Simulation { ctx, consumers, sagas, .. } = self;
+            let alive = |r: &Runner| consumers[usize::from(r.consumer)].runs(r.epoch, r.slot);
+            sagas.on_answer(ctx, p, &alive);
+            return;
+        }
         match self.consumers[i].publisher {
             Some(j) if self.producers[usize::from(j)].is_up() => {
                 self.producers[usize::from(j)].on_packet(&mut self.ctx, p)
@@ -943,7 +1009,7 @@ impl Simulation {
                 };
                 queues[i].restart(ctx, epoch, up)
             }
-            NodeKind::Consumer | NodeKind::Member | NodeKind::Topic => false,
+            NodeKind::Consumer | NodeKind::Member | NodeKind::Topic | NodeKind::SagaService => false,
         };
         if back {
             down[usize::from(node)] = false;
@@ -1003,7 +1069,14 @@ impl Simulation {
             events: self.events,
             stopped: self.stopped,
             seed: self.seed,
+            sagas: self.sagas.any().then(|| self.sagas.figures()),
         })
+    }
+
+    /// Checks every saga: one that ended is all done or all compensated,
+    /// and its log agrees with its services' records.
+    pub fn check_sagas(&self) -> Result<(), String> {
+        self.sagas.check()
     }
 
     /// With costs: each broker's name and time spent serving.
@@ -1198,6 +1271,7 @@ impl Simulation {
             }
         }
         self.check_log()?;
+        self.sagas.check_last()?;
         if m.counts.produced + m.counts.derived != l.len() as u64 {
             return Err(format!("{} Produce events but {} messages", m.counts.produced + m.counts.derived, l.len()));
         }

@@ -27,6 +27,8 @@ pub enum NodeKind {
     Topic,
     /// A member of a consumer group reading a topic.
     Member,
+    /// The service that does one step of a saga (and its compensation).
+    SagaService,
 }
 
 /// One node of the running system, with the attributes the views show.
@@ -290,6 +292,15 @@ impl Topology {
                 index += 1;
             }
         }
+        // Each saga step's service, after everything else.
+        index = 0;
+        for (g, c) in s.consumers.iter().enumerate() {
+            for (j, step) in c.saga.iter().flat_map(|saga| saga.steps.iter()).enumerate() {
+                nodes.push(blank(step.service.clone(), NodeKind::SagaService, g, j as u32, index));
+                groups.push(&step.service);
+                index += 1;
+            }
+        }
         // A topic's subscriptions: one per group reading it, numbered after
         // the queues (a record takes effect once in each group).
         let mut topic_subs = vec![Vec::new(); s.topics.len()];
@@ -348,6 +359,12 @@ impl Topology {
                         out.push(link(i, n.target));
                     }
                 }
+                // Every instance of its orchestrating group asks it.
+                NodeKind::SagaService => out.extend(
+                    self.ids_of(NodeKind::Consumer)
+                        .filter(|&c| self.nodes[usize::from(c)].group == n.group)
+                        .map(|c| Edge { from: c, to: i as NodeId, kind: EdgeKind::Link }),
+                ),
                 _ => {}
             }
         }

@@ -137,6 +137,19 @@ named_enum! {
         /// before it). Its effect comes when the gap fills (an `effect`
         /// record whose `peer` is its own `node`).
         Held = "held",
+        /// Saga service `node` handled a request for step `delivery` of the
+        /// saga of order `msg` from its orchestrator `peer`: `cause` first
+        /// (the step is done), failed (a business failure: nothing
+        /// changed), duplicate (a repeat, answered from its record) or
+        /// cancelled (compensated before it came: refused).
+        SagaStep = "saga_step",
+        /// Saga service `node` handled a compensation of step `delivery` of
+        /// the saga of `msg`: `cause` first (undone now), cancelled (the step
+        /// had not come: a tombstone refuses it) or duplicate (nothing to undo).
+        SagaUndo = "saga_undo",
+        /// The orchestrator `node` ended the saga of `msg`: `cause`
+        /// completed (every step done) or compensated (none in force).
+        SagaEnd = "saga_end",
     }
 }
 
@@ -176,6 +189,16 @@ named_enum! {
         /// `delivery` was recorded (`confirm` true) or refused (false: the
         /// group has rebalanced since).
         CommitAck = "commit_ack",
+        /// Orchestrator → saga service: do step `delivery` of the saga of `msg`.
+        Step = "step",
+        /// Orchestrator → saga service: undo step `delivery`.
+        Compensate = "compensate",
+        /// Saga service → orchestrator: the step is done.
+        StepDone = "step_done",
+        /// Saga service → orchestrator: the step failed (nothing changed).
+        StepFailed = "step_failed",
+        /// Saga service → orchestrator: the step is undone (or never will be).
+        Undone = "undone",
     }
 }
 
@@ -184,6 +207,11 @@ impl PacketKind {
     /// confirm or reply about one).
     pub const fn carries_message(self) -> bool {
         matches!(self, PacketKind::Publish | PacketKind::Deliver | PacketKind::Request)
+    }
+
+    /// Whether it is a saga service's answer to its orchestrator.
+    pub const fn is_saga_answer(self) -> bool {
+        matches!(self, PacketKind::StepDone | PacketKind::StepFailed | PacketKind::Undone)
     }
 }
 
@@ -236,6 +264,13 @@ named_enum! {
         /// A group applying in version order skipped a version it had
         /// applied (or held) already.
         OldVersion = "old_version",
+        /// A saga step refused, or a compensation that came before its
+        /// step: the step will never happen.
+        Cancelled = "cancelled",
+        /// A saga ended with every step done.
+        Completed = "completed",
+        /// A saga ended with every step it did compensated.
+        Compensated = "compensated",
     }
 }
 

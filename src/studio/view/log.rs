@@ -104,6 +104,9 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
             EventLost => Key::EvEventLost,
             Phantom => Key::EvPhantom,
             Held => Key::EvHeld,
+            SagaStep => Key::EvSagaStep,
+            SagaUndo => Key::EvSagaUndo,
+            SagaEnd => Key::EvSagaEnd,
         },
     )
 }
@@ -127,6 +130,11 @@ pub fn packet_text(lang: Lang, p: PacketKind) -> &'static str {
             PacketKind::Records => Key::PkRecords,
             PacketKind::CommitOffset => Key::PkCommitOffset,
             PacketKind::CommitAck => Key::PkCommitAck,
+            PacketKind::Step => Key::PkStep,
+            PacketKind::Compensate => Key::PkCompensate,
+            PacketKind::StepDone => Key::PkStepDone,
+            PacketKind::StepFailed => Key::PkStepFailed,
+            PacketKind::Undone => Key::PkUndone,
         },
     )
 }
@@ -157,6 +165,9 @@ pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
             Cause::BufferFull => Key::CauseBufferFull,
             Cause::Recovered => Key::CauseRecovered,
             Cause::OldVersion => Key::CauseOldVersion,
+            Cause::Cancelled => Key::CauseCancelled,
+            Cause::Completed => Key::CauseCompleted,
+            Cause::Compensated => Key::CauseCompensated,
         },
     )
 }

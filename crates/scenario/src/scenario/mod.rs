@@ -844,6 +844,69 @@ pub struct ConsumerSpec {
     /// Default: see its fields.
     #[serde(skip_serializing_if = "is_default")]
     pub log: LogGroupSpec,
+    /// The group orchestrates a saga: for each message it takes (an order),
+    /// it asks each step's service in turn over the network and, when a step
+    /// fails, asks the services of the steps done to compensate, in reverse.
+    /// The message's effect (the order's final state) is applied when the
+    /// saga ends, all done or all compensated. Null for none. Default null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saga: Option<SagaSpec>,
+}
+
+/// A saga: the steps of one business transaction, run in order by the
+/// orchestrating group, each by a service of its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct SagaSpec {
+    /// The steps, in order. Default none (at least one is required).
+    pub steps: Vec<SagaStep>,
+    /// How long the orchestrator waits for a service's answer before it asks
+    /// again, in ms; the wait doubles after each retry (at most 64×).
+    /// Default 50.
+    pub timeout_ms: f64,
+    /// Requests for a step before the orchestrator counts it failed and
+    /// compensates (the step may have happened: its compensation runs too).
+    /// A step without a compensation, and every compensation, is asked until
+    /// it answers. Default 3.
+    pub max_attempts: u32,
+}
+
+impl Default for SagaSpec {
+    fn default() -> Self {
+        SagaSpec { steps: Vec::new(), timeout_ms: 50.0, max_attempts: 3 }
+    }
+}
+
+/// One step of a saga and the service that does it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct SagaStep {
+    /// The service that does the step (a name of its own, unique among all
+    /// groups; drawn as a node). Default "payment".
+    pub service: String,
+    /// The service's time for the step or its compensation. Default constant 1 ms.
+    pub processing: Dist,
+    /// Probability that the step fails for a business reason (a declined
+    /// card, no stock): nothing changes at the service, and the saga
+    /// compensates the steps before it. Default 0.
+    pub fail_probability: f64,
+    /// Whether the step can be undone (a refund, releasing stock). A step
+    /// without one cannot fail, and every step before a step that can fail
+    /// needs one. Default true.
+    pub compensation: bool,
+}
+
+impl Default for SagaStep {
+    fn default() -> Self {
+        SagaStep {
+            service: "payment".into(),
+            processing: Dist::constant(1.0),
+            fail_probability: 0.0,
+            compensation: true,
+        }
+    }
 }
 
 impl Default for ConsumerSpec {
@@ -858,6 +921,7 @@ impl Default for ConsumerSpec {
             idempotency: Idempotency::default(),
             publish: None,
             log: LogGroupSpec::default(),
+            saga: None,
         }
     }
 }
@@ -1020,6 +1084,12 @@ impl Scenario {
             }
         };
         self.consumers.iter().map(|g| g.publish.as_ref().map(|p| reaches(&p.to)).unwrap_or_default()).collect()
+    }
+
+    /// The services of every saga's steps, in file order (each is a node
+    /// of its own).
+    pub fn saga_services(&self) -> impl Iterator<Item = &str> + '_ {
+        self.consumers.iter().flat_map(|g| g.saga.iter().flat_map(|s| s.steps.iter().map(|st| st.service.as_str())))
     }
 
     /// Total messages the producers will create.

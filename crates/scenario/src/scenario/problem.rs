@@ -224,6 +224,16 @@ pub enum ProblemKind {
     /// The dual-write crash point on a group that does not publish (it has
     /// only one write).
     BetweenWritesNeedsPublish,
+    /// A saga step without a compensation that can fail (nothing could undo
+    /// the steps before it... nor could the saga undo it).
+    StepCannotFail,
+    /// A saga step without a compensation before a step that can fail.
+    NeedsCompensation {
+        /// The later step's service, which can fail.
+        later: String,
+    },
+    /// A saga orchestrated by a group reading a topic (its orders come from a queue).
+    SagaFromTopic,
     /// Services that publish to each other in a loop (every message would
     /// make another, forever).
     PublishCycle {
@@ -336,6 +346,13 @@ impl ProblemKind {
             PublishSync => "a service publishes with fire_and_forget or confirm, not sync".into(),
             BetweenWritesNeedsPublish => {
                 "between_writes is a crash between a service's commit and its publish: this group publishes nothing (set publish, or choose before_effect or after_effect)".into()
+            }
+            StepCannotFail => "a step without a compensation must not fail: set fail_probability to 0, or give it a compensation".into(),
+            NeedsCompensation { later } => format!(
+                "this step needs a compensation: a later step (\"{later}\") can fail, and then this one must be undone"
+            ),
+            SagaFromTopic => {
+                "a saga's orchestrator takes its orders from a queue, not from a topic".into()
             }
             PublishCycle { cycle } => {
                 format!(

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::problem::{Problem, ProblemKind as K};
 use super::{
     Arrival, Backoff, ConsumerSpec, CrashPoint, ExchangeKind, ExchangeSpec, LinkOverride, LinkSpec, LogGroupSpec,
-    ProducerSpec, QueueSpec, SCENARIO_VERSION, Scenario, SendMode, SendSpec, TopicSpec, Window,
+    ProducerSpec, QueueSpec, SCENARIO_VERSION, SagaSpec, Scenario, SendMode, SendSpec, TopicSpec, Window,
 };
 use crate::dist::{Dist, MAX_PARAMETER_MS};
 
@@ -54,6 +54,8 @@ pub mod limits {
     pub const MAX_TOPICS: usize = 64;
     /// Most brokers in a topic's cluster.
     pub const MAX_BROKERS: u32 = 32;
+    /// Most steps in a saga.
+    pub const MAX_SAGA_STEPS: usize = 16;
     /// Most routing keys listed on one binding.
     pub const MAX_BINDING_KEYS: usize = 1_000;
     /// Largest scenario file, in bytes (read no further than this).
@@ -423,6 +425,34 @@ impl Checker {
             }
             self.duration(format!("{path}.publish.relay_poll_ms"), p.relay_poll_ms, true);
         }
+        if let Some(saga) = &c.saga {
+            self.saga(&format!("{path}.saga"), saga, n.topics.contains(c.from.as_str()));
+        }
+    }
+
+    /// A saga's settings (its services' names are checked with every name).
+    fn saga(&mut self, path: &str, saga: &SagaSpec, from_topic: bool) {
+        if from_topic {
+            self.push(path, K::SagaFromTopic);
+        }
+        if saga.steps.is_empty() {
+            self.push(format!("{path}.steps"), K::NeedsOne);
+        }
+        self.at_most(format!("{path}.steps"), saga.steps.len(), limits::MAX_SAGA_STEPS);
+        self.duration(format!("{path}.timeout_ms"), saga.timeout_ms, true);
+        self.range_u32(format!("{path}.max_attempts"), saga.max_attempts, 1, limits::MAX_ATTEMPTS);
+        for (j, step) in saga.steps.iter().enumerate().take(limits::MAX_SAGA_STEPS) {
+            let sp = format!("{path}.steps[{j}]");
+            self.dist(&format!("{sp}.processing"), &step.processing);
+            self.probability(format!("{sp}.fail_probability"), step.fail_probability);
+            if !step.compensation && step.fail_probability > 0.0 {
+                self.push(format!("{sp}.fail_probability"), K::StepCannotFail);
+            } else if !step.compensation
+                && let Some(later) = saga.steps[j + 1..].iter().find(|l| l.compensation)
+            {
+                self.push(format!("{sp}.compensation"), K::NeedsCompensation { later: short(&later.service) });
+            }
+        }
     }
 
     /// Services that publish to each other in a loop: each loop once, at its
@@ -553,6 +583,11 @@ impl Scenario {
         for (i, g) in self.consumers.iter().enumerate() {
             c.name(format!("consumers[{i}].name"), &g.name, &mut seen);
         }
+        for (i, g) in self.consumers.iter().enumerate() {
+            for (j, step) in g.saga.iter().flat_map(|s| s.steps.iter().take(limits::MAX_SAGA_STEPS)).enumerate() {
+                c.name(format!("consumers[{i}].saga.steps[{j}].service"), &step.service, &mut seen);
+            }
+        }
         for (list, empty) in [
             ("producers", self.producers.is_empty()),
             ("queues", self.queues.is_empty() && self.topics.is_empty()),
@@ -577,7 +612,8 @@ impl Scenario {
                 .chain(names.queues.iter().copied())
                 .chain(names.exchanges.iter().copied())
                 .chain(names.topics.iter().copied())
-                .chain(self.consumers.iter().map(|g| g.name.as_str())),
+                .chain(self.consumers.iter().map(|g| g.name.as_str()))
+                .chain(self.saga_services()),
         );
 
         c.link("network.default", &self.network.default);
@@ -630,7 +666,8 @@ impl Scenario {
             + self.queues.len() as u64
             + self.exchanges.len() as u64
             + self.topics.len() as u64
-            + self.consumers.iter().map(|g| u64::from(g.count)).sum::<u64>();
+            + self.consumers.iter().map(|g| u64::from(g.count)).sum::<u64>()
+            + self.saga_services().count() as u64;
         if nodes > u64::from(limits::MAX_NODES) {
             c.push("", K::TooManyNodes { nodes, max: u64::from(limits::MAX_NODES) });
         }

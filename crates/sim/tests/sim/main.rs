@@ -11,6 +11,7 @@ mod limits;
 mod log;
 mod properties;
 mod queueing;
+mod saga;
 mod support;
 mod theory;
 mod timeline;
