@@ -42,6 +42,12 @@ pub fn Counters(p: &CountersProps) -> Html {
                                             .collect::<Vec<_>>().join(" · ")) }
                                     </p>
                                 }
+                                if let Some(g) = &r.sagas {
+                                    <p class="figures" data-testid="sagas">
+                                        { crate::i18n::tf(l, Key::SagaFigures, &[&g.completed, &g.compensated, &g.open,
+                                            &g.half_done, &g.inconsistency_window.p50, &g.inconsistency_window.p99]) }
+                                    </p>
+                                }
                                 if r.counts.derived > 0 {
                                     <p class="figures" data-testid="end-to-end">
                                         { format!("{}: p50 {} ms · p99 {} ms", t(l, Key::EndToEnd),

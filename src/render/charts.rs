@@ -31,7 +31,7 @@ impl Histogram {
             return Histogram::default();
         }
         let mut sorted = samples.to_vec();
-        sorted.sort_unstable();
+        msgsim_sim::sorted::sort_u64(&mut sorted);
         let rank = |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
         let (p50, p95, p99) = (rank(0.50), rank(0.95), rank(0.99));
         let n = 40;

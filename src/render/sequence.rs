@@ -86,9 +86,8 @@ pub fn lanes(topology: &msgsim_sim::Topology) -> (Vec<usize>, Vec<u16>, Vec<Stri
             spans[i] = p as u16;
         }
     }
-    let mut order: Vec<usize> = (0..n).collect();
-    // Unstable on a unique key: a stable sort would add its own code to the download.
-    order.sort_unstable_by_key(|&i| (topology.layer(i as NodeId), i));
+    // By layer, ties in node order (`order_by`: the page's one sort).
+    let order = msgsim_sim::sorted::order_by(n, |i| u64::from(topology.layer(i as NodeId)));
     let mut lane_of = vec![0; n];
     let mut names: Vec<String> = Vec::new();
     let mut keys: Vec<(u8, usize)> = Vec::new();
@@ -189,7 +188,7 @@ pub fn arrows(s: &SequenceScene<'_>, size: (f64, f64), limit: usize) -> Vec<Arro
     let trace = &s.trace[..s.cursor.min(s.trace.len())];
     let start = s.timeline.position_at(trace, g.t0.saturating_sub(1)).min(trace.len());
     let mut sends: Vec<u32> = s.timeline.open_at(trace, start);
-    sends.sort_unstable();
+    msgsim_sim::sorted::sort_u32(&mut sends);
     sends.extend(
         trace[start..]
             .iter()
@@ -253,7 +252,7 @@ fn partitions_of(s: &SequenceScene<'_>, sends: &[u32]) -> Vec<u64> {
         .filter(|e| e.kind == EventKind::Append)
         .map(|e| u64::from(e.msg) << 16 | u64::from(e.delivery))
         .collect();
-    out.sort_unstable();
+    msgsim_sim::sorted::sort_u64(&mut out);
     out
 }
 

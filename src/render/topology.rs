@@ -122,6 +122,8 @@ pub enum MarkKind {
     Phantom,
     /// An event held until an earlier version takes effect.
     Held,
+    /// A saga service undid a step (a compensation).
+    Undo,
 }
 
 /// A mark and how faded it is (0 new, 1 gone).
@@ -160,6 +162,12 @@ pub fn marks(trace: &[TraceEvent], cursor: usize, layout: &Layout, t: Time, wind
             EventKind::EventLost => Some((MarkKind::EventLost, node)),
             EventKind::Phantom => Some((MarkKind::Phantom, node)),
             EventKind::Held => Some((MarkKind::Held, node)),
+            // A saga service: a step done, refused or undone.
+            EventKind::SagaStep if e.cause == Cause::First => Some((MarkKind::Effect, node)),
+            EventKind::SagaStep | EventKind::SagaUndo if matches!(e.cause, Cause::Failed | Cause::Cancelled) => {
+                Some((MarkKind::Reject, node))
+            }
+            EventKind::SagaUndo if e.cause == Cause::First => Some((MarkKind::Undo, node)),
             _ => None,
         };
         if let Some((kind, at)) = kind_at {
@@ -188,6 +196,8 @@ pub struct TopologyWords {
     pub phantom: String,
     /// Shown where an event is held for an earlier version.
     pub held: String,
+    /// Shown where a saga service undoes a step.
+    pub undo: String,
     /// "buffer {0}" under a consumer: deliveries waiting for a slot.
     pub buffer: String,
     /// "to send {0}" under a producer: its backlog.
@@ -521,10 +531,11 @@ fn draw_marks(s: &TopologyScene<'_>, p: &mut dyn Painter) {
             MarkKind::Timeout => {
                 p.circle((m.at.0 + hw, m.at.1 - hh), 4.0 + 4.0 * m.age, None, Some((pal.retry.alpha(a), 2.0)))
             }
-            MarkKind::Held => {
+            MarkKind::Held | MarkKind::Undo => {
                 ring(p, m.at, (hw, hh), 4.0, (pal.retry.alpha(a), 2.5));
                 let t = Text { size: 11.0, color: pal.retry.alpha(a), align: Align::Right, bold: true };
-                p.text((m.at.0 - hw - 9.0, m.at.1 + hh * 0.6), &s.words.held, t);
+                let word = if m.kind == MarkKind::Held { &s.words.held } else { &s.words.undo };
+                p.text((m.at.0 - hw - 9.0, m.at.1 + hh * 0.6), word, t);
             }
             MarkKind::EventLost | MarkKind::Phantom => {
                 let word = if m.kind == MarkKind::EventLost { &s.words.event_lost } else { &s.words.phantom };

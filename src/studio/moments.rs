@@ -28,11 +28,13 @@ pub enum Moment {
     /// A service crashed between its two writes: an event lost, or a
     /// phantom event.
     DualWrite,
+    /// A saga service undid a step (a compensation).
+    Compensation,
 }
 
 impl Moment {
     /// Every kind, in menu order.
-    pub const ALL: [Moment; 8] = [
+    pub const ALL: [Moment; 9] = [
         Moment::Loss,
         Moment::DuplicateEffect,
         Moment::Crash,
@@ -41,6 +43,7 @@ impl Moment {
         Moment::OutOfOrder,
         Moment::Rejected,
         Moment::DualWrite,
+        Moment::Compensation,
     ];
 
     /// The kind of moment `e` is, if any.
@@ -54,6 +57,7 @@ impl Moment {
             EventKind::DeadLetter => Moment::DeadLetter,
             EventKind::Reject | EventKind::Evict => Moment::Rejected,
             EventKind::EventLost | EventKind::Phantom => Moment::DualWrite,
+            EventKind::SagaUndo if e.cause == Cause::First => Moment::Compensation,
             _ => return None,
         })
     }
@@ -69,6 +73,7 @@ impl Moment {
             Moment::OutOfOrder => Key::MomentOutOfOrder,
             Moment::Rejected => Key::MomentRejected,
             Moment::DualWrite => Key::MomentDualWrite,
+            Moment::Compensation => Key::MomentCompensation,
         }
     }
 
@@ -83,6 +88,7 @@ impl Moment {
             Moment::OutOfOrder => "out_of_order",
             Moment::Rejected => "rejected",
             Moment::DualWrite => "dual_write",
+            Moment::Compensation => "compensation",
         }
     }
 
@@ -102,6 +108,7 @@ impl Moment {
             "effect:out_of_order" => Moment::OutOfOrder,
             "reject" | "evict" => Moment::Rejected,
             "event_lost" | "phantom" => Moment::DualWrite,
+            "saga_undo" => Moment::Compensation,
             _ => return None,
         })
     }
@@ -115,7 +122,7 @@ impl Moment {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MomentIndex {
     seen: usize,
-    at: [Vec<u32>; 8],
+    at: [Vec<u32>; 9],
 }
 
 impl MomentIndex {

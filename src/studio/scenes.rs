@@ -180,6 +180,7 @@ impl Studio {
             event_lost: t(l, Key::EventLostShort).into(),
             phantom: t(l, Key::PhantomShort).into(),
             held: t(l, Key::HeldShort).into(),
+            undo: t(l, Key::UndoShort).into(),
             buffer: t(l, Key::BufferOf).into(),
             backlog: t(l, Key::BacklogOf).into(),
             partitions: t(l, Key::PartitionsOf).into(),

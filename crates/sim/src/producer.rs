@@ -458,7 +458,7 @@ impl Producer {
         rows.append(&mut self.forget_sent(ctx));
         rows.append(&mut self.outbox);
         // In the order they were committed (message ids are made in order).
-        rows.sort_unstable();
+        crate::sorted::sort_u32(&mut rows);
         self.outbox = rows;
     }
 

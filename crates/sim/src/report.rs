@@ -76,7 +76,7 @@ impl LatencyStats {
             return LatencyStats::default();
         }
         let mut s = samples.to_vec();
-        s.sort_unstable();
+        crate::sorted::sort_u64(&mut s);
         let rank = |p: f64| {
             let r = (p / 100.0 * s.len() as f64).ceil() as usize;
             round3(time::to_ms(s[r.clamp(1, s.len()) - 1]))

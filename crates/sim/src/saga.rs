@@ -36,6 +36,7 @@
 use crate::context::Ctx;
 use crate::dist::{Dist, Draw};
 use crate::event::{Event, Packet};
+use crate::scenario::limits::MAX_SAGA_STEPS;
 use crate::scenario::{SagaSpec, Scenario};
 use crate::service::Server;
 use crate::sorted::SortedMap;
@@ -76,7 +77,6 @@ struct Service {
     fail_probability: f64,
     /// One request at a time, first come first served.
     server: Server,
-    records: SortedMap<MsgId, Record>,
 }
 
 /// A saga's steps, as run.
@@ -114,6 +114,10 @@ struct Run {
     /// The first and the latest change at a service.
     first_change: Option<Time>,
     last_change: Time,
+    /// Each step's service's record of this saga. They are the services'
+    /// own (the orchestrator never reads them); kept here, by step, only
+    /// so that one map holds everything about a saga.
+    records: [Option<Record>; MAX_SAGA_STEPS],
 }
 
 impl Run {
@@ -163,7 +167,6 @@ impl Sagas {
                     processing: st.processing.clone(),
                     fail_probability: st.fail_probability,
                     server: Server::default(),
-                    records: SortedMap::default(),
                 });
                 (i, st.compensation)
             })
@@ -202,6 +205,7 @@ impl Sagas {
                     in_force: 0,
                     first_change: None,
                     last_change: 0,
+                    records: [None; MAX_SAGA_STEPS],
                 };
                 self.runs.insert(msg, run);
                 self.ask(ctx, msg);
@@ -249,21 +253,22 @@ impl Sagas {
 
     /// A service has handled request `p`: it acts on its record and answers.
     pub fn on_served(&mut self, ctx: &mut Ctx, p: Packet) {
-        let Some(s) = self.services.get_mut(usize::from(p.to - self.first_node)) else { return };
-        let record = s.records.get(&p.msg).copied();
+        let Some(s) = self.services.get(usize::from(p.to - self.first_node)) else { return };
+        let Some(run) = self.runs.get_mut(&p.msg) else { return };
+        let Some(record) = run.records.get_mut(usize::from(p.delivery)) else { return };
         let mut e = ctx.record(EventKind::SagaStep, s.node, p.msg);
         e.peer = p.from;
         e.delivery = p.delivery;
         e.attempt = p.attempt;
         let (answer, change) = if p.kind == PacketKind::Step {
-            match record {
+            match *record {
                 None if ctx.rng.chance(s.fail_probability) => {
-                    s.records.insert(p.msg, Record::Failed);
+                    *record = Some(Record::Failed);
                     e.cause = Cause::Failed;
                     (PacketKind::StepFailed, 0)
                 }
                 None => {
-                    s.records.insert(p.msg, Record::Done);
+                    *record = Some(Record::Done);
                     e.cause = Cause::First;
                     (PacketKind::StepDone, 1)
                 }
@@ -282,14 +287,14 @@ impl Sagas {
             }
         } else {
             e.kind = EventKind::SagaUndo;
-            match record {
+            match *record {
                 Some(Record::Done) => {
-                    s.records.insert(p.msg, Record::Undone);
+                    *record = Some(Record::Undone);
                     e.cause = Cause::First;
                     (PacketKind::Undone, -1)
                 }
                 None => {
-                    s.records.insert(p.msg, Record::Tombstone);
+                    *record = Some(Record::Tombstone);
                     e.cause = Cause::Cancelled;
                     (PacketKind::Undone, 0)
                 }
@@ -299,16 +304,14 @@ impl Sagas {
                 }
             }
         };
-        let node = s.node;
-        self.last = Some(p.msg);
-        ctx.emit_rare(e);
-        if change != 0
-            && let Some(run) = self.runs.get_mut(&p.msg)
-        {
+        if change != 0 {
             run.in_force = run.in_force.saturating_add_signed(change);
             run.first_change.get_or_insert(ctx.now);
             run.last_change = ctx.now;
         }
+        let node = s.node;
+        self.last = Some(p.msg);
+        ctx.emit_rare(e);
         let mut a = Packet::new(answer, node, p.from, p.msg);
         a.attempt = p.attempt;
         a.delivery = p.delivery;
@@ -401,9 +404,9 @@ impl Sagas {
     /// The figures of the sagas so far.
     pub fn figures(&self) -> SagaTally {
         let mut t = SagaTally { windows: self.windows.clone(), ..SagaTally::default() };
-        for &(msg, ref run) in self.runs.iter() {
+        for (_, run) in self.runs.iter() {
             t.started += 1;
-            let in_force = self.in_force(run.plan, msg);
+            let in_force = Self::in_force(run);
             let all = self.plans[usize::from(run.plan)].steps.len() as u16;
             match run.phase {
                 Phase::Completed => t.completed += 1,
@@ -439,7 +442,7 @@ impl Sagas {
 
     fn check_one(&self, msg: MsgId) -> Result<(), String> {
         let Some(run) = self.runs.get(&msg) else { return Ok(()) };
-        let in_force = self.in_force(run.plan, msg);
+        let in_force = Self::in_force(run);
         if in_force != run.in_force {
             return Err(format!("saga of message {msg}: {in_force} steps in force, its log says {}", run.in_force));
         }
@@ -455,18 +458,15 @@ impl Sagas {
         }
     }
 
-    /// Steps of the saga of `msg` in force at their services, by their records.
-    fn in_force(&self, plan: u16, msg: MsgId) -> u16 {
-        let steps = &self.plans[usize::from(plan)].steps;
-        steps.iter().filter(|&&(s, _)| self.services[usize::from(s)].records.get(&msg) == Some(&Record::Done)).count()
-            as u16
+    /// Steps of `run` in force at their services, by their records.
+    fn in_force(run: &Run) -> u16 {
+        run.records.iter().filter(|r| **r == Some(Record::Done)).count() as u16
     }
 
     /// Bytes held beyond the fixed size (the memory budget's account).
     pub fn heap_bytes(&self) -> u64 {
         use crate::memory::vec_bytes;
         self.runs.len() as u64 * (std::mem::size_of::<(MsgId, Run)>() + std::mem::size_of::<Runner>()) as u64
-            + self.services.iter().map(|s| s.records.len() as u64 * 8).sum::<u64>()
             + vec_bytes::<Time>(self.windows.capacity())
     }
 }

@@ -272,9 +272,9 @@ impl Simulation {
         // By time, ties in the order written (an unstable sort on (time,
         // position): a stable sort would add its own code to the download).
         let plan = |first: NodeId, count: u32, list: Vec<(f64, Option<u32>, f64, Option<f64>)>| {
-            let mut order: Vec<(Time, usize)> = list.iter().enumerate().map(|(i, c)| (time::ms(c.0), i)).collect();
-            order.sort_unstable();
-            let entries = order.iter().map(|&(at, i)| (at, list[i].1, time::ms(list[i].2), list[i].3)).collect();
+            let order = crate::sorted::order_by(list.len(), |i| time::ms(list[i].0));
+            let entries =
+                order.iter().map(|&i| (time::ms(list[i].0), list[i].1, time::ms(list[i].2), list[i].3)).collect();
             CrashPlan { first, count, entries }
         };
         let mut crash_plans = Vec::with_capacity(scenario.consumers.len());
@@ -759,13 +759,15 @@ impl Simulation {
     fn job_done(&mut self, consumer: u16, epoch: u32, slot: u32) {
         let Simulation { ctx, consumers, producers, stores, .. } = self;
         let c = &mut consumers[usize::from(consumer)];
-        let Some(j) = c.publisher else {
-            c.on_done(ctx, epoch, slot, &mut stores[c.group], None);
-            return;
-        };
         let was_up = c.is_up();
-        c.on_done(ctx, epoch, slot, &mut stores[c.group], Some(&mut producers[usize::from(j)]));
-        if was_up && !c.is_up() {
+        // One inlined copy of `on_done` for both (a saga's orchestrator may
+        // publish nothing).
+        let publisher = c.publisher.map(|j| &mut producers[usize::from(j)]);
+        c.on_done(ctx, epoch, slot, &mut stores[c.group], publisher);
+        if was_up
+            && !c.is_up()
+            && let Some(j) = c.publisher
+        {
             // A crash: its in-memory publishing state goes with it.
             producers[usize::from(j)].crash(ctx);
         }

@@ -253,17 +253,17 @@ impl Timeline {
         let position = position.min(self.indexed).min(trace.len());
         let cp = self.checkpoint_before(position);
         let mut open: Vec<u32> = cp.open.clone();
-        let mut closed: Vec<u32> = Vec::new();
+        let mut closed: Vec<u64> = Vec::new();
         for (i, e) in trace[cp.index..position].iter().enumerate() {
             match e.kind {
                 EventKind::Send | EventKind::Duplicate => open.push((cp.index + i) as u32),
-                EventKind::Arrive | EventKind::Lost => closed.push(e.tx),
+                EventKind::Arrive | EventKind::Lost => closed.push(u64::from(e.tx)),
                 _ => {}
             }
         }
         if !closed.is_empty() {
-            closed.sort_unstable();
-            open.retain(|&i| closed.binary_search(&trace[i as usize].tx).is_err());
+            crate::sorted::sort_u64(&mut closed);
+            open.retain(|&i| closed.binary_search(&u64::from(trace[i as usize].tx)).is_err());
         }
         open
     }

@@ -108,11 +108,11 @@ pub struct Outages(Arc<[(Time, Time)]>);
 impl Outages {
     /// The index of `windows` (milliseconds, half-open `[from, to)`).
     pub fn new(windows: &[Window]) -> Self {
-        let mut w: Vec<(Time, Time)> =
+        let w: Vec<(Time, Time)> =
             windows.iter().map(|w| (time::ms(w.from_ms), time::ms(w.to_ms))).filter(|(a, b)| a < b).collect();
-        w.sort_unstable();
         let mut merged: Vec<(Time, Time)> = Vec::with_capacity(w.len());
-        for (a, b) in w {
+        // By start (windows that start together merge whatever their order).
+        for (a, b) in crate::sorted::order_by(w.len(), |i| w[i].0).into_iter().map(|i| w[i]) {
             match merged.last_mut() {
                 Some(last) if a <= last.1 => last.1 = last.1.max(b),
                 _ => merged.push((a, b)),
@@ -512,10 +512,13 @@ impl Topology {
 /// the windows, never with their product.
 fn resolve_links(s: &Scenario, groups: &[&str]) -> (Vec<Link>, Vec<u16>) {
     let group_names: Vec<&str> = {
-        let mut g: Vec<&str> = groups.to_vec();
-        g.sort_unstable();
-        g.dedup();
-        g
+        // Through a set, inserted one by one (validation's sets of names are
+        // the same type: no sort of strings of its own).
+        let mut g = std::collections::BTreeSet::new();
+        for &name in groups {
+            g.insert(name);
+        }
+        g.iter().copied().collect()
     };
     let index = |name: &str| group_names.binary_search(&name).ok();
     // Each override's ends as group indices (None: "*"), and its windows, indexed once.

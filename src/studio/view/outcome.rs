@@ -191,6 +191,7 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
             p.write != msgsim_sim::WriteOrder::CommitFirst || c.crash.point == msgsim_sim::CrashPoint::BetweenWrites
         })
     });
+    let sagas = s.consumers.iter().any(|c| c.saga.is_some());
     let row = |label, value: String, id, bad| CounterRow { label, value, id, bad };
     let n = |x: u64| x.to_string();
     let mut rows = vec![
@@ -223,6 +224,12 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
     if dual_writes {
         rows.push(row(Key::EventsLost, n(c.events_lost), "c-events-lost", c.events_lost > 0));
         rows.push(row(Key::PhantomEvents, n(c.phantom_events), "c-phantoms", c.phantom_events > 0));
+    }
+    if sagas {
+        rows.push(row(Key::SagasCompleted, n(c.sagas_completed), "c-sagas-completed", false));
+        rows.push(row(Key::SagasCompensated, n(c.sagas_compensated), "c-sagas-compensated", false));
+        rows.push(row(Key::StepFailures, n(c.step_failures), "c-step-failures", false));
+        rows.push(row(Key::Compensations, n(c.compensations), "c-compensations", false));
     }
     if dead {
         rows.push(row(Key::DeadLettered, n(c.dead_lettered), "c-dead", c.dead_lettered > 0));

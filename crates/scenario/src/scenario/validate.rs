@@ -212,14 +212,14 @@ impl Checker {
         }
     }
 
-    fn name(&mut self, path: String, name: &str, seen: &mut BTreeSet<String>) {
+    fn name<'a>(&mut self, path: String, name: &'a str, seen: &mut BTreeSet<&'a str>) {
         if name.trim().is_empty() {
             self.push(path, K::Empty);
         } else if name.chars().count() > limits::MAX_NAME_LEN {
             self.push(path, K::NameTooLong { max: limits::MAX_NAME_LEN as u32 });
         } else if name == "*" {
             self.push(path, K::Reserved);
-        } else if !seen.insert(name.to_string()) {
+        } else if !seen.insert(name) {
             self.push(path, K::NameTaken { name: short(name) });
         }
     }
@@ -644,14 +644,23 @@ impl Scenario {
             c.duration(format!("costs.{kind}.request_ms"), cost.request_ms, false);
             c.duration(format!("costs.{kind}.record_ms"), cost.record_ms, false);
         }
-        let mut reader: std::collections::BTreeMap<&str, &str> = Default::default();
+        // (queue, the group reading it): a list, not a map (a map type of
+        // its own would add its code to the page's download).
+        let mut reader: Vec<(&str, &str)> = Vec::new();
         for (i, g) in self.consumers.iter().enumerate() {
             c.consumer(i, g, &names);
             if names.topics.contains(g.from.as_str()) {
                 continue; // a topic has any number of groups
             }
-            if let Some(first) = reader.insert(g.from.as_str(), g.name.as_str()) {
-                c.push(format!("consumers[{i}].from"), K::QueueTaken { queue: short(&g.from), group: short(first) });
+            match reader.iter_mut().find(|(q, _)| *q == g.from) {
+                Some((_, first)) => {
+                    c.push(
+                        format!("consumers[{i}].from"),
+                        K::QueueTaken { queue: short(&g.from), group: short(first) },
+                    );
+                    *first = g.name.as_str();
+                }
+                None => reader.push((g.from.as_str(), g.name.as_str())),
             }
         }
 

@@ -27,7 +27,7 @@ impl Assignor {
     /// increasing order)`, members in increasing order.
     pub fn assign(self, members: &[u32], partitions: u32) -> Vec<(u32, Vec<u32>)> {
         let mut sorted = members.to_vec();
-        sorted.sort_unstable();
+        crate::sorted::sort_u32(&mut sorted);
         let c = sorted.len() as u32;
         let mut out: Vec<(u32, Vec<u32>)> = sorted.iter().map(|&m| (m, Vec::new())).collect();
         if c == 0 {
