@@ -56,6 +56,7 @@ lesson_sources![
     "24-dual-write.json",
     "25-outbox.json",
     "26-versions.json",
+    "27-saga.json",
 ];
 
 /// One setting that differs between two setups, in the editor's words,

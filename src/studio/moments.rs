@@ -108,7 +108,7 @@ impl Moment {
             "effect:out_of_order" => Moment::OutOfOrder,
             "reject" | "evict" => Moment::Rejected,
             "event_lost" | "phantom" => Moment::DualWrite,
-            "saga_undo" => Moment::Compensation,
+            "saga_undo:first" => Moment::Compensation,
             _ => return None,
         })
     }
