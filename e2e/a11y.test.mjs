@@ -216,6 +216,18 @@ test('no serious or critical axe violation on the services\' state tab, in both 
     const found = (await audit(page)).map((v) => `state: ${v}`);
     assert.deepEqual(found, [], `${theme}: ${found.join('\n')}`);
     assert.deepEqual(problems, []);
+    // The saga timeline, at a moment with open, completed and compensated sagas.
+    await page.getByTestId('preset').selectOption('saga');
+    await waitForVerdict(page);
+    await page.getByRole('tab', { name: 'State' }).click();
+    await page.getByTestId('timeline').evaluate((el) => {
+      el.value = String(el.max / 2);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.locator('.sagas td.undone').first().waitFor();
+    const sagas = (await audit(page)).map((v) => `saga timeline: ${v}`);
+    assert.deepEqual(sagas, [], `${theme}: ${sagas.join('\n')}`);
+    assert.deepEqual(problems, []);
     await page.context().close();
   }
 });

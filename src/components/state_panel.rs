@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::i18n::{Key, t, tf};
-use crate::studio::view::StateView;
+use crate::studio::view::{SagaOutcome, StateView};
 
 /// Props of [`StatePanel`].
 #[derive(Properties, PartialEq)]
@@ -21,6 +21,40 @@ pub fn StatePanel(p: &StatePanelProps) -> Html {
     let more = v.keys.saturating_sub(v.rows.len());
     html! {
         <div class="panel-body state" data-testid="state" tabindex="0" role="region" aria-label={t(l, Key::TabState)}>
+            if let Some(s) = &v.sagas {
+                <h3>{ t(l, Key::SagaTimelineTitle) }</h3>
+                <p class="muted">{ t(l, Key::SagaTimelineIntro) }</p>
+                <p data-testid="saga-summary">{ &s.summary }</p>
+                <table class="sagas" data-testid="saga-timeline">
+                    <thead>
+                        <tr>
+                            <th>{ t(l, Key::SagaOrder) }</th>
+                            <th>{ t(l, Key::StateKey) }</th>
+                            { for s.steps.iter().map(|n| html! { <th>{ n }</th> }) }
+                            <th>{ t(l, Key::SagaOutcomeHead) }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for s.rows.iter().map(|r| {
+                            let (class, word) = match r.outcome {
+                                SagaOutcome::Open => ("open", Key::SagaOpen),
+                                SagaOutcome::Completed => ("completed", Key::SagaCompleted),
+                                SagaOutcome::Compensated => ("compensated", Key::SagaCompensated),
+                            };
+                            html! {
+                                <tr class={class} data-msg={r.msg.to_string()}>
+                                    <th>{ format!("#{}", r.msg) }</th>
+                                    <td>{ r.key }</td>
+                                    { for r.cells.iter().map(|c| html! {
+                                        <td class={c.name()} data-mark={c.name()} title={t(l, c.label())}>{ c.symbol() }</td>
+                                    }) }
+                                    <td class="outcome-cell">{ t(l, word) }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
             <p class="muted">{ t(l, Key::StateIntro) }</p>
             <p data-testid="state-summary">{ &v.summary }</p>
             <table>

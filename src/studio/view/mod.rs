@@ -8,6 +8,7 @@ mod lesson_changes;
 mod log;
 mod outcome;
 mod panels;
+mod sagas;
 mod state;
 mod toolbar;
 
@@ -15,5 +16,6 @@ pub use lesson::{ChangeGroup, ChangeRow, LessonDetail, LessonView};
 pub use log::{LOG_WINDOW, LogRow, LogView, cause_text, detail, ends, kind_text, packet_text};
 pub use outcome::{CompareView, CountersView, verdict_sentence, verdict_text};
 pub use panels::{EditorView, FilesView, LifeRow, MessageView, NoticeView};
+pub use sagas::{SAGA_ROWS, SagaOutcome, SagaRow, SagaTimeline, StepMark, saga_timeline};
 pub use state::{StateCell, StateRow, StateView, state_view};
 pub use toolbar::{ControlsView, MARK_SLICES, TimeView};

@@ -56,6 +56,8 @@ pub struct StateView {
     pub keys: usize,
     /// One line about it.
     pub summary: String,
+    /// With a saga: its timeline.
+    pub sagas: Option<super::SagaTimeline>,
     /// UI language.
     pub lang: Lang,
 }
@@ -123,15 +125,16 @@ pub fn state_view(scenario: &Scenario, topology: &Topology, trace: &[TraceEvent]
         differing,
         keys: keys.len(),
         summary,
+        sagas: super::saga_timeline(scenario, trace, lang),
         lang,
     }
 }
 
 impl Studio {
-    /// Whether the scenario has services (groups that publish): the state
-    /// tab is offered then.
+    /// Whether the scenario has services (groups that publish, or a saga's):
+    /// the state tab is offered then.
     pub fn has_services(&self) -> bool {
-        self.session.scenario.consumers.iter().any(|c| c.publish.is_some())
+        self.session.scenario.consumers.iter().any(|c| c.publish.is_some() || c.saga.is_some())
     }
 }
 

@@ -1,0 +1,234 @@
+//! The saga timeline: each saga (one order) a row, each of its steps a
+//! cell saying what the step's service did — asked, done, declined, undone,
+//! refused — and the saga's outcome, as of the shown moment. Folded from the
+//! trace's saga records, so seeking rebuilds it. In the State tab, drawn by
+//! the on-demand module.
+
+use msgsim_sim::sorted::SortedMap;
+use msgsim_sim::{Cause, EventKind, MsgId, PacketKind, Scenario, TraceEvent};
+
+use crate::i18n::{Key, Lang, tf};
+
+/// Most sagas listed (the newest).
+pub const SAGA_ROWS: usize = 40;
+
+/// What a step's service has done for one saga, as far as the trace shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StepMark {
+    /// Not asked yet.
+    #[default]
+    None,
+    /// Asked; no answer from the service yet.
+    Asked,
+    /// Done: the change is in force.
+    Done,
+    /// Declined (a business failure): nothing changed.
+    Failed,
+    /// Done, then undone by its compensation.
+    Undone,
+    /// Its compensation came first: the service refuses the step.
+    Refused,
+}
+
+impl StepMark {
+    /// The symbol drawn in its cell.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            StepMark::None => "",
+            StepMark::Asked => "…",
+            StepMark::Done => "✓",
+            StepMark::Failed => "✗",
+            StepMark::Undone => "↺",
+            StepMark::Refused => "⊘",
+        }
+    }
+
+    /// Its CSS class (and the data attribute the tests read).
+    pub fn name(self) -> &'static str {
+        match self {
+            StepMark::None => "none",
+            StepMark::Asked => "asked",
+            StepMark::Done => "done",
+            StepMark::Failed => "failed",
+            StepMark::Undone => "undone",
+            StepMark::Refused => "refused",
+        }
+    }
+
+    /// Its words, for the cell's title.
+    pub fn label(self) -> Key {
+        match self {
+            StepMark::None => Key::StepNotAsked,
+            StepMark::Asked => Key::StepAsked,
+            StepMark::Done => Key::StepIsDone,
+            StepMark::Failed => Key::StepDeclined,
+            StepMark::Undone => Key::StepUndone,
+            StepMark::Refused => Key::StepRefused,
+        }
+    }
+}
+
+/// How a saga stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SagaOutcome {
+    /// Still running.
+    Open,
+    /// Every step done.
+    Completed,
+    /// Every step it did undone.
+    Compensated,
+}
+
+/// One saga's row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SagaRow {
+    /// The order (message id).
+    pub msg: MsgId,
+    /// Its business key.
+    pub key: u32,
+    /// Per step, in step order.
+    pub cells: Vec<StepMark>,
+    /// How it stands.
+    pub outcome: SagaOutcome,
+}
+
+impl SagaRow {
+    /// Some steps are in force and some not: its services disagree now.
+    pub fn disagrees(&self) -> bool {
+        let done = self.cells.iter().filter(|&&c| c == StepMark::Done).count();
+        done > 0 && done < self.cells.len()
+    }
+}
+
+/// The timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SagaTimeline {
+    /// The steps' services, as columns (the first orchestrating group's).
+    pub steps: Vec<String>,
+    /// The newest sagas first.
+    pub rows: Vec<SagaRow>,
+    /// One line about them all.
+    pub summary: String,
+}
+
+/// The sagas of `scenario` after `trace` (a run's trace up to the shown
+/// moment); `None` without a saga.
+#[inline(never)]
+pub fn saga_timeline(scenario: &Scenario, trace: &[TraceEvent], lang: Lang) -> Option<SagaTimeline> {
+    let saga = scenario.consumers.iter().find_map(|c| c.saga.as_ref())?;
+    let width = scenario.consumers.iter().filter_map(|c| c.saga.as_ref()).map(|s| s.steps.len()).max().unwrap_or(0);
+    let mut order: Vec<SagaRow> = Vec::new();
+    let mut at: SortedMap<MsgId, usize> = SortedMap::default();
+    for e in trace {
+        let step = usize::from(e.delivery);
+        let row = match e.kind {
+            EventKind::Send if e.packet == PacketKind::Step => {
+                let i = match at.get(&e.msg) {
+                    Some(&i) => i,
+                    None => {
+                        at.insert(e.msg, order.len());
+                        let cells = vec![StepMark::None; width];
+                        order.push(SagaRow { msg: e.msg, key: e.key, cells, outcome: SagaOutcome::Open });
+                        order.len() - 1
+                    }
+                };
+                if let Some(c) = order[i].cells.get_mut(step).filter(|c| **c == StepMark::None) {
+                    *c = StepMark::Asked;
+                }
+                continue;
+            }
+            EventKind::SagaStep | EventKind::SagaUndo | EventKind::SagaEnd => match at.get(&e.msg) {
+                Some(&i) => &mut order[i],
+                None => continue,
+            },
+            _ => continue,
+        };
+        let mark = match (e.kind, e.cause) {
+            (EventKind::SagaEnd, cause) => {
+                row.outcome = if cause == Cause::Completed { SagaOutcome::Completed } else { SagaOutcome::Compensated };
+                continue;
+            }
+            (EventKind::SagaStep, Cause::First) => StepMark::Done,
+            (EventKind::SagaStep, Cause::Failed) => StepMark::Failed,
+            (EventKind::SagaUndo, Cause::First) => StepMark::Undone,
+            (_, Cause::Cancelled) => StepMark::Refused,
+            _ => continue, // a repeat: nothing changes
+        };
+        if let Some(c) = row.cells.get_mut(step) {
+            *c = mark;
+        }
+    }
+    let count = |o: SagaOutcome| order.iter().filter(|r| r.outcome == o).count();
+    let disagree = order.iter().filter(|r| r.outcome == SagaOutcome::Open && r.disagrees()).count();
+    let summary = tf(
+        lang,
+        Key::SagaTimelineSummary,
+        &[
+            &order.len(),
+            &count(SagaOutcome::Completed),
+            &count(SagaOutcome::Compensated),
+            &count(SagaOutcome::Open),
+            &disagree,
+        ],
+    );
+    Some(SagaTimeline {
+        steps: saga.steps.iter().map(|s| s.service.clone()).collect(),
+        rows: order.into_iter().rev().take(SAGA_ROWS).collect(),
+        summary,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(preset: &str) -> (Scenario, msgsim_sim::Simulation) {
+        let s = msgsim_sim::presets::get(preset).unwrap().scenario.clone();
+        let mut sim = msgsim_sim::Simulation::new(&s, s.seed).unwrap();
+        sim.run();
+        (s, sim)
+    }
+
+    #[test]
+    fn at_the_end_every_saga_is_all_done_or_all_undone_as_the_report_says() {
+        let (s, sim) = run("saga");
+        let r = sim.report();
+        let t = saga_timeline(&s, sim.trace(), Lang::En).unwrap();
+        assert_eq!(t.steps, ["payment", "inventory", "shipping"]);
+        assert_eq!(t.rows.len(), SAGA_ROWS);
+        for row in &t.rows {
+            match row.outcome {
+                SagaOutcome::Completed => assert!(row.cells.iter().all(|&c| c == StepMark::Done), "{row:?}"),
+                SagaOutcome::Compensated => assert!(!row.cells.contains(&StepMark::Done), "{row:?}"),
+                SagaOutcome::Open => panic!("{row:?} open at the end"),
+            }
+        }
+        let g = r.sagas.unwrap();
+        assert!(
+            t.summary.starts_with(&format!(
+                "{} sagas begun: {} completed, {} compensated, 0 open",
+                300, g.completed, g.compensated
+            )),
+            "{}",
+            t.summary
+        );
+    }
+
+    #[test]
+    fn mid_run_open_sagas_show_the_steps_asked_and_done_so_far() {
+        let (s, sim) = run("saga");
+        let trace = sim.trace();
+        // The moment of the first refund: payment undone, its saga still open.
+        let i = trace.iter().position(|e| e.kind == EventKind::SagaUndo && e.cause == Cause::First).unwrap();
+        let t = saga_timeline(&s, &trace[..=i], Lang::En).unwrap();
+        let row = t.rows.iter().find(|r| r.msg == trace[i].msg).unwrap();
+        assert_eq!((row.cells[0], row.cells[1], row.cells[2]), (StepMark::Undone, StepMark::Failed, StepMark::None));
+        assert_eq!(row.outcome, SagaOutcome::Open);
+        // Just after the first request: the step is asked, nothing else.
+        let j = trace.iter().position(|e| e.kind == EventKind::Send && e.packet == PacketKind::Step).unwrap();
+        let t = saga_timeline(&s, &trace[..=j], Lang::En).unwrap();
+        assert_eq!(t.rows[0].cells, [StepMark::Asked, StepMark::None, StepMark::None]);
+        assert!(t.summary.starts_with("1 sagas begun: 0 completed, 0 compensated, 1 open"), "{}", t.summary);
+        assert!(saga_timeline(&msgsim_sim::presets::get("outbox").unwrap().scenario, trace, Lang::En).is_none());
+    }
+}
