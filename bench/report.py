@@ -101,6 +101,9 @@ def main():
     l_eps = lossy["events_per_second"]
     log = load(d, "log.json")
     g_eps = log["events_per_second"]
+    saga = load(d, "saga.json")
+    s_eps = saga["events_per_second"]
+    s_rep = saga["report"]["sagas"]
     log_seeds = [log] + [load(d, f"log-seed{k}.json") for k in range(2, 9) if (d / f"log-seed{k}.json").exists()]
     simpy_log = load(d, "simpy-log.json")
     log_ratio = log["messages_per_second"] / simpy_log["messages_per_second"]
@@ -125,6 +128,7 @@ def main():
         ("native engine, lossy scenario (5M messages, 1% loss, 1 h ack timeout)", f"{l_eps / 1e6:.2f} M events/s; {lossy['messages']:,} messages in {lossy['seconds']:.3f} s; peak RSS {lossy['peak_rss_bytes'] / 1e6:.0f} MB", "≥ 10 M events/s", l_eps >= 10e6),
         ("native engine, fan-out scenario (1 producer → fanout exchange → 4 queues and groups)", f"{f_eps / 1e6:.2f} M events/s; {fan['messages']:,} messages ({fan['report']['expected']:,} expected effects) in {fan['seconds']:.3f} s; peak RSS {fan['peak_rss_bytes'] / 1e6:.0f} MB", "", None),
         ("native engine, log-broker scenario (1M records, 12 partitions × 2 copies, 2 groups, faults on)", f"{g_eps / 1e6:.2f} M events/s; {log['messages']:,} records in {log['seconds']:.3f} s; peak RSS {log['peak_rss_bytes'] / 1e6:.0f} MB", "≥ 10 M events/s", g_eps >= 10e6),
+        ("native engine, saga scenario (200,000 orders × 3 steps, 8 orchestrators, 1% loss and duplication)", f"{s_eps / 1e6:.2f} M events/s; {saga['messages']:,} orders in {saga['seconds']:.3f} s ({s_rep['completed']:,} completed, {s_rep['compensated']:,} compensated, {s_rep['half_done']} half done)", "≥ 5 M events/s", s_eps >= 5e6 and s_rep["half_done"] == 0),
         ("SimPy model, log-broker scenario", f"{simpy_log['messages_per_second']:,.0f} records/s; {simpy_log['seconds']:.2f} s; msgsim ÷ SimPy {log_ratio:.1f}×", "", None),
         ("SimPy model, fan-out scenario", f"{simpy_fan['messages_per_second']:,.0f} messages/s; {simpy_fan['seconds']:.2f} s; msgsim ÷ SimPy {fan_ratio:.1f}×", "", None),
         ("memory per pending event", f"{native['bytes_per_pending_event']} bytes (at most {native['max_pending_events']} pending)", "≤ 64 bytes", native["bytes_per_pending_event"] <= 64),

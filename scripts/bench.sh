@@ -35,6 +35,7 @@ native="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,
 "$native" bench bench/lossy.json --scale "$scale" --repeat 3 --json > "$out/lossy.json"
 "$native" bench bench/fanout.json --scale "$scale" --repeat 3 --json > "$out/fanout.json"
 "$native" bench bench/log.json --scale "$scale" --repeat 3 --json > "$out/log.json"
+"$native" bench bench/saga.json --scale "$scale" --repeat 3 --json > "$out/saga.json"
 # Seven more seeds of the log benchmark: the spread its SimPy run is judged by.
 for seed in 2 3 4 5 6 7 8; do
     "$native" bench bench/log.json --scale "$scale" --seed "$seed" --repeat 1 --json > "$out/log-seed$seed.json"

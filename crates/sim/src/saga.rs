@@ -39,7 +39,6 @@ use crate::event::{Event, Packet};
 use crate::scenario::limits::MAX_SAGA_STEPS;
 use crate::scenario::{SagaSpec, Scenario};
 use crate::service::Server;
-use crate::sorted::SortedMap;
 use crate::time::{self, Time};
 use crate::trace::{Cause, EventKind, MsgId, NodeId, PacketKind};
 
@@ -135,7 +134,11 @@ pub(crate) struct Sagas {
     services: Vec<Service>,
     /// The first service's node; the others follow.
     pub first_node: NodeId,
-    runs: SortedMap<MsgId, Run>,
+    /// Every saga begun, in the order begun, with its order's id.
+    runs: Vec<(MsgId, Run)>,
+    /// Per message id, its saga's place in `runs` plus one (0: none): one
+    /// array lookup per saga event (message ids are dense).
+    slot_of: Vec<u32>,
     /// The saga touched last (the checker looks at it after every event).
     last: Option<MsgId>,
     /// Inconsistency windows of the sagas ended, in µs.
@@ -179,6 +182,12 @@ impl Sagas {
         (self.plans.len() - 1) as u16
     }
 
+    /// The saga of order `msg`, if one began.
+    fn run(&self, msg: MsgId) -> Option<&Run> {
+        let slot = *self.slot_of.get(msg as usize)?;
+        self.runs.get((slot as usize).checked_sub(1)?).map(|(_, r)| r)
+    }
+
     /// Whether consumer group `group` orchestrates a saga.
     pub fn orchestrates(&self, group: usize) -> bool {
         self.plan_of_group.get(group).is_some_and(Option::is_some)
@@ -193,7 +202,7 @@ impl Sagas {
     /// start its saga, resume it after a crash, or (ended already) finish.
     pub fn begin(&mut self, ctx: &mut Ctx, group: usize, r: Runner, msg: MsgId) {
         let Some(Some(plan)) = self.plan_of_group.get(group).copied() else { return };
-        match self.runs.get_mut(&msg) {
+        match run_mut(&mut self.runs, &self.slot_of, msg) {
             None => {
                 let run = Run {
                     plan,
@@ -207,7 +216,12 @@ impl Sagas {
                     last_change: 0,
                     records: [None; MAX_SAGA_STEPS],
                 };
-                self.runs.insert(msg, run);
+                let i = msg as usize;
+                if self.slot_of.len() <= i {
+                    self.slot_of.resize(i + 1, 0);
+                }
+                self.runs.push((msg, run));
+                self.slot_of[i] = self.runs.len() as u32;
                 self.ask(ctx, msg);
             }
             Some(run) if run.ended() => finish(ctx, r),
@@ -223,7 +237,7 @@ impl Sagas {
     /// Sends the request the saga stands at, from its latest runner, and
     /// sets its timeout.
     fn ask(&mut self, ctx: &mut Ctx, msg: MsgId) {
-        let Some(run) = self.runs.get_mut(&msg) else { return };
+        let Some(run) = run_mut(&mut self.runs, &self.slot_of, msg) else { return };
         let Some(r) = run.runners.last().copied() else { return };
         let plan = &self.plans[usize::from(run.plan)];
         let (service, _) = plan.steps[usize::from(run.step)];
@@ -254,7 +268,7 @@ impl Sagas {
     /// A service has handled request `p`: it acts on its record and answers.
     pub fn on_served(&mut self, ctx: &mut Ctx, p: Packet) {
         let Some(s) = self.services.get(usize::from(p.to - self.first_node)) else { return };
-        let Some(run) = self.runs.get_mut(&p.msg) else { return };
+        let Some(run) = run_mut(&mut self.runs, &self.slot_of, p.msg) else { return };
         let Some(record) = run.records.get_mut(usize::from(p.delivery)) else { return };
         let mut e = ctx.record(EventKind::SagaStep, s.node, p.msg);
         e.peer = p.from;
@@ -320,7 +334,7 @@ impl Sagas {
 
     /// An answer reached orchestrator instance `p.to`.
     pub fn on_answer(&mut self, ctx: &mut Ctx, p: Packet, alive: Alive<'_>) {
-        let expected = self.runs.get(&p.msg).and_then(|run| {
+        let expected = self.run(p.msg).and_then(|run| {
             let want = matches!(
                 (run.phase, p.kind),
                 (Phase::Forward, PacketKind::StepDone | PacketKind::StepFailed)
@@ -338,7 +352,7 @@ impl Sagas {
             return;
         };
         let steps = self.plans[usize::from(plan)].steps.len() as u16;
-        let Some(run) = self.runs.get_mut(&p.msg) else { return };
+        let Some(run) = run_mut(&mut self.runs, &self.slot_of, p.msg) else { return };
         run.runners.retain(|r| alive(r));
         run.attempt = 1;
         match p.kind {
@@ -358,7 +372,7 @@ impl Sagas {
 
     /// The wait for an answer about `msg` ran out (stale unless `seq` is the latest).
     pub fn on_timeout(&mut self, ctx: &mut Ctx, msg: MsgId, seq: u32, alive: Alive<'_>) {
-        let Some(run) = self.runs.get_mut(&msg) else { return };
+        let Some(run) = run_mut(&mut self.runs, &self.slot_of, msg) else { return };
         if run.seq != seq || run.ended() {
             return;
         }
@@ -386,7 +400,7 @@ impl Sagas {
 
     /// The saga of `msg` ends: every instance holding the order finishes its job.
     fn end(&mut self, ctx: &mut Ctx, msg: MsgId, phase: Phase) {
-        let Some(run) = self.runs.get_mut(&msg) else { return };
+        let Some(run) = run_mut(&mut self.runs, &self.slot_of, msg) else { return };
         self.last = Some(msg);
         run.phase = phase;
         if let Some(first) = run.first_change {
@@ -441,7 +455,7 @@ impl Sagas {
     }
 
     fn check_one(&self, msg: MsgId) -> Result<(), String> {
-        let Some(run) = self.runs.get(&msg) else { return Ok(()) };
+        let Some(run) = self.run(msg) else { return Ok(()) };
         let in_force = Self::in_force(run);
         if in_force != run.in_force {
             return Err(format!("saga of message {msg}: {in_force} steps in force, its log says {}", run.in_force));
@@ -466,9 +480,17 @@ impl Sagas {
     /// Bytes held beyond the fixed size (the memory budget's account).
     pub fn heap_bytes(&self) -> u64 {
         use crate::memory::vec_bytes;
-        self.runs.len() as u64 * (std::mem::size_of::<(MsgId, Run)>() + std::mem::size_of::<Runner>()) as u64
+        vec_bytes::<(MsgId, Run)>(self.runs.capacity())
+            + self.runs.len() as u64 * std::mem::size_of::<Runner>() as u64
+            + vec_bytes::<u32>(self.slot_of.capacity())
             + vec_bytes::<Time>(self.windows.capacity())
     }
+}
+
+/// The saga of order `msg` in `runs` (placed by `slot_of`), to change.
+fn run_mut<'a>(runs: &'a mut [(MsgId, Run)], slot_of: &[u32], msg: MsgId) -> Option<&'a mut Run> {
+    let slot = *slot_of.get(msg as usize)?;
+    runs.get_mut((slot as usize).checked_sub(1)?).map(|(_, r)| r)
 }
 
 /// Finishes a runner's job now (ignored if its instance crashed since).
