@@ -98,6 +98,37 @@ fn a_bad_message_graph_exits_2_with_each_problem_at_its_path() {
 }
 
 #[test]
+fn a_bad_saga_exits_2_with_each_problem_at_its_path_and_a_good_one_reports_its_sagas() {
+    let path = temp(
+        "bad-saga.json",
+        r#"{"producers":[{"name":"p","to":"q"}],"queues":[{"name":"q"}],
+            "consumers":[{"name":"orders","from":"q","saga":{"max_attempts":0,"steps":[
+                {"service":"pay","compensation":false},
+                {"service":"q","fail_probability":0.1},
+                {"service":"ship","compensation":false,"fail_probability":0.5}]}}],
+            "crashes":[{"node":"pay","at_ms":1,"down_ms":1}]}"#,
+    );
+    let o = msgsim(&["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for at in [
+        "consumers[0].saga.max_attempts",
+        "consumers[0].saga.steps[0].compensation: this step needs a compensation: a later step (\"q\") can fail",
+        "consumers[0].saga.steps[1].service",
+        "consumers[0].saga.steps[2].fail_probability: a step without a compensation must not fail",
+        "crashes[0].node",
+    ] {
+        assert!(err.contains(at), "{at} in {err}");
+    }
+    assert!(!err.contains("panicked"));
+    let o = msgsim(&["run", "--preset", "saga"]);
+    assert_eq!(o.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((r["sagas"]["started"].as_u64(), r["sagas"]["half_done"].as_u64()), (Some(300), Some(0)));
+    assert!(r["compensations"].as_u64().unwrap() > 0);
+}
+
+#[test]
 fn invalid_input_exits_2_with_every_problem_named() {
     let path = temp("bad.json", r#"{"producers":[{"to":"nowhere","arrival":{"kind":"poisson","rate_per_s":0}}]}"#);
     let o = msgsim(&["run", path.to_str().unwrap()]);
