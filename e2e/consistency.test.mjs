@@ -5,18 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   serveDist, launch, openApp, waitForVerdict, screenshot, openLesson, revealVerdict, nativeReport, downloadText,
-  nativeTraceCsv, seek,
+  nativeTraceCsv, seek, counter,
 } from './harness.mjs';
 
 let server, chrome;
 before(async () => { server = await serveDist(); chrome = await launch(); });
 after(async () => { await chrome?.close(); await server?.close(); });
-
-// A counter at the end of the run (the counters follow the playback).
-const counter = async (page, id) => {
-  await seek(page, 1e9);
-  return (await page.getByTestId(id).textContent()).trim();
-};
 
 test('the dual-write lesson: an event lost, an order applied twice, a phantom', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url);

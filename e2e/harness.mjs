@@ -125,6 +125,12 @@ export async function seek(page, ms) {
   }, ms);
 }
 
+/** A counter's value at the end of the run (the counters follow the playback). */
+export async function counter(page, id) {
+  await seek(page, 1e9);
+  return (await page.getByTestId(id).textContent()).trim();
+}
+
 /** The displayed time in ms, from the clock text. */
 export async function clockMs(page) {
   return parseFloat(await page.getByTestId('clock').textContent());

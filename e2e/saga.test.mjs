@@ -6,17 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   serveDist, launch, openApp, waitForVerdict, screenshot, openLesson, revealVerdict, nativeReport, downloadText,
-  nativeTraceCsv, seek,
+  nativeTraceCsv, seek, counter,
 } from './harness.mjs';
 
 let server, chrome;
 before(async () => { server = await serveDist(); chrome = await launch(); });
 after(async () => { await chrome?.close(); await server?.close(); });
-
-const counter = async (page, id) => {
-  await seek(page, 1e9);
-  return (await page.getByTestId(id).textContent()).trim();
-};
 
 test('the saga lesson: an impatient orchestrator cancels orders, a patient one compensates only failures, none half done', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url);

@@ -181,12 +181,10 @@ pub fn saga_timeline(scenario: &Scenario, trace: &[TraceEvent], lang: Lang) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::preset_run;
 
     fn run(preset: &str) -> (Scenario, msgsim_sim::Simulation) {
-        let s = msgsim_sim::presets::get(preset).unwrap().scenario.clone();
-        let mut sim = msgsim_sim::Simulation::new(&s, s.seed).unwrap();
-        sim.run();
-        (s, sim)
+        (msgsim_sim::presets::get(preset).unwrap().scenario.clone(), preset_run(preset, None))
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use msgsim_sim::*;
 use proptest::prelude::*;
 
-use crate::support::{accounted_for, events_of, run};
+use crate::support::{checked, events_of, run};
 
 fn confirm() -> SendSpec {
     SendSpec { mode: SendMode::Confirm, timeout_ms: 50.0, max_attempts: 8, ..Default::default() }
@@ -55,13 +55,6 @@ fn order_service(messages: u32, write: WriteOrder, crash: f64, idempotent: bool)
         ],
         ..Default::default()
     }
-}
-
-fn checked(s: &Scenario, seed: u64) -> (Simulation, Report) {
-    let sim = run(s, seed);
-    let r = sim.report();
-    accounted_for(&sim, &r).unwrap_or_else(|e| panic!("{e}"));
-    (sim, r)
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use msgsim_sim::*;
 use proptest::prelude::*;
 
-use crate::support::{accounted_for, events_of, run};
+use crate::support::{checked, events_of};
 
 fn step(service: &str, ms: f64, fail: f64, compensation: bool) -> SagaStep {
     SagaStep { service: service.into(), processing: Dist::constant(ms), fail_probability: fail, compensation }
@@ -49,14 +49,6 @@ fn checkout(messages: u32, payment_fails: f64, inventory_fails: f64) -> Scenario
         }],
         ..Default::default()
     }
-}
-
-fn checked(s: &Scenario, seed: u64) -> (Simulation, Report) {
-    let sim = run(s, seed);
-    let r = sim.report();
-    accounted_for(&sim, &r).unwrap_or_else(|e| panic!("{e}"));
-    sim.check_sagas().unwrap_or_else(|e| panic!("{e}"));
-    (sim, r)
 }
 
 fn sagas(r: &Report) -> &SagaFigures {

@@ -44,3 +44,13 @@ pub fn accounted_for(sim: &Simulation, r: &Report) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Runs `s` at `seed` and checks that everything is accounted for
+/// ([`accounted_for`]) and that no saga ended half done.
+pub fn checked(s: &Scenario, seed: u64) -> (Simulation, Report) {
+    let sim = run(s, seed);
+    let r = sim.report();
+    accounted_for(&sim, &r).unwrap_or_else(|e| panic!("{e}"));
+    sim.check_sagas().unwrap_or_else(|e| panic!("{e}"));
+    (sim, r)
+}
