@@ -77,7 +77,7 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
         SagaFromTopic => "Saga 的编排者从队列而不是主题接收订单".into(),
         PublishCycle { cycle } => format!("这些服务互相循环发布（{cycle}）：每条消息都会产生新的消息，永无止境"),
         NoNode { name, known } => {
-            format!("没有名为 “{name}” 的生产者组、交换机、队列、主题或消费者组（现有：{}）", known.join("、"))
+            format!("没有名为 “{name}” 的生产者组、交换机、队列、主题、消费者组或 Saga 服务（现有：{}）", known.join("、"))
         }
         FileTooLarge { max_bytes } => format!("文件超过 {max_bytes} 字节；必须不超过 {max_bytes} 字节"),
         InexactNumber { written } => {

@@ -492,7 +492,12 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             rows: (0..s.crashes.len())
                 .map(|j| {
                     vec![
-                        field(format!("crashes[{j}].node"), Key::NodeName, names(groups(), false), None),
+                        field(
+                            format!("crashes[{j}].node"),
+                            Key::NodeName,
+                            names(groups().chain(s.saga_services().map(str::to_string)), false),
+                            None,
+                        ),
                         field(format!("crashes[{j}].instance"), Key::Instance, FieldKind::optional_integer(), None),
                         num(format!("crashes[{j}].at_ms"), Key::At, Some("ms")),
                         num(format!("crashes[{j}].down_ms"), Key::DownFor, Some("ms")),

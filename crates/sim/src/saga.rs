@@ -76,6 +76,8 @@ struct Service {
     fail_probability: f64,
     /// One request at a time, first come first served.
     server: Server,
+    /// Bumped on every crash: work taken before it is lost.
+    epoch: u32,
 }
 
 /// A saga's steps, as run.
@@ -170,6 +172,7 @@ impl Sagas {
                     processing: st.processing.clone(),
                     fail_probability: st.fail_probability,
                     server: Server::default(),
+                    epoch: 0,
                 });
                 (i, st.compensation)
             })
@@ -262,12 +265,24 @@ impl Sagas {
         let Some(s) = self.services.get_mut(usize::from(p.to - self.first_node)) else { return };
         let work = s.processing.draw(&mut ctx.rng);
         let done = s.server.serve(ctx.now, work);
-        ctx.scheduler.push(done, Event::StepServed(p));
+        // Stamped with the crash epoch it was taken in.
+        ctx.scheduler.push(done, Event::StepServed(Packet { tag: s.epoch, ..p }));
     }
 
     /// A service has handled request `p`: it acts on its record and answers.
     pub fn on_served(&mut self, ctx: &mut Ctx, p: Packet) {
         let Some(s) = self.services.get(usize::from(p.to - self.first_node)) else { return };
+        if p.tag != s.epoch {
+            // Taken before a crash: the work is lost with the service's
+            // memory (its records are in its database); the orchestrator
+            // will ask again.
+            let mut e = ctx.packet_record(EventKind::Discard, &p);
+            e.node = p.to;
+            e.peer = p.from;
+            e.cause = Cause::Crash;
+            ctx.emit_rare(e);
+            return;
+        }
         let Some(run) = run_mut(&mut self.runs, &self.slot_of, p.msg) else { return };
         let Some(record) = run.records.get_mut(usize::from(p.delivery)) else { return };
         let mut e = ctx.record(EventKind::SagaStep, s.node, p.msg);
@@ -330,6 +345,20 @@ impl Sagas {
         a.attempt = p.attempt;
         a.delivery = p.delivery;
         ctx.send(a);
+    }
+
+    /// Service node `node` crashes: what it was working on is lost (its
+    /// records are not: they are its database). Returns its new epoch.
+    pub fn crash_service(&mut self, node: NodeId) -> u32 {
+        let Some(s) = self.services.get_mut(usize::from(node.wrapping_sub(self.first_node))) else { return 0 };
+        s.epoch = s.epoch.wrapping_add(1);
+        s.server.drop_queue();
+        s.epoch
+    }
+
+    /// Whether service node `node` is still in crash `epoch`.
+    pub fn service_in(&self, node: NodeId, epoch: u32) -> bool {
+        self.services.get(usize::from(node.wrapping_sub(self.first_node))).is_some_and(|s| s.epoch == epoch)
     }
 
     /// An answer reached orchestrator instance `p.to`.

@@ -57,6 +57,12 @@ pub(crate) struct Server {
 }
 
 impl Server {
+    /// Forgets the requests it had taken on (a crash): the next one starts
+    /// when it comes. The time spent so far stays counted.
+    pub fn drop_queue(&mut self) {
+        self.free_at = 0;
+    }
+
     /// A request arriving at `now` that takes `work`: when it is done.
     pub fn serve(&mut self, now: Time, work: Time) -> Time {
         let start = self.free_at.max(now);

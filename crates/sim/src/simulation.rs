@@ -988,6 +988,11 @@ impl Simulation {
                 self.crash_brokers(i, None, down);
                 return;
             }
+            NodeKind::SagaService if !self.down[usize::from(node)] => {
+                self.down[usize::from(node)] = true;
+                ctx.crash_record(node, down);
+                self.sagas.crash_service(node)
+            }
             _ => return,
         };
         ctx.schedule_in(down, Event::NodeRestart { node, epoch });
@@ -998,7 +1003,7 @@ impl Simulation {
     #[cold]
     #[inline(never)]
     fn restart_node(&mut self, node: NodeId, epoch: u32) {
-        let Simulation { ctx, producers, exchange_epochs, queues, consumers, down, first_consumer, .. } = self;
+        let Simulation { ctx, producers, exchange_epochs, queues, consumers, down, first_consumer, sagas, .. } = self;
         let n = &ctx.topology.nodes[usize::from(node)];
         let i = n.index;
         let back = match n.kind {
@@ -1011,7 +1016,8 @@ impl Simulation {
                 };
                 queues[i].restart(ctx, epoch, up)
             }
-            NodeKind::Consumer | NodeKind::Member | NodeKind::Topic | NodeKind::SagaService => false,
+            NodeKind::SagaService => sagas.service_in(node, epoch) && down[usize::from(node)],
+            NodeKind::Consumer | NodeKind::Member | NodeKind::Topic => false,
         };
         if back {
             down[usize::from(node)] = false;

@@ -106,7 +106,7 @@ fn a_bad_saga_exits_2_with_each_problem_at_its_path_and_a_good_one_reports_its_s
                 {"service":"pay","compensation":false},
                 {"service":"q","fail_probability":0.1},
                 {"service":"ship","compensation":false,"fail_probability":0.5}]}}],
-            "crashes":[{"node":"pay","at_ms":1,"down_ms":1}]}"#,
+            "crashes":[{"node":"pay","at_ms":1,"down_ms":1},{"node":"ghost","at_ms":1,"down_ms":1}]}"#,
     );
     let o = msgsim(&["validate", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
@@ -116,10 +116,11 @@ fn a_bad_saga_exits_2_with_each_problem_at_its_path_and_a_good_one_reports_its_s
         "consumers[0].saga.steps[0].compensation: this step needs a compensation: a later step (\"q\") can fail",
         "consumers[0].saga.steps[1].service",
         "consumers[0].saga.steps[2].fail_probability: a step without a compensation must not fail",
-        "crashes[0].node",
+        "crashes[1].node: no producer group, exchange, queue, topic, consumer group or saga service is named \"ghost\" (known: p, q, orders, pay, q, ship)",
     ] {
         assert!(err.contains(at), "{at} in {err}");
     }
+    assert!(!err.contains("crashes[0]"), "a step's service can crash: {err}");
     assert!(!err.contains("panicked"));
     let o = msgsim(&["run", "--preset", "saga"]);
     assert_eq!(o.status.code(), Some(0));

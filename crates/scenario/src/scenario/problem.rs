@@ -360,7 +360,7 @@ impl ProblemKind {
                 )
             }
             NoNode { name, known } => format!(
-                "no producer group, exchange, queue, topic or consumer group is named \"{name}\" (known: {})",
+                "no producer group, exchange, queue, topic, consumer group or saga service is named \"{name}\" (known: {})",
                 known.join(", ")
             ),
             OverMemoryBudget { needs_mb, budget_mb } => format!(

@@ -508,11 +508,16 @@ impl Checker {
     fn crashes(&mut self, s: &Scenario) {
         self.at_most("crashes", s.crashes.len(), limits::MAX_PLANNED_CRASHES);
         let count_of = |name: &str| -> Option<u32> {
-            let groups =
-                s.producers.iter().map(|p| (&p.name, p.count)).chain(s.consumers.iter().map(|c| (&c.name, c.count)));
-            let single = s.queues.iter().map(|q| (&q.name, 1)).chain(s.exchanges.iter().map(|x| (&x.name, 1)));
-            let single = single.chain(s.topics.iter().map(|t| (&t.name, t.brokers.max(1))));
-            groups.chain(single).find(|(n, _)| n.as_str() == name).map(|(_, c)| c)
+            let groups = s
+                .producers
+                .iter()
+                .map(|p| (p.name.as_str(), p.count))
+                .chain(s.consumers.iter().map(|c| (c.name.as_str(), c.count)));
+            let single =
+                s.queues.iter().map(|q| (q.name.as_str(), 1)).chain(s.exchanges.iter().map(|x| (x.name.as_str(), 1)));
+            let single = single.chain(s.topics.iter().map(|t| (t.name.as_str(), t.brokers.max(1))));
+            let single = single.chain(s.saga_services().map(|n| (n, 1)));
+            groups.chain(single).find(|(n, _)| *n == name).map(|(_, c)| c)
         };
         for (i, c) in s.crashes.iter().enumerate().take(limits::MAX_PLANNED_CRASHES) {
             let path = format!("crashes[{i}]");
@@ -526,8 +531,10 @@ impl Checker {
                         .chain(s.queues.iter().map(|q| &q.name))
                         .chain(s.topics.iter().map(|t| &t.name))
                         .chain(s.consumers.iter().map(|g| &g.name))
+                        .map(String::as_str)
+                        .chain(s.saga_services())
                         .take(KNOWN_SHOWN)
-                        .map(|n| short(n))
+                        .map(short)
                         .collect();
                     self.push(format!("{path}.node"), K::NoNode { name: short(&c.node), known });
                 }
