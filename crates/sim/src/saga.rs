@@ -125,6 +125,11 @@ impl Run {
     fn ended(&self) -> bool {
         matches!(self.phase, Phase::Completed | Phase::Compensated)
     }
+
+    /// What the orchestrator asks for where the saga stands.
+    fn request(&self) -> PacketKind {
+        if self.phase == Phase::Forward { PacketKind::Step } else { PacketKind::Compensate }
+    }
 }
 
 /// Every saga of a run: the plans, the services and each order's saga.
@@ -183,6 +188,12 @@ impl Sagas {
             max_attempts: u16::try_from(spec.max_attempts).unwrap_or(u16::MAX).max(1),
         });
         (self.plans.len() - 1) as u16
+    }
+
+    /// The index in `services` of service node `node` (out of range for any
+    /// other node).
+    fn service_of(&self, node: NodeId) -> usize {
+        usize::from(node.wrapping_sub(self.first_node))
     }
 
     /// The saga of order `msg`, if one began.
@@ -245,8 +256,7 @@ impl Sagas {
         let plan = &self.plans[usize::from(run.plan)];
         let (service, _) = plan.steps[usize::from(run.step)];
         run.seq = run.seq.wrapping_add(1);
-        let kind = if run.phase == Phase::Forward { PacketKind::Step } else { PacketKind::Compensate };
-        let mut p = Packet::new(kind, r.node, self.services[usize::from(service)].node, msg);
+        let mut p = Packet::new(run.request(), r.node, self.services[usize::from(service)].node, msg);
         p.attempt = run.attempt;
         p.delivery = run.step;
         ctx.send(p);
@@ -262,7 +272,8 @@ impl Sagas {
     #[cold]
     #[inline(never)]
     pub fn on_request(&mut self, ctx: &mut Ctx, p: Packet) {
-        let Some(s) = self.services.get_mut(usize::from(p.to - self.first_node)) else { return };
+        let i = self.service_of(p.to);
+        let Some(s) = self.services.get_mut(i) else { return };
         let work = s.processing.draw(&mut ctx.rng);
         let done = s.server.serve(ctx.now, work);
         // Stamped with the crash epoch it was taken in.
@@ -271,7 +282,7 @@ impl Sagas {
 
     /// A service has handled request `p`: it acts on its record and answers.
     pub fn on_served(&mut self, ctx: &mut Ctx, p: Packet) {
-        let Some(s) = self.services.get(usize::from(p.to - self.first_node)) else { return };
+        let Some(s) = self.services.get(self.service_of(p.to)) else { return };
         if p.tag != s.epoch {
             // Taken before a crash: the work is lost with the service's
             // memory (its records are in its database); the orchestrator
@@ -350,7 +361,8 @@ impl Sagas {
     /// Service node `node` crashes: what it was working on is lost (its
     /// records are not: they are its database). Returns its new epoch.
     pub fn crash_service(&mut self, node: NodeId) -> u32 {
-        let Some(s) = self.services.get_mut(usize::from(node.wrapping_sub(self.first_node))) else { return 0 };
+        let i = self.service_of(node);
+        let Some(s) = self.services.get_mut(i) else { return 0 };
         s.epoch = s.epoch.wrapping_add(1);
         s.server.drop_queue();
         s.epoch
@@ -358,7 +370,7 @@ impl Sagas {
 
     /// Whether service node `node` is still in crash `epoch`.
     pub fn service_in(&self, node: NodeId, epoch: u32) -> bool {
-        self.services.get(usize::from(node.wrapping_sub(self.first_node))).is_some_and(|s| s.epoch == epoch)
+        self.services.get(self.service_of(node)).is_some_and(|s| s.epoch == epoch)
     }
 
     /// An answer reached orchestrator instance `p.to`.
@@ -415,7 +427,7 @@ impl Sagas {
         e.peer = self.services[usize::from(service)].node;
         e.attempt = run.attempt;
         e.delivery = run.step;
-        e.packet = if run.phase == Phase::Forward { PacketKind::Step } else { PacketKind::Compensate };
+        e.packet = run.request();
         ctx.emit_rare(e);
         if run.phase == Phase::Forward && compensable && run.attempt >= plan.max_attempts {
             // Counted failed; it may have happened, so it is compensated too.

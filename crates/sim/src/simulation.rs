@@ -49,6 +49,12 @@ fn dropped_at_down_node(ctx: &mut Ctx, p: &Packet) {
     ctx.emit_rare(e);
 }
 
+/// Whether a saga's runner (a consumer instance's job) still runs: the
+/// instance has not crashed since it took the order.
+fn runner_alive(consumers: &[Consumer]) -> impl Fn(&Runner) -> bool + '_ {
+    |r| consumers[usize::from(r.consumer)].runs(r.epoch, r.slot)
+}
+
 /// The scenario's name for the group node `n` belongs to.
 fn group_name<'a>(s: &'a Scenario, n: &crate::topology::Node) -> &'a str {
     match n.kind {
@@ -269,8 +275,8 @@ impl Simulation {
         for p in &producers {
             p.start(&mut ctx);
         }
-        // By time, ties in the order written (an unstable sort on (time,
-        // position): a stable sort would add its own code to the download).
+        // By time, ties in the order written (`order_by`: the one sort the
+        // page carries).
         let plan = |first: NodeId, count: u32, list: Vec<(f64, Option<u32>, f64, Option<f64>)>| {
             let order = crate::sorted::order_by(list.len(), |i| time::ms(list[i].0));
             let entries =
@@ -912,9 +918,8 @@ impl Simulation {
             return;
         }
         let Simulation { ctx, consumers, sagas, .. } = self;
-        let alive = |r: &Runner| consumers[usize::from(r.consumer)].runs(r.epoch, r.slot);
         match event {
-            Event::SagaTimeout { msg, seq } => sagas.on_timeout(ctx, msg, seq, &alive),
+            Event::SagaTimeout { msg, seq } => sagas.on_timeout(ctx, msg, seq, &runner_alive(consumers)),
             Event::StepServed(p) => sagas.on_served(ctx, p),
             _ => {}
         }
@@ -927,8 +932,7 @@ impl Simulation {
     fn answer_to_service(&mut self, i: usize, p: Packet) {
         if p.kind.is_saga_answer() {
             let Simulation { ctx, consumers, sagas, .. } = self;
-            let alive = |r: &Runner| consumers[usize::from(r.consumer)].runs(r.epoch, r.slot);
-            sagas.on_answer(ctx, p, &alive);
+            sagas.on_answer(ctx, p, &runner_alive(consumers));
             return;
         }
         match self.consumers[i].publisher {
