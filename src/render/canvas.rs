@@ -1,7 +1,6 @@
 //! [`Painter`] on an HTML canvas (2D context), at the device's pixel ratio.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -17,14 +16,25 @@ struct DotLayer {
     pixels: Vec<u8>,
     width: u32,
     height: u32,
-    /// Coverage masks (side, alpha per pixel) by radius in device ¼ px and shape.
-    masks: HashMap<(u32, bool), (usize, Vec<u8>)>,
+    /// Coverage masks (side, alpha per pixel) by radius in device ¼ px and
+    /// shape. A few at a time, so a list (a hash map's code is 1 KB of the
+    /// page's download).
+    masks: Vec<((u32, bool), Mask)>,
     used: bool,
 }
 
 thread_local! {
-    /// One layer per canvas size (the topology, sequence and chart canvases differ).
-    static LAYERS: RefCell<HashMap<(u32, u32), DotLayer>> = RefCell::new(HashMap::new());
+    /// One layer per canvas size (the topology, sequence and chart canvases
+    /// differ; at most four, so a list).
+    static LAYERS: RefCell<Vec<((u32, u32), DotLayer)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A dot's coverage mask: its side and an alpha per pixel.
+type Mask = (usize, Vec<u8>);
+
+/// The layer for canvases of `device` pixels, if there is one.
+fn layer_of(layers: &mut [((u32, u32), DotLayer)], device: (u32, u32)) -> Option<&mut DotLayer> {
+    layers.iter_mut().find(|(d, _)| *d == device).map(|(_, l)| l)
 }
 
 /// Dots beyond this count go through the pixel layer.
@@ -34,7 +44,7 @@ impl DotLayer {
     fn new() -> Option<Self> {
         let canvas: HtmlCanvasElement = gloo::utils::document().create_element("canvas").ok()?.dyn_into().ok()?;
         let ctx = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-        Some(DotLayer { canvas, ctx, pixels: Vec::new(), width: 0, height: 0, masks: HashMap::new(), used: false })
+        Some(DotLayer { canvas, ctx, pixels: Vec::new(), width: 0, height: 0, masks: Vec::new(), used: false })
     }
 
     fn begin(&mut self, width: u32, height: u32) {
@@ -50,27 +60,29 @@ impl DotLayer {
         self.used = false;
     }
 
-    fn mask(&mut self, r: f64, square: bool) -> (usize, Vec<u8>) {
+    fn mask(&mut self, r: f64, square: bool) -> Mask {
         let key = ((r * 4.0).round() as u32, square);
-        self.masks
-            .entry(key)
-            .or_insert_with(|| {
-                let side = (2.0 * r).ceil() as usize + 2;
-                let c = side as f64 / 2.0;
-                let alpha = (0..side * side)
-                    .map(|i| {
-                        let (x, y) = ((i % side) as f64 + 0.5 - c, (i / side) as f64 + 0.5 - c);
-                        let cover = if square {
-                            ((r + 0.5 - x.abs()).clamp(0.0, 1.0)) * ((r + 0.5 - y.abs()).clamp(0.0, 1.0))
-                        } else {
-                            (r + 0.5 - (x * x + y * y).sqrt()).clamp(0.0, 1.0)
-                        };
-                        (cover * 255.0).round() as u8
-                    })
-                    .collect();
-                (side, alpha)
-            })
-            .clone()
+        if let Some((_, m)) = self.masks.iter().find(|(k, _)| *k == key) {
+            return m.clone();
+        }
+        let m = {
+            let side = (2.0 * r).ceil() as usize + 2;
+            let c = side as f64 / 2.0;
+            let alpha = (0..side * side)
+                .map(|i| {
+                    let (x, y) = ((i % side) as f64 + 0.5 - c, (i / side) as f64 + 0.5 - c);
+                    let cover = if square {
+                        ((r + 0.5 - x.abs()).clamp(0.0, 1.0)) * ((r + 0.5 - y.abs()).clamp(0.0, 1.0))
+                    } else {
+                        (r + 0.5 - (x * x + y * y).sqrt()).clamp(0.0, 1.0)
+                    };
+                    (cover * 255.0).round() as u8
+                })
+                .collect();
+            (side, alpha)
+        };
+        self.masks.push((key, m.clone()));
+        m
     }
 
     /// Stamps `mask` in `color` centred on each device-pixel position.
@@ -151,7 +163,7 @@ impl CanvasPainter {
     fn stamp(&mut self, centers: &[(f64, f64)], r: f64, square: bool, color: Color) -> bool {
         let dpr = self.dpr;
         let device = self.device;
-        LAYERS.with(|layers| match layers.borrow_mut().get_mut(&device) {
+        LAYERS.with(|layers| match layer_of(&mut layers.borrow_mut(), device) {
             Some(layer) => {
                 layer.stamp(centers.iter().map(|&(x, y)| (x * dpr, y * dpr)), r * dpr, square, color);
                 true
@@ -191,16 +203,16 @@ impl CanvasPainter {
         ctx.set_line_join("round");
         LAYERS.with(|layers| {
             let mut layers = layers.borrow_mut();
-            if !layers.contains_key(&(pw, ph)) {
+            if layer_of(&mut layers, (pw, ph)).is_none() {
                 // Canvases resized: forget layers of sizes no longer drawn.
                 if layers.len() >= 4 {
                     layers.clear();
                 }
                 if let Some(layer) = DotLayer::new() {
-                    layers.insert((pw, ph), layer);
+                    layers.push(((pw, ph), layer));
                 }
             }
-            if let Some(layer) = layers.get_mut(&(pw, ph)) {
+            if let Some(layer) = layer_of(&mut layers, (pw, ph)) {
                 layer.begin(pw, ph);
             }
         });
@@ -384,7 +396,7 @@ impl Painter for CanvasPainter {
     fn flush(&mut self) {
         let device = self.device;
         LAYERS.with(|layers| {
-            if let Some(layer) = layers.borrow_mut().get_mut(&device) {
+            if let Some(layer) = layer_of(&mut layers.borrow_mut(), device) {
                 layer.flush(&self.ctx);
             }
         });

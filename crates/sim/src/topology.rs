@@ -1,7 +1,6 @@
 //! The compiled topology: node instances and the resolved link between each
 //! pair that talks.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -540,9 +539,9 @@ fn resolve_links(s: &Scenario, groups: &[&str]) -> (Vec<Link>, Vec<u16>) {
     let g = group_names.len();
     let mut pair_link = vec![0u16; g * g];
     let mut links = vec![default.clone()];
-    // Inserted, not `BTreeMap::from` (which sorts with the stable sort: 8 KB of the page).
-    let mut by_mask: BTreeMap<u64, u16> = BTreeMap::new();
-    by_mask.insert(0, 0);
+    // The link of each distinct mask, in a list: there are a few (at most
+    // one per override set in use), and a map type's code is 2 KB of the page.
+    let mut by_mask: Vec<(u64, u16)> = vec![(0, 0)];
     for from in 0..g {
         for to in 0..g {
             let mut mask = 0u64;
@@ -554,7 +553,11 @@ fn resolve_links(s: &Scenario, groups: &[&str]) -> (Vec<Link>, Vec<u16>) {
                     mask |= 1 << i;
                 }
             }
-            pair_link[from * g + to] = *by_mask.entry(mask).or_insert_with(|| {
+            if let Some(&(_, l)) = by_mask.iter().find(|(m, _)| *m == mask) {
+                pair_link[from * g + to] = l;
+                continue;
+            }
+            let l = {
                 let mut link = default.clone();
                 for (i, o) in s.network.links.iter().enumerate().take(64) {
                     if mask & (1 << i) == 0 {
@@ -579,7 +582,9 @@ fn resolve_links(s: &Scenario, groups: &[&str]) -> (Vec<Link>, Vec<u16>) {
                     links.push(link);
                     (links.len() - 1) as u16
                 }
-            });
+            };
+            by_mask.push((mask, l));
+            pair_link[from * g + to] = l;
         }
     }
     let group_of: Vec<usize> = groups.iter().map(|name| index(name).unwrap_or(0)).collect();

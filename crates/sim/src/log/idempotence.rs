@@ -5,7 +5,7 @@
 //! arrives ahead of a missing one is refused (the producer sends them again
 //! in order).
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 /// What the leader does with a numbered record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,13 +21,17 @@ pub enum Sequenced {
 /// The next sequence number the leader expects, per producer.
 #[derive(Clone, Debug, Default)]
 pub struct Sequences {
-    next: BTreeMap<u32, u64>,
+    /// A sorted vector (the engine's map type: no tree map's code in the page).
+    next: SortedMap<u32, u64>,
 }
 
 impl Sequences {
     /// Record `seq` from producer `producer` arrives.
     pub fn arrive(&mut self, producer: u32, seq: u64) -> Sequenced {
-        let next = self.next.entry(producer).or_insert(0);
+        if !self.next.contains_key(&producer) {
+            self.next.insert(producer, 0);
+        }
+        let Some(next) = self.next.get_mut(&producer) else { return Sequenced::OutOfOrder };
         if seq < *next {
             Sequenced::Duplicate
         } else if seq > *next {
