@@ -163,6 +163,13 @@ export async function downloadText(download) {
   return Buffer.concat(chunks);
 }
 
+/** The page's trace of what it shows, as CSV bytes (the Files tab's export). */
+export async function pageTraceCsv(page) {
+  await page.getByRole('tab', { name: 'Files' }).click();
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  return downloadText(d);
+}
+
 /** The native CLI's trace for a preset, as CSV bytes. */
 export function nativeTraceCsv(preset, seed) {
   const bin = resolve(import.meta.dirname, '../target/debug/msgsim');

@@ -5,8 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serveDist, launch, openApp, waitForVerdict, screenshot, openLesson, revealVerdict, nativeReport, downloadText,
-  nativeTraceCsv, seek, counter,
+  serveDist, launch, openApp, waitForVerdict, screenshot, openLesson, revealVerdict, nativeReport,
+  nativeTraceCsv, pageTraceCsv, seek, counter,
 } from './harness.mjs';
 
 let server, chrome;
@@ -49,9 +49,7 @@ test('the saga lesson: an impatient orchestrator cancels orders, a patient one c
 test('the page traces a saga as the command line does', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url, { path: '#v=1&p=saga&seed=3' });
   await waitForVerdict(page);
-  await page.getByRole('tab', { name: 'Files' }).click();
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
-  assert.ok((await downloadText(d)).equals(nativeTraceCsv('saga', 3)), 'the page traces what `msgsim run --trace` does');
+  assert.ok((await pageTraceCsv(page)).equals(nativeTraceCsv('saga', 3)), 'the page traces what `msgsim run --trace` does');
   assert.deepEqual(problems, []);
 });
 

@@ -44,8 +44,12 @@ pub fn Counters(p: &CountersProps) -> Html {
                                 }
                                 if let Some(g) = &r.sagas {
                                     <p class="figures" data-testid="sagas">
-                                        { crate::i18n::tf(l, Key::SagaFigures, &[&g.completed, &g.compensated, &g.open,
-                                            &g.half_done, &g.inconsistency_window.p50, &g.inconsistency_window.p99]) }
+                                        { match &g.locks_held {
+                                            Some(h) => crate::i18n::tf(l, Key::TxFigures, &[&g.completed, &g.compensated,
+                                                &g.open, &g.half_done, &h.p50, &h.max, &g.in_doubt]),
+                                            None => crate::i18n::tf(l, Key::SagaFigures, &[&g.completed, &g.compensated,
+                                                &g.open, &g.half_done, &g.inconsistency_window.p50, &g.inconsistency_window.p99]),
+                                        } }
                                     </p>
                                 }
                                 if r.counts.derived > 0 {

@@ -22,7 +22,7 @@ pub fn StatePanel(p: &StatePanelProps) -> Html {
     html! {
         <div class="panel-body state" data-testid="state" tabindex="0" role="region" aria-label={t(l, Key::TabState)}>
             if let Some(s) = &v.sagas {
-                <h3>{ t(l, Key::SagaTimelineTitle) }</h3>
+                <h3>{ t(l, if s.two_phase { Key::TxTimelineTitle } else { Key::SagaTimelineTitle }) }</h3>
                 <p class="muted">{ t(l, Key::SagaTimelineIntro) }</p>
                 <p data-testid="saga-summary">{ &s.summary }</p>
                 <table class="sagas" data-testid="saga-timeline">
@@ -40,6 +40,8 @@ pub fn StatePanel(p: &StatePanelProps) -> Html {
                                 SagaOutcome::Open => ("open", Key::SagaOpen),
                                 SagaOutcome::Completed => ("completed", Key::SagaCompleted),
                                 SagaOutcome::Compensated => ("compensated", Key::SagaCompensated),
+                                SagaOutcome::Committed => ("completed", Key::TxCommitted),
+                                SagaOutcome::Aborted => ("compensated", Key::TxAborted),
                             };
                             html! {
                                 <tr class={class} data-msg={r.msg.to_string()}>

@@ -72,6 +72,9 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
         BetweenWritesNeedsPublish => {
             "between_writes 是服务在本地提交与发布之间崩溃：这个组不发布任何消息（请设置 publish，或选择 before_effect、after_effect）".into()
         }
+        MidTransactionNeedsSaga => {
+            "mid_transaction 是 Saga 或两阶段提交进行到一半时的崩溃：这个组两者都不运行（请设置 saga，或选择其他崩溃点）".into()
+        }
         StepCannotFail => "没有补偿的步骤不能失败：请把 fail_probability 设为 0，或为它加上补偿".into(),
         NeedsCompensation { later } => format!("这个步骤需要补偿：后面的步骤（“{later}”）可能失败，那时必须撤销这一步"),
         SagaFromTopic => "Saga 的编排者从队列而不是主题接收订单".into(),
@@ -146,6 +149,7 @@ pub(crate) mod tests {
             ProblemKind::BoundTwice { queue: s("q") },
             ProblemKind::PublishSync,
             ProblemKind::BetweenWritesNeedsPublish,
+            ProblemKind::MidTransactionNeedsSaga,
             ProblemKind::StepCannotFail,
             ProblemKind::NeedsCompensation { later: s("shipping") },
             ProblemKind::SagaFromTopic,

@@ -57,6 +57,7 @@ lesson_sources![
     "25-outbox.json",
     "26-versions.json",
     "27-saga.json",
+    "28-two-phase-commit.json",
 ];
 
 /// One setting that differs between two setups, in the editor's words,

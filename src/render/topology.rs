@@ -168,6 +168,13 @@ pub fn marks(trace: &[TraceEvent], cursor: usize, layout: &Layout, t: Time, wind
                 Some((MarkKind::Reject, node))
             }
             EventKind::SagaUndo if e.cause == Cause::First => Some((MarkKind::Undo, node)),
+            // A two-phase commit's participant: refused, committed, or rolled back.
+            EventKind::TxPrepare if matches!(e.cause, Cause::Failed | Cause::Cancelled | Cause::Locked) => {
+                Some((MarkKind::Reject, node))
+            }
+            EventKind::TxDecide if e.cause == Cause::First => {
+                Some((if e.packet == PacketKind::Commit { MarkKind::Effect } else { MarkKind::Undo }, node))
+            }
             _ => None,
         };
         if let Some((kind, at)) = kind_at {

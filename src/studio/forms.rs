@@ -316,14 +316,16 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
         }
         dist(draft, &format!("{path}.processing"), Key::ProcessingTime, &mut f);
         f.push(num(format!("{path}.crash.probability"), Key::CrashProbability, None));
-        // A crash between two writes only where there are two (a service).
-        let points = [
-            ("before_effect", Key::CrashBeforeEffect),
-            ("after_effect", Key::CrashAfterEffect),
-            ("between_writes", Key::CrashBetweenWrites),
-        ];
-        let two_writes = c.publish.is_some() || c.crash.point == msgsim_sim::CrashPoint::BetweenWrites;
-        f.push(choice(format!("{path}.crash.point"), Key::CrashPoint, &points[..if two_writes { 3 } else { 2 }]));
+        // A crash between two writes only where there are two (a service),
+        // in the middle of a saga only where there is one.
+        let mut points = vec![("before_effect", Key::CrashBeforeEffect), ("after_effect", Key::CrashAfterEffect)];
+        if c.publish.is_some() || c.crash.point == msgsim_sim::CrashPoint::BetweenWrites {
+            points.push(("between_writes", Key::CrashBetweenWrites));
+        }
+        if c.saga.is_some() || c.crash.point == msgsim_sim::CrashPoint::MidTransaction {
+            points.push(("mid_transaction", Key::CrashMidTransaction));
+        }
+        f.push(choice(format!("{path}.crash.point"), Key::CrashPoint, &points));
         f.push(num(format!("{path}.crash.restart_ms"), Key::RestartAfter, Some("ms")));
         f.push(field(format!("{path}.idempotency.versions"), Key::Versions, FieldKind::Bool, None));
         f.push(field(format!("{path}.idempotency.enabled"), Key::Idempotency, FieldKind::Bool, None));
@@ -373,6 +375,11 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             ));
         }
         if let Some(saga) = &c.saga {
+            f.push(choice(
+                format!("{path}.saga.protocol"),
+                Key::Protocol,
+                &[("saga", Key::ProtocolSaga), ("two_phase_commit", Key::ProtocolTwoPhase)],
+            ));
             f.push(num(format!("{path}.saga.timeout_ms"), Key::SagaTimeout, Some("ms")));
             f.push(int(format!("{path}.saga.max_attempts"), Key::MaxAttempts));
             let steps = format!("{path}.saga.steps");
@@ -382,7 +389,10 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
                     let mut row = vec![field(format!("{step}.service"), Key::StepService, FieldKind::Text, None)];
                     dist(draft, &format!("{step}.processing"), Key::ProcessingTime, &mut row);
                     row.push(num(format!("{step}.fail_probability"), Key::FailProbability, None));
-                    row.push(field(format!("{step}.compensation"), Key::HasCompensation, FieldKind::Bool, None));
+                    // Nothing is undone in a two-phase commit: a participant votes first.
+                    if saga.protocol == msgsim_sim::Protocol::Saga {
+                        row.push(field(format!("{step}.compensation"), Key::HasCompensation, FieldKind::Bool, None));
+                    }
                     row
                 })
                 .collect();

@@ -39,6 +39,7 @@ presets![
     "outbox",
     "versions",
     "saga",
+    "two-phase-commit",
     "broker-crash",
     "how-many-retries",
     "hockey-stick",

@@ -73,7 +73,12 @@ impl Consumer {
             queue_index,
             manual_ack,
             processing: spec.processing.clone(),
-            crash_probability: spec.crash.probability,
+            // Between a saga's steps, the saga rolls the dice (`saga.rs`).
+            crash_probability: if spec.crash.point == CrashPoint::MidTransaction {
+                0.0
+            } else {
+                spec.crash.probability
+            },
             crash_point: spec.crash.point,
             restart: time::ms(spec.crash.restart_ms),
             up: true,
@@ -110,6 +115,16 @@ impl Consumer {
     /// Whether it still runs the job in `slot` it took in crash `epoch`.
     pub fn runs(&self, epoch: u32, slot: u32) -> bool {
         self.up && epoch == self.epoch && self.slots.get(slot as usize).is_some_and(Option::is_some)
+    }
+
+    /// Whether it is up and has not crashed since crash `epoch`.
+    pub fn up_since(&self, epoch: u32) -> bool {
+        self.up && epoch == self.epoch
+    }
+
+    /// Its crash epoch now.
+    pub fn epoch(&self) -> u32 {
+        self.epoch
     }
 
     /// The message of the job in `slot` it took in crash `epoch`, if it still runs it.
@@ -258,6 +273,13 @@ impl Consumer {
         r.delivery = p.delivery;
         r.tag = p.tag;
         ctx.send(r);
+    }
+
+    /// A random crash at a point outside its own processing (between a
+    /// saga's steps): down for its restart time.
+    pub fn crash_now(&mut self, ctx: &mut Ctx) {
+        let restart = self.restart;
+        self.on_crash(ctx, restart);
     }
 
     /// A scheduled crash.

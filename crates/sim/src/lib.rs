@@ -114,9 +114,9 @@ pub use rng::SimRng;
 pub use scenario::{
     AckMode, Arrival, AssignorKind, Backoff, BackoffKind, Binding, BrokerCosts, CommitPolicy, ConsumerSpec, CrashPoint,
     CrashSpec, ExchangeKind, ExchangeSpec, Idempotency, KeyChoice, LinkOverride, LinkSpec, LogGroupSpec, Network,
-    NodeCrash, OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerAcks, ProducerSpec, PublishSpec,
-    QueueSpec, SCENARIO_VERSION, SagaSpec, SagaStep, Scenario, ScheduledCrash, SendMode, SendSpec, ServiceCost,
-    TopicSpec, Window, WriteOrder, problem_number,
+    NodeCrash, OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerAcks, ProducerSpec, Protocol,
+    PublishSpec, QueueSpec, SCENARIO_VERSION, SagaSpec, SagaStep, Scenario, ScheduledCrash, SendMode, SendSpec,
+    ServiceCost, TopicSpec, Window, WriteOrder, problem_number,
 };
 pub use simulation::Simulation;
 pub use time::Time;

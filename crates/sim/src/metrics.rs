@@ -102,6 +102,16 @@ pub struct Counts {
     /// Saga steps undone by their compensation.
     #[serde(default)]
     pub compensations: u64,
+    /// Two-phase commits that ended with every participant committed.
+    #[serde(default)]
+    pub tx_committed: u64,
+    /// Two-phase commits that ended aborted (a vote to abort, a participant
+    /// that did not answer, or a coordinator crash before the decision).
+    #[serde(default)]
+    pub tx_aborted: u64,
+    /// Prepares refused because another transaction held the key's lock.
+    #[serde(default)]
+    pub lock_conflicts: u64,
 }
 
 /// What one consumer group did (in a graph, a message counts once in each
@@ -432,8 +442,13 @@ impl Metrics {
             }
             EventKind::SagaStep => c.step_failures += u64::from(e.cause == Cause::Failed),
             EventKind::SagaUndo => c.compensations += u64::from(e.cause == Cause::First),
-            EventKind::SagaEnd if e.cause == Cause::Completed => c.sagas_completed += 1,
-            EventKind::SagaEnd => c.sagas_compensated += 1,
+            EventKind::SagaEnd => match e.cause {
+                Cause::Completed => c.sagas_completed += 1,
+                Cause::Committed => c.tx_committed += 1,
+                Cause::Aborted => c.tx_aborted += 1,
+                _ => c.sagas_compensated += 1,
+            },
+            EventKind::TxPrepare => c.lock_conflicts += u64::from(e.cause == Cause::Locked),
             EventKind::Held => {
                 c.held += 1;
                 self.free_slot(node);
@@ -522,7 +537,7 @@ impl Metrics {
                     c.phantom_events += 1;
                 }
             }
-            EventKind::Confirm | EventKind::Nack | EventKind::Backoff | EventKind::Stale => {}
+            EventKind::Confirm | EventKind::Nack | EventKind::Backoff | EventKind::Stale | EventKind::TxDecide => {}
         }
         debug_assert!(e.node == NO_NODE || node < self.depth.len());
     }

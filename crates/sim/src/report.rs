@@ -230,6 +230,16 @@ pub struct SagaFigures {
     /// disagree meanwhile), over the sagas that ended having changed
     /// something, in ms.
     pub inconsistency_window: LatencyStats,
+    /// Two-phase commit: how long a participant held the lock on an
+    /// order's key, from its vote to commit to the decision reaching it
+    /// (the key was blocked meanwhile), over the locks released, in ms.
+    /// Absent without two-phase commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locks_held: Option<LatencyStats>,
+    /// Two-phase commit: participants still prepared when the run stopped,
+    /// holding a lock while they wait for a decision (in doubt).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub in_doubt: u64,
 }
 
 /// How busy one broker was.
@@ -240,6 +250,10 @@ pub struct BrokerLoad {
     pub broker: String,
     /// Time spent serving over the run's time.
     pub utilization: f64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn round3(x: f64) -> f64 {
@@ -359,6 +373,8 @@ impl Report {
                 open_inconsistent: t.mixed_open,
                 half_done: t.half_done,
                 inconsistency_window: LatencyStats::of(&t.windows),
+                locks_held: t.two_phase.then(|| LatencyStats::of(&t.held)),
+                in_doubt: t.in_doubt,
             }),
             status: i.status,
             stopped: i.stopped,

@@ -32,18 +32,30 @@
 //! window** is the time from the first change at a service to the last (the
 //! services disagree meanwhile); sagas still open when the run stops are
 //! counted.
+//!
+//! **Two-phase commit** (`protocol: two_phase_commit`, in [`two_phase`]) runs
+//! the same services as participants of a distributed transaction instead,
+//! for contrast: they lock the order's key while prepared, and a coordinator
+//! that crashes between the phases leaves them locked until the order's
+//! redelivery finishes the transaction.
+
+mod two_phase;
 
 use crate::context::Ctx;
 use crate::dist::{Dist, Draw};
 use crate::event::{Event, Packet};
 use crate::scenario::limits::MAX_SAGA_STEPS;
-use crate::scenario::{SagaSpec, Scenario};
+use crate::scenario::{CrashPoint, Protocol, SagaSpec, Scenario};
 use crate::service::Server;
 use crate::time::{self, Time};
 use crate::trace::{Cause, EventKind, MsgId, NodeId, PacketKind};
 
 /// How many times a wait doubles on retries (then it stays at 64× the timeout).
 const MAX_DOUBLINGS: u16 = 6;
+
+/// The slot of a [`Runner`] that holds no job: a two-phase commit's
+/// coordinator recovering its transactions after a restart.
+pub(crate) const NO_SLOT: u32 = u32::MAX;
 
 /// A consumer instance's job that runs a saga: finishing it is a
 /// `ProcessDone` for this slot in this crash epoch.
@@ -64,8 +76,20 @@ enum Record {
     Failed,
     /// The step was done, then compensated.
     Undone,
-    /// A compensation came first: the step must never happen.
+    /// A compensation came first: the step must never happen. (In a
+    /// two-phase commit: aborted; a later prepare is refused.)
     Tombstone,
+    /// A two-phase commit's participant voted to commit: it holds the lock
+    /// on the order's key until the decision comes.
+    Prepared,
+}
+
+/// A participant's lock on a key, held for a prepared transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Lock {
+    key: u32,
+    msg: MsgId,
+    since: Time,
 }
 
 /// A step's service.
@@ -78,6 +102,9 @@ struct Service {
     server: Server,
     /// Bumped on every crash: work taken before it is lost.
     epoch: u32,
+    /// The keys it holds locked for prepared transactions (two-phase
+    /// commit only; a few at a time, so a list). Durable, like its records.
+    locks: Vec<Lock>,
 }
 
 /// A saga's steps, as run.
@@ -88,12 +115,21 @@ struct Plan {
     steps: Vec<(u16, bool)>,
     timeout: Time,
     max_attempts: u16,
+    /// Coordinated by two-phase commit instead.
+    two_phase: bool,
+    /// Probability that the orchestrator crashes in the middle of a saga
+    /// (its group's crash point `mid_transaction`).
+    crash_between: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
+    /// Doing the steps (a two-phase commit: collecting votes).
     Forward,
+    /// Undoing the steps done (a two-phase commit: telling all to abort).
     Compensating,
+    /// A two-phase commit's decision is commit: telling all.
+    Committing,
     Completed,
     Compensated,
 }
@@ -108,10 +144,19 @@ struct Run {
     /// Bumped on every request: a timeout for an older one is stale.
     seq: u32,
     /// Instances that took the order (the last one asks; a redelivery to a
-    /// second instance while the first still runs it gives two).
+    /// second instance while the first still runs it gives two). In a
+    /// two-phase commit only the coordinator that began it asks.
     runners: Vec<Runner>,
+    /// The instance that began it: a two-phase commit's coordinator, whose
+    /// own log holds the transaction (nobody else can finish it).
+    owner: NodeId,
     /// Steps in force at the services now.
     in_force: u16,
+    /// The order's key (what a two-phase commit's participants lock).
+    key: u32,
+    /// Two-phase commit: a bit per participant whose answer the current
+    /// round still waits for.
+    pending: u16,
     /// The first and the latest change at a service.
     first_change: Option<Time>,
     last_change: Time,
@@ -126,9 +171,34 @@ impl Run {
         matches!(self.phase, Phase::Completed | Phase::Compensated)
     }
 
+    /// `change` steps came into force (or went out of it) at `now`.
+    fn changed(&mut self, now: Time, change: i16) {
+        if change != 0 {
+            self.in_force = self.in_force.saturating_add_signed(change);
+            self.first_change.get_or_insert(now);
+            self.last_change = now;
+        }
+    }
+
+    /// The runner that asks: the latest, or in a two-phase commit the
+    /// coordinator that began it (none while it is down).
+    fn asker(&self, two_phase: bool) -> Option<Runner> {
+        if two_phase {
+            self.runners.iter().rev().find(|r| r.node == self.owner).copied()
+        } else {
+            self.runners.last().copied()
+        }
+    }
+
     /// What the orchestrator asks for where the saga stands.
-    fn request(&self) -> PacketKind {
-        if self.phase == Phase::Forward { PacketKind::Step } else { PacketKind::Compensate }
+    fn request(&self, two_phase: bool) -> PacketKind {
+        match (two_phase, self.phase) {
+            (false, Phase::Forward) => PacketKind::Step,
+            (false, _) => PacketKind::Compensate,
+            (true, Phase::Forward) => PacketKind::Prepare,
+            (true, Phase::Committing) => PacketKind::Commit,
+            (true, _) => PacketKind::Abort,
+        }
     }
 }
 
@@ -150,6 +220,9 @@ pub(crate) struct Sagas {
     last: Option<MsgId>,
     /// Inconsistency windows of the sagas ended, in µs.
     windows: Vec<Time>,
+    /// How long each lock a two-phase commit's participant released was
+    /// held, in µs.
+    held: Vec<Time>,
 }
 
 /// Whether a runner's consumer instance still runs its job.
@@ -160,13 +233,14 @@ impl Sagas {
     pub fn new(s: &Scenario, first_node: NodeId) -> Self {
         let mut out = Sagas { first_node, ..Sagas::default() };
         for g in &s.consumers {
-            let plan = g.saga.as_ref().map(|spec| out.add_plan(spec));
+            let crash = if g.crash.point == CrashPoint::MidTransaction { g.crash.probability } else { 0.0 };
+            let plan = g.saga.as_ref().map(|spec| out.add_plan(spec, crash));
             out.plan_of_group.push(plan);
         }
         out
     }
 
-    fn add_plan(&mut self, spec: &SagaSpec) -> u16 {
+    fn add_plan(&mut self, spec: &SagaSpec, crash_between: f64) -> u16 {
         let steps = spec
             .steps
             .iter()
@@ -178,6 +252,7 @@ impl Sagas {
                     fail_probability: st.fail_probability,
                     server: Server::default(),
                     epoch: 0,
+                    locks: Vec::new(),
                 });
                 (i, st.compensation)
             })
@@ -186,6 +261,8 @@ impl Sagas {
             steps,
             timeout: time::ms(spec.timeout_ms),
             max_attempts: u16::try_from(spec.max_attempts).unwrap_or(u16::MAX).max(1),
+            two_phase: spec.protocol == Protocol::TwoPhaseCommit,
+            crash_between,
         });
         (self.plans.len() - 1) as u16
     }
@@ -214,8 +291,10 @@ impl Sagas {
 
     /// Runner `r` of group `group` took message `msg` and did its own work:
     /// start its saga, resume it after a crash, or (ended already) finish.
-    pub fn begin(&mut self, ctx: &mut Ctx, group: usize, r: Runner, msg: MsgId) {
+    pub fn begin(&mut self, ctx: &mut Ctx, group: usize, r: Runner, msg: MsgId, alive: Alive<'_>) {
         let Some(Some(plan)) = self.plan_of_group.get(group).copied() else { return };
+        let p = &self.plans[usize::from(plan)];
+        let (two_phase, all) = (p.two_phase, all_bits(p.steps.len()));
         match run_mut(&mut self.runs, &self.slot_of, msg) {
             None => {
                 let run = Run {
@@ -225,7 +304,10 @@ impl Sagas {
                     attempt: 1,
                     seq: 0,
                     runners: vec![r],
+                    owner: r.node,
                     in_force: 0,
+                    key: ctx.ledger.get(msg).key(),
+                    pending: if two_phase { all } else { 0 },
                     first_change: None,
                     last_change: 0,
                     records: [None; MAX_SAGA_STEPS],
@@ -239,6 +321,17 @@ impl Sagas {
                 self.ask(ctx, msg);
             }
             Some(run) if run.ended() => finish(ctx, r),
+            Some(run) if two_phase => {
+                // Only its coordinator can finish it: this instance holds
+                // the order until then (unless it is that coordinator, back).
+                run.runners.retain(|r| alive(r));
+                let asking = run.asker(true).is_some();
+                run.runners.push(r);
+                if !asking && r.node == run.owner {
+                    recover(run, all);
+                    self.ask(ctx, msg);
+                }
+            }
             Some(run) => {
                 // The durable log says where it stood: ask again from there.
                 run.runners.push(r);
@@ -252,14 +345,24 @@ impl Sagas {
     /// sets its timeout.
     fn ask(&mut self, ctx: &mut Ctx, msg: MsgId) {
         let Some(run) = run_mut(&mut self.runs, &self.slot_of, msg) else { return };
-        let Some(r) = run.runners.last().copied() else { return };
         let plan = &self.plans[usize::from(run.plan)];
-        let (service, _) = plan.steps[usize::from(run.step)];
+        let Some(r) = run.asker(plan.two_phase) else { return };
         run.seq = run.seq.wrapping_add(1);
-        let mut p = Packet::new(run.request(), r.node, self.services[usize::from(service)].node, msg);
-        p.attempt = run.attempt;
-        p.delivery = run.step;
-        ctx.send(p);
+        // A saga asks its current step; a two-phase commit every participant
+        // it waits for, at once.
+        let kind = run.request(plan.two_phase);
+        let mut ask = |j: u16| {
+            let (service, _) = plan.steps[usize::from(j)];
+            let mut p = Packet::new(kind, r.node, self.services[usize::from(service)].node, msg);
+            p.attempt = run.attempt;
+            p.delivery = j;
+            ctx.send(p);
+        };
+        if plan.two_phase {
+            (0..plan.steps.len() as u16).filter(|j| run.pending & (1 << j) != 0).for_each(&mut ask);
+        } else {
+            ask(run.step);
+        }
         // Each retry waits twice as long as the one before (at most 64×):
         // retries every `timeout` would swamp a slow service with requests
         // it can never catch up with.
@@ -294,6 +397,9 @@ impl Sagas {
             ctx.emit_rare(e);
             return;
         }
+        if matches!(p.kind, PacketKind::Prepare | PacketKind::Commit | PacketKind::Abort) {
+            return self.on_served_two_phase(ctx, p);
+        }
         let Some(run) = run_mut(&mut self.runs, &self.slot_of, p.msg) else { return };
         let Some(record) = run.records.get_mut(usize::from(p.delivery)) else { return };
         let mut e = ctx.record(EventKind::SagaStep, s.node, p.msg);
@@ -312,7 +418,7 @@ impl Sagas {
                     e.cause = Cause::First;
                     (PacketKind::StepDone, 1)
                 }
-                Some(Record::Done) => {
+                Some(Record::Done | Record::Prepared) => {
                     e.cause = Cause::Duplicate;
                     (PacketKind::StepDone, 0)
                 }
@@ -344,15 +450,16 @@ impl Sagas {
                 }
             }
         };
-        if change != 0 {
-            run.in_force = run.in_force.saturating_add_signed(change);
-            run.first_change.get_or_insert(ctx.now);
-            run.last_change = ctx.now;
-        }
-        let node = s.node;
+        run.changed(ctx.now, change);
+        self.answer(ctx, e, p, answer);
+    }
+
+    /// Service `e.node` answers request `p` with `answer`; `e` records what
+    /// it did.
+    fn answer(&mut self, ctx: &mut Ctx, e: crate::trace::TraceEvent, p: Packet, answer: PacketKind) {
         self.last = Some(p.msg);
         ctx.emit_rare(e);
-        let mut a = Packet::new(answer, node, p.from, p.msg);
+        let mut a = Packet::new(answer, e.node, p.from, p.msg);
         a.attempt = p.attempt;
         a.delivery = p.delivery;
         ctx.send(a);
@@ -373,16 +480,25 @@ impl Sagas {
         self.services.get(self.service_of(node)).is_some_and(|s| s.epoch == epoch)
     }
 
-    /// An answer reached orchestrator instance `p.to`.
-    pub fn on_answer(&mut self, ctx: &mut Ctx, p: Packet, alive: Alive<'_>) {
+    /// An answer reached orchestrator instance `p.to`. True if the
+    /// instance crashes now (crash point `mid_transaction`: a saga's first
+    /// step done).
+    pub fn on_answer(&mut self, ctx: &mut Ctx, p: Packet, alive: Alive<'_>) -> bool {
         let expected = self.run(p.msg).and_then(|run| {
             let want = matches!(
                 (run.phase, p.kind),
-                (Phase::Forward, PacketKind::StepDone | PacketKind::StepFailed)
-                    | (Phase::Compensating, PacketKind::Undone)
+                (Phase::Forward, PacketKind::StepDone | PacketKind::StepFailed | PacketKind::VoteCommit)
+                    | (Phase::Forward, PacketKind::VoteAbort)
+                    | (Phase::Compensating, PacketKind::Undone | PacketKind::Decided)
+                    | (Phase::Committing, PacketKind::Decided)
             );
             let here = run.runners.iter().any(|r| r.node == p.to && alive(r));
-            (want && here && p.delivery == run.step).then_some(run.plan)
+            let step = if self.plans[usize::from(run.plan)].two_phase {
+                run.pending & (1 << p.delivery) != 0
+            } else {
+                p.delivery == run.step
+            };
+            (want && here && step).then_some(run.plan)
         });
         let Some(plan) = expected else {
             // Late, repeated, or for an instance that crashed since.
@@ -390,25 +506,71 @@ impl Sagas {
             e.node = p.to;
             e.peer = p.from;
             ctx.emit_rare(e);
-            return;
+            return false;
         };
         let steps = self.plans[usize::from(plan)].steps.len() as u16;
-        let Some(run) = run_mut(&mut self.runs, &self.slot_of, p.msg) else { return };
+        let Some(run) = run_mut(&mut self.runs, &self.slot_of, p.msg) else { return false };
         run.runners.retain(|r| alive(r));
+        if self.plans[usize::from(plan)].two_phase {
+            return self.on_vote_or_ack(ctx, p, steps);
+        }
         run.attempt = 1;
+        let first_done = p.kind == PacketKind::StepDone && run.step == 0;
         match p.kind {
             PacketKind::StepDone if run.step + 1 < steps => run.step += 1,
-            PacketKind::StepDone => return self.end(ctx, p.msg, Phase::Completed),
+            PacketKind::StepDone => {
+                self.end(ctx, p.msg, Phase::Completed);
+                return false;
+            }
             // A failed step changed nothing: undo the ones before it.
             PacketKind::StepFailed | PacketKind::Undone if run.step == 0 => {
-                return self.end(ctx, p.msg, Phase::Compensated);
+                self.end(ctx, p.msg, Phase::Compensated);
+                return false;
             }
             _ => {
                 run.phase = Phase::Compensating;
                 run.step -= 1;
             }
         }
+        if first_done && self.crashes_between(ctx, plan) {
+            return true;
+        }
         self.ask(ctx, p.msg);
+        false
+    }
+
+    /// Whether the orchestrator of a saga of `plan` crashes now, in the
+    /// middle (it asks nothing more: its restart or the order's
+    /// redelivery takes the saga up again).
+    fn crashes_between(&self, ctx: &mut Ctx, plan: u16) -> bool {
+        let p = self.plans[usize::from(plan)].crash_between;
+        p > 0.0 && ctx.rng.chance(p)
+    }
+
+    /// Coordinator `r` restarted (holding no job): it takes up the
+    /// two-phase commits it began and had not ended.
+    #[cold]
+    pub fn recover(&mut self, ctx: &mut Ctx, r: Runner, alive: Alive<'_>) {
+        if !self.plans.iter().any(|p| p.two_phase) {
+            return;
+        }
+        let mut open = Vec::new();
+        for (msg, run) in self.runs.iter_mut() {
+            let plan = &self.plans[usize::from(run.plan)];
+            // Its own, open, and not already taken up (by the order's redelivery).
+            if plan.two_phase
+                && run.owner == r.node
+                && !run.ended()
+                && !run.runners.iter().any(|x| x.node == r.node && alive(x))
+            {
+                run.runners.push(r);
+                recover(run, all_bits(plan.steps.len()));
+                open.push(*msg);
+            }
+        }
+        for msg in open {
+            self.ask(ctx, msg);
+        }
     }
 
     /// The wait for an answer about `msg` ran out (stale unless `seq` is the latest).
@@ -418,21 +580,29 @@ impl Sagas {
             return;
         }
         run.runners.retain(|r| alive(r));
-        let Some(r) = run.runners.last().copied() else {
-            return; // no instance holds the order now: its redelivery resumes the saga
-        };
         let plan = &self.plans[usize::from(run.plan)];
-        let (service, compensable) = plan.steps[usize::from(run.step)];
+        let Some(r) = run.asker(plan.two_phase) else {
+            // No instance holds the order now: its redelivery resumes the
+            // saga (a two-phase commit: its coordinator's restart).
+            return;
+        };
+        // The step waited for (a two-phase commit: the first participant).
+        let step = if plan.two_phase { run.pending.trailing_zeros() as u16 } else { run.step };
+        let Some(&(service, compensable)) = plan.steps.get(usize::from(step)) else { return };
         let mut e = ctx.record(EventKind::Timeout, r.node, msg);
         e.peer = self.services[usize::from(service)].node;
         e.attempt = run.attempt;
-        e.delivery = run.step;
-        e.packet = run.request();
+        e.delivery = step;
+        e.packet = run.request(plan.two_phase);
         ctx.emit_rare(e);
-        if run.phase == Phase::Forward && compensable && run.attempt >= plan.max_attempts {
+        if run.phase == Phase::Forward && (compensable || plan.two_phase) && run.attempt >= plan.max_attempts {
             // Counted failed; it may have happened, so it is compensated too.
+            // (A two-phase commit aborts: every participant is told.)
             run.phase = Phase::Compensating;
             run.attempt = 1;
+            if plan.two_phase {
+                run.pending = all_bits(plan.steps.len());
+            }
         } else {
             run.attempt = run.attempt.saturating_add(1);
         }
@@ -447,9 +617,15 @@ impl Sagas {
         if let Some(first) = run.first_change {
             self.windows.push(run.last_change - first);
         }
-        let r = *run.runners.last().expect("a running saga has a runner");
+        let two_phase = self.plans[usize::from(run.plan)].two_phase;
+        let r = run.asker(two_phase).expect("a running saga has a runner");
         let mut e = ctx.record(EventKind::SagaEnd, r.node, msg);
-        e.cause = if phase == Phase::Completed { Cause::Completed } else { Cause::Compensated };
+        e.cause = match (two_phase, phase) {
+            (false, Phase::Completed) => Cause::Completed,
+            (false, _) => Cause::Compensated,
+            (true, Phase::Completed) => Cause::Committed,
+            (true, _) => Cause::Aborted,
+        };
         ctx.emit_rare(e);
         for r in std::mem::take(&mut run.runners) {
             finish(ctx, r);
@@ -458,7 +634,13 @@ impl Sagas {
 
     /// The figures of the sagas so far.
     pub fn figures(&self) -> SagaTally {
-        let mut t = SagaTally { windows: self.windows.clone(), ..SagaTally::default() };
+        let mut t = SagaTally {
+            windows: self.windows.clone(),
+            held: self.held.clone(),
+            two_phase: self.plans.iter().any(|p| p.two_phase),
+            in_doubt: self.services.iter().map(|s| s.locks.len() as u64).sum(),
+            ..SagaTally::default()
+        };
         for (_, run) in self.runs.iter() {
             t.started += 1;
             let in_force = Self::in_force(run);
@@ -501,7 +683,11 @@ impl Sagas {
         if in_force != run.in_force {
             return Err(format!("saga of message {msg}: {in_force} steps in force, its log says {}", run.in_force));
         }
-        let steps = self.plans[usize::from(run.plan)].steps.len() as u16;
+        let plan = &self.plans[usize::from(run.plan)];
+        let steps = plan.steps.len() as u16;
+        if plan.two_phase {
+            self.check_locks(msg, run, plan)?;
+        }
         match run.phase {
             Phase::Completed if in_force != steps => {
                 Err(format!("saga of message {msg} completed with {in_force} of {steps} steps in force"))
@@ -525,6 +711,8 @@ impl Sagas {
             + self.runs.len() as u64 * std::mem::size_of::<Runner>() as u64
             + vec_bytes::<u32>(self.slot_of.capacity())
             + vec_bytes::<Time>(self.windows.capacity())
+            + vec_bytes::<Time>(self.held.capacity())
+            + self.services.iter().map(|s| vec_bytes::<Lock>(s.locks.capacity())).sum::<u64>()
     }
 }
 
@@ -534,9 +722,28 @@ fn run_mut<'a>(runs: &'a mut [(MsgId, Run)], slot_of: &[u32], msg: MsgId) -> Opt
     runs.get_mut((slot as usize).checked_sub(1)?).map(|(_, r)| r)
 }
 
+/// A bit for each of `n` steps.
+fn all_bits(n: usize) -> u16 {
+    ((1u32 << n) - 1) as u16
+}
+
 /// Finishes a runner's job now (ignored if its instance crashed since).
 fn finish(ctx: &mut Ctx, r: Runner) {
-    ctx.schedule_in(0, Event::SagaEnded { consumer: r.consumer, epoch: r.epoch, slot: r.slot });
+    if r.slot != NO_SLOT {
+        ctx.schedule_in(0, Event::SagaEnded { consumer: r.consumer, epoch: r.epoch, slot: r.slot });
+    }
+}
+
+/// A two-phase commit's coordinator takes up `run` from its log: with no
+/// decision logged it aborts (presumed abort); a decision is sent again to
+/// the participants it had not heard from (an abort to `all` if it had
+/// crashed before telling any).
+fn recover(run: &mut Run, all: u16) {
+    if run.phase == Phase::Forward || run.pending == 0 {
+        run.phase = Phase::Compensating;
+        run.pending = all;
+    }
+    run.attempt = 1;
 }
 
 /// Counts of the sagas of a run (see [`crate::report::SagaFigures`]).
@@ -549,4 +756,9 @@ pub(crate) struct SagaTally {
     pub mixed_open: u64,
     pub half_done: u64,
     pub windows: Vec<Time>,
+    /// Two-phase commit: whether any group uses it, how long each released
+    /// lock was held, and the locks still held (participants in doubt).
+    pub two_phase: bool,
+    pub held: Vec<Time>,
+    pub in_doubt: u64,
 }

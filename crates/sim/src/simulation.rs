@@ -15,7 +15,7 @@ use crate::metrics::{Latencies, Metrics};
 use crate::producer::Producer;
 use crate::report::{Report, ReportInputs, StopReason};
 use crate::rng::SimRng;
-use crate::saga::{Runner, Sagas};
+use crate::saga::{NO_SLOT, Runner, Sagas};
 use crate::scenario::{Problem, Scenario};
 use crate::service::{Cost, Server};
 use crate::time::{self, Time};
@@ -50,9 +50,13 @@ fn dropped_at_down_node(ctx: &mut Ctx, p: &Packet) {
 }
 
 /// Whether a saga's runner (a consumer instance's job) still runs: the
-/// instance has not crashed since it took the order.
+/// instance has not crashed since it took the order (a recovering
+/// coordinator, with no job, since it restarted).
 fn runner_alive(consumers: &[Consumer]) -> impl Fn(&Runner) -> bool + '_ {
-    |r| consumers[usize::from(r.consumer)].runs(r.epoch, r.slot)
+    |r| {
+        let c = &consumers[usize::from(r.consumer)];
+        if r.slot == NO_SLOT { c.up_since(r.epoch) } else { c.runs(r.epoch, r.slot) }
+    }
 }
 
 /// The scenario's name for the group node `n` belongs to.
@@ -590,6 +594,12 @@ impl Simulation {
                 {
                     self.producers[usize::from(j)].revive(ctx);
                 }
+                if c.is_up() && c.saga {
+                    // A two-phase commit's coordinator recovers its transactions from its log.
+                    let r = Runner { consumer, node: c.node, epoch: c.epoch(), slot: NO_SLOT };
+                    let Simulation { ctx, consumers, sagas, .. } = self;
+                    sagas.recover(ctx, r, &runner_alive(consumers));
+                }
             }
             Event::NodeRestart { node, epoch } => self.restart_node(node, epoch),
             Event::Disconnect { queue, consumer } => self.queues[usize::from(queue)].on_disconnect(ctx, consumer),
@@ -754,7 +764,7 @@ impl Simulation {
         if c.saga {
             if let Some(msg) = c.job(epoch, slot) {
                 let r = Runner { consumer, node: c.node, epoch, slot };
-                sagas.begin(ctx, c.group, r, msg);
+                sagas.begin(ctx, c.group, r, msg, &runner_alive(consumers));
             }
             return;
         }
@@ -932,7 +942,9 @@ impl Simulation {
     fn answer_to_service(&mut self, i: usize, p: Packet) {
         if p.kind.is_saga_answer() {
             let Simulation { ctx, consumers, sagas, .. } = self;
-            sagas.on_answer(ctx, p, &runner_alive(consumers));
+            if sagas.on_answer(ctx, p, &runner_alive(consumers)) {
+                consumers[i].crash_now(ctx);
+            }
             return;
         }
         match self.consumers[i].publisher {

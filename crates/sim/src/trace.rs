@@ -150,6 +150,18 @@ named_enum! {
         /// The orchestrator `node` ended the saga of `msg`: `cause`
         /// completed (every step done) or compensated (none in force).
         SagaEnd = "saga_end",
+        /// Participant `node` of a two-phase commit handled a prepare for
+        /// the transaction of order `msg` from its coordinator `peer`:
+        /// `cause` first (prepared: it holds the lock on the order's key and
+        /// votes to commit), failed (a business failure: votes to abort),
+        /// locked (another transaction holds the key: votes to abort),
+        /// cancelled (the abort came first) or duplicate (a repeat).
+        TxPrepare = "tx_prepare",
+        /// Participant `node` applied the decision `packet` (commit or
+        /// abort) about the transaction of `msg`, releasing its lock:
+        /// `cause` first, duplicate (a repeat) or cancelled (an abort before
+        /// any prepare: a later prepare is refused).
+        TxDecide = "tx_decide",
     }
 }
 
@@ -199,6 +211,19 @@ named_enum! {
         StepFailed = "step_failed",
         /// Saga service → orchestrator: the step is undone (or never will be).
         Undone = "undone",
+        /// Coordinator → participant: prepare participant `delivery`'s part
+        /// of the transaction of `msg` and vote.
+        Prepare = "prepare",
+        /// Participant → coordinator: prepared, ready to commit.
+        VoteCommit = "vote_commit",
+        /// Participant → coordinator: cannot commit.
+        VoteAbort = "vote_abort",
+        /// Coordinator → participant: the decision is commit.
+        Commit = "commit",
+        /// Coordinator → participant: the decision is abort.
+        Abort = "abort",
+        /// Participant → coordinator: the decision is applied.
+        Decided = "decided",
     }
 }
 
@@ -209,9 +234,18 @@ impl PacketKind {
         matches!(self, PacketKind::Publish | PacketKind::Deliver | PacketKind::Request)
     }
 
-    /// Whether it is a saga service's answer to its orchestrator.
+    /// Whether it is a saga service's (or a two-phase commit participant's)
+    /// answer to its orchestrator.
     pub const fn is_saga_answer(self) -> bool {
-        matches!(self, PacketKind::StepDone | PacketKind::StepFailed | PacketKind::Undone)
+        matches!(
+            self,
+            PacketKind::StepDone
+                | PacketKind::StepFailed
+                | PacketKind::Undone
+                | PacketKind::VoteCommit
+                | PacketKind::VoteAbort
+                | PacketKind::Decided
+        )
     }
 }
 
@@ -271,6 +305,12 @@ named_enum! {
         Completed = "completed",
         /// A saga ended with every step it did compensated.
         Compensated = "compensated",
+        /// A two-phase commit ended with every participant committed.
+        Committed = "committed",
+        /// A two-phase commit ended with every participant aborted.
+        Aborted = "aborted",
+        /// A prepare refused: another transaction holds the key's lock.
+        Locked = "locked",
     }
 }
 

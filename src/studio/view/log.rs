@@ -107,6 +107,8 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
             SagaStep => Key::EvSagaStep,
             SagaUndo => Key::EvSagaUndo,
             SagaEnd => Key::EvSagaEnd,
+            TxPrepare => Key::EvTxPrepare,
+            TxDecide => Key::EvTxDecide,
         },
     )
 }
@@ -135,6 +137,12 @@ pub fn packet_text(lang: Lang, p: PacketKind) -> &'static str {
             PacketKind::StepDone => Key::PkStepDone,
             PacketKind::StepFailed => Key::PkStepFailed,
             PacketKind::Undone => Key::PkUndone,
+            PacketKind::Prepare => Key::PkPrepare,
+            PacketKind::VoteCommit => Key::PkVoteCommit,
+            PacketKind::VoteAbort => Key::PkVoteAbort,
+            PacketKind::Commit => Key::PkCommit,
+            PacketKind::Abort => Key::PkAbort,
+            PacketKind::Decided => Key::PkDecided,
         },
     )
 }
@@ -168,6 +176,9 @@ pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
             Cause::Cancelled => Key::CauseCancelled,
             Cause::Completed => Key::CauseCompleted,
             Cause::Compensated => Key::CauseCompensated,
+            Cause::Committed => Key::CauseCommitted,
+            Cause::Aborted => Key::CauseAborted,
+            Cause::Locked => Key::CauseLocked,
         },
     )
 }

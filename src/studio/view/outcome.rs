@@ -191,7 +191,8 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
             p.write != msgsim_sim::WriteOrder::CommitFirst || c.crash.point == msgsim_sim::CrashPoint::BetweenWrites
         })
     });
-    let sagas = s.consumers.iter().any(|c| c.saga.is_some());
+    let protocol = |p| s.consumers.iter().any(|c| c.saga.as_ref().is_some_and(|g| g.protocol == p));
+    let (sagas, two_phase) = (protocol(msgsim_sim::Protocol::Saga), protocol(msgsim_sim::Protocol::TwoPhaseCommit));
     let row = |label, value: String, id, bad| CounterRow { label, value, id, bad };
     let n = |x: u64| x.to_string();
     let mut rows = vec![
@@ -230,6 +231,11 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
         rows.push(row(Key::SagasCompensated, n(c.sagas_compensated), "c-sagas-compensated", false));
         rows.push(row(Key::StepFailures, n(c.step_failures), "c-step-failures", false));
         rows.push(row(Key::Compensations, n(c.compensations), "c-compensations", false));
+    }
+    if two_phase {
+        rows.push(row(Key::TxCommittedCount, n(c.tx_committed), "c-tx-committed", false));
+        rows.push(row(Key::TxAbortedCount, n(c.tx_aborted), "c-tx-aborted", false));
+        rows.push(row(Key::LockConflicts, n(c.lock_conflicts), "c-lock-conflicts", c.lock_conflicts > 0));
     }
     if dead {
         rows.push(row(Key::DeadLettered, n(c.dead_lettered), "c-dead", c.dead_lettered > 0));

@@ -1,6 +1,7 @@
 //! The saga timeline: each saga (one order) a row, each of its steps a
 //! cell saying what the step's service did — asked, done, declined, undone,
-//! refused — and the saga's outcome, as of the shown moment. Folded from the
+//! refused; in a two-phase commit prepared (locked) or refused on a locked
+//! key — and the saga's outcome, as of the shown moment. Folded from the
 //! trace's saga records, so seeking rebuilds it. In the State tab, drawn by
 //! the on-demand module.
 
@@ -28,6 +29,11 @@ pub enum StepMark {
     Undone,
     /// Its compensation came first: the service refuses the step.
     Refused,
+    /// Two-phase commit: prepared, holding the key's lock, waiting for the
+    /// decision.
+    Prepared,
+    /// Two-phase commit: refused, another transaction holds the key's lock.
+    Locked,
 }
 
 impl StepMark {
@@ -39,7 +45,8 @@ impl StepMark {
             StepMark::Done => "✓",
             StepMark::Failed => "✗",
             StepMark::Undone => "↺",
-            StepMark::Refused => "⊘",
+            StepMark::Refused | StepMark::Locked => "⊘",
+            StepMark::Prepared => "◐",
         }
     }
 
@@ -52,6 +59,8 @@ impl StepMark {
             StepMark::Failed => "failed",
             StepMark::Undone => "undone",
             StepMark::Refused => "refused",
+            StepMark::Prepared => "prepared",
+            StepMark::Locked => "locked",
         }
     }
 
@@ -64,6 +73,8 @@ impl StepMark {
             StepMark::Failed => Key::StepDeclined,
             StepMark::Undone => Key::StepUndone,
             StepMark::Refused => Key::StepRefused,
+            StepMark::Prepared => Key::StepPrepared,
+            StepMark::Locked => Key::StepLocked,
         }
     }
 }
@@ -77,6 +88,10 @@ pub enum SagaOutcome {
     Completed,
     /// Every step it did undone.
     Compensated,
+    /// Two-phase commit: committed at every participant.
+    Committed,
+    /// Two-phase commit: aborted at every participant.
+    Aborted,
 }
 
 /// One saga's row.
@@ -107,6 +122,8 @@ pub struct SagaTimeline {
     pub steps: Vec<String>,
     /// The newest sagas first.
     pub rows: Vec<SagaRow>,
+    /// Coordinated by two-phase commit (the first orchestrating group).
+    pub two_phase: bool,
     /// One line about them all.
     pub summary: String,
 }
@@ -122,7 +139,7 @@ pub fn saga_timeline(scenario: &Scenario, trace: &[TraceEvent], lang: Lang) -> O
     for e in trace {
         let step = usize::from(e.delivery);
         let row = match e.kind {
-            EventKind::Send if e.packet == PacketKind::Step => {
+            EventKind::Send if matches!(e.packet, PacketKind::Step | PacketKind::Prepare) => {
                 let i = match at.get(&e.msg) {
                     Some(&i) => i,
                     None => {
@@ -137,7 +154,11 @@ pub fn saga_timeline(scenario: &Scenario, trace: &[TraceEvent], lang: Lang) -> O
                 }
                 continue;
             }
-            EventKind::SagaStep | EventKind::SagaUndo | EventKind::SagaEnd => match at.get(&e.msg) {
+            EventKind::SagaStep
+            | EventKind::SagaUndo
+            | EventKind::SagaEnd
+            | EventKind::TxPrepare
+            | EventKind::TxDecide => match at.get(&e.msg) {
                 Some(&i) => &mut order[i],
                 None => continue,
             },
@@ -145,12 +166,21 @@ pub fn saga_timeline(scenario: &Scenario, trace: &[TraceEvent], lang: Lang) -> O
         };
         let mark = match (e.kind, e.cause) {
             (EventKind::SagaEnd, cause) => {
-                row.outcome = if cause == Cause::Completed { SagaOutcome::Completed } else { SagaOutcome::Compensated };
+                row.outcome = match cause {
+                    Cause::Completed => SagaOutcome::Completed,
+                    Cause::Committed => SagaOutcome::Committed,
+                    Cause::Aborted => SagaOutcome::Aborted,
+                    _ => SagaOutcome::Compensated,
+                };
                 continue;
             }
             (EventKind::SagaStep, Cause::First) => StepMark::Done,
-            (EventKind::SagaStep, Cause::Failed) => StepMark::Failed,
+            (EventKind::SagaStep | EventKind::TxPrepare, Cause::Failed) => StepMark::Failed,
             (EventKind::SagaUndo, Cause::First) => StepMark::Undone,
+            (EventKind::TxPrepare, Cause::First) => StepMark::Prepared,
+            (EventKind::TxPrepare, Cause::Locked) => StepMark::Locked,
+            (EventKind::TxDecide, Cause::First) if e.packet == PacketKind::Commit => StepMark::Done,
+            (EventKind::TxDecide, Cause::First) => StepMark::Undone,
             (_, Cause::Cancelled) => StepMark::Refused,
             _ => continue, // a repeat: nothing changes
         };
@@ -158,22 +188,24 @@ pub fn saga_timeline(scenario: &Scenario, trace: &[TraceEvent], lang: Lang) -> O
             *c = mark;
         }
     }
-    let count = |o: SagaOutcome| order.iter().filter(|r| r.outcome == o).count();
+    let count = |a: SagaOutcome, b: SagaOutcome| order.iter().filter(|r| r.outcome == a || r.outcome == b).count();
     let disagree = order.iter().filter(|r| r.outcome == SagaOutcome::Open && r.disagrees()).count();
+    let two_phase = saga.protocol == msgsim_sim::Protocol::TwoPhaseCommit;
     let summary = tf(
         lang,
-        Key::SagaTimelineSummary,
+        if two_phase { Key::TxTimelineSummary } else { Key::SagaTimelineSummary },
         &[
             &order.len(),
-            &count(SagaOutcome::Completed),
-            &count(SagaOutcome::Compensated),
-            &count(SagaOutcome::Open),
+            &count(SagaOutcome::Completed, SagaOutcome::Committed),
+            &count(SagaOutcome::Compensated, SagaOutcome::Aborted),
+            &count(SagaOutcome::Open, SagaOutcome::Open),
             &disagree,
         ],
     );
     Some(SagaTimeline {
         steps: saga.steps.iter().map(|s| s.service.clone()).collect(),
         rows: order.into_iter().rev().take(SAGA_ROWS).collect(),
+        two_phase,
         summary,
     })
 }
@@ -198,7 +230,7 @@ mod tests {
             match row.outcome {
                 SagaOutcome::Completed => assert!(row.cells.iter().all(|&c| c == StepMark::Done), "{row:?}"),
                 SagaOutcome::Compensated => assert!(!row.cells.contains(&StepMark::Done), "{row:?}"),
-                SagaOutcome::Open => panic!("{row:?} open at the end"),
+                other => panic!("{row:?} {other:?} at the end of a saga run"),
             }
         }
         let g = r.sagas.unwrap();
@@ -228,5 +260,36 @@ mod tests {
         assert_eq!(t.rows[0].cells, [StepMark::Asked, StepMark::None, StepMark::None]);
         assert!(t.summary.starts_with("1 sagas begun: 0 completed, 0 compensated, 1 open"), "{}", t.summary);
         assert!(saga_timeline(&msgsim_sim::presets::get("outbox").unwrap().scenario, trace, Lang::En).is_none());
+    }
+
+    #[test]
+    fn a_two_phase_commit_shows_its_locks_while_the_coordinator_is_down() {
+        let (s, sim) = run("two-phase-commit");
+        let trace = sim.trace();
+        // The first prepare refused on a locked key: the row says so.
+        let i = trace.iter().position(|e| e.kind == EventKind::TxPrepare && e.cause == Cause::Locked).unwrap();
+        let t = saga_timeline(&s, &trace[..=i], Lang::En).unwrap();
+        let row = t.rows.iter().find(|r| r.msg == trace[i].msg).unwrap();
+        assert_eq!(row.cells[usize::from(trace[i].delivery)], StepMark::Locked);
+        // Some other transaction holds the lock: prepared, waiting.
+        assert!(t.rows.iter().any(|r| r.msg != row.msg && r.key == row.key && r.cells.contains(&StepMark::Prepared)));
+        // At the end: every transaction committed everywhere or nowhere.
+        let t = saga_timeline(&s, trace, Lang::En).unwrap();
+        for row in &t.rows {
+            match row.outcome {
+                SagaOutcome::Committed => assert!(row.cells.iter().all(|&c| c == StepMark::Done), "{row:?}"),
+                SagaOutcome::Aborted => assert!(!row.cells.contains(&StepMark::Done), "{row:?}"),
+                other => panic!("{row:?} {other:?} at the end of a two-phase commit run"),
+            }
+        }
+        let g = sim.report().sagas.unwrap();
+        assert!(
+            t.summary.starts_with(&format!(
+                "500 transactions begun: {} committed, {} aborted, 0 open",
+                g.completed, g.compensated
+            )),
+            "{}",
+            t.summary
+        );
     }
 }

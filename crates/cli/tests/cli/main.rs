@@ -130,6 +130,39 @@ fn a_bad_saga_exits_2_with_each_problem_at_its_path_and_a_good_one_reports_its_s
 }
 
 #[test]
+fn a_bad_two_phase_commit_exits_2_and_a_good_one_reports_its_locks() {
+    let path = temp(
+        "bad-2pc.json",
+        r#"{"producers":[{"name":"p","to":"q"}],"queues":[{"name":"q"}],
+            "consumers":[{"name":"orders","from":"q","saga":{"protocol":"three_phase","steps":[{"service":"pay"}]}},
+                         {"name":"other","from":"q","crash":{"probability":0.1,"point":"mid_transaction"}}]}"#,
+    );
+    let o = msgsim(&["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("consumers[0].saga.protocol"), "{err}");
+    assert!(err.contains("two_phase_commit"), "the known protocols are named: {err}");
+    let path = temp(
+        "bad-2pc-point.json",
+        r#"{"producers":[{"name":"p","to":"q"}],"queues":[{"name":"q"}],
+            "consumers":[{"name":"other","from":"q","crash":{"probability":0.1,"point":"mid_transaction"}}]}"#,
+    );
+    let o = msgsim(&["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("consumers[0].crash.point: mid_transaction is a crash in the middle of a saga"),
+        "{}",
+        stderr(&o)
+    );
+    let o = msgsim(&["run", "--preset", "two-phase-commit"]);
+    assert_eq!(o.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((r["sagas"]["started"].as_u64(), r["sagas"]["half_done"].as_u64()), (Some(500), Some(0)));
+    assert!(r["sagas"]["locks_held"]["max"].as_f64().unwrap() >= 1000.0, "a lock held through the outage");
+    assert!(r["lock_conflicts"].as_u64().unwrap() > 0);
+}
+
+#[test]
 fn invalid_input_exits_2_with_every_problem_named() {
     let path = temp("bad.json", r#"{"producers":[{"to":"nowhere","arrival":{"kind":"poisson","rate_per_s":0}}]}"#);
     let o = msgsim(&["run", path.to_str().unwrap()]);

@@ -854,11 +854,15 @@ pub struct ConsumerSpec {
 }
 
 /// A saga: the steps of one business transaction, run in order by the
-/// orchestrating group, each by a service of its own.
+/// orchestrating group, each by a service of its own — or, with `protocol`
+/// `two_phase_commit`, the same services as participants of a distributed
+/// transaction, for contrast.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SagaSpec {
+    /// How the steps are coordinated. Default `saga`.
+    pub protocol: Protocol,
     /// The steps, in order. Default none (at least one is required).
     pub steps: Vec<SagaStep>,
     /// How long the orchestrator waits for a service's answer before it asks
@@ -874,7 +878,26 @@ pub struct SagaSpec {
 
 impl Default for SagaSpec {
     fn default() -> Self {
-        SagaSpec { steps: Vec::new(), timeout_ms: 50.0, max_attempts: 3 }
+        SagaSpec { protocol: Protocol::Saga, steps: Vec::new(), timeout_ms: 50.0, max_attempts: 3 }
+    }
+}
+
+unit_enum! {
+    /// How a business transaction's steps are coordinated.
+    pub enum Protocol {
+        /// One step after another, each a local transaction; a failure is
+        /// undone by compensations, last first.
+        #[default]
+        Saga = "saga",
+        /// Two-phase commit: the coordinator asks every service to prepare
+        /// (each locks the order's key and votes), then tells all to commit,
+        /// or to abort if any voted no or did not answer in `max_attempts`
+        /// tries. A prepared service holds its lock until the decision
+        /// reaches it; a prepare for a key another transaction holds is
+        /// refused (a vote to abort). The decision is logged durably: after
+        /// a coordinator crash, the order's redelivery finishes it (with no
+        /// decision logged, it aborts). Compensations play no part.
+        TwoPhaseCommit = "two_phase_commit",
     }
 }
 
@@ -960,6 +983,12 @@ unit_enum! {
         /// (or, publishing first, between the publish and the commit). Only
         /// for a group that publishes.
         BetweenWrites = "between_writes",
+        /// In the middle of a business transaction, once per transaction at
+        /// most: a saga's orchestrator when its first step is done, before
+        /// it asks for the second; a two-phase commit's coordinator when it
+        /// has logged its decision, before it tells anyone. Only for a group
+        /// with a saga.
+        MidTransaction = "mid_transaction",
     }
 }
 

@@ -224,6 +224,8 @@ pub enum ProblemKind {
     /// The dual-write crash point on a group that does not publish (it has
     /// only one write).
     BetweenWritesNeedsPublish,
+    /// The crash point in the middle of a saga on a group without one.
+    MidTransactionNeedsSaga,
     /// A saga step without a compensation that can fail (nothing could undo
     /// the steps before it... nor could the saga undo it).
     StepCannotFail,
@@ -346,6 +348,9 @@ impl ProblemKind {
             PublishSync => "a service publishes with fire_and_forget or confirm, not sync".into(),
             BetweenWritesNeedsPublish => {
                 "between_writes is a crash between a service's commit and its publish: this group publishes nothing (set publish, or choose before_effect or after_effect)".into()
+            }
+            MidTransactionNeedsSaga => {
+                "mid_transaction is a crash in the middle of a saga or two-phase commit: this group runs none (set saga, or choose another point)".into()
             }
             StepCannotFail => "a step without a compensation must not fail: set fail_probability to 0, or give it a compensation".into(),
             NeedsCompensation { later } => format!(

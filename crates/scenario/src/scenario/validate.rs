@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::problem::{Problem, ProblemKind as K};
 use super::{
     Arrival, Backoff, ConsumerSpec, CrashPoint, ExchangeKind, ExchangeSpec, LinkOverride, LinkSpec, LogGroupSpec,
-    ProducerSpec, QueueSpec, SCENARIO_VERSION, SagaSpec, Scenario, SendMode, SendSpec, TopicSpec, Window,
+    ProducerSpec, Protocol, QueueSpec, SCENARIO_VERSION, SagaSpec, Scenario, SendMode, SendSpec, TopicSpec, Window,
 };
 use crate::dist::{Dist, MAX_PARAMETER_MS};
 
@@ -394,6 +394,9 @@ impl Checker {
         if c.crash.point == CrashPoint::BetweenWrites && c.publish.is_none() {
             self.push(format!("{path}.crash.point"), K::BetweenWritesNeedsPublish);
         }
+        if c.crash.point == CrashPoint::MidTransaction && c.saga.is_none() {
+            self.push(format!("{path}.crash.point"), K::MidTransactionNeedsSaga);
+        }
         self.at_most(format!("{path}.crash.schedule"), c.crash.schedule.len(), limits::MAX_PLANNED_CRASHES);
         for (j, s) in c.crash.schedule.iter().enumerate().take(limits::MAX_PLANNED_CRASHES) {
             let sp = format!("{path}.crash.schedule[{j}]");
@@ -445,7 +448,9 @@ impl Checker {
             let sp = format!("{path}.steps[{j}]");
             self.dist(&format!("{sp}.processing"), &step.processing);
             self.probability(format!("{sp}.fail_probability"), step.fail_probability);
-            if !step.compensation && step.fail_probability > 0.0 {
+            if saga.protocol == Protocol::TwoPhaseCommit {
+                // Nothing is ever undone: a participant votes before it changes anything.
+            } else if !step.compensation && step.fail_probability > 0.0 {
                 self.push(format!("{sp}.fail_probability"), K::StepCannotFail);
             } else if !step.compensation
                 && let Some(later) = saga.steps[j + 1..].iter().find(|l| l.compensation)

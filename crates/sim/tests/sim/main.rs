@@ -15,3 +15,4 @@ mod saga;
 mod support;
 mod theory;
 mod timeline;
+mod two_phase;

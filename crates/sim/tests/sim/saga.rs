@@ -8,13 +8,13 @@ use proptest::prelude::*;
 
 use crate::support::{checked, events_of};
 
-fn step(service: &str, ms: f64, fail: f64, compensation: bool) -> SagaStep {
+pub(crate) fn step(service: &str, ms: f64, fail: f64, compensation: bool) -> SagaStep {
     SagaStep { service: service.into(), processing: Dist::constant(ms), fail_probability: fail, compensation }
 }
 
 /// Orders → `orders-q` (manual acks) → `order-service`, which runs the saga
 /// payment → inventory → shipping with the given failure probabilities.
-fn checkout(messages: u32, payment_fails: f64, inventory_fails: f64) -> Scenario {
+pub(crate) fn checkout(messages: u32, payment_fails: f64, inventory_fails: f64) -> Scenario {
     Scenario {
         producers: vec![ProducerSpec {
             name: "orders".into(),
@@ -44,6 +44,7 @@ fn checkout(messages: u32, payment_fails: f64, inventory_fails: f64) -> Scenario
                 ],
                 timeout_ms: 30.0,
                 max_attempts: 3,
+                ..Default::default()
             }),
             ..Default::default()
         }],
@@ -51,7 +52,47 @@ fn checkout(messages: u32, payment_fails: f64, inventory_fails: f64) -> Scenario
     }
 }
 
-fn sagas(r: &Report) -> &SagaFigures {
+/// The property tests' faults (sagas and two-phase commit alike).
+pub(crate) struct Faults {
+    /// Link loss and duplication, and latency uniform from 1 ms to `slow`.
+    pub loss: f64,
+    pub duplicate: f64,
+    pub slow: f64,
+    /// The orchestrator's wait and tries.
+    pub timeout: f64,
+    pub attempts: u32,
+    /// Each of two orchestrators crashes with this probability per message
+    /// (after the effect, or in the middle of the saga).
+    pub crash: f64,
+    pub mid_transaction: bool,
+    /// A step's service (by index) down for this long, again and again.
+    pub service_down: Option<(usize, f64)>,
+}
+
+impl Faults {
+    pub(crate) fn apply(&self, s: &mut Scenario) {
+        let (loss, duplicate) = (self.loss, self.duplicate);
+        s.network.default = LinkSpec {
+            latency: Dist::Uniform { min_ms: 1.0, max_ms: self.slow },
+            loss,
+            duplicate,
+            ..Default::default()
+        };
+        s.queues[0].ack_timeout_ms = Some(400.0);
+        s.consumers[0].count = 2;
+        let point = if self.mid_transaction { CrashPoint::MidTransaction } else { CrashPoint::AfterEffect };
+        s.consumers[0].crash = CrashSpec { probability: self.crash, point, restart_ms: 50.0, ..Default::default() };
+        let saga = s.consumers[0].saga.as_mut().unwrap();
+        saga.timeout_ms = self.timeout;
+        saga.max_attempts = self.attempts;
+        if let Some((step, down_ms)) = self.service_down {
+            let node = saga.steps[step].service.clone();
+            s.crashes = vec![NodeCrash { node, instance: None, at_ms: 50.0, down_ms, every_ms: Some(200.0) }];
+        }
+    }
+}
+
+pub(crate) fn sagas(r: &Report) -> &SagaFigures {
     r.sagas.as_ref().expect("a saga scenario reports its sagas")
 }
 
@@ -225,20 +266,11 @@ proptest! {
         timeout in 2.0f64..40.0,
         attempts in 1u32..4,
         crash in 0.0f64..0.1,
+        mid_transaction in any::<bool>(),
         service_down in prop::option::of((0usize..3, 1.0f64..80.0)),
     ) {
         let mut s = checkout(120, payment, inventory);
-        s.network.default = LinkSpec { latency: Dist::Uniform { min_ms: 1.0, max_ms: slow }, loss, duplicate, ..Default::default() };
-        s.queues[0].ack_timeout_ms = Some(400.0);
-        s.consumers[0].count = 2;
-        s.consumers[0].crash = CrashSpec { probability: crash, restart_ms: 50.0, ..Default::default() };
-        let saga = s.consumers[0].saga.as_mut().unwrap();
-        saga.timeout_ms = timeout;
-        saga.max_attempts = attempts;
-        if let Some((step, down_ms)) = service_down {
-            let node = saga.steps[step].service.clone();
-            s.crashes = vec![NodeCrash { node, instance: None, at_ms: 50.0, down_ms, every_ms: Some(200.0) }];
-        }
+        Faults { loss, duplicate, slow, timeout, attempts, crash, mid_transaction, service_down }.apply(&mut s);
         let (_, r) = checked(&s, seed);
         let f = sagas(&r);
         prop_assert_eq!((f.open, f.half_done), (0, 0), "{:?}", f);
