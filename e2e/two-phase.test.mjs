@@ -57,7 +57,7 @@ test('the page traces a two-phase commit as the command line does', async () => 
   assert.deepEqual(problems, []);
 });
 
-test('the editor switches a saga to two-phase commit and offers the crash in the middle', async () => {
+test('the editor switches a saga to two-phase commit (no compensations, no tombstones) and offers the crash in the middle', async () => {
   const { page, problems } = await openApp(chrome.browser, server.url, { path: '#v=1&p=saga&seed=1' });
   await waitForVerdict(page);
   await page.getByRole('tab', { name: 'Scenario' }).click();
@@ -66,8 +66,11 @@ test('the editor switches a saga to two-phase commit and offers the crash in the
   assert.equal(await protocol.inputValue(), 'saga');
   const compensation = page.locator('[data-path="consumers[0].saga.steps[0].compensation"]');
   assert.equal(await compensation.count(), 1);
+  const tombstones = page.locator('[data-path="consumers[0].saga.tombstones"]');
+  assert.equal(await tombstones.isChecked(), true, 'a saga\'s services keep tombstones by default');
   await protocol.selectOption('two_phase_commit');
   await compensation.waitFor({ state: 'detached' });
+  await tombstones.waitFor({ state: 'detached' });
   await page.waitForFunction(() => document.querySelector('[data-testid=sagas]')?.textContent.startsWith('Two-phase commit:'));
   await waitForVerdict(page);
   assert.match(await page.getByTestId('sagas').textContent(), /0 half done · locks held p50/);

@@ -543,6 +543,7 @@ super::texts! { Key;
     FailProbability => ("Business failure probability", "业务失败概率"),
     HasCompensation => ("Can be compensated", "可以补偿"),
     Protocol => ("Coordinated by", "协调方式"),
+    Tombstones => ("Services keep tombstones (refuse a step whose compensation came first)", "服务保留墓碑（拒绝补偿先到的步骤）"),
     ProtocolSaga => ("saga: local steps, compensations", "Saga：本地步骤，补偿"),
     ProtocolTwoPhase => ("two-phase commit: prepare (lock), then commit or abort", "两阶段提交：准备（加锁），再提交或中止"),
     CrashMidTransaction => ("in the middle of a saga (after its first step; two-phase commit: after deciding, before telling)", "Saga 进行到一半（第一步之后；两阶段提交：做出决定之后、通知之前）"),

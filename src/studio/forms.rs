@@ -381,6 +381,9 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
                 &[("saga", Key::ProtocolSaga), ("two_phase_commit", Key::ProtocolTwoPhase)],
             ));
             f.push(num(format!("{path}.saga.timeout_ms"), Key::SagaTimeout, Some("ms")));
+            if saga.protocol == msgsim_sim::Protocol::Saga {
+                f.push(field(format!("{path}.saga.tombstones"), Key::Tombstones, FieldKind::Bool, None));
+            }
             f.push(int(format!("{path}.saga.max_attempts"), Key::MaxAttempts));
             let steps = format!("{path}.saga.steps");
             let rows = (0..saga.steps.len())

@@ -117,6 +117,8 @@ struct Plan {
     max_attempts: u16,
     /// Coordinated by two-phase commit instead.
     two_phase: bool,
+    /// The services keep tombstones (a saga without them can end half done).
+    tombstones: bool,
     /// Probability that the orchestrator crashes in the middle of a saga
     /// (its group's crash point `mid_transaction`).
     crash_between: f64,
@@ -262,6 +264,7 @@ impl Sagas {
             timeout: time::ms(spec.timeout_ms),
             max_attempts: u16::try_from(spec.max_attempts).unwrap_or(u16::MAX).max(1),
             two_phase: spec.protocol == Protocol::TwoPhaseCommit,
+            tombstones: spec.tombstones,
             crash_between,
         });
         (self.plans.len() - 1) as u16
@@ -401,6 +404,7 @@ impl Sagas {
             return self.on_served_two_phase(ctx, p);
         }
         let Some(run) = run_mut(&mut self.runs, &self.slot_of, p.msg) else { return };
+        let tombstones = self.plans[usize::from(run.plan)].tombstones;
         let Some(record) = run.records.get_mut(usize::from(p.delivery)) else { return };
         let mut e = ctx.record(EventKind::SagaStep, s.node, p.msg);
         e.peer = p.from;
@@ -439,12 +443,14 @@ impl Sagas {
                     e.cause = Cause::First;
                     (PacketKind::Undone, -1)
                 }
-                None => {
+                None if tombstones => {
                     *record = Some(Record::Tombstone);
                     e.cause = Cause::Cancelled;
                     (PacketKind::Undone, 0)
                 }
-                Some(_) => {
+                // Nothing to undo (a repeat, or, without tombstones, a
+                // step not done yet: it will be, when it comes).
+                _ => {
                     e.cause = Cause::Duplicate;
                     (PacketKind::Undone, 0)
                 }
@@ -687,6 +693,9 @@ impl Sagas {
         let steps = plan.steps.len() as u16;
         if plan.two_phase {
             self.check_locks(msg, run, plan)?;
+        }
+        if !plan.tombstones {
+            return Ok(()); // without tombstones a saga can end half done: counted, not an error
         }
         match run.phase {
             Phase::Completed if in_force != steps => {

@@ -874,11 +874,17 @@ pub struct SagaSpec {
     /// A step without a compensation, and every compensation, is asked until
     /// it answers. Default 3.
     pub max_attempts: u32,
+    /// Whether each service remembers a compensation that came before its
+    /// step (a tombstone) and refuses the step when it comes. Without, the
+    /// compensation finds nothing to undo and the late step happens anyway:
+    /// a saga ended compensated can end up with a step in force, half done.
+    /// Sagas only. Default true.
+    pub tombstones: bool,
 }
 
 impl Default for SagaSpec {
     fn default() -> Self {
-        SagaSpec { protocol: Protocol::Saga, steps: Vec::new(), timeout_ms: 50.0, max_attempts: 3 }
+        SagaSpec { protocol: Protocol::Saga, steps: Vec::new(), timeout_ms: 50.0, max_attempts: 3, tombstones: true }
     }
 }
 

@@ -164,6 +164,30 @@ fn a_compensation_that_overtakes_its_step_leaves_a_tombstone_and_the_step_is_ref
 }
 
 #[test]
+fn without_tombstones_a_step_that_comes_after_its_compensation_leaves_the_saga_half_done() {
+    // The same impatient orchestrator over slow links, services without
+    // tombstones: a compensation that overtakes its step finds nothing to
+    // undo, and the step happens when it comes, after the saga ended.
+    let mut s = checkout(400, 0.0, 0.0);
+    s.network.default.latency = Dist::Uniform { min_ms: 1.0, max_ms: 60.0 };
+    let saga = s.consumers[0].saga.as_mut().unwrap();
+    saga.timeout_ms = 5.0;
+    saga.max_attempts = 1;
+    saga.tombstones = false;
+    let (sim, r) = checked(&s, 1);
+    let f = sagas(&r);
+    assert!(f.half_done > 10, "{f:?}");
+    assert_eq!(f.open, 0);
+    assert!(events_of(&sim, EventKind::SagaUndo).iter().all(|e| e.cause != Cause::Cancelled), "no tombstone");
+    // Each order still reaches its final state once: the messages' verdict
+    // cannot see what the services' records show.
+    assert_eq!(r.verdict, Verdict::Correct);
+    // With tombstones, the same run ends none half done.
+    s.consumers[0].saga.as_mut().unwrap().tombstones = true;
+    assert_eq!(sagas(&checked(&s, 1).1).half_done, 0);
+}
+
+#[test]
 fn an_orchestrator_crash_mid_saga_resumes_where_the_log_stood_on_redelivery() {
     let mut s = checkout(500, 0.1, 0.05);
     s.network.default.loss = 0.05;
