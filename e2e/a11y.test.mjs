@@ -227,6 +227,17 @@ test('no serious or critical axe violation on the services\' state tab, in both 
     await page.locator('.sagas td.undone').first().waitFor();
     const sagas = (await audit(page)).map((v) => `saga timeline: ${v}`);
     assert.deepEqual(sagas, [], `${theme}: ${sagas.join('\n')}`);
+    // Two-phase commit's, while a coordinator is down: prepared and locked cells.
+    await page.getByTestId('preset').selectOption('two-phase-commit');
+    await waitForVerdict(page);
+    await page.getByRole('tab', { name: 'State' }).click();
+    await page.getByTestId('timeline').evaluate((el) => {
+      el.value = '2500';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.locator('.sagas td.prepared').first().waitFor();
+    const locks = (await audit(page)).map((v) => `two-phase timeline: ${v}`);
+    assert.deepEqual(locks, [], `${theme}: ${locks.join('\n')}`);
     assert.deepEqual(problems, []);
     await page.context().close();
   }
