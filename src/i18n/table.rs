@@ -139,6 +139,7 @@ super::texts! { Key;
     PartitionsOf => ("{0} partitions", "{0} 个分区"),
     StepOf => ("step {0}", "第 {0} 步"),
     SagaSteps => ("Saga steps", "Saga 步骤"),
+    Participants => ("Participants", "参与者"),
     Down => ("DOWN", "宕机"),
     DedupShort => ("dedup", "去重"),
     OutOfOrderShort => ("out of order", "乱序"),

@@ -83,3 +83,23 @@ fn the_sequence_axis_shows_the_time_it_means() {
         assert!(rec.boxes.iter().all(|b| b.1 >= 0.0), "large={large}");
     }
 }
+
+#[test]
+fn two_phase_commit_s_services_are_drawn_as_participants_and_fit() {
+    let mut s = studio_with("two-phase-commit");
+    let end = s.session.run.horizon();
+    for (lang, title) in [(Lang::En, "Participants"), (Lang::Zh, "参与者")] {
+        s.update(PresentEvent::SetLang(lang).into());
+        s.update(PlaybackEvent::Seek(end / 4).into());
+        let mut rec = Recorder { size: (820.0, 330.0), text_scale: s.present.text_scale(), ..Default::default() };
+        s.draw(Diagram::Topology, &mut rec);
+        assert!(rec.texts.iter().any(|t| t == title), "{lang:?}: {:?}", rec.texts);
+        assert!(!rec.texts.iter().any(|t| t.starts_with("Saga")), "{lang:?}: {:?}", rec.texts);
+        check(&s, Diagram::Topology, (820.0, 330.0), "two-phase-commit");
+    }
+    // A saga's are its steps.
+    let s = studio_with("saga");
+    let mut rec = Recorder { size: (820.0, 330.0), text_scale: s.present.text_scale(), ..Default::default() };
+    s.draw(Diagram::Topology, &mut rec);
+    assert!(rec.texts.iter().any(|t| t == "Saga steps"), "{:?}", rec.texts);
+}
