@@ -124,10 +124,33 @@ const FIGURES: &[(Key, &str, Figure, Option<bool>)] = &[
     (Key::OrderingViolations, "ordering_violations", |r| r.counts.ordering_violations as f64, Some(true)),
     (Key::EventsLost, "events_lost", |r| r.counts.events_lost as f64, Some(true)),
     (Key::PhantomEvents, "phantom_events", |r| r.counts.phantom_events as f64, Some(true)),
+    (Key::SagasCompleted, "sagas_completed", |r| r.counts.sagas_completed as f64, None),
+    (Key::SagasCompensated, "sagas_compensated", |r| r.counts.sagas_compensated as f64, None),
+    (Key::TxCommittedCount, "tx_committed", |r| r.counts.tx_committed as f64, None),
+    (Key::TxAbortedCount, "tx_aborted", |r| r.counts.tx_aborted as f64, None),
+    (Key::LockConflicts, "lock_conflicts", |r| r.counts.lock_conflicts as f64, Some(true)),
+    (
+        Key::LocksHeldMax,
+        "sagas.locks_held.max",
+        |r| r.sagas.as_ref().and_then(|s| s.locks_held).map_or(0.0, |h| h.max),
+        Some(true),
+    ),
     (Key::LatencyP50, "latency.p50", |r| r.latency.p50, Some(true)),
     (Key::LatencyP99, "latency.p99", |r| r.latency.p99, Some(true)),
     (Key::Throughput, "throughput", |r| r.throughput, Some(false)),
     (Key::Utilization, "consumer_utilization", |r| r.consumer_utilization, None),
+];
+
+/// Figures shown only where a run has some.
+const OPTIONAL: &[&str] = &[
+    "events_lost",
+    "phantom_events",
+    "sagas_completed",
+    "sagas_compensated",
+    "tx_committed",
+    "tx_aborted",
+    "lock_conflicts",
+    "sagas.locks_held.max",
 ];
 
 fn verdict_rank(v: Verdict) -> u8 {
@@ -163,8 +186,9 @@ pub fn rows(before: &Report, after: &Report, lang: Lang) -> Vec<CompareRow> {
                 change,
             }
         })
-        // A dual write's figures only where a run has some.
-        .filter(|r| !(matches!(r.field, "events_lost" | "phantom_events") && r.before == "0" && r.after == "0"))
+        // A dual write's, a saga's and a two-phase commit's figures only
+        // where a run has some.
+        .filter(|r| !(OPTIONAL.contains(&r.field) && r.before == "0" && r.after == "0"))
         .collect();
     let (va, vb) = (verdict_rank(before.verdict), verdict_rank(after.verdict));
     out.insert(
@@ -211,12 +235,32 @@ mod tests {
     /// Every figure compare mode shows is a number in the report.
     #[test]
     fn every_compared_field_is_a_number_in_the_report() {
-        let s = presets::get("reliable-queue").unwrap().scenario.clone();
-        let report = serde_json::to_value(Simulation::new(&s, 1).unwrap().run()).unwrap();
-        let typed = Simulation::new(&s, 1).unwrap().run();
-        for (_, field, figure, _) in FIGURES {
-            let v = crate::studio::path::get(&report, field).and_then(serde_json::Value::as_f64);
-            assert_eq!(v, Some(figure(&typed)), "{field} is read from the report's field of that name");
+        for preset in ["reliable-queue", "two-phase-commit"] {
+            let s = presets::get(preset).unwrap().scenario.clone();
+            let report = serde_json::to_value(Simulation::new(&s, 1).unwrap().run()).unwrap();
+            let typed = Simulation::new(&s, 1).unwrap().run();
+            for (_, field, figure, _) in FIGURES {
+                let v = crate::studio::path::get(&report, field).and_then(serde_json::Value::as_f64);
+                // A section a run does not have reads as 0 (and is not shown).
+                let v = v.or(OPTIONAL.contains(field).then_some(0.0));
+                assert_eq!(v, Some(figure(&typed)), "{preset}: {field} is read from the report's field of that name");
+            }
         }
+    }
+
+    #[test]
+    fn a_saga_against_two_phase_commit_shows_the_locks_and_hides_what_neither_has() {
+        let tpc = presets::get("two-phase-commit").unwrap().scenario.clone();
+        let mut saga = tpc.clone();
+        saga.consumers[0].saga.as_mut().unwrap().protocol = msgsim_sim::Protocol::Saga;
+        let (before, after) = (Simulation::new(&saga, 1).unwrap().run(), Simulation::new(&tpc, 1).unwrap().run());
+        let r = rows(&before, &after, Lang::En);
+        let row = |f: &str| r.iter().find(|r| r.field == f).unwrap_or_else(|| panic!("no {f}: {r:?}"));
+        assert_eq!((row("lock_conflicts").before.as_str(), row("lock_conflicts").change), ("0", Change::Worse));
+        assert_eq!(row("lock_conflicts").after, after.counts.lock_conflicts.to_string());
+        assert_eq!(row("sagas_completed").after, "0");
+        assert_eq!(row("tx_committed").before, "0");
+        assert_eq!(row("sagas.locks_held.max").change, Change::Worse);
+        assert!(r.iter().all(|r| r.field != "events_lost"), "no dual write in either run");
     }
 }
