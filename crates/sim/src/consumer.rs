@@ -73,7 +73,7 @@ impl Consumer {
             queue_index,
             manual_ack,
             processing: spec.processing.clone(),
-            // Between a saga's steps, the saga rolls the dice (`saga.rs`).
+            // In the middle of a saga, the saga rolls the dice (`saga.rs`).
             crash_probability: if spec.crash.point == CrashPoint::MidTransaction {
                 0.0
             } else {
@@ -114,7 +114,7 @@ impl Consumer {
 
     /// Whether it still runs the job in `slot` it took in crash `epoch`.
     pub fn runs(&self, epoch: u32, slot: u32) -> bool {
-        self.up && epoch == self.epoch && self.slots.get(slot as usize).is_some_and(Option::is_some)
+        self.up_since(epoch) && self.slots.get(slot as usize).is_some_and(Option::is_some)
     }
 
     /// Whether it is up and has not crashed since crash `epoch`.
@@ -275,8 +275,8 @@ impl Consumer {
         ctx.send(r);
     }
 
-    /// A random crash at a point outside its own processing (between a
-    /// saga's steps): down for its restart time.
+    /// A random crash at a point outside its own processing (in the middle
+    /// of a saga): down for its restart time.
     pub fn crash_now(&mut self, ctx: &mut Ctx) {
         let restart = self.restart;
         self.on_crash(ctx, restart);

@@ -173,6 +173,15 @@ impl Run {
         matches!(self.phase, Phase::Completed | Phase::Compensated)
     }
 
+    /// A two-phase commit's coordinator decides (or, collecting votes,
+    /// starts over): the round now in `phase` waits for the participants
+    /// in `pending`, asked afresh.
+    fn decide(&mut self, phase: Phase, pending: u16) {
+        self.phase = phase;
+        self.pending = pending;
+        self.attempt = 1;
+    }
+
     /// `change` steps came into force (or went out of it) at `now`.
     fn changed(&mut self, now: Time, change: i16) {
         if change != 0 {
@@ -493,9 +502,10 @@ impl Sagas {
         let expected = self.run(p.msg).and_then(|run| {
             let want = matches!(
                 (run.phase, p.kind),
-                (Phase::Forward, PacketKind::StepDone | PacketKind::StepFailed | PacketKind::VoteCommit)
-                    | (Phase::Forward, PacketKind::VoteAbort)
-                    | (Phase::Compensating, PacketKind::Undone | PacketKind::Decided)
+                (
+                    Phase::Forward,
+                    PacketKind::StepDone | PacketKind::StepFailed | PacketKind::VoteCommit | PacketKind::VoteAbort
+                ) | (Phase::Compensating, PacketKind::Undone | PacketKind::Decided)
                     | (Phase::Committing, PacketKind::Decided)
             );
             let here = run.runners.iter().any(|r| r.node == p.to && alive(r));
@@ -604,11 +614,8 @@ impl Sagas {
         if run.phase == Phase::Forward && (compensable || plan.two_phase) && run.attempt >= plan.max_attempts {
             // Counted failed; it may have happened, so it is compensated too.
             // (A two-phase commit aborts: every participant is told.)
-            run.phase = Phase::Compensating;
-            run.attempt = 1;
-            if plan.two_phase {
-                run.pending = all_bits(plan.steps.len());
-            }
+            let pending = if plan.two_phase { all_bits(plan.steps.len()) } else { run.pending };
+            run.decide(Phase::Compensating, pending);
         } else {
             run.attempt = run.attempt.saturating_add(1);
         }
@@ -749,10 +756,10 @@ fn finish(ctx: &mut Ctx, r: Runner) {
 /// crashed before telling any).
 fn recover(run: &mut Run, all: u16) {
     if run.phase == Phase::Forward || run.pending == 0 {
-        run.phase = Phase::Compensating;
-        run.pending = all;
+        run.decide(Phase::Compensating, all);
+    } else {
+        run.attempt = 1;
     }
-    run.attempt = 1;
 }
 
 /// Counts of the sagas of a run (see [`crate::report::SagaFigures`]).

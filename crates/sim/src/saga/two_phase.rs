@@ -103,12 +103,8 @@ impl Sagas {
         run.pending &= !(1 << p.delivery);
         let all = all_bits(usize::from(steps));
         match (p.kind, run.phase) {
-            (PacketKind::VoteAbort, _) => {
-                // Abort, logged: every participant that may have prepared is told.
-                run.phase = Phase::Compensating;
-                run.pending = all & !(1 << p.delivery);
-                run.attempt = 1;
-            }
+            // Abort, logged: every participant that may have prepared is told.
+            (PacketKind::VoteAbort, _) => run.decide(Phase::Compensating, all & !(1 << p.delivery)),
             (_, phase) if run.pending == 0 => {
                 if phase != Phase::Forward {
                     let end = if phase == Phase::Committing { Phase::Completed } else { Phase::Compensated };
@@ -116,18 +112,18 @@ impl Sagas {
                     return false;
                 }
                 // Every vote is to commit: logged, then told to all.
-                run.phase = Phase::Committing;
-                run.pending = all;
-                run.attempt = 1;
+                run.decide(Phase::Committing, all);
             }
             _ => return false, // more answers to come
         }
+        // An abort voted by the only participant has nobody left to tell.
+        let told = run.pending == 0;
         // The decision is logged; a crash now leaves every prepared
         // participant waiting for it.
         if self.crashes_between(ctx, plan) {
             return true;
         }
-        if run_mut(&mut self.runs, &self.slot_of, p.msg).is_some_and(|run| run.pending == 0) {
+        if told {
             self.end(ctx, p.msg, Phase::Compensated);
             return false;
         }
