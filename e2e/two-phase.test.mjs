@@ -38,9 +38,11 @@ test('the lesson: a saga locks nothing; two-phase commit holds locks through a c
     `Two-phase commit: ${native.tx_committed} committed · ${native.tx_aborted} aborted · 0 open · 0 half done · `
       + `locks held p50 ${held.p50} ms · max ${held.max} ms · 0 still held`,
   );
-  // The key moment: a prepare refused on a locked item.
+  // The key moment, a coordinator's crash, is what the jump buttons find.
+  assert.equal(await page.getByTestId('jump-kind').inputValue(), 'crash');
   await seek(page, 0);
   await page.getByTestId('jump-next').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=clock]').textContent) > 2000);
   await screenshot(page, 'two-phase-locked');
   assert.deepEqual(problems, []);
 
