@@ -163,12 +163,6 @@ impl Studio {
         }
     }
 
-    /// Whether the scenario shown coordinates its services by two-phase commit.
-    fn two_phase(&self) -> bool {
-        let protocol = |c: &msgsim_sim::ConsumerSpec| c.saga.as_ref().map(|g| g.protocol);
-        self.session.scenario.consumers.iter().any(|c| protocol(c) == Some(msgsim_sim::Protocol::TwoPhaseCommit))
-    }
-
     fn topology_words(&self) -> TopologyWords {
         let l = self.present.lang;
         TopologyWords {
@@ -178,7 +172,15 @@ impl Studio {
                 t(l, Key::Consumers).into(),
                 t(l, Key::Exchanges).into(),
                 // Two-phase commit's services are its participants.
-                t(l, if self.two_phase() { Key::Participants } else { Key::SagaSteps }).into(),
+                t(
+                    l,
+                    if self.session.scenario.coordinates_by(msgsim_sim::Protocol::TwoPhaseCommit) {
+                        Key::Participants
+                    } else {
+                        Key::SagaSteps
+                    },
+                )
+                .into(),
             ],
             dead_letters: t(l, Key::DeadLetterShort).into(),
             down: t(l, Key::Down).into(),

@@ -191,8 +191,8 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
             p.write != msgsim_sim::WriteOrder::CommitFirst || c.crash.point == msgsim_sim::CrashPoint::BetweenWrites
         })
     });
-    let protocol = |p| s.consumers.iter().any(|c| c.saga.as_ref().is_some_and(|g| g.protocol == p));
-    let (sagas, two_phase) = (protocol(msgsim_sim::Protocol::Saga), protocol(msgsim_sim::Protocol::TwoPhaseCommit));
+    let sagas = s.coordinates_by(msgsim_sim::Protocol::Saga);
+    let two_phase = s.coordinates_by(msgsim_sim::Protocol::TwoPhaseCommit);
     let row = |label, value: String, id, bad| CounterRow { label, value, id, bad };
     let n = |x: u64| x.to_string();
     let mut rows = vec![

@@ -1121,6 +1121,11 @@ impl Scenario {
         self.consumers.iter().map(|g| g.publish.as_ref().map(|p| reaches(&p.to)).unwrap_or_default()).collect()
     }
 
+    /// Whether some consumer group coordinates its steps by `protocol`.
+    pub fn coordinates_by(&self, protocol: Protocol) -> bool {
+        self.consumers.iter().any(|g| g.saga.as_ref().is_some_and(|s| s.protocol == protocol))
+    }
+
     /// The services of every saga's steps, in file order (each is a node
     /// of its own).
     pub fn saga_services(&self) -> impl Iterator<Item = &str> + '_ {
