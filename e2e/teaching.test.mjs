@@ -146,7 +146,7 @@ test('a bad or future link explains itself and leaves saved work alone', async (
   await tab(page, 'Files');
   await page.getByTestId('save-name').fill('keep me');
   await page.getByTestId('save').click();
-  await page.getByTestId('notice').waitFor();
+  assert.match(await page.getByTestId('saved-notice').textContent(), /Saved as “keep me”/);
   for (const [fragment, words] of [['#v=9&p=reliable-queue&seed=1', /newer msgsim/], ['#v=1&p=reliable-queue&seed=1&d=eyJwc', /damaged or cut short/]]) {
     const other = await openApp(chrome.browser, server.url, { context, path: fragment });
     await other.page.getByTestId('notice').waitFor();

@@ -140,6 +140,9 @@ fn announced(name: &str, detail: Option<String>) -> Option<UiEvent> {
     } else if name == crate::editor_shell::EDITED_EVENT {
         let scenario = msgsim_sim::Scenario::from_json(&detail?).ok()?;
         Some(UiEvent::Edited(Box::new(scenario)))
+    } else if name == crate::saved_shell::OPEN_EVENT {
+        let scenario = msgsim_sim::Scenario::from_json(&detail?).ok()?;
+        Some(LibraryEvent::OpenSaved(Box::new(scenario)).into())
     } else {
         let help = detail.as_deref() == Some(crate::dialog_shell::HELP_HOST_ID);
         Some(if help { PresentEvent::ShowHelp(false) } else { PresentEvent::ShowShare(false) }.into())
@@ -170,13 +173,11 @@ fn download_png(studio: &Studio, name: &str, diagram: Diagram, size: (f64, f64))
 fn perform(studio: &Rc<RefCell<Studio>>, later: &Rc<Later>, effects: Vec<Effect>) {
     for effect in effects {
         match effect {
+            // The preferences: a browser that refuses them only forgets
+            // them (the saved scenarios are the module's, which says so).
             Effect::Store { key, value } => {
-                if !platform::store(key.name(), &value) {
-                    let more = studio.borrow_mut().update(LibraryEvent::StorageFailed.into());
-                    perform(studio, later, more);
-                }
+                platform::store(key.name(), &value);
             }
-            Effect::SetAside(key) => platform::set_aside(key.name()),
             Effect::Download { name, mime, parts } => {
                 platform::download(&name, &parts, mime);
             }
@@ -209,7 +210,6 @@ fn start(later: &Rc<Later>) -> Studio {
         prefs: platform::load(StorageKey::Prefs.name()),
         browser_lang: platform::browser_language(),
         reduced_motion,
-        saved: platform::load(StorageKey::Saved.name()),
         fragment: platform::fragment(),
     })));
     perform(&studio, later, effects);
@@ -300,12 +300,17 @@ pub fn App() -> Html {
     }
 
     // What the on-demand module's panels tell the page: the sweep panel its
-    // form (for the share link), the editor a scenario to run, a dialog
-    // that it was closed (which: the detail).
+    // form (for the share link), the editor a scenario to run, the saved
+    // list one to open, a dialog that it was closed (which: the detail).
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            let names = [crate::sweep::FORM_EVENT, crate::editor_shell::EDITED_EVENT, crate::dialog_shell::CLOSE_EVENT];
+            let names = [
+                crate::sweep::FORM_EVENT,
+                crate::editor_shell::EDITED_EVENT,
+                crate::saved_shell::OPEN_EVENT,
+                crate::dialog_shell::CLOSE_EVENT,
+            ];
             let listeners: Vec<EventListener> = names
                 .into_iter()
                 .map(|name| {
@@ -435,6 +440,13 @@ pub fn App() -> Html {
         platform::load_module();
     }
     let editor_scenario = editor_open.then(|| s.session.scenario.to_json());
+    // So are the saved scenarios, under the Files tab (the scenario given
+    // is the one "Save" keeps).
+    let files_open = side == SideTab::Files;
+    if files_open {
+        platform::load_module();
+    }
+    let files_scenario = files_open.then(|| s.session.scenario.to_json());
     let editor_focus = s.editor_request.map(|(n, r)| format!("{n}\n{}", r.to_text()));
     let counters = s.counters_view();
     let lesson_view = s.lesson_view();
@@ -560,6 +572,10 @@ pub fn App() -> Html {
                     <div id={crate::editor_shell::HOST_ID} class="editor-host" data-testid="editor-host"
                         hidden={!editor_open} data-scenario={editor_scenario} data-focus={editor_focus}
                         data-loading={t(lang, Key::EditorLoading)} />
+                    // The saved scenarios' module draws in here (crate::saved_shell),
+                    // under the Files panel; it too stays, with what was typed.
+                    <div id={crate::saved_shell::HOST_ID} class="saved-host" data-testid="saved-host"
+                        hidden={!files_open} data-scenario={files_scenario} />
                 </aside>
             </main>
             // The share dialog's module draws it in here (crate::dialog_shell).

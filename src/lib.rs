@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod lessons;
 pub mod platform;
 pub mod render;
+pub mod saved_shell;
 pub mod state_shell;
 pub mod studio;
 pub mod sweep;

@@ -1,5 +1,6 @@
 //! The on-demand WebAssembly module (`msgsim-sweep.js`): the sweep panel, the
-//! scenario editor, the share dialog and the shortcuts, loaded by the page
+//! scenario editor, the saved scenarios, the State tab's table, trace
+//! exports, the share dialog and the shortcuts, loaded by the page
 //! when one is first opened, and by each sweep worker — see `msgsim_web::sweep`, `msgsim_web::editor_shell` and
 //! `msgsim_web::dialog_shell`.
 
@@ -22,6 +23,7 @@ fn main() {
         mount::<msgsim_web::dialog_shell::HelpApp>(msgsim_web::dialog_shell::HELP_HOST_ID);
         mount::<msgsim_web::export_shell::ExportApp>(msgsim_web::export_shell::HOST_ID);
         mount::<msgsim_web::state_shell::StateApp>(msgsim_web::state_shell::HOST_ID);
+        mount::<msgsim_web::saved_shell::SavedApp>(msgsim_web::saved_shell::HOST_ID);
     });
 }
 

@@ -1,11 +1,12 @@
 //! Files: open a scenario (picker or drag and drop), export the scenario,
-//! the trace and the diagrams, and the student's saved scenarios.
+//! the trace and the diagrams. (The student's saved scenarios follow, drawn
+//! by the on-demand module: `crate::saved_shell`.)
 
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
 use crate::studio::view::FilesView;
-use crate::studio::{Diagram, Export, LibraryEvent, UiEvent};
+use crate::studio::{Diagram, Export, UiEvent};
 
 /// Props of [`FilesPanel`].
 #[derive(Properties, PartialEq)]
@@ -23,7 +24,6 @@ pub struct FilesPanelProps {
 pub fn FilesPanel(p: &FilesPanelProps) -> Html {
     let v = &p.view;
     let l = v.lang;
-    let name = use_state(String::new);
     let on_pick = {
         let cb = p.on_files.clone();
         Callback::from(move |e: Event| {
@@ -37,17 +37,6 @@ pub fn FilesPanel(p: &FilesPanelProps) -> Html {
     let export = |x: Export| {
         let cb = p.on_event.clone();
         Callback::from(move |_: MouseEvent| cb.emit(x.into()))
-    };
-    let on_name = {
-        let name = name.clone();
-        Callback::from(move |e: InputEvent| name.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
-    };
-    let save = {
-        let (cb, name) = (p.on_event.clone(), name.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            cb.emit(UiEvent::Library(LibraryEvent::SaveAs((*name).clone())));
-        })
     };
     html! {
         <div class="panel-body files" data-testid="files">
@@ -76,27 +65,6 @@ pub fn FilesPanel(p: &FilesPanelProps) -> Html {
                 <span></span>
                 <button data-testid="export-slide-png" onclick={export(Export::Png(Diagram::Slide))}>{ "PNG" }</button>
             </div>
-            <h2>{ t(l, Key::MyScenarios) }</h2>
-            <form class="save-as" onsubmit={save}>
-                <input type="text" data-testid="save-name" placeholder={t(l, Key::SaveName)} value={(*name).clone()} oninput={on_name} />
-                <button type="submit" data-testid="save">{ t(l, Key::Save) }</button>
-            </form>
-            if v.saved.is_empty() {
-                <p class="muted">{ t(l, Key::NoSaved) }</p>
-            } else {
-                <ul class="saved" data-testid="saved">
-                    { for v.saved.iter().enumerate().map(|(i, n)| {
-                        let (a, b) = (p.on_event.clone(), p.on_event.clone());
-                        html! {
-                            <li>
-                                <span>{ n }</span>
-                                <button class="small" onclick={Callback::from(move |_| a.emit(UiEvent::Library(LibraryEvent::LoadSaved(i))))}>{ t(l, Key::Load) }</button>
-                                <button class="small" onclick={Callback::from(move |_| b.emit(UiEvent::Library(LibraryEvent::DeleteSaved(i))))}>{ t(l, Key::Remove) }</button>
-                            </li>
-                        }
-                    }) }
-                </ul>
-            }
         </div>
     }
 }

@@ -12,7 +12,7 @@
 pub enum StorageKey {
     /// Language, theme and text size.
     Prefs,
-    /// The student's saved scenarios.
+    /// The student's saved scenarios (the module's: `crate::saved_shell`).
     Saved,
 }
 
@@ -47,17 +47,13 @@ pub enum Diagram {
 /// One thing for the shell to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    /// Write `value` under `key`. If the browser refuses, the shell sends
-    /// `LibraryEvent::StorageFailed`.
+    /// Write `value` under `key` (a browser that refuses only forgets).
     Store {
         /// Which stored item.
         key: StorageKey,
         /// The JSON to keep.
         value: String,
     },
-    /// Move what is stored under `key` to `key.backup` (it is unreadable:
-    /// kept for the student, out of the way of the next page load).
-    SetAside(StorageKey),
     /// Offer a file for download, its text in pieces (a long trace never has
     /// to sit in one string).
     Download {

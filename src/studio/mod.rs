@@ -35,6 +35,7 @@ pub mod playback;
 pub mod presentation;
 pub mod qr;
 pub mod run;
+pub mod saved;
 pub mod scenes;
 pub mod selection;
 pub mod session;
@@ -72,8 +73,6 @@ pub struct Startup {
     pub browser_lang: Option<String>,
     /// The browser asks for reduced motion.
     pub reduced_motion: bool,
-    /// The stored list of saved scenarios, if any.
-    pub saved: Option<String>,
     /// The URL fragment the page was opened with (a share link, perhaps).
     pub fragment: String,
 }
@@ -303,7 +302,7 @@ impl Studio {
             }
             UiEvent::Lesson(e) => self.lesson.update(e),
             UiEvent::Compare(e) => compare::update(e, &mut self.session),
-            UiEvent::Library(e) => self.library.update(e, &self.session.scenario),
+            UiEvent::Library(e) => self.library.update(e),
             UiEvent::Present(e) => self.present.update(e).into_iter().map(Cmd::Effect).collect(),
             UiEvent::Export(x) => self.export(x).into_iter().map(Cmd::Effect).collect(),
             UiEvent::Sweep(SweepEvent::Open(form)) => vec![Cmd::OpenSweep(form)],
@@ -364,9 +363,7 @@ impl Studio {
         self.present.restore(s.prefs.as_deref(), s.browser_lang.as_deref());
         self.present.reduced_motion = s.reduced_motion;
         self.shown_fragment = s.fragment.clone();
-        let mut cmds = self.library.update(LibraryEvent::Restore(s.saved), &self.session.scenario);
-        cmds.extend(self.library.update(LibraryEvent::OpenLink(s.fragment), &self.session.scenario));
-        cmds
+        self.library.update(LibraryEvent::OpenLink(s.fragment))
     }
 
     /// Carries out commands in order (a command may lead to more).

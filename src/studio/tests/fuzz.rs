@@ -153,10 +153,12 @@ fn crafted_links_never_panic_and_never_load_anything_invalid() {
 #[test]
 fn crafted_saved_lists_never_panic() {
     hunt(48, saved_list(), |raw| {
-        let mut s = Studio::new();
-        s.update(UiEvent::Start(Box::new(Startup { saved: Some(raw), ..Default::default() })));
-        for i in 0..s.library.saved.len() {
-            s.update(LibraryEvent::LoadSaved(i).into());
+        let mut list = crate::studio::saved::SavedList::default();
+        list.update(crate::studio::saved::SavedEvent::Restore(Some(raw)));
+        for saved in &list.saved {
+            // What "Open" sends the page.
+            let mut s = Studio::new();
+            s.update(LibraryEvent::OpenSaved(Box::new(saved.scenario.clone())).into());
             sound(&s)?;
         }
         Ok(())

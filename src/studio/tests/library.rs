@@ -69,17 +69,19 @@ fn a_malformed_import_is_reported_and_changes_nothing() {
 
 #[test]
 fn saved_scenarios_and_preferences_round_trip_through_effects() {
+    use crate::studio::saved::{SavedCmd, SavedEvent, SavedList};
     let mut s = studio_with("queue-full");
-    let effects = s.update(LibraryEvent::SaveAs("  my overload ".into()).into());
-    let [Effect::Store { key: StorageKey::Saved, value: stored }] = effects.as_slice() else { panic!("{effects:?}") };
+    // The module's list keeps what the page runs, and sends it back to open.
+    let mut list = SavedList::default();
+    let cmd = list.update(SavedEvent::SaveAs("  my overload ".into(), Box::new(s.session.scenario.clone())));
+    let Some(SavedCmd::Store(stored)) = cmd else { panic!("{cmd:?}") };
+    let mut after_reload = SavedList::default();
+    after_reload.update(SavedEvent::Restore(Some(stored)));
+    assert_eq!(after_reload.saved[0].name, "my overload");
     let mut t = Studio::new();
-    t.update(UiEvent::Start(Box::new(Startup { saved: Some(stored.clone()), ..Default::default() })));
-    assert_eq!(t.files_view().saved, vec!["my overload".to_string()]);
-    t.update(LibraryEvent::LoadSaved(0).into());
+    t.update(LibraryEvent::OpenSaved(Box::new(after_reload.saved[0].scenario.clone())).into());
     assert_eq!(t.session.scenario, s.session.scenario);
-    let effects = t.update(LibraryEvent::Restore(Some("{broken".into())).into());
-    assert!(t.notice_view().unwrap().bad);
-    assert!(effects.contains(&Effect::SetAside(StorageKey::Saved)), "a damaged list is set aside");
+    assert_eq!(t.session.preset, None, "a saved scenario is the student's own");
     s.update(PresentEvent::SetLang(Lang::Zh).into());
     let effects = s.update(PresentEvent::SetTheme(Theme::Dark).into());
     let Some(Effect::Store { key: StorageKey::Prefs, value: prefs }) = effects.first() else { panic!("{effects:?}") };
@@ -93,13 +95,6 @@ fn saved_scenarios_and_preferences_round_trip_through_effects() {
     let mut v = Studio::new();
     v.update(UiEvent::Start(Box::new(Startup { browser_lang: Some("zh-CN".into()), ..Default::default() })));
     assert_eq!(v.present.lang, Lang::Zh, "a first visit follows the browser's language");
-}
-
-#[test]
-fn a_refused_write_is_reported() {
-    let mut s = studio_with("queue-full");
-    s.update(LibraryEvent::StorageFailed.into());
-    assert!(s.notice_view().is_some_and(|n| n.bad));
 }
 
 /// The body of lesson `id` as the build writes it for the page to fetch.

@@ -12,7 +12,7 @@ use crate::studio::Studio;
 use crate::studio::draft::Draft;
 use crate::studio::fields::{Section, Target};
 use crate::studio::forms::{sections, shown_paths};
-use crate::studio::library::{Notice, StoreError};
+use crate::studio::library::Notice;
 use crate::studio::log::KindFilter;
 use crate::studio::share::LinkError;
 
@@ -70,8 +70,6 @@ pub struct MessageView {
 /// What the files panel shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FilesView {
-    /// Names of the saved scenarios.
-    pub saved: Vec<String>,
     /// The run is complete, so its trace can be exported.
     pub complete: bool,
     /// UI language.
@@ -165,11 +163,7 @@ impl Studio {
 
     /// The files panel's view.
     pub fn files_view(&self) -> FilesView {
-        FilesView {
-            saved: self.library.saved.iter().map(|s| s.name.clone()).collect(),
-            complete: self.session.run.is_complete(),
-            lang: self.present.lang,
-        }
+        FilesView { complete: self.session.run.is_complete(), lang: self.present.lang }
     }
 
     /// The notice's view, if there is a notice.
@@ -193,18 +187,6 @@ impl Studio {
                 NoticeView { title: tf(l, Key::ImportFailed, &[name]), lines: problems(ps), bad: true }
             }
             Notice::Imported(name) => plain(tf(l, Key::Imported, &[name]), false),
-            Notice::Saved(name) => plain(tf(l, Key::SavedAs, &[name]), false),
-            Notice::StorageFull => plain(t(l, Key::StorageFull).to_string(), true),
-            Notice::StorageUnreadable(e) => NoticeView {
-                title: t(l, Key::StorageUnreadable).to_string(),
-                lines: vec![match e {
-                    StoreError::Corrupt => t(l, Key::StorageCorrupt).to_string(),
-                    StoreError::Newer(v) => tf(l, Key::StorageNewer, &[v]),
-                    StoreError::TooLarge => tf(l, Key::StorageTooLarge, &[&crate::studio::library::MAX_SAVED_BYTES]),
-                }],
-                bad: true,
-            },
-            Notice::StorageSkipped(n) => plain(tf(l, Key::StorageSkipped, &[n]), true),
         })
     }
 }
