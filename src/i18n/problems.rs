@@ -78,6 +78,7 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
         StepCannotFail => "没有补偿的步骤不能失败：请把 fail_probability 设为 0，或为它加上补偿".into(),
         NeedsCompensation { later } => format!("这个步骤需要补偿：后面的步骤（“{later}”）可能失败，那时必须撤销这一步"),
         SagaFromTopic => "Saga 的编排者从队列而不是主题接收订单".into(),
+        EventStoreNeedsQueue => "事件存储由从队列接收命令、且不运行 Saga 的组写入".into(),
         PublishCycle { cycle } => format!("这些服务互相循环发布（{cycle}）：每条消息都会产生新的消息，永无止境"),
         NoNode { name, known } => {
             format!("没有名为 “{name}” 的生产者组、交换机、队列、主题、消费者组或 Saga 服务（现有：{}）", known.join("、"))
@@ -153,6 +154,7 @@ pub(crate) mod tests {
             ProblemKind::StepCannotFail,
             ProblemKind::NeedsCompensation { later: s("shipping") },
             ProblemKind::SagaFromTopic,
+            ProblemKind::EventStoreNeedsQueue,
             ProblemKind::PublishCycle { cycle: s("a → b → a") },
             ProblemKind::NoNode { name: s("x"), known: vec![s("q")] },
         ]

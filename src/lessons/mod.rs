@@ -58,6 +58,7 @@ lesson_sources![
     "26-versions.json",
     "27-saga.json",
     "28-two-phase-commit.json",
+    "29-event-store.json",
 ];
 
 /// One setting that differs between two setups, in the editor's words,

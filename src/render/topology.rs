@@ -124,6 +124,8 @@ pub enum MarkKind {
     Held,
     /// A saga service undid a step (a compensation).
     Undo,
+    /// An event appended on an old version of its aggregate: an update lost.
+    LostUpdate,
 }
 
 /// A mark and how faded it is (0 new, 1 gone).
@@ -162,6 +164,9 @@ pub fn marks(trace: &[TraceEvent], cursor: usize, layout: &Layout, t: Time, wind
             EventKind::EventLost => Some((MarkKind::EventLost, node)),
             EventKind::Phantom => Some((MarkKind::Phantom, node)),
             EventKind::Held => Some((MarkKind::Held, node)),
+            // An event store's append: refused (a conflict), or blind on an old version.
+            EventKind::VersionConflict => Some((MarkKind::Reject, node)),
+            EventKind::LostUpdate => Some((MarkKind::LostUpdate, node)),
             // A saga service: a step done, refused or undone.
             EventKind::SagaStep if e.cause == Cause::First => Some((MarkKind::Effect, node)),
             EventKind::SagaStep | EventKind::SagaUndo if matches!(e.cause, Cause::Failed | Cause::Cancelled) => {
@@ -205,6 +210,8 @@ pub struct TopologyWords {
     pub held: String,
     /// Shown where a saga service undoes a step.
     pub undo: String,
+    /// Shown where an append on an old version lost an update.
+    pub lost_update: String,
     /// "buffer {0}" under a consumer: deliveries waiting for a slot.
     pub buffer: String,
     /// "to send {0}" under a producer: its backlog.
@@ -544,6 +551,12 @@ fn draw_marks(s: &TopologyScene<'_>, p: &mut dyn Painter) {
                 let word = if m.kind == MarkKind::Held { &s.words.held } else { &s.words.undo };
                 p.text((m.at.0 - hw - 9.0, m.at.1 + hh * 0.6), word, t);
             }
+            // Beside the instance, not under it: a group's instances stand in a column.
+            MarkKind::LostUpdate => {
+                ring(p, m.at, (hw, hh), 5.0, (pal.bad.alpha(a), 3.0));
+                let t = Text { size: 12.0, color: pal.bad.alpha(a), align: Align::Right, bold: true };
+                p.text((m.at.0 - hw - 9.0, m.at.1), &s.words.lost_update, t);
+            }
             MarkKind::EventLost | MarkKind::Phantom => {
                 let word = if m.kind == MarkKind::EventLost { &s.words.event_lost } else { &s.words.phantom };
                 let t = Text { size: 12.0, color: pal.bad.alpha(a), align: Align::Center, bold: true };
@@ -616,6 +629,41 @@ mod tests {
         assert!((d.at.0 - mid.0).abs() < 1.0 && (d.at.1 - mid.1).abs() < 1.0, "{:?} vs {mid:?}", d.at);
         let m = marks(trace, tl.position_at(trace, t), &layout, t, 1_000, 100);
         assert!(m.iter().any(|m| m.kind == MarkKind::Lost && m.msg == lost.msg));
+    }
+
+    #[test]
+    fn a_lost_update_is_marked_beside_its_instance_clear_of_the_others() {
+        let sim = preset_run("event-store", None);
+        let trace = sim.trace();
+        let tl = timeline_of(&sim);
+        let topo = sim.topology();
+        let layout = Layout::new(topo, 900.0, 500.0, 1.0);
+        let lost = trace.iter().position(|e| e.kind == EventKind::LostUpdate).unwrap();
+        let t = trace[lost].time;
+        let m = marks(trace, tl.position_at(trace, t), &layout, t, 1_000, 100);
+        assert!(m.iter().any(|m| m.kind == MarkKind::LostUpdate && m.msg == trace[lost].msg));
+        let words = TopologyWords { lost_update: "update lost".into(), ..Default::default() };
+        let metrics = tl.head().clone();
+        let scene = TopologyScene {
+            topology: topo,
+            layout: &layout,
+            palette: Palette::of(Theme::Light),
+            metrics: &metrics,
+            dots: &[],
+            marks: &m,
+            selected: None,
+            words: &words,
+            look: Look::default(),
+        };
+        let mut rec = Recorder { size: (900.0, 500.0), ..Default::default() };
+        draw(&scene, &mut rec);
+        let (_, left, top, right, bottom) = rec.boxes.iter().find(|b| b.0 == "update lost").cloned().unwrap();
+        let instance = layout.center(trace[lost].node);
+        assert!(right < instance.0 && top < instance.1 && bottom > instance.1, "left of its instance, at its height");
+        for n in 0..topo.nodes.len() as NodeId {
+            let c = layout.center(n);
+            assert!(!(left < c.0 && c.0 < right && top < c.1 && c.1 < bottom), "over node {n}");
+        }
     }
 
     #[test]

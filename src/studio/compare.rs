@@ -129,6 +129,8 @@ const FIGURES: &[(Key, &str, Figure, Option<bool>)] = &[
     (Key::TxCommittedCount, "tx_committed", |r| r.counts.tx_committed as f64, None),
     (Key::TxAbortedCount, "tx_aborted", |r| r.counts.tx_aborted as f64, None),
     (Key::LockConflicts, "lock_conflicts", |r| r.counts.lock_conflicts as f64, Some(true)),
+    (Key::VersionConflicts, "version_conflicts", |r| r.counts.version_conflicts as f64, Some(true)),
+    (Key::LostUpdates, "lost_updates", |r| r.counts.lost_updates as f64, Some(true)),
     (
         Key::LocksHeldMax,
         "sagas.locks_held.max",
@@ -150,6 +152,8 @@ const OPTIONAL: &[&str] = &[
     "tx_committed",
     "tx_aborted",
     "lock_conflicts",
+    "version_conflicts",
+    "lost_updates",
     "sagas.locks_held.max",
 ];
 

@@ -328,6 +328,15 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
         f.push(choice(format!("{path}.crash.point"), Key::CrashPoint, &points));
         f.push(num(format!("{path}.crash.restart_ms"), Key::RestartAfter, Some("ms")));
         f.push(field(format!("{path}.idempotency.versions"), Key::Versions, FieldKind::Bool, None));
+        // Where it can be (or is, invalid: to be set back).
+        if (!is_topic(&c.from) && c.saga.is_none()) || c.event_store != msgsim_sim::EventStoreKind::None {
+            let kinds = [
+                ("none", Key::EventStoreNone),
+                ("blind", Key::EventStoreBlind),
+                ("expected_version", Key::EventStoreExpected),
+            ];
+            f.push(choice(format!("{path}.event_store"), Key::EventStore, &kinds));
+        }
         f.push(field(format!("{path}.idempotency.enabled"), Key::Idempotency, FieldKind::Bool, None));
         if c.idempotency.enabled {
             f.push(field(
@@ -707,6 +716,8 @@ mod tests {
             // A member of a group on a topic processes one record at a time:
             // its group's concurrency is not shown (nor used).
             .filter(|p| *p != "consumers[3].concurrency")
+            // Nor is an event store where it cannot be (a saga's group, a topic's).
+            .filter(|p| *p != "consumers[1].event_store" && *p != "consumers[3].event_store")
             .collect();
         assert!(missing.is_empty(), "no editor field for {missing:?}");
     }

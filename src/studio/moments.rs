@@ -30,11 +30,14 @@ pub enum Moment {
     DualWrite,
     /// A saga service undid a step (a compensation).
     Compensation,
+    /// Two writers of an event store decided on the same version: an
+    /// append refused (a conflict), or a blind one that lost an update.
+    Conflict,
 }
 
 impl Moment {
     /// Every kind, in menu order.
-    pub const ALL: [Moment; 9] = [
+    pub const ALL: [Moment; 10] = [
         Moment::Loss,
         Moment::DuplicateEffect,
         Moment::Crash,
@@ -44,6 +47,7 @@ impl Moment {
         Moment::Rejected,
         Moment::DualWrite,
         Moment::Compensation,
+        Moment::Conflict,
     ];
 
     /// The kind of moment `e` is, if any.
@@ -58,6 +62,7 @@ impl Moment {
             EventKind::Reject | EventKind::Evict => Moment::Rejected,
             EventKind::EventLost | EventKind::Phantom => Moment::DualWrite,
             EventKind::SagaUndo if e.cause == Cause::First => Moment::Compensation,
+            EventKind::VersionConflict | EventKind::LostUpdate => Moment::Conflict,
             _ => return None,
         })
     }
@@ -74,6 +79,7 @@ impl Moment {
             Moment::Rejected => Key::MomentRejected,
             Moment::DualWrite => Key::MomentDualWrite,
             Moment::Compensation => Key::MomentCompensation,
+            Moment::Conflict => Key::MomentConflict,
         }
     }
 
@@ -89,6 +95,7 @@ impl Moment {
             Moment::Rejected => "rejected",
             Moment::DualWrite => "dual_write",
             Moment::Compensation => "compensation",
+            Moment::Conflict => "conflict",
         }
     }
 
@@ -109,6 +116,7 @@ impl Moment {
             "reject" | "evict" => Moment::Rejected,
             "event_lost" | "phantom" => Moment::DualWrite,
             "saga_undo:first" => Moment::Compensation,
+            "version_conflict" | "lost_update" => Moment::Conflict,
             _ => return None,
         })
     }
@@ -122,7 +130,7 @@ impl Moment {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MomentIndex {
     seen: usize,
-    at: [Vec<u32>; 9],
+    at: [Vec<u32>; 10],
 }
 
 impl MomentIndex {

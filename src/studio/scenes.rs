@@ -190,6 +190,7 @@ impl Studio {
             phantom: t(l, Key::PhantomShort).into(),
             held: t(l, Key::HeldShort).into(),
             undo: t(l, Key::UndoShort).into(),
+            lost_update: t(l, Key::LostUpdateShort).into(),
             buffer: t(l, Key::BufferOf).into(),
             backlog: t(l, Key::BacklogOf).into(),
             partitions: t(l, Key::PartitionsOf).into(),

@@ -38,6 +38,7 @@ presets![
     "dual-write-publish-first",
     "outbox",
     "versions",
+    "event-store",
     "saga",
     "two-phase-commit",
     "broker-crash",

@@ -9,9 +9,10 @@ use crate::context::Ctx;
 use crate::dedup::DedupStore;
 use crate::dist::{Dist, Draw};
 use crate::event::{Event, Packet};
+use crate::event_store::Append;
 use crate::ledger::Place;
 use crate::producer::{Producer, Publication};
-use crate::scenario::{AckMode, ConsumerSpec, CrashPoint, QueueSpec, WriteOrder};
+use crate::scenario::{AckMode, ConsumerSpec, CrashPoint, EventStoreKind, QueueSpec, WriteOrder};
 use crate::time::{self, Time};
 use crate::trace::{Cause, EventKind, NO_MSG, NodeId, PacketKind, TraceEvent};
 use crate::versions::{Gate, Held, Versions};
@@ -50,9 +51,12 @@ pub(crate) struct Consumer {
     /// orchestrator's own work, then its saga runs (`saga.rs`), and the
     /// job ends when the saga does.
     pub saga: bool,
-    /// Neither publishes nor orchestrates: a job's end is the inlined
-    /// usual case (set with `publisher` and `saga`).
+    /// Neither publishes, orchestrates nor writes an event store: a job's
+    /// end is the inlined usual case (set with `publisher` and `saga`).
     pub plain: bool,
+    /// Writing an event store: the version of its aggregate each slot's
+    /// command read when its processing started (empty otherwise).
+    read: Vec<u32>,
 }
 
 impl Consumer {
@@ -90,7 +94,8 @@ impl Consumer {
             deliveries: 0,
             publisher: None,
             saga: false,
-            plain: true,
+            plain: spec.event_store == EventStoreKind::None,
+            read: if spec.event_store == EventStoreKind::None { Vec::new() } else { vec![0; c as usize] },
         }
     }
 
@@ -132,28 +137,56 @@ impl Consumer {
         if self.runs(epoch, slot) { self.slots[slot as usize].map(|p| p.msg) } else { None }
     }
 
+    /// Writing an event store: no command in hand read a version its
+    /// aggregate has not reached (checked in test builds).
+    pub fn check_reads(&self, ctx: &Ctx, store: &DedupStore) -> Result<(), String> {
+        let Some(events) = &store.events else { return Ok(()) };
+        for (slot, p) in self.slots.iter().enumerate() {
+            if let Some(p) = p {
+                let key = ctx.ledger.get(p.msg).key();
+                if self.read[slot] > events.version(key) {
+                    return Err(format!(
+                        "message {} read version {} of key {key}, which is at {}",
+                        p.msg,
+                        self.read[slot],
+                        events.version(key)
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Slots processing now.
     pub fn busy(&self) -> usize {
         self.slots.len() - self.free.len()
     }
 
     /// A delivery or request arrived (its token is already off the link).
-    pub fn on_packet(&mut self, ctx: &mut Ctx, p: Packet) {
+    /// A delivery or a call arrived; the slot it started in, if any (an
+    /// event store's writer then reads its aggregate: [`read_version`](Self::read_version)).
+    pub fn on_packet(&mut self, ctx: &mut Ctx, p: Packet) -> Option<u32> {
         if !self.up {
             self.refuse(ctx, &p, Cause::NodeDown);
-            return;
+            return None;
         }
         if p.kind == PacketKind::Deliver {
             if self.deliveries >= self.hold {
                 self.refuse(ctx, &p, Cause::BufferFull);
-                return;
+                return None;
             }
             self.deliveries += 1;
         }
         ctx.ledger.add(p.msg, Place::Consumer);
         match self.free.pop() {
-            Some(slot) => self.start(ctx, slot, p),
-            None => self.buffer.push_back(p),
+            Some(slot) => {
+                self.start(ctx, slot, p);
+                Some(slot)
+            }
+            None => {
+                self.buffer.push_back(p);
+                None
+            }
         }
     }
 
@@ -222,7 +255,7 @@ impl Consumer {
             if store.check_and_remember(p.msg, ctx.now) {
                 let e = self.job_record(ctx, EventKind::DedupHit, &p);
                 ctx.emit_rare(e);
-            } else if publisher.is_none() && store.versions.is_none() {
+            } else if publisher.is_none() && store.versions.is_none() && self.read.is_empty() {
                 // The usual consumer, inlined.
                 let applied = ctx.ledger.apply_effect(p.msg, usize::from(self.queue_index), 0);
                 let mut e = self.job_record(ctx, EventKind::Effect, &p);
@@ -231,6 +264,8 @@ impl Consumer {
                 if let Some(root) = applied.completed {
                     ctx.chain_completed(root);
                 }
+            } else if !self.read.is_empty() && !self.append(ctx, slot, &p, store) {
+                return; // a version conflict: processed again
             } else {
                 let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
                 let e = self.job_record(ctx, EventKind::Effect, &p);
@@ -252,8 +287,55 @@ impl Consumer {
         self.respond(ctx, &p, ok);
         ctx.ledger.remove(p.msg, Place::Consumer);
         match self.buffer.pop_front() {
-            Some(next) => self.start(ctx, slot, next),
+            Some(next) => {
+                self.start(ctx, slot, next);
+                if !self.plain {
+                    self.read_version(ctx, slot, store);
+                }
+            }
             None => self.free.push(slot),
+        }
+    }
+
+    /// An event store's writer: the command that started in `slot` reads
+    /// its aggregate's version (nothing for other groups).
+    #[cold]
+    #[inline(never)]
+    pub fn read_version(&mut self, ctx: &Ctx, slot: u32, store: &DedupStore) {
+        if let (Some(events), Some(p)) = (&store.events, self.slots[slot as usize]) {
+            self.read[slot as usize] = events.version(ctx.ledger.get(p.msg).key());
+        }
+    }
+
+    /// Appends the event of command `p` (in `slot`) to the group's event
+    /// store, at the version it read. Refused (a conflict, expected
+    /// versions): the store forgets the command, which is handled again
+    /// from the version now — false. Appended (perhaps blind, an update
+    /// lost): true, and the effect follows.
+    #[cold]
+    #[inline(never)]
+    fn append(&mut self, ctx: &mut Ctx, slot: u32, p: &Packet, store: &mut DedupStore) -> bool {
+        let Some(events) = &mut store.events else { return true };
+        let key = ctx.ledger.get(p.msg).key();
+        match events.append(key, self.read[slot as usize]) {
+            Append::Appended => true,
+            Append::Lost(missed) => {
+                let mut e = self.job_record(ctx, EventKind::LostUpdate, p);
+                e.tx = missed;
+                ctx.emit_rare(e);
+                true
+            }
+            Append::Conflict(missed) => {
+                self.read[slot as usize] = events.version(key);
+                store.forget(p.msg);
+                let d = self.processing.draw(&mut ctx.rng);
+                let mut e = self.job_record(ctx, EventKind::VersionConflict, p);
+                e.tx = missed;
+                e.end = ctx.now.saturating_add(d);
+                ctx.emit_rare(e);
+                ctx.schedule_in(d, Event::ProcessDone { consumer: self.index, epoch: self.epoch, slot });
+                false
+            }
         }
     }
 
@@ -405,6 +487,8 @@ fn apply_in_version_order(
         }
         Gate::Hold => {
             versions.hold(agg, seq, Held { msg: e.msg, attempt: e.attempt, copy: e.copy, delivery: e.delivery });
+            // Until the gap fills, this is why it has not taken effect.
+            ctx.ledger.note_loss(e.msg, Cause::Gap);
             e.kind = EventKind::Held;
             e.tx = versions.missing_before(agg, seq);
             ctx.emit_rare(e);

@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use crate::scenario::Idempotency;
+use crate::scenario::{EventStoreKind, Idempotency};
 use crate::time::{self, Time};
 use crate::trace::MsgId;
 
@@ -12,6 +12,8 @@ pub(crate) struct DedupStore {
     /// Applying in version order (a projection): the versions applied and
     /// the events held for theirs.
     pub versions: Option<crate::versions::Versions>,
+    /// Writing an event store: each aggregate's version.
+    pub events: Option<crate::event_store::EventStore>,
     enabled: bool,
     capacity: Option<usize>,
     ttl: Option<Time>,
@@ -23,9 +25,10 @@ pub(crate) struct DedupStore {
 }
 
 impl DedupStore {
-    pub fn new(spec: &Idempotency) -> Self {
+    pub fn new(spec: &Idempotency, events: EventStoreKind) -> Self {
         DedupStore {
             versions: spec.versions.then(crate::versions::Versions::default),
+            events: crate::event_store::EventStore::new(events),
             enabled: spec.enabled,
             capacity: spec.capacity.map(|c| c as usize),
             ttl: spec.ttl_ms.map(time::ms),
@@ -37,6 +40,7 @@ impl DedupStore {
     pub fn heap_bytes(&self) -> u64 {
         crate::memory::vec_bytes::<u64>(self.present.capacity())
             + crate::memory::vec_bytes::<(Time, MsgId)>(self.order.capacity())
+            + self.events.as_ref().map_or(0, crate::event_store::EventStore::heap_bytes)
     }
 
     fn bounded(&self) -> bool {
@@ -138,21 +142,24 @@ mod tests {
 
     #[test]
     fn off_never_hits() {
-        let mut s = DedupStore::new(&Idempotency::default());
+        let mut s = DedupStore::new(&Idempotency::default(), EventStoreKind::None);
         assert!(!s.check_and_remember(1, 0));
         assert!(!s.check_and_remember(1, 0));
     }
 
     #[test]
     fn unbounded_remembers_forever() {
-        let mut s = DedupStore::new(&Idempotency { enabled: true, ..Default::default() });
+        let mut s = DedupStore::new(&Idempotency { enabled: true, ..Default::default() }, EventStoreKind::None);
         assert!(!s.check_and_remember(200, 0));
         assert!(s.check_and_remember(200, u64::MAX / 2));
     }
 
     #[test]
     fn capacity_forgets_oldest() {
-        let mut s = DedupStore::new(&Idempotency { enabled: true, capacity: Some(2), ttl_ms: None, versions: false });
+        let mut s = DedupStore::new(
+            &Idempotency { enabled: true, capacity: Some(2), ttl_ms: None, versions: false },
+            EventStoreKind::None,
+        );
         assert!(!s.check_and_remember(1, 0));
         assert!(!s.check_and_remember(2, 0));
         assert!(!s.check_and_remember(3, 0)); // evicts 1
@@ -162,8 +169,10 @@ mod tests {
 
     #[test]
     fn ttl_forgets_old_keys() {
-        let mut s =
-            DedupStore::new(&Idempotency { enabled: true, capacity: None, ttl_ms: Some(10.0), versions: false });
+        let mut s = DedupStore::new(
+            &Idempotency { enabled: true, capacity: None, ttl_ms: Some(10.0), versions: false },
+            EventStoreKind::None,
+        );
         assert!(!s.check_and_remember(1, 0));
         assert!(s.check_and_remember(1, 9_999));
         assert!(!s.check_and_remember(1, 10_000));

@@ -80,6 +80,7 @@ mod context;
 mod dedup;
 pub mod dist;
 mod event;
+mod event_store;
 pub mod lag;
 pub mod ledger;
 pub mod log;
@@ -113,10 +114,10 @@ pub use report::{BrokerLoad, GroupFigures, LagFigures, LatencyStats, Report, Sag
 pub use rng::SimRng;
 pub use scenario::{
     AckMode, Arrival, AssignorKind, Backoff, BackoffKind, Binding, BrokerCosts, CommitPolicy, ConsumerSpec, CrashPoint,
-    CrashSpec, ExchangeKind, ExchangeSpec, Idempotency, KeyChoice, LinkOverride, LinkSpec, LogGroupSpec, Network,
-    NodeCrash, OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerAcks, ProducerSpec, Protocol,
-    PublishSpec, QueueSpec, SCENARIO_VERSION, SagaSpec, SagaStep, Scenario, ScheduledCrash, SendMode, SendSpec,
-    ServiceCost, TopicSpec, Window, WriteOrder, problem_number,
+    CrashSpec, EventStoreKind, ExchangeKind, ExchangeSpec, Idempotency, KeyChoice, LinkOverride, LinkSpec,
+    LogGroupSpec, Network, NodeCrash, OffsetResetKind, Overflow, Partitioner, Problem, ProblemKind, ProducerAcks,
+    ProducerSpec, Protocol, PublishSpec, QueueSpec, SCENARIO_VERSION, SagaSpec, SagaStep, Scenario, ScheduledCrash,
+    SendMode, SendSpec, ServiceCost, TopicSpec, Window, WriteOrder, problem_number,
 };
 pub use simulation::Simulation;
 pub use time::Time;

@@ -112,6 +112,14 @@ pub struct Counts {
     /// Prepares refused because another transaction held the key's lock.
     #[serde(default)]
     pub lock_conflicts: u64,
+    /// Appends to an event store refused: the aggregate's stream had moved
+    /// on since the command read its version (the command is handled again).
+    #[serde(default)]
+    pub version_conflicts: u64,
+    /// Blind appends decided on an old version of their aggregate: updates
+    /// lost (what the events appended meanwhile changed, it never saw).
+    #[serde(default)]
+    pub lost_updates: u64,
 }
 
 /// What one consumer group did (in a graph, a message counts once in each
@@ -449,6 +457,9 @@ impl Metrics {
                 _ => c.sagas_compensated += 1,
             },
             EventKind::TxPrepare => c.lock_conflicts += u64::from(e.cause == Cause::Locked),
+            // The slot stays busy: the command is processed again.
+            EventKind::VersionConflict => c.version_conflicts += 1,
+            EventKind::LostUpdate => c.lost_updates += 1,
             EventKind::Held => {
                 c.held += 1;
                 self.free_slot(node);

@@ -251,7 +251,7 @@ impl Simulation {
             }
         }
         for c in &mut consumers {
-            c.plain = c.publisher.is_none() && !c.saga;
+            c.plain &= c.publisher.is_none() && !c.saga;
         }
         let node_count = topology.nodes.len();
         let first = |kind: NodeKind| {
@@ -346,7 +346,7 @@ impl Simulation {
             topics,
             members,
             coordinators,
-            stores: scenario.consumers.iter().map(|c| DedupStore::new(&c.idempotency)).collect(),
+            stores: scenario.consumers.iter().map(|c| DedupStore::new(&c.idempotency, c.event_store)).collect(),
             crash_plans,
             seed,
             concurrency,
@@ -554,7 +554,12 @@ impl Simulation {
                         // Deliveries and calls (a crashed consumer refuses
                         // them itself); answers to what a service published.
                         if p.kind.carries_message() {
-                            self.consumers[i].on_packet(ctx, p);
+                            let c = &mut self.consumers[i];
+                            if let Some(slot) = c.on_packet(ctx, p)
+                                && !c.plain
+                            {
+                                c.read_version(ctx, slot, &self.stores[c.group]);
+                            }
                         } else {
                             self.answer_to_service(i, p);
                         }
@@ -1287,6 +1292,7 @@ impl Simulation {
             if m.busy[node] as usize != c.busy() {
                 return Err(format!("metrics busy {} at node {node}, consumer has {} busy", m.busy[node], c.busy()));
             }
+            c.check_reads(ctx, &self.stores[c.group])?;
         }
         for c in &self.members {
             let node = usize::from(c.node);

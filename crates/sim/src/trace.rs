@@ -162,6 +162,15 @@ named_enum! {
         /// `cause` first, duplicate (a repeat) or cancelled (an abort before
         /// any prepare: a later prepare is refused).
         TxDecide = "tx_decide",
+        /// Event-store writer `node` finished command `msg` and its append
+        /// was refused: `tx` events had been appended to the command's
+        /// aggregate since it read the version (optimistic concurrency). It
+        /// handles the command again from the new version, until `end`.
+        VersionConflict = "version_conflict",
+        /// Event-store writer `node` appended the event of command `msg`
+        /// blind, decided on a version `tx` events old: an update lost (the
+        /// `effect` record follows).
+        LostUpdate = "lost_update",
     }
 }
 
@@ -311,6 +320,10 @@ named_enum! {
         Aborted = "aborted",
         /// A prepare refused: another transaction holds the key's lock.
         Locked = "locked",
+        /// Held by a projection for an earlier version of its key that has
+        /// not come (a gap in the stream): it takes effect when the gap
+        /// fills, never if that version is lost for good.
+        Gap = "gap",
     }
 }
 

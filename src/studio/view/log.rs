@@ -109,6 +109,8 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
             SagaEnd => Key::EvSagaEnd,
             TxPrepare => Key::EvTxPrepare,
             TxDecide => Key::EvTxDecide,
+            VersionConflict => Key::EvVersionConflict,
+            LostUpdate => Key::EvLostUpdate,
         },
     )
 }
@@ -179,6 +181,7 @@ pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
             Cause::Committed => Key::CauseCommitted,
             Cause::Aborted => Key::CauseAborted,
             Cause::Locked => Key::CauseLocked,
+            Cause::Gap => Key::CauseGap,
         },
     )
 }

@@ -182,6 +182,7 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
     let redeliveries = s.queues.iter().any(|q| q.ack == AckMode::Manual);
     let dedup = s.consumers.iter().any(|c| c.idempotency.enabled);
     let versions = s.consumers.iter().any(|c| c.idempotency.versions);
+    let event_store = s.consumers.iter().any(|c| c.event_store != msgsim_sim::EventStoreKind::None);
     let dead = s.queues.iter().any(|q| q.max_deliveries.is_some());
     let rejected = s.queues.iter().any(|q| q.capacity.is_some());
     let crashes = s.consumers.iter().any(|c| c.crash.probability > 0.0 || !c.crash.schedule.is_empty());
@@ -236,6 +237,10 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
         rows.push(row(Key::TxCommittedCount, n(c.tx_committed), "c-tx-committed", false));
         rows.push(row(Key::TxAbortedCount, n(c.tx_aborted), "c-tx-aborted", false));
         rows.push(row(Key::LockConflicts, n(c.lock_conflicts), "c-lock-conflicts", c.lock_conflicts > 0));
+    }
+    if event_store {
+        rows.push(row(Key::VersionConflicts, n(c.version_conflicts), "c-version-conflicts", false));
+        rows.push(row(Key::LostUpdates, n(c.lost_updates), "c-lost-updates", c.lost_updates > 0));
     }
     if dead {
         rows.push(row(Key::DeadLettered, n(c.dead_lettered), "c-dead", c.dead_lettered > 0));

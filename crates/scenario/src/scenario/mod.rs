@@ -851,6 +851,27 @@ pub struct ConsumerSpec {
     /// saga ends, all done or all compensated. Null for none. Default null.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub saga: Option<SagaSpec>,
+    /// The group writes an event store: each message (a command) appends an
+    /// event to its key's stream (an aggregate), read when its processing
+    /// starts. `expected_version`: the append names the version read, and
+    /// finding another there (an instance appended meanwhile) is a conflict:
+    /// the command is processed again from the new version. `blind`: it
+    /// appends anyway, and a command decided on an old version is a lost
+    /// update. Commands from a queue, without a saga. Default `none`.
+    pub event_store: EventStoreKind,
+}
+
+unit_enum! {
+    /// How a group appends to its event store.
+    pub enum EventStoreKind {
+        /// No event store.
+        #[default]
+        None = "none",
+        /// Appends whatever version it read: updates can be lost.
+        Blind = "blind",
+        /// Appends only at the version it read (optimistic concurrency).
+        ExpectedVersion = "expected_version",
+    }
 }
 
 /// A saga: the steps of one business transaction, run in order by the
@@ -951,6 +972,7 @@ impl Default for ConsumerSpec {
             publish: None,
             log: LogGroupSpec::default(),
             saga: None,
+            event_store: EventStoreKind::None,
         }
     }
 }

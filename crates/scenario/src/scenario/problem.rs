@@ -236,6 +236,8 @@ pub enum ProblemKind {
     },
     /// A saga orchestrated by a group reading a topic (its orders come from a queue).
     SagaFromTopic,
+    /// An event store written by a group reading a topic, or running a saga.
+    EventStoreNeedsQueue,
     /// Services that publish to each other in a loop (every message would
     /// make another, forever).
     PublishCycle {
@@ -358,6 +360,9 @@ impl ProblemKind {
             ),
             SagaFromTopic => {
                 "a saga's orchestrator takes its orders from a queue, not from a topic".into()
+            }
+            EventStoreNeedsQueue => {
+                "an event store is written by a group that takes its commands from a queue and runs no saga".into()
             }
             PublishCycle { cycle } => {
                 format!(

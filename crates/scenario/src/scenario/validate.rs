@@ -4,8 +4,9 @@ use std::collections::BTreeSet;
 
 use super::problem::{Problem, ProblemKind as K};
 use super::{
-    Arrival, Backoff, ConsumerSpec, CrashPoint, ExchangeKind, ExchangeSpec, LinkOverride, LinkSpec, LogGroupSpec,
-    ProducerSpec, Protocol, QueueSpec, SCENARIO_VERSION, SagaSpec, Scenario, SendMode, SendSpec, TopicSpec, Window,
+    Arrival, Backoff, ConsumerSpec, CrashPoint, EventStoreKind, ExchangeKind, ExchangeSpec, LinkOverride, LinkSpec,
+    LogGroupSpec, ProducerSpec, Protocol, QueueSpec, SCENARIO_VERSION, SagaSpec, Scenario, SendMode, SendSpec,
+    TopicSpec, Window,
 };
 use crate::dist::{Dist, MAX_PARAMETER_MS};
 
@@ -430,6 +431,9 @@ impl Checker {
         }
         if let Some(saga) = &c.saga {
             self.saga(&format!("{path}.saga"), saga, n.topics.contains(c.from.as_str()));
+        }
+        if c.event_store != EventStoreKind::None && (c.saga.is_some() || n.topics.contains(c.from.as_str())) {
+            self.push(format!("{path}.event_store"), K::EventStoreNeedsQueue);
         }
     }
 

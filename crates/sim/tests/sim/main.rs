@@ -4,6 +4,7 @@ mod behaviour;
 mod consistency;
 mod costs;
 mod determinism;
+mod event_store;
 mod fuzz;
 mod golden;
 mod graph;
