@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   serveDist, launch, openApp, waitForVerdict, screenshot, openLesson, revealVerdict, nativeReport,
-  nativeTraceCsv, pageTraceCsv, seek, counter,
+  checkTracesAsCli, seek, counter,
 } from './harness.mjs';
 
 let server, chrome;
@@ -55,10 +55,7 @@ test('the lesson: blind appends lose updates the verdict cannot see; expected ve
 });
 
 test('the page traces an event store as the command line does', async () => {
-  const { page, problems } = await openApp(chrome.browser, server.url, { path: '#v=1&p=event-store&seed=2' });
-  await waitForVerdict(page);
-  assert.ok((await pageTraceCsv(page)).equals(nativeTraceCsv('event-store', 2)), 'the page traces what `msgsim run --trace` does');
-  assert.deepEqual(problems, []);
+  await checkTracesAsCli(chrome.browser, server.url, 'event-store', 2);
 });
 
 test('the editor switches blind appends to expected versions, and names the field where an event store cannot be', async () => {

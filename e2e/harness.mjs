@@ -170,6 +170,18 @@ export async function pageTraceCsv(page) {
   return downloadText(d);
 }
 
+/** Opens `preset` at `seed` in a page of its own and checks that the page
+ * traces it byte for byte as `msgsim run --trace` does, with no problem on
+ * the page. */
+export async function checkTracesAsCli(browser, url, preset, seed) {
+  const { page, problems } = await openApp(browser, url, { path: `#v=1&p=${preset}&seed=${seed}` });
+  await waitForVerdict(page);
+  const same = (await pageTraceCsv(page)).equals(nativeTraceCsv(preset, seed));
+  await page.close();
+  if (!same) throw new Error(`the page traces ${preset} (seed ${seed}) otherwise than \`msgsim run --trace\``);
+  if (problems.length) throw new Error(`problems on the page: ${problems.join('; ')}`);
+}
+
 /** The native CLI's trace for a preset, as CSV bytes. */
 export function nativeTraceCsv(preset, seed) {
   const bin = resolve(import.meta.dirname, '../target/debug/msgsim');

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   serveDist, launch, openApp, waitForVerdict, screenshot, openLesson, revealVerdict, nativeReport,
-  nativeTraceCsv, pageTraceCsv, seek, counter,
+  checkTracesAsCli, seek, counter,
 } from './harness.mjs';
 
 let server, chrome;
@@ -47,10 +47,7 @@ test('the saga lesson: an impatient orchestrator cancels orders, a patient one c
 });
 
 test('the page traces a saga as the command line does', async () => {
-  const { page, problems } = await openApp(chrome.browser, server.url, { path: '#v=1&p=saga&seed=3' });
-  await waitForVerdict(page);
-  assert.ok((await pageTraceCsv(page)).equals(nativeTraceCsv('saga', 3)), 'the page traces what `msgsim run --trace` does');
-  assert.deepEqual(problems, []);
+  await checkTracesAsCli(chrome.browser, server.url, 'saga', 3);
 });
 
 test('the editor switches a saga on, adds a step, and names a step that needs a compensation', async () => {

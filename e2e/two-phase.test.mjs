@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   serveDist, launch, openApp, waitForVerdict, screenshot, openLesson, revealVerdict, nativeReport,
-  nativeTraceCsv, pageTraceCsv, seek, counter,
+  checkTracesAsCli, seek, counter,
 } from './harness.mjs';
 
 let server, chrome;
@@ -53,10 +53,7 @@ test('the lesson: a saga locks nothing; two-phase commit holds locks through a c
 });
 
 test('the page traces a two-phase commit as the command line does', async () => {
-  const { page, problems } = await openApp(chrome.browser, server.url, { path: '#v=1&p=two-phase-commit&seed=2' });
-  await waitForVerdict(page);
-  assert.ok((await pageTraceCsv(page)).equals(nativeTraceCsv('two-phase-commit', 2)), 'the page traces what `msgsim run --trace` does');
-  assert.deepEqual(problems, []);
+  await checkTracesAsCli(chrome.browser, server.url, 'two-phase-commit', 2);
 });
 
 test('the editor switches a saga to two-phase commit (no compensations, no tombstones) and offers the crash in the middle', async () => {
