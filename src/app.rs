@@ -13,8 +13,8 @@ use web_sys::{HtmlCanvasElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::{
-    CanvasView, ComparePanel, Counters, FilesPanel, LessonPanel, LessonQuestion, LogPanel, MarkTools, MessageCard,
-    NoticeBanner, SequenceTools, Tabs, TimelineBar, Toolbar,
+    CanvasView, Counters, FilesPanel, LessonPanel, LessonQuestion, LogPanel, MarkTools, MessageCard, NoticeBanner,
+    SequenceTools, Tabs, TimelineBar, Toolbar,
 };
 use crate::i18n::{Key, t};
 use crate::platform;
@@ -420,6 +420,11 @@ pub fn App() -> Html {
         bottom_tabs.push((BottomTab::Compare, Key::TabCompare));
     }
     let compare_view = s.compare_view();
+    // So is the comparison's table, given both runs while its tab is open.
+    let compare_open = comparing && bottom == BottomTab::Compare;
+    if compare_open {
+        platform::load_module();
+    }
     // The sweep panel is loaded when first wanted (its tab, or a request,
     // which opens its tab), and is given the scenario while its tab is open.
     let sweep_open = bottom == BottomTab::Sweep;
@@ -521,10 +526,8 @@ pub fn App() -> Html {
                                 BottomTab::State => html! {},
                                 // The sweep panel lives in its host, below.
                                 BottomTab::Sweep => html! {},
-                                BottomTab::Compare => match compare_view.clone() {
-                                    Some(view) => html! { <ComparePanel {view} /> },
-                                    None => html! {},
-                                },
+                                // The comparison's table lives in its host, below.
+                                BottomTab::Compare => html! {},
                             }
                         }
                         // The sweep panel's own module draws in here once loaded
@@ -541,6 +544,16 @@ pub fn App() -> Html {
                             data-seed={state_open.then(|| s.session.seed.to_string())}
                             data-cursor={state_open.then(|| s.playback.clock.cursor.to_string())}
                             data-loading={t(lang, Key::StateLoading)} />
+                        // The Comparison tab's table, drawn by the module (crate::compare_shell).
+                        <div id={crate::compare_shell::HOST_ID} class="panel-body compare-host" data-testid="compare-host"
+                            hidden={!compare_open}
+                            data-before={compare_open.then(|| s.session.reference.as_ref().map(|r| r.scenario.to_json())).flatten()}
+                            data-after={compare_open.then(|| s.session.scenario.to_json())}
+                            data-seed={compare_open.then(|| s.session.seed.to_string())}
+                            data-before-label={compare_view.as_ref().filter(|_| compare_open).map(|v| v.before.clone())}
+                            data-after-label={compare_view.as_ref().filter(|_| compare_open).map(|v| v.after.clone())}
+                            data-hidden={compare_view.as_ref().filter(|v| compare_open && v.hidden).map(|_| "true")}
+                            data-loading={t(lang, Key::Computing)} />
                     </div>
                 </section>
                 <aside class="side">

@@ -4,6 +4,7 @@
 //! views of a run and forwards what the user does. Start reading at [`App`].
 
 pub mod bench;
+pub mod compare_shell;
 pub mod components;
 pub mod dialog_shell;
 pub mod editor_shell;

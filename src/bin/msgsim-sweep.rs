@@ -1,5 +1,5 @@
 //! The on-demand WebAssembly module (`msgsim-sweep.js`): the sweep panel, the
-//! scenario editor, the saved scenarios, the State tab's table, trace
+//! scenario editor, the saved scenarios, the State and Comparison tabs' tables, trace
 //! exports, the share dialog and the shortcuts, loaded by the page
 //! when one is first opened, and by each sweep worker — see `msgsim_web::sweep`, `msgsim_web::editor_shell` and
 //! `msgsim_web::dialog_shell`.
@@ -24,6 +24,7 @@ fn main() {
         mount::<msgsim_web::export_shell::ExportApp>(msgsim_web::export_shell::HOST_ID);
         mount::<msgsim_web::state_shell::StateApp>(msgsim_web::state_shell::HOST_ID);
         mount::<msgsim_web::saved_shell::SavedApp>(msgsim_web::saved_shell::HOST_ID);
+        mount::<msgsim_web::compare_shell::CompareApp>(msgsim_web::compare_shell::HOST_ID);
     });
 }
 

@@ -93,7 +93,9 @@ pub struct CompareView {
     pub before: String,
     /// The main side's name ("after").
     pub after: String,
-    /// Every figure before → after, once both runs are computed (and not hidden).
+    /// Every figure before → after, once both runs are computed (and not
+    /// hidden): filled by the module's table (`crate::compare_shell`), never
+    /// by the page.
     pub rows: Option<Vec<CompareRow>>,
     /// The reference run's verdict, once computed and not hidden: `(class, text)`.
     pub before_verdict: Option<(&'static str, &'static str)>,
@@ -295,16 +297,13 @@ impl Studio {
         let lang = self.present.lang;
         let hidden = self.outcome_hidden();
         let (a, b) = (r.run.final_report(), self.session.run.final_report());
-        let rows = match (a, b) {
-            (Some(a), Some(b)) if !hidden => Some(crate::studio::compare::rows(a, b, lang)),
-            _ => None,
-        };
         let verdict =
             |r: Option<&Report>| r.filter(|_| !hidden).map(|r| (r.verdict.name(), verdict_text(lang, r.verdict)));
         Some(CompareView {
             before: r.label.text(lang),
             after: r.main_label.text(lang),
-            rows,
+            // The module computes the table (crate::compare_shell).
+            rows: None,
             before_verdict: verdict(a),
             after_verdict: verdict(b),
             hidden,
