@@ -55,6 +55,10 @@ async function auditViews(page, tabs) {
   await check('editor');
   await page.getByRole('tab', { name: tabs.files }).click();
   await page.getByTestId('files').waitFor();
+  // The saved scenarios (the module's), with one saved: its notice and list.
+  await page.getByTestId('save-name').fill('a11y');
+  await page.getByTestId('save').click();
+  await page.getByTestId('saved').waitFor();
   await check('files');
   await page.getByRole('tab', { name: tabs.lessons }).click();
   await page.getByTestId('lesson-compare-0').click();
