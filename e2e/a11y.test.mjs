@@ -125,6 +125,24 @@ test('every control is reachable by keyboard, with a visible focus ring', async 
   assert.deepEqual(problems, []);
 });
 
+test('a switch that brings more fields keeps the keyboard focus where it was', async () => {
+  const { page, problems } = await openApp(chrome.browser, server.url);
+  await waitForVerdict(page);
+  await page.getByRole('tab', { name: 'Scenario' }).click();
+  const path = 'consumers[0].idempotency.enabled';
+  const box = page.locator(`[data-path="${path}"]`);
+  await box.focus();
+  await page.keyboard.press('Space');
+  // The store's capacity and lifetime appear below it; the switch keeps the focus.
+  await page.locator('[data-path="consumers[0].idempotency.capacity"]').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.path), path);
+  await page.keyboard.press('Space');
+  await page.locator('[data-path="consumers[0].idempotency.capacity"]').waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.path), path);
+  assert.equal(await box.isChecked(), false);
+  assert.deepEqual(problems, []);
+});
+
 test('no serious or critical axe violation on a message graph: per-group table, exchange, bindings, publish and outages in the editor', async () => {
   for (const theme of ['light', 'dark']) {
     const { page, problems } = await openApp(chrome.browser, server.url);

@@ -105,8 +105,10 @@ fn field_view(v: &EditorView, f: &Field, cb: &Callback<EditEvent>) -> Html {
             }
         }
     };
+    // Keyed by its path: a field that appears or goes (a switch turned on)
+    // leaves the others' elements in place, and the focus where it was.
     html! {
-        <div class={classes!("field", error.is_some().then_some("invalid"))}>
+        <div key={f.path.clone()} class={classes!("field", error.is_some().then_some("invalid"))}>
             <label>
                 <span class="label">{ t(l, f.label) }</span>
                 <span class="input">{ input }{ for f.unit.map(|u| html! { <span class="unit">{ u }</span> }) }</span>
@@ -133,7 +135,8 @@ fn list_view(v: &EditorView, list: &ListBlock, cb: &Callback<EditEvent>) -> Html
                 let path = list.path.clone();
                 html! {
                     <div class="row">
-                        { for row.iter().map(|f| field_view(v, f, cb)) }
+                        // Their own fragment: a list of keyed fields (see `field_view`).
+                        <>{ for row.iter().map(|f| field_view(v, f, cb)) }</>
                         <button class="icon" title={t(l, Key::Remove)} aria-label={t(l, Key::Remove)}
                             onclick={Callback::from(move |_| cb2.emit(EditEvent::RemoveItem(path.clone(), i)))}>{ super::icons::close() }</button>
                     </div>
@@ -159,7 +162,8 @@ fn section_view(v: &EditorView, s: &Section, cb: &Callback<EditEvent>) -> Html {
                     <button class="icon" title={t(l, Key::Remove)} aria-label={t(l, Key::Remove)} onclick={on}>{ super::icons::trash() }</button>
                 }
             </header>
-            { for s.fields.iter().map(|f| field_view(v, f, cb)) }
+            // Their own fragment: a list of keyed fields (see `field_view`).
+            <>{ for s.fields.iter().map(|f| field_view(v, f, cb)) }</>
             { for s.lists.iter().map(|list| list_view(v, list, cb)) }
         </section>
     }

@@ -606,6 +606,26 @@ mod tests {
         }
     }
 
+    /// The editor keys each field by its path (so a field that appears
+    /// leaves the others, and the focus, in place): no two fields of a
+    /// section, or of a list's row, may share one.
+    #[test]
+    fn fields_are_unique_by_path_within_their_section_and_row() {
+        let mut drafts: Vec<Draft> =
+            msgsim_sim::presets::all().iter().map(|p| Draft::new(p.scenario.clone())).collect();
+        drafts.push(everything());
+        for d in &drafts {
+            for s in sections(d) {
+                let mut seen = std::collections::BTreeSet::new();
+                assert!(s.fields.iter().all(|f| seen.insert(f.path.clone())), "{:?}: a path twice", s.target);
+                for row in s.lists.iter().flat_map(|l| &l.rows) {
+                    let mut seen = std::collections::BTreeSet::new();
+                    assert!(row.iter().all(|f| seen.insert(f.path.clone())), "{:?}: a path twice in a row", s.target);
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_field_of_every_preset_round_trips_through_its_text() {
         for p in msgsim_sim::presets::all() {
