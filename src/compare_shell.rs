@@ -58,38 +58,22 @@ fn report_of(json: &str, seed: u64) -> Option<Report> {
 /// Both runs: the scenarios (JSON) and the seed.
 type Runs = (String, String, u64);
 
-/// What was shown last, and the two reports of the runs compared (none if
-/// either could not run).
-#[derive(Default)]
-struct Shell {
-    shown: Option<Shown>,
-    reports: Option<(Runs, Option<(Report, Report)>)>,
-}
+/// The two reports of the runs compared (none if either could not run).
+type Reports = Option<(Runs, Option<(Report, Report)>)>;
 
 /// Follows the page's Comparison tab and draws the table.
 #[component]
 pub fn CompareApp() -> Html {
-    let shell = use_mut_ref(Shell::default);
-    {
-        let shell = shell.clone();
-        crate::platform::use_each_frame(move || {
-            let now = read();
-            let mut s = shell.borrow_mut();
-            if now == s.shown {
-                return false;
-            }
-            s.shown = now;
-            true
-        });
-    }
-    let mut s = shell.borrow_mut();
-    let Some(shown) = s.shown.clone() else { return html! {} };
+    let shown = crate::platform::use_page(read);
+    let reports = use_mut_ref(Reports::default);
+    let Some(shown) = shown else { return html! {} };
     let key = (shown.before.clone(), shown.after.clone(), shown.seed);
-    if !shown.hidden && s.reports.as_ref().is_none_or(|(k, _)| *k != key) {
+    let mut reports = reports.borrow_mut();
+    if !shown.hidden && reports.as_ref().is_none_or(|(k, _)| *k != key) {
         let both = report_of(&shown.before, shown.seed).zip(report_of(&shown.after, shown.seed));
-        s.reports = Some((key, both));
+        *reports = Some((key, both));
     }
-    let rows = match &s.reports {
+    let rows = match &*reports {
         Some((_, Some((a, b)))) if !shown.hidden => Some(rows(a, b, shown.lang)),
         _ => None,
     };

@@ -232,3 +232,23 @@ pub fn use_each_frame(read: impl Fn() -> bool + 'static) {
         move || drop(slot.borrow_mut().take())
     });
 }
+
+/// What the page shows a panel of the on-demand module, as `read` finds it
+/// (the host's attributes): read every animation frame, and the panel
+/// renders again when it changes.
+#[yew::hook]
+pub fn use_page<T: PartialEq + Clone + 'static>(read: fn() -> T) -> T {
+    let shown = yew::functional::use_mut_ref(read);
+    {
+        let shown = shown.clone();
+        use_each_frame(move || {
+            let now = read();
+            let changed = now != *shown.borrow();
+            if changed {
+                *shown.borrow_mut() = now;
+            }
+            changed
+        });
+    }
+    shown.borrow().clone()
+}

@@ -77,18 +77,9 @@ pub fn SavedApp() -> Html {
         perform(&mut list, cmd);
         list
     });
-    let page = use_mut_ref(read_page);
+    let (scenario, lang) = platform::use_page(read_page);
     let name = use_state(String::new);
     let update = use_force_update();
-    {
-        let page = page.clone();
-        platform::use_each_frame(move || {
-            let now = read_page();
-            let changed = now != *page.borrow();
-            *page.borrow_mut() = now;
-            changed
-        });
-    }
     let act = {
         let (list, update) = (list.clone(), update.clone());
         move |ev: SavedEvent| {
@@ -98,7 +89,6 @@ pub fn SavedApp() -> Html {
             update.force_update();
         }
     };
-    let (scenario, lang) = page.borrow().clone();
     let l = lang;
     let on_name = {
         let name = name.clone();

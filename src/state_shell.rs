@@ -21,12 +21,8 @@ pub const HOST_ID: &str = "state-host";
 /// the language.
 type Shown = (String, u64, usize, Lang);
 
-/// The run of the page's scenario, and what the table was built for.
-#[derive(Default)]
-struct Shell {
-    run: Option<(String, u64, Scenario, Run)>,
-    shown: Option<Shown>,
-}
+/// The run of the page's scenario (its JSON, its seed).
+type PageRun = Option<(String, u64, Scenario, Run)>;
 
 fn read() -> Option<Shown> {
     let host = gloo::utils::document().get_element_by_id(HOST_ID)?;
@@ -43,30 +39,19 @@ fn read() -> Option<Shown> {
 /// Follows the page's State tab and draws the services' tables.
 #[component]
 pub fn StateApp() -> Html {
-    let shell = use_mut_ref(Shell::default);
-    {
-        let shell = shell.clone();
-        crate::platform::use_each_frame(move || {
-            let now = read();
-            let mut s = shell.borrow_mut();
-            if now == s.shown {
-                return false;
-            }
-            s.shown = now;
-            true
-        });
-    }
-    let mut s = shell.borrow_mut();
-    let Some((json, seed, cursor, lang)) = s.shown.clone() else { return html! {} };
-    if s.run.as_ref().is_none_or(|(j, sd, ..)| *j != json || *sd != seed) {
+    let shown = crate::platform::use_page(read);
+    let run = use_mut_ref(PageRun::default);
+    let Some((json, seed, cursor, lang)) = shown else { return html! {} };
+    let mut page_run = run.borrow_mut();
+    if page_run.as_ref().is_none_or(|(j, sd, ..)| *j != json || *sd != seed) {
         // The page's own run (its trace cap and memory budget): the same trace.
-        s.run = Scenario::from_json(&json).ok().and_then(|scenario| {
+        *page_run = Scenario::from_json(&json).ok().and_then(|scenario| {
             let mut run = Run::new(&scenario, seed).ok()?;
             while run.compute(1 << 20) {}
             Some((json.clone(), seed, scenario, run))
         });
     }
-    let Some((_, _, scenario, run)) = &s.run else { return html! {} };
+    let Some((_, _, scenario, run)) = &*page_run else { return html! {} };
     let trace = run.trace();
     let view = state_view(scenario, run.sim().topology(), &trace[..cursor.min(trace.len())], lang);
     html! { <StatePanel {view} /> }
