@@ -23,6 +23,9 @@ test('the lesson: blind appends lose updates the verdict cannot see; expected ve
   assert.equal(await revealVerdict(page), 'correct', 'every command took effect once');
   assert.equal(await counter(page, 'c-lost-updates'), String(blind.lost_updates));
   assert.equal(await counter(page, 'c-version-conflicts'), '0');
+  // Under the verdict (which is about messages): what it cannot see.
+  assert.equal(await page.getByTestId('event-store').textContent(),
+    'Event store: 141 updates lost (appended on an old version) · 0 version conflicts, handled again');
   // The key moment: a lost update, which the jump buttons find.
   assert.equal(await page.getByTestId('jump-kind').inputValue(), 'conflict');
   await seek(page, 0);
@@ -34,6 +37,7 @@ test('the lesson: blind appends lose updates the verdict cannot see; expected ve
   assert.equal(await revealVerdict(page), 'correct');
   assert.equal(await counter(page, 'c-lost-updates'), '0');
   assert.equal(await counter(page, 'c-version-conflicts'), '130');
+  assert.match(await page.getByTestId('event-store').textContent(), /^Event store: 0 updates lost .* 130 version conflicts/);
   // Side by side: the comparison lists both figures (only runs with an event store have them).
   await page.getByTestId('lesson-compare-0').click();
   await page.getByTestId('compare-hidden').waitFor();
@@ -51,6 +55,7 @@ test('the lesson: blind appends lose updates the verdict cannot see; expected ve
   await waitForVerdict(zh.page);
   await seek(zh.page, 1e9);
   assert.match(await zh.page.getByTestId('counters').textContent(), /丢失的更新141/);
+  assert.match(await zh.page.getByTestId('event-store').textContent(), /^事件存储：141 次更新丢失/);
   assert.deepEqual(zh.problems, []);
 });
 

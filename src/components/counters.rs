@@ -52,6 +52,12 @@ pub fn Counters(p: &CountersProps) -> Html {
                                         } }
                                     </p>
                                 }
+                                // An event store's appends: the messages' verdict cannot see a lost update.
+                                if r.counts.lost_updates > 0 || r.counts.version_conflicts > 0 {
+                                    <p class={classes!("figures", (r.counts.lost_updates > 0).then_some("warn"))} data-testid="event-store">
+                                        { crate::i18n::tf(l, Key::EventStoreFigures, &[&r.counts.lost_updates, &r.counts.version_conflicts]) }
+                                    </p>
+                                }
                                 if r.counts.derived > 0 {
                                     <p class="figures" data-testid="end-to-end">
                                         { format!("{}: p50 {} ms · p99 {} ms", t(l, Key::EndToEnd),

@@ -209,6 +209,7 @@ super::texts! { Key;
     LostUpdates => ("updates lost", "丢失的更新"),
     LocksHeldMax => ("longest lock held (ms)", "锁的最长持有时间（毫秒）"),
     TxFigures => ("Two-phase commit: {0} committed · {1} aborted · {2} open · {3} half done · locks held p50 {4} ms · max {5} ms · {6} still held", "两阶段提交：{0} 个提交 · {1} 个中止 · {2} 个未结束 · {3} 个停在一半 · 锁持有时间 p50 {4} 毫秒 · 最长 {5} 毫秒 · {6} 个仍被持有"),
+    EventStoreFigures => ("Event store: {0} updates lost (appended on an old version) · {1} version conflicts, handled again", "事件存储：{0} 次更新丢失（基于旧版本追加）· {1} 次版本冲突，已重新处理"),
     SagaFigures => ("Sagas: {0} completed · {1} compensated · {2} open · {3} half done · services disagree p50 {4} ms · p99 {5} ms", "Saga：{0} 个完成 · {1} 个已补偿 · {2} 个未结束 · {3} 个停在一半 · 服务间不一致 p50 {4} 毫秒 · p99 {5} 毫秒"),
     PhantomEvents => ("phantom events (published, not committed)", "幽灵事件（已发布、未提交）"),
     HeldForVersion => ("held for an earlier version", "等待更早版本而暂存"),
