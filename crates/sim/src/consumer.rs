@@ -51,8 +51,8 @@ pub(crate) struct Consumer {
     /// orchestrator's own work, then its saga runs (`saga.rs`), and the
     /// job ends when the saga does.
     pub saga: bool,
-    /// Neither publishes, orchestrates nor writes an event store: a job's
-    /// end is the inlined usual case (set with `publisher` and `saga`).
+    /// Neither publishes nor orchestrates: a job's end is the inlined
+    /// usual case (set with `publisher` and `saga`).
     pub plain: bool,
     /// Writing an event store: the version of its aggregate each slot's
     /// command read when its processing started (empty otherwise).
@@ -94,7 +94,7 @@ impl Consumer {
             deliveries: 0,
             publisher: None,
             saga: false,
-            plain: spec.event_store == EventStoreKind::None,
+            plain: true,
             read: if spec.event_store == EventStoreKind::None { Vec::new() } else { vec![0; c as usize] },
         }
     }
@@ -157,14 +157,19 @@ impl Consumer {
         Ok(())
     }
 
+    /// Whether the group writes an event store (its commands read a version).
+    pub fn writes_events(&self) -> bool {
+        !self.read.is_empty()
+    }
+
     /// Slots processing now.
     pub fn busy(&self) -> usize {
         self.slots.len() - self.free.len()
     }
 
-    /// A delivery or request arrived (its token is already off the link).
-    /// A delivery or a call arrived; the slot it started in, if any (an
-    /// event store's writer then reads its aggregate: [`read_version`](Self::read_version)).
+    /// A delivery or request arrived (its token is already off the link):
+    /// the slot it started in, if any (an event store's writer then reads
+    /// its aggregate: [`read_version`](Self::read_version)).
     pub fn on_packet(&mut self, ctx: &mut Ctx, p: Packet) -> Option<u32> {
         if !self.up {
             self.refuse(ctx, &p, Cause::NodeDown);
@@ -255,7 +260,7 @@ impl Consumer {
             if store.check_and_remember(p.msg, ctx.now) {
                 let e = self.job_record(ctx, EventKind::DedupHit, &p);
                 ctx.emit_rare(e);
-            } else if publisher.is_none() && store.versions.is_none() && self.read.is_empty() {
+            } else if publisher.is_none() && store.versions.is_none() && !self.writes_events() {
                 // The usual consumer, inlined.
                 let applied = ctx.ledger.apply_effect(p.msg, usize::from(self.queue_index), 0);
                 let mut e = self.job_record(ctx, EventKind::Effect, &p);
@@ -264,7 +269,7 @@ impl Consumer {
                 if let Some(root) = applied.completed {
                     ctx.chain_completed(root);
                 }
-            } else if !self.read.is_empty() && !self.append(ctx, slot, &p, store) {
+            } else if self.writes_events() && !self.append(ctx, slot, &p, store) {
                 return; // a version conflict: processed again
             } else {
                 let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
@@ -289,7 +294,7 @@ impl Consumer {
         match self.buffer.pop_front() {
             Some(next) => {
                 self.start(ctx, slot, next);
-                if !self.plain {
+                if self.writes_events() {
                     self.read_version(ctx, slot, store);
                 }
             }
@@ -298,7 +303,7 @@ impl Consumer {
     }
 
     /// An event store's writer: the command that started in `slot` reads
-    /// its aggregate's version (nothing for other groups).
+    /// its aggregate's version.
     #[cold]
     #[inline(never)]
     pub fn read_version(&mut self, ctx: &Ctx, slot: u32, store: &DedupStore) {

@@ -251,7 +251,7 @@ impl Simulation {
             }
         }
         for c in &mut consumers {
-            c.plain &= c.publisher.is_none() && !c.saga;
+            c.plain = c.publisher.is_none() && !c.saga;
         }
         let node_count = topology.nodes.len();
         let first = |kind: NodeKind| {
@@ -556,7 +556,7 @@ impl Simulation {
                         if p.kind.carries_message() {
                             let c = &mut self.consumers[i];
                             if let Some(slot) = c.on_packet(ctx, p)
-                                && !c.plain
+                                && c.writes_events()
                             {
                                 c.read_version(ctx, slot, &self.stores[c.group]);
                             }
