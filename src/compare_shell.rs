@@ -15,7 +15,6 @@ use crate::components::ComparePanel;
 use crate::i18n::Lang;
 use crate::studio::compare::rows;
 use crate::studio::run::Run;
-use crate::studio::view::CompareView;
 
 /// The DOM id of the element the page gives the runs on.
 pub const HOST_ID: &str = "compare-host";
@@ -77,14 +76,6 @@ pub fn CompareApp() -> Html {
         Some((_, Some((a, b)))) if !shown.hidden => Some(rows(a, b, shown.lang)),
         _ => None,
     };
-    let view = CompareView {
-        before: shown.labels.0,
-        after: shown.labels.1,
-        rows,
-        before_verdict: None,
-        after_verdict: None,
-        hidden: shown.hidden,
-        lang: shown.lang,
-    };
-    html! { <ComparePanel {view} /> }
+    let (before, after) = shown.labels;
+    html! { <ComparePanel {before} {after} {rows} hidden={shown.hidden} lang={shown.lang} /> }
 }

@@ -2,21 +2,28 @@
 
 use yew::prelude::*;
 
-use crate::i18n::{Key, t};
-use crate::studio::compare::Change;
-use crate::studio::view::CompareView;
+use crate::i18n::{Key, Lang, t};
+use crate::studio::compare::{Change, CompareRow};
 
-/// Props of [`ComparePanel`].
+/// Props of [`ComparePanel`] (drawn by the module: `crate::compare_shell`).
 #[derive(Properties, PartialEq)]
 pub struct ComparePanelProps {
-    /// What it shows.
-    pub view: CompareView,
+    /// The reference side's name ("before").
+    pub before: String,
+    /// The main side's name ("after").
+    pub after: String,
+    /// Every figure before → after, once both runs are computed (and not hidden).
+    pub rows: Option<Vec<CompareRow>>,
+    /// The outcome is hidden until the run ends (a lesson: predict first).
+    pub hidden: bool,
+    /// UI language.
+    pub lang: Lang,
 }
 
 /// The comparison table.
 #[component]
 pub fn ComparePanel(p: &ComparePanelProps) -> Html {
-    let v = &p.view;
+    let v = p;
     let l = v.lang;
     html! {
         <div class="panel-body compare" data-testid="compare" tabindex="0" role="region" aria-label={t(l, Key::TabCompare)}>

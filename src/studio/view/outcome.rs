@@ -6,7 +6,6 @@ use msgsim_sim::{Counts, Report, Verdict};
 
 use crate::i18n::{Key, Lang, t, tf};
 use crate::studio::Studio;
-use crate::studio::compare::CompareRow;
 
 /// One counter: its label, its value at the moment shown, and whether it
 /// counts something that went wrong (then it is marked when non-zero).
@@ -93,10 +92,6 @@ pub struct CompareView {
     pub before: String,
     /// The main side's name ("after").
     pub after: String,
-    /// Every figure before → after, once both runs are computed (and not
-    /// hidden): filled by the module's table (`crate::compare_shell`), never
-    /// by the page.
-    pub rows: Option<Vec<CompareRow>>,
     /// The reference run's verdict, once computed and not hidden: `(class, text)`.
     pub before_verdict: Option<(&'static str, &'static str)>,
     /// The main run's verdict, likewise.
@@ -302,8 +297,6 @@ impl Studio {
         Some(CompareView {
             before: r.label.text(lang),
             after: r.main_label.text(lang),
-            // The module computes the table (crate::compare_shell).
-            rows: None,
             before_verdict: verdict(a),
             after_verdict: verdict(b),
             hidden,
