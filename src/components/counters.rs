@@ -48,7 +48,8 @@ pub fn Counters(p: &CountersProps) -> Html {
                                             Some(h) => crate::i18n::tf(l, Key::TxFigures, &[&g.completed, &g.compensated,
                                                 &g.open, &g.half_done, &h.p50, &h.max, &g.in_doubt]),
                                             None => crate::i18n::tf(l, Key::SagaFigures, &[&g.completed, &g.compensated,
-                                                &g.open, &g.half_done, &g.inconsistency_window.p50, &g.inconsistency_window.p99]),
+                                                &g.open, &g.half_done, &g.inconsistency_window.p50, &g.inconsistency_window.p99,
+                                                &g.messages]),
                                         } }
                                     </p>
                                 }

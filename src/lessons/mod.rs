@@ -59,6 +59,7 @@ lesson_sources![
     "27-saga.json",
     "28-two-phase-commit.json",
     "29-event-store.json",
+    "30-choreography.json",
 ];
 
 /// One setting that differs between two setups, in the editor's words,
@@ -545,11 +546,12 @@ pub fn get(id: &str) -> Option<&'static Lesson> {
     }
 }
 
-/// Whether an expectation's value names another field of the same report
-/// (a path with a `.` or an index) rather than being a value (`"correct"`).
+/// The field of the same report an expectation's value names (a path with
+/// a `.` or an index; a top-level field written with a leading `.`, as in
+/// `".step_failures"`), if it is one rather than a value (`"correct"`).
 #[cfg(test)]
-pub fn is_field_ref(want: &str) -> bool {
-    want.contains(['.', '['])
+pub fn field_ref(want: &str) -> Option<&str> {
+    want.contains(['.', '[']).then(|| want.strip_prefix('.').unwrap_or(want))
 }
 
 /// Checks a report against expectations; returns the failures.
@@ -567,7 +569,7 @@ pub fn check(
         let want = match want.as_str() {
             Some("before") => b.as_ref().and_then(|b| path::get(b, field)).cloned().unwrap_or(Value::Null),
             // Another figure of the same run (`"groups[0].latency.p99"`).
-            Some(other) if is_field_ref(other) => path::get(&r, other).cloned().unwrap_or(Value::Null),
+            Some(other) if let Some(other) = field_ref(other) => path::get(&r, other).cloned().unwrap_or(Value::Null),
             _ => want.clone(),
         };
         let ok = match (op.as_str(), got.as_f64(), want.as_f64()) {

@@ -278,7 +278,7 @@ fn every_field_a_lesson_names_is_in_the_report() {
     for l in all() {
         // The last setup's report: it has every group the lesson talks about.
         let report = serde_json::to_value(run(l, l.setups.len() - 1, false).report()).unwrap();
-        let compared = l.expect.iter().flatten().filter_map(|(_, _, w)| w.as_str().filter(|w| is_field_ref(w)));
+        let compared = l.expect.iter().flatten().filter_map(|(_, _, w)| w.as_str().and_then(field_ref));
         let named = l
             .expect
             .iter()

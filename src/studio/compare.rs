@@ -137,6 +137,13 @@ const FIGURES: &[(Key, &str, Figure, Option<bool>)] = &[
         |r| r.sagas.as_ref().and_then(|s| s.locks_held).map_or(0.0, |h| h.max),
         Some(true),
     ),
+    (
+        Key::DisagreeMax,
+        "sagas.inconsistency_window.max",
+        |r| r.sagas.as_ref().map_or(0.0, |s| s.inconsistency_window.max),
+        Some(true),
+    ),
+    (Key::SagaPackets, "sagas.messages", |r| r.sagas.as_ref().map_or(0.0, |s| s.messages as f64), Some(true)),
     (Key::LatencyP50, "latency.p50", |r| r.latency.p50, Some(true)),
     (Key::LatencyP99, "latency.p99", |r| r.latency.p99, Some(true)),
     (Key::Throughput, "throughput", |r| r.throughput, Some(false)),
@@ -155,6 +162,8 @@ const OPTIONAL: &[&str] = &[
     "version_conflicts",
     "lost_updates",
     "sagas.locks_held.max",
+    "sagas.inconsistency_window.max",
+    "sagas.messages",
 ];
 
 fn verdict_rank(v: Verdict) -> u8 {

@@ -387,13 +387,25 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
             f.push(choice(
                 format!("{path}.saga.protocol"),
                 Key::Protocol,
-                &[("saga", Key::ProtocolSaga), ("two_phase_commit", Key::ProtocolTwoPhase)],
+                &[
+                    ("saga", Key::ProtocolSaga),
+                    ("choreography", Key::ProtocolChoreography),
+                    ("two_phase_commit", Key::ProtocolTwoPhase),
+                ],
             ));
-            f.push(num(format!("{path}.saga.timeout_ms"), Key::SagaTimeout, Some("ms")));
+            let chained = saga.protocol == msgsim_sim::Protocol::Choreography;
+            f.push(num(
+                format!("{path}.saga.timeout_ms"),
+                if chained { Key::HopTimeout } else { Key::SagaTimeout },
+                Some("ms"),
+            ));
             if saga.protocol == msgsim_sim::Protocol::Saga {
                 f.push(field(format!("{path}.saga.tombstones"), Key::Tombstones, FieldKind::Bool, None));
             }
-            f.push(int(format!("{path}.saga.max_attempts"), Key::MaxAttempts));
+            // A choreography never gives up on a step.
+            if !chained {
+                f.push(int(format!("{path}.saga.max_attempts"), Key::MaxAttempts));
+            }
             let steps = format!("{path}.saga.steps");
             let rows = (0..saga.steps.len())
                 .map(|j| {
@@ -402,7 +414,7 @@ pub fn sections(draft: &Draft) -> Vec<Section> {
                     dist(draft, &format!("{step}.processing"), Key::ProcessingTime, &mut row);
                     row.push(num(format!("{step}.fail_probability"), Key::FailProbability, None));
                     // Nothing is undone in a two-phase commit: a participant votes first.
-                    if saga.protocol == msgsim_sim::Protocol::Saga {
+                    if saga.protocol != msgsim_sim::Protocol::TwoPhaseCommit {
                         row.push(field(format!("{step}.compensation"), Key::HasCompensation, FieldKind::Bool, None));
                     }
                     row

@@ -40,6 +40,7 @@ presets![
     "versions",
     "event-store",
     "saga",
+    "choreography",
     "two-phase-commit",
     "broker-crash",
     "how-many-retries",

@@ -240,6 +240,11 @@ pub struct SagaFigures {
     /// holding a lock while they wait for a decision (in doubt).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub in_doubt: u64,
+    /// Packets sent between the group and the services, and between the
+    /// services (requests, answers, acknowledgements, with every retry):
+    /// what coordinating the sagas cost the network.
+    #[serde(default)]
+    pub messages: u64,
 }
 
 /// How busy one broker was.
@@ -375,6 +380,7 @@ impl Report {
                 inconsistency_window: LatencyStats::of(&t.windows),
                 locks_held: t.two_phase.then(|| LatencyStats::of(&t.held)),
                 in_doubt: t.in_doubt,
+                messages: t.messages,
             }),
             status: i.status,
             stopped: i.stopped,

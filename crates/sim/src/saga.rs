@@ -33,12 +33,17 @@
 //! services disagree meanwhile); sagas still open when the run stops are
 //! counted.
 //!
+//! A **choreography** (`protocol: choreography`, in [`choreography`]) runs
+//! the same steps without an orchestrator: each service, its step done,
+//! passes the saga on to the next, and compensations pass back.
+//!
 //! **Two-phase commit** (`protocol: two_phase_commit`, in [`two_phase`]) runs
 //! the same services as participants of a distributed transaction instead,
 //! for contrast: they lock the order's key while prepared, and a coordinator
 //! that crashes between the phases leaves them locked until the order's
 //! redelivery finishes the transaction.
 
+mod choreography;
 mod two_phase;
 
 use crate::context::Ctx;
@@ -102,6 +107,8 @@ struct Service {
     server: Server,
     /// Bumped on every crash: work taken before it is lost.
     epoch: u32,
+    /// Crashed, not yet back (a choreography's service sends nothing meanwhile).
+    down: bool,
     /// The keys it holds locked for prepared transactions (two-phase
     /// commit only; a few at a time, so a list). Durable, like its records.
     locks: Vec<Lock>,
@@ -117,6 +124,8 @@ struct Plan {
     max_attempts: u16,
     /// Coordinated by two-phase commit instead.
     two_phase: bool,
+    /// Choreographed: the services pass the saga on (no orchestrator).
+    chained: bool,
     /// The services keep tombstones (a saga without them can end half done).
     tombstones: bool,
     /// Probability that the orchestrator crashes in the middle of a saga
@@ -159,6 +168,9 @@ struct Run {
     /// Two-phase commit: a bit per participant whose answer the current
     /// round still waits for.
     pending: u16,
+    /// Choreography: a bit per event sent and not yet acknowledged (see
+    /// [`choreography`]): its sender keeps sending it.
+    hops: u64,
     /// The first and the latest change at a service.
     first_change: Option<Time>,
     last_change: Time,
@@ -229,6 +241,9 @@ pub(crate) struct Sagas {
     slot_of: Vec<u32>,
     /// The saga touched last (the checker looks at it after every event).
     last: Option<MsgId>,
+    /// Requests, answers and acknowledgements sent between the group and
+    /// the services, over all sagas.
+    sent: u64,
     /// Inconsistency windows of the sagas ended, in µs.
     windows: Vec<Time>,
     /// How long each lock a two-phase commit's participant released was
@@ -263,6 +278,7 @@ impl Sagas {
                     fail_probability: st.fail_probability,
                     server: Server::default(),
                     epoch: 0,
+                    down: false,
                     locks: Vec::new(),
                 });
                 (i, st.compensation)
@@ -273,6 +289,7 @@ impl Sagas {
             timeout: time::ms(spec.timeout_ms),
             max_attempts: u16::try_from(spec.max_attempts).unwrap_or(u16::MAX).max(1),
             two_phase: spec.protocol == Protocol::TwoPhaseCommit,
+            chained: spec.protocol == Protocol::Choreography,
             tombstones: spec.tombstones,
             crash_between,
         });
@@ -320,6 +337,7 @@ impl Sagas {
                     in_force: 0,
                     key: ctx.ledger.get(msg).key(),
                     pending: if two_phase { all } else { 0 },
+                    hops: 0,
                     first_change: None,
                     last_change: 0,
                     records: [None; MAX_SAGA_STEPS],
@@ -330,9 +348,20 @@ impl Sagas {
                 }
                 self.runs.push((msg, run));
                 self.slot_of[i] = self.runs.len() as u32;
-                self.ask(ctx, msg);
+                if self.plans[usize::from(plan)].chained {
+                    self.pass_on(ctx, msg, 0);
+                } else {
+                    self.ask(ctx, msg);
+                }
             }
             Some(run) if run.ended() => finish(ctx, r),
+            Some(run) if self.plans[usize::from(plan)].chained => {
+                // The group's outbox row for the first step, or the outcome
+                // waiting for an instance to hold the order: sent now.
+                run.runners.retain(|r| alive(r));
+                run.runners.push(r);
+                self.resend(ctx, msg, false);
+            }
             Some(run) if two_phase => {
                 // Only its coordinator can finish it: this instance holds
                 // the order until then (unless it is that coordinator, back).
@@ -372,13 +401,15 @@ impl Sagas {
         };
         if plan.two_phase {
             (0..plan.steps.len() as u16).filter(|j| run.pending & (1 << j) != 0).for_each(&mut ask);
+            self.sent += u64::from(run.pending.count_ones());
         } else {
             ask(run.step);
+            self.sent += 1;
         }
         // Each retry waits twice as long as the one before (at most 64×):
         // retries every `timeout` would swamp a slow service with requests
         // it can never catch up with.
-        let wait = plan.timeout.saturating_mul(1 << (run.attempt.saturating_sub(1)).min(MAX_DOUBLINGS));
+        let wait = choreography::backoff(plan.timeout, run.attempt);
         ctx.schedule_in(wait, Event::SagaTimeout { msg, seq: run.seq });
     }
 
@@ -387,6 +418,9 @@ impl Sagas {
     #[cold]
     #[inline(never)]
     pub fn on_request(&mut self, ctx: &mut Ctx, p: Packet) {
+        if p.kind == PacketKind::Received {
+            return self.on_received(p);
+        }
         let i = self.service_of(p.to);
         let Some(s) = self.services.get_mut(i) else { return };
         let work = s.processing.draw(&mut ctx.rng);
@@ -413,7 +447,11 @@ impl Sagas {
             return self.on_served_two_phase(ctx, p);
         }
         let Some(run) = run_mut(&mut self.runs, &self.slot_of, p.msg) else { return };
-        let tombstones = self.plans[usize::from(run.plan)].tombstones;
+        let plan = &self.plans[usize::from(run.plan)];
+        if plan.chained {
+            return self.on_served_chained(ctx, p);
+        }
+        let tombstones = plan.tombstones;
         let Some(record) = run.records.get_mut(usize::from(p.delivery)) else { return };
         let mut e = ctx.record(EventKind::SagaStep, s.node, p.msg);
         e.peer = p.from;
@@ -473,6 +511,7 @@ impl Sagas {
     /// it did.
     fn answer(&mut self, ctx: &mut Ctx, e: crate::trace::TraceEvent, p: Packet, answer: PacketKind) {
         self.last = Some(p.msg);
+        self.sent += 1;
         ctx.emit_rare(e);
         let mut a = Packet::new(answer, e.node, p.from, p.msg);
         a.attempt = p.attempt;
@@ -486,8 +525,20 @@ impl Sagas {
         let i = self.service_of(node);
         let Some(s) = self.services.get_mut(i) else { return 0 };
         s.epoch = s.epoch.wrapping_add(1);
+        s.down = true;
         s.server.drop_queue();
         s.epoch
+    }
+
+    /// Service node `node` is back: in a choreography it sends again the
+    /// events it kept while down.
+    pub fn service_back(&mut self, ctx: &mut Ctx, node: NodeId, alive: Alive<'_>) {
+        let i = self.service_of(node);
+        let Some(s) = self.services.get_mut(i) else { return };
+        s.down = false;
+        if self.plans.iter().any(|p| p.chained) {
+            self.resend_from(ctx, node, alive);
+        }
     }
 
     /// Whether service node `node` is still in crash `epoch`.
@@ -495,10 +546,14 @@ impl Sagas {
         self.services.get(self.service_of(node)).is_some_and(|s| s.epoch == epoch)
     }
 
-    /// An answer reached orchestrator instance `p.to`. True if the
+    /// An answer reached orchestrator instance `p.to` (`up`: running). True if the
     /// instance crashes now (crash point `mid_transaction`: a saga's first
     /// step done).
-    pub fn on_answer(&mut self, ctx: &mut Ctx, p: Packet, alive: Alive<'_>) -> bool {
+    pub fn on_answer(&mut self, ctx: &mut Ctx, p: Packet, alive: Alive<'_>, up: bool) -> bool {
+        if self.run(p.msg).is_some_and(|run| self.plans[usize::from(run.plan)].chained) {
+            self.on_outcome(ctx, p, alive, up);
+            return false;
+        }
         let expected = self.run(p.msg).and_then(|run| {
             let want = matches!(
                 (run.phase, p.kind),
@@ -592,11 +647,14 @@ impl Sagas {
     /// The wait for an answer about `msg` ran out (stale unless `seq` is the latest).
     pub fn on_timeout(&mut self, ctx: &mut Ctx, msg: MsgId, seq: u32, alive: Alive<'_>) {
         let Some(run) = run_mut(&mut self.runs, &self.slot_of, msg) else { return };
-        if run.seq != seq || run.ended() {
+        if run.seq != seq || (run.ended() && run.hops == 0) {
             return;
         }
         run.runners.retain(|r| alive(r));
         let plan = &self.plans[usize::from(run.plan)];
+        if plan.chained {
+            return self.resend(ctx, msg, true);
+        }
         let Some(r) = run.asker(plan.two_phase) else {
             // No instance holds the order now: its redelivery resumes the
             // saga (a two-phase commit: its coordinator's restart).
@@ -652,6 +710,7 @@ impl Sagas {
             held: self.held.clone(),
             two_phase: self.plans.iter().any(|p| p.two_phase),
             in_doubt: self.services.iter().map(|s| s.locks.len() as u64).sum(),
+            messages: self.sent,
             ..SagaTally::default()
         };
         for (_, run) in self.runs.iter() {
@@ -777,4 +836,6 @@ pub(crate) struct SagaTally {
     pub two_phase: bool,
     pub held: Vec<Time>,
     pub in_doubt: u64,
+    /// Requests, answers and acknowledgements sent for the sagas.
+    pub messages: u64,
 }

@@ -947,7 +947,8 @@ impl Simulation {
     fn answer_to_service(&mut self, i: usize, p: Packet) {
         if p.kind.is_saga_answer() {
             let Simulation { ctx, consumers, sagas, .. } = self;
-            if sagas.on_answer(ctx, p, &runner_alive(consumers)) {
+            let up = consumers[i].is_up();
+            if sagas.on_answer(ctx, p, &runner_alive(consumers), up) {
                 consumers[i].crash_now(ctx);
             }
             return;
@@ -1026,8 +1027,8 @@ impl Simulation {
     fn restart_node(&mut self, node: NodeId, epoch: u32) {
         let Simulation { ctx, producers, exchange_epochs, queues, consumers, down, first_consumer, sagas, .. } = self;
         let n = &ctx.topology.nodes[usize::from(node)];
-        let i = n.index;
-        let back = match n.kind {
+        let (i, kind) = (n.index, n.kind);
+        let back = match kind {
             NodeKind::Producer => producers[i].restart(epoch),
             NodeKind::Exchange => exchange_epochs[i] == epoch && down[usize::from(node)],
             NodeKind::Queue => {
@@ -1044,6 +1045,9 @@ impl Simulation {
             down[usize::from(node)] = false;
             let e = ctx.record(EventKind::Restart, node, NO_MSG);
             ctx.emit_rare(e);
+            if kind == NodeKind::SagaService {
+                sagas.service_back(ctx, node, &runner_alive(consumers));
+            }
         }
     }
 

@@ -47,7 +47,8 @@ pub struct Node {
     /// topics: themselves; others: [`NO_NODE`].
     pub queue: NodeId,
     /// Producers and publishing services: where they send (a queue or an
-    /// exchange); others: [`NO_NODE`].
+    /// exchange); a choreography's saga services: the next step's service;
+    /// others: [`NO_NODE`].
     pub target: NodeId,
     /// Queues: most ready messages held (`None`: unbounded). Topics: the
     /// number of partitions.
@@ -294,8 +295,15 @@ impl Topology {
         // Each saga step's service, after everything else.
         index = 0;
         for (g, c) in s.consumers.iter().enumerate() {
-            for (j, step) in c.saga.iter().flat_map(|saga| saga.steps.iter()).enumerate() {
-                nodes.push(blank(step.service.clone(), NodeKind::SagaService, g, j as u32, index));
+            let Some(saga) = &c.saga else { continue };
+            let chained = saga.protocol == crate::scenario::Protocol::Choreography;
+            for (j, step) in saga.steps.iter().enumerate() {
+                // In a choreography each service passes the saga to the next.
+                let next = (chained && j + 1 < saga.steps.len()).then(|| nodes.len() as NodeId + 1);
+                nodes.push(Node {
+                    target: next.unwrap_or(NO_NODE),
+                    ..blank(step.service.clone(), NodeKind::SagaService, g, j as u32, index)
+                });
                 groups.push(&step.service);
                 index += 1;
             }
@@ -358,12 +366,22 @@ impl Topology {
                         out.push(link(i, n.target));
                     }
                 }
-                // Every instance of its orchestrating group asks it.
-                NodeKind::SagaService => out.extend(
-                    self.ids_of(NodeKind::Consumer)
-                        .filter(|&c| self.nodes[usize::from(c)].group == n.group)
-                        .map(|c| Edge { from: c, to: i as NodeId, kind: EdgeKind::Link }),
-                ),
+                // Every instance of its orchestrating group asks it — in a
+                // choreography only the first; each service asks the next.
+                NodeKind::SagaService => {
+                    let passed_on =
+                        self.nodes.iter().any(|m| m.kind == NodeKind::SagaService && m.target == i as NodeId);
+                    if !passed_on {
+                        out.extend(
+                            self.ids_of(NodeKind::Consumer)
+                                .filter(|&c| self.nodes[usize::from(c)].group == n.group)
+                                .map(|c| Edge { from: c, to: i as NodeId, kind: EdgeKind::Link }),
+                        );
+                    }
+                    if n.target != NO_NODE {
+                        out.push(link(i, n.target));
+                    }
+                }
                 _ => {}
             }
         }
@@ -384,10 +402,16 @@ impl Topology {
                 .nodes
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.sync && p.target != NO_NODE)
+                .filter(|(_, p)| p.kind == NodeKind::Producer && p.sync && p.target != NO_NODE)
                 .map(|(i, p)| (i as NodeId, p.target));
+            // A choreography's services stand in one column, as an
+            // orchestrator's do: the saga passing between them is no layer.
+            let chained = |from: NodeId, to: NodeId| {
+                self.nodes[usize::from(from)].kind == NodeKind::SagaService
+                    && self.nodes[usize::from(to)].kind == NodeKind::SagaService
+            };
             for (from, to) in self.edges.iter().map(|e| (e.from, e.to)).chain(sync) {
-                let want = layer[usize::from(from)].saturating_add(1);
+                let want = layer[usize::from(from)].saturating_add(u16::from(!chained(from, to)));
                 if layer[usize::from(to)] < want && want < n as u16 + 1 {
                     layer[usize::from(to)] = want;
                     changed = true;
@@ -647,6 +671,40 @@ mod tests {
         assert_eq!(t.reader_group(id("next")), Some(2));
         assert!(t.edges().iter().any(|e| e.from == id("events") && e.to == id("all") && e.kind == EdgeKind::Binding));
         assert!(t.edges().iter().any(|e| e.from == id("alls") && e.to == id("next") && e.kind == EdgeKind::Link));
+    }
+
+    #[test]
+    fn a_choreography_s_services_pass_the_saga_on_and_stand_in_one_column() {
+        use crate::scenario::{Protocol, SagaSpec, SagaStep};
+        let step = |name: &str| SagaStep { service: name.into(), ..Default::default() };
+        let saga = |protocol| SagaSpec {
+            protocol,
+            steps: vec![step("pay"), step("stock"), step("ship")],
+            ..Default::default()
+        };
+        let s = |protocol| Scenario {
+            producers: vec![ProducerSpec { to: "q".into(), ..Default::default() }],
+            queues: vec![QueueSpec { name: "q".into(), ..Default::default() }],
+            consumers: vec![ConsumerSpec {
+                name: "orders".into(),
+                from: "q".into(),
+                count: 2,
+                saga: Some(saga(protocol)),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        for (protocol, chained) in [(Protocol::Saga, false), (Protocol::Choreography, true)] {
+            let t = Topology::new(&s(protocol));
+            let id = |name: &str| t.nodes.iter().position(|n| n.name == name).unwrap() as NodeId;
+            let into = |to: &str| t.edges().iter().filter(|e| e.to == id(to)).map(|e| e.from).collect::<Vec<_>>();
+            let instances = vec![id("orders-1"), id("orders-2")];
+            assert_eq!(into("pay"), instances);
+            assert_eq!(into("stock"), if chained { vec![id("pay")] } else { instances.clone() });
+            assert_eq!(into("ship"), if chained { vec![id("stock")] } else { instances.clone() });
+            let layers: Vec<u16> = ["orders-1", "pay", "stock", "ship"].iter().map(|n| t.layer(id(n))).collect();
+            assert_eq!(layers, [2, 3, 3, 3], "{protocol:?}");
+        }
     }
 
     #[test]

@@ -210,15 +210,20 @@ named_enum! {
         /// `delivery` was recorded (`confirm` true) or refused (false: the
         /// group has rebalanced since).
         CommitAck = "commit_ack",
-        /// Orchestrator → saga service: do step `delivery` of the saga of `msg`.
+        /// Orchestrator → saga service: do step `delivery` of the saga of `msg`
+        /// (in a choreography, the service of the step before sends it).
         Step = "step",
-        /// Orchestrator → saga service: undo step `delivery`.
+        /// Orchestrator → saga service: undo step `delivery` (in a
+        /// choreography, the service of the step after sends it).
         Compensate = "compensate",
-        /// Saga service → orchestrator: the step is done.
+        /// Saga service → orchestrator: the step is done (in a choreography,
+        /// the last service → the group: the saga completed).
         StepDone = "step_done",
         /// Saga service → orchestrator: the step failed (nothing changed).
         StepFailed = "step_failed",
-        /// Saga service → orchestrator: the step is undone (or never will be).
+        /// Saga service → orchestrator: the step is undone (or never will be;
+        /// in a choreography, the first service → the group: the saga is
+        /// compensated).
         Undone = "undone",
         /// Coordinator → participant: prepare participant `delivery`'s part
         /// of the transaction of `msg` and vote.
@@ -233,6 +238,9 @@ named_enum! {
         Abort = "abort",
         /// Participant → coordinator: the decision is applied.
         Decided = "decided",
+        /// Choreography: the receiver of a step, a compensation or a saga's
+        /// outcome → its sender: handled, stop sending it.
+        Received = "received",
     }
 }
 
@@ -254,6 +262,7 @@ impl PacketKind {
                 | PacketKind::VoteCommit
                 | PacketKind::VoteAbort
                 | PacketKind::Decided
+                | PacketKind::Received
         )
     }
 }

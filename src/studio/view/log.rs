@@ -145,6 +145,7 @@ pub fn packet_text(lang: Lang, p: PacketKind) -> &'static str {
             PacketKind::Commit => Key::PkCommit,
             PacketKind::Abort => Key::PkAbort,
             PacketKind::Decided => Key::PkDecided,
+            PacketKind::Received => Key::PkReceived,
         },
     )
 }

@@ -189,7 +189,7 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
             p.write != msgsim_sim::WriteOrder::CommitFirst || c.crash.point == msgsim_sim::CrashPoint::BetweenWrites
         })
     });
-    let sagas = s.coordinates_by(msgsim_sim::Protocol::Saga);
+    let sagas = s.coordinates_by(msgsim_sim::Protocol::Saga) || s.coordinates_by(msgsim_sim::Protocol::Choreography);
     let two_phase = s.coordinates_by(msgsim_sim::Protocol::TwoPhaseCommit);
     let row = |label, value: String, id, bad| CounterRow { label, value, id, bad };
     let n = |x: u64| x.to_string();

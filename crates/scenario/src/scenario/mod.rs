@@ -875,7 +875,8 @@ unit_enum! {
 }
 
 /// A saga: the steps of one business transaction, run in order by the
-/// orchestrating group, each by a service of its own — or, with `protocol`
+/// orchestrating group, each by a service of its own (with `protocol`
+/// `choreography`, passed on by the services themselves) — or, with
 /// `two_phase_commit`, the same services as participants of a distributed
 /// transaction, for contrast.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -887,8 +888,9 @@ pub struct SagaSpec {
     /// The steps, in order. Default none (at least one is required).
     pub steps: Vec<SagaStep>,
     /// How long the orchestrator waits for a service's answer before it asks
-    /// again, in ms; the wait doubles after each retry (at most 64×).
-    /// Default 50.
+    /// again (in a choreography: how long a sender waits for its event's
+    /// acknowledgement), in ms; the wait doubles after each retry (at most
+    /// 64×). Default 50.
     pub timeout_ms: f64,
     /// Requests for a step before the orchestrator counts it failed and
     /// compensates (the step may have happened: its compensation runs too).
@@ -925,6 +927,15 @@ unit_enum! {
         /// a coordinator crash, the order's redelivery finishes it (with no
         /// decision logged, it aborts). Compensations play no part.
         TwoPhaseCommit = "two_phase_commit",
+        /// A saga without an orchestrator: the group sends the first step's
+        /// request; each service, its step done, sends the next one the
+        /// request, and the last tells the group. A failed step sends the
+        /// service before it a compensation, which passes it on, last first,
+        /// to the group. Each of these events is kept by its sender (like an
+        /// outbox row: a crash loses none) and sent until its receiver
+        /// acknowledges it, every `timeout_ms` (doubling): no step is ever
+        /// given up on, so `max_attempts` plays no part.
+        Choreography = "choreography",
     }
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests of the simulation core (one test binary).
 
 mod behaviour;
+mod choreography;
 mod consistency;
 mod costs;
 mod determinism;
