@@ -53,6 +53,12 @@ pub fn Counters(p: &CountersProps) -> Html {
                                         } }
                                     </p>
                                 }
+                                // A projection's rebuild: what it replayed and what it could not.
+                                if let Some(took) = r.rebuild_ms {
+                                    <p class={classes!("figures", (r.counts.replay_gone > 0).then_some("warn"))} data-testid="rebuild">
+                                        { crate::i18n::tf(l, Key::RebuildFigures, &[&r.counts.replayed, &r.counts.replay_gone, &took]) }
+                                    </p>
+                                }
                                 // An event store's appends: the messages' verdict cannot see a lost update.
                                 if r.counts.lost_updates > 0 || r.counts.version_conflicts > 0 {
                                     <p class={classes!("figures", (r.counts.lost_updates > 0).then_some("warn"))} data-testid="event-store">

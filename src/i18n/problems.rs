@@ -79,6 +79,7 @@ pub fn problem_message(lang: Lang, kind: &ProblemKind) -> String {
         NeedsCompensation { later } => format!("这个步骤需要补偿：后面的步骤（“{later}”）可能失败，那时必须撤销这一步"),
         SagaFromTopic => "Saga 的编排者从队列而不是主题接收订单".into(),
         EventStoreNeedsQueue => "事件存储由从队列接收命令、且不运行 Saga 的组写入".into(),
+        RebuildWithVersions => "按版本顺序应用的组在这里不能重建：请关闭 idempotency.versions，或取消重建".into(),
         PublishCycle { cycle } => format!("这些服务互相循环发布（{cycle}）：每条消息都会产生新的消息，永无止境"),
         NoNode { name, known } => {
             format!("没有名为 “{name}” 的生产者组、交换机、队列、主题、消费者组或 Saga 服务（现有：{}）", known.join("、"))
@@ -155,6 +156,7 @@ pub(crate) mod tests {
             ProblemKind::NeedsCompensation { later: s("shipping") },
             ProblemKind::SagaFromTopic,
             ProblemKind::EventStoreNeedsQueue,
+            ProblemKind::RebuildWithVersions,
             ProblemKind::PublishCycle { cycle: s("a → b → a") },
             ProblemKind::NoNode { name: s("x"), known: vec![s("q")] },
         ]

@@ -60,6 +60,7 @@ lesson_sources![
     "28-two-phase-commit.json",
     "29-event-store.json",
     "30-choreography.json",
+    "31-projection-rebuild.json",
 ];
 
 /// One setting that differs between two setups, in the editor's words,

@@ -131,6 +131,9 @@ const FIGURES: &[(Key, &str, Figure, Option<bool>)] = &[
     (Key::LockConflicts, "lock_conflicts", |r| r.counts.lock_conflicts as f64, Some(true)),
     (Key::VersionConflicts, "version_conflicts", |r| r.counts.version_conflicts as f64, Some(true)),
     (Key::LostUpdates, "lost_updates", |r| r.counts.lost_updates as f64, Some(true)),
+    (Key::Replayed, "replayed", |r| r.counts.replayed as f64, Some(true)),
+    (Key::ReplayGone, "replay_gone", |r| r.counts.replay_gone as f64, Some(true)),
+    (Key::RebuildMs, "rebuild_ms", |r| r.rebuild_ms.unwrap_or(0.0), Some(true)),
     (
         Key::LocksHeldMax,
         "sagas.locks_held.max",
@@ -164,6 +167,9 @@ const OPTIONAL: &[&str] = &[
     "sagas.locks_held.max",
     "sagas.inconsistency_window.max",
     "sagas.messages",
+    "replayed",
+    "replay_gone",
+    "rebuild_ms",
 ];
 
 fn verdict_rank(v: Verdict) -> u8 {

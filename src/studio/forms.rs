@@ -140,6 +140,8 @@ fn log_fields(path: &str, commit: msgsim_sim::CommitPolicy, f: &mut Vec<Field>) 
     f.push(num(format!("{path}.start_ms"), Key::GroupStartsAt, Some("ms")));
     f.push(num(format!("{path}.rebalance_ms"), Key::RebalancePause, Some("ms")));
     f.push(num(format!("{path}.session_timeout_ms"), Key::SessionTimeout, Some("ms")));
+    f.push(opt_num(format!("{path}.rebuild_at_ms"), Key::RebuildAt, Some("ms")));
+    f.push(field(format!("{path}.snapshot_every"), Key::SnapshotEvery, FieldKind::optional_integer(), None));
 }
 
 /// A new saga: two steps, the second can fail, so the first can be undone.

@@ -33,11 +33,13 @@ pub enum Moment {
     /// Two writers of an event store decided on the same version: an
     /// append refused (a conflict), or a blind one that lost an update.
     Conflict,
+    /// A projection began rebuilding by replaying its topic.
+    Rebuild,
 }
 
 impl Moment {
     /// Every kind, in menu order.
-    pub const ALL: [Moment; 10] = [
+    pub const ALL: [Moment; 11] = [
         Moment::Loss,
         Moment::DuplicateEffect,
         Moment::Crash,
@@ -48,6 +50,7 @@ impl Moment {
         Moment::DualWrite,
         Moment::Compensation,
         Moment::Conflict,
+        Moment::Rebuild,
     ];
 
     /// The kind of moment `e` is, if any.
@@ -63,6 +66,7 @@ impl Moment {
             EventKind::EventLost | EventKind::Phantom => Moment::DualWrite,
             EventKind::SagaUndo if e.cause == Cause::First => Moment::Compensation,
             EventKind::VersionConflict | EventKind::LostUpdate => Moment::Conflict,
+            EventKind::Rebuild => Moment::Rebuild,
             _ => return None,
         })
     }
@@ -80,6 +84,7 @@ impl Moment {
             Moment::DualWrite => Key::MomentDualWrite,
             Moment::Compensation => Key::MomentCompensation,
             Moment::Conflict => Key::MomentConflict,
+            Moment::Rebuild => Key::MomentRebuild,
         }
     }
 
@@ -96,6 +101,7 @@ impl Moment {
             Moment::DualWrite => "dual_write",
             Moment::Compensation => "compensation",
             Moment::Conflict => "conflict",
+            Moment::Rebuild => "rebuild",
         }
     }
 
@@ -117,6 +123,7 @@ impl Moment {
             "event_lost" | "phantom" => Moment::DualWrite,
             "saga_undo:first" => Moment::Compensation,
             "version_conflict" | "lost_update" => Moment::Conflict,
+            "rebuild" => Moment::Rebuild,
             _ => return None,
         })
     }
@@ -130,7 +137,7 @@ impl Moment {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MomentIndex {
     seen: usize,
-    at: [Vec<u32>; 10],
+    at: [Vec<u32>; 11],
 }
 
 impl MomentIndex {

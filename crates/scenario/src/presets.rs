@@ -51,6 +51,7 @@ presets![
     "log-commit-policy",
     "log-acks-failover",
     "log-replay",
+    "projection-rebuild",
     "queue-or-log-queues",
     "queue-or-log-log",
     "knee-queues",

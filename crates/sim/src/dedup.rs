@@ -14,6 +14,8 @@ pub(crate) struct DedupStore {
     pub versions: Option<crate::versions::Versions>,
     /// Writing an event store: each aggregate's version.
     pub events: Option<crate::event_store::EventStore>,
+    /// A projection of a topic that can be rebuilt (or snapshots).
+    pub projection: Option<Box<crate::projection::Projection>>,
     enabled: bool,
     capacity: Option<usize>,
     ttl: Option<Time>,
@@ -41,6 +43,7 @@ impl DedupStore {
         crate::memory::vec_bytes::<u64>(self.present.capacity())
             + crate::memory::vec_bytes::<(Time, MsgId)>(self.order.capacity())
             + self.events.as_ref().map_or(0, crate::event_store::EventStore::heap_bytes)
+            + self.projection.as_ref().map_or(0, |p| p.heap_bytes())
     }
 
     fn bounded(&self) -> bool {

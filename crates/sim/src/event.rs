@@ -221,6 +221,11 @@ pub enum Event {
     },
     /// A saga service has handled a request (it serves one at a time).
     StepServed(Packet),
+    /// A group on a topic rebuilds its projection (`log.rebuild_at_ms`).
+    Rebuild {
+        /// The group's place among groups reading topics.
+        group: u16,
+    },
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! — now, at most, and on average over time.
 //!
 //! An `append` raises the lag of every group reading the topic by one; a
-//! `commit` lowers its group's lag by how far the committed offset moved; a
+//! `commit` lowers its group's lag by how far the committed offset moved (a
+//! `rebuild` raises it by how far it went back); a
 //! `failover` that cuts a partition's log lowers it by what was cut.
 //! The time integral is kept as `level × now − stamps` (see
 //! [`Metrics`](crate::Metrics)), so a change costs one addition.
@@ -112,6 +113,20 @@ impl Lag {
         {
             level.sub(offset - *at, t);
             total.sub(offset - *at, t);
+            *at = offset;
+        }
+    }
+
+    /// Consumer group `g` rebuilds: its committed offset in partition `p`
+    /// went back to `offset` at `t`, and what it will read again is lag.
+    pub fn rewound(&mut self, g: usize, p: usize, offset: u64, t: Time) {
+        let Some(&j) = self.log_group.get(g).filter(|&&j| j != usize::MAX) else { return };
+        let (total, parts) = &mut self.groups[j];
+        if let Some((level, at)) = parts.get_mut(p)
+            && offset < *at
+        {
+            level.add(*at - offset, t);
+            total.add(*at - offset, t);
             *at = offset;
         }
     }

@@ -89,6 +89,7 @@ pub mod metrics;
 pub mod network;
 pub mod partitions;
 mod producer;
+mod projection;
 pub mod report;
 pub mod rng;
 mod saga;

@@ -120,6 +120,17 @@ pub struct Counts {
     /// lost (what the events appended meanwhile changed, it never saw).
     #[serde(default)]
     pub lost_updates: u64,
+    /// Records a rebuilding projection applied again (not duplicates: the
+    /// rebuilt state lacked them).
+    #[serde(default)]
+    pub replayed: u64,
+    /// Records a rebuild could not read again (retention had removed
+    /// them): the rebuilt state lacks them.
+    #[serde(default)]
+    pub replay_gone: u64,
+    /// Snapshots taken of projections.
+    #[serde(default)]
+    pub snapshots: u64,
 }
 
 /// What one consumer group did (in a graph, a message counts once in each
@@ -146,6 +157,10 @@ pub struct GroupCounts {
 pub struct Metrics {
     /// The counters.
     pub counts: Counts,
+    /// The first rebuild of a projection.
+    pub rebuild_at: Option<Time>,
+    /// The last record replayed.
+    pub last_replay: Time,
     /// Time of the last event folded in.
     pub now: Time,
     /// Packets of any kind on links.
@@ -224,6 +239,8 @@ impl Metrics {
             .sum();
         Metrics {
             counts: Counts::default(),
+            rebuild_at: None,
+            last_replay: 0,
             now: 0,
             packets_in_flight: 0,
             messages_in_flight: 0,
@@ -314,6 +331,33 @@ impl Metrics {
             if self.total_depth > 0 {
                 self.total_depth -= 1;
                 self.depth_stamps = self.depth_stamps.wrapping_sub(now);
+            }
+        }
+    }
+
+    /// A projection's rebuild, replay or snapshot (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn projection_event(&mut self, e: &TraceEvent) {
+        let node = usize::from(e.node);
+        let c = &mut self.counts;
+        match e.kind {
+            EventKind::Rebuild => {
+                c.replay_gone += u64::from(e.key);
+                self.rebuild_at.get_or_insert(e.time);
+                let g = self.group_of.get(node).copied().unwrap_or(NO_GROUP);
+                self.lag.rewound(usize::from(g), usize::from(e.delivery), u64::from(e.tx), e.time);
+            }
+            EventKind::Replay => {
+                c.replayed += 1;
+                self.last_replay = e.time;
+                self.free_slot(node);
+            }
+            EventKind::Snapshot => c.snapshots += 1,
+            EventKind::Skip => c.replay_gone += u64::from(e.tx),
+            _ => {
+                c.discarded += 1;
+                self.free_slot(node);
             }
         }
     }
@@ -476,6 +520,8 @@ impl Metrics {
             EventKind::ProcessFail => self.free_slot(node),
             EventKind::Timeout => c.timeouts += 1,
             EventKind::GiveUp => c.gave_up += 1,
+            // The record being processed, dropped by a rebuild.
+            EventKind::Discard if e.cause == Cause::Rebuilt => self.projection_event(e),
             EventKind::Discard => {
                 c.discarded += 1;
                 // Refused on arrival (down, or a full window); a crash's
@@ -507,6 +553,7 @@ impl Metrics {
                 self.lag.appended(e.node, usize::from(e.delivery), e.time);
                 self.partitions.apply(e);
             }
+            EventKind::Rebuild | EventKind::Replay | EventKind::Snapshot => self.projection_event(e),
             EventKind::Commit => {
                 c.commits += 1;
                 let g = self.group_of.get(usize::from(e.peer)).copied().unwrap_or(NO_GROUP);
@@ -532,6 +579,8 @@ impl Metrics {
                 c.failovers += 1;
                 c.acknowledged_lost += u64::from(e.tx);
             }
+            // Records a rebuild's replay could not read again.
+            EventKind::Skip if e.cause == Cause::Rebuilt => self.projection_event(e),
             EventKind::Skip => {
                 c.skipped += u64::from(e.tx);
                 let peer = usize::from(e.peer);

@@ -199,6 +199,11 @@ pub struct Report {
     /// With a saga: how its runs ended; absent without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sagas: Option<SagaFigures>,
+    /// With a projection's rebuild: from its start to the last record
+    /// replayed (the rebuilt state has caught up with the old one), in ms;
+    /// absent without a rebuild.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rebuild_ms: Option<f64>,
     /// Where every message stands (sums to `produced` + `derived`).
     pub status: StatusCounts,
     /// Why the run stopped; null for a report taken mid-run.
@@ -342,6 +347,7 @@ impl Report {
             never_applied,
             unroutable: i.unroutable,
             retry_peak_10ms: u64::from(m.retry_peak_10ms),
+            rebuild_ms: m.rebuild_at.map(|at| time::to_ms(m.last_replay.saturating_sub(at))),
             end_to_end_latency: if c.derived == 0 { latency } else { LatencyStats::of(&i.latencies.chains) },
             latency,
             throughput: if sim_time == 0 {

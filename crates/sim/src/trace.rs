@@ -101,7 +101,9 @@ named_enum! {
         Rebalance = "rebalance",
         /// Records of partition `delivery` that member `peer`'s group will
         /// never read (gone before it got to them, or before its start at the
-        /// latest offset): `tx` of them, at topic `node`.
+        /// latest offset): `tx` of them, at topic `node`. Cause `rebuilt`:
+        /// records its rebuild's replay could not read again (the retention
+        /// removed them first).
         Skip = "skip",
         /// The topic `node` dropped a retry of a record it already has (an
         /// idempotent producer's): `delivery` is its partition, `tx` its offset.
@@ -171,6 +173,19 @@ named_enum! {
         /// blind, decided on a version `tx` events old: an update lost (the
         /// `effect` record follows).
         LostUpdate = "lost_update",
+        /// The group of member `node` rebuilds its projection: it dropped
+        /// what it applied of partition `delivery` of topic `peer` from
+        /// offset `tx` on (its latest snapshot, or the start) and reads it
+        /// again from there; `key` records in that range were gone
+        /// (retention removed them): the rebuilt state lacks them.
+        Rebuild = "rebuild",
+        /// Member `node` applied `msg` (partition `delivery`, offset `tx`)
+        /// again while its group rebuilds its projection: a replay, not a
+        /// duplicate (nothing is published again).
+        Replay = "replay",
+        /// Member `node` snapshotted its group's projection of partition
+        /// `delivery`: a rebuild starts at offset `tx`.
+        Snapshot = "snapshot",
     }
 }
 
@@ -333,6 +348,9 @@ named_enum! {
         /// not come (a gap in the stream): it takes effect when the gap
         /// fills, never if that version is lost for good.
         Gap = "gap",
+        /// The record was being processed when its group began rebuilding
+        /// its projection: dropped, to be read again.
+        Rebuilt = "rebuilt",
     }
 }
 

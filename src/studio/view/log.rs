@@ -111,6 +111,9 @@ pub fn kind_text(lang: Lang, k: EventKind) -> &'static str {
             TxDecide => Key::EvTxDecide,
             VersionConflict => Key::EvVersionConflict,
             LostUpdate => Key::EvLostUpdate,
+            Rebuild => Key::EvRebuild,
+            Replay => Key::EvReplay,
+            Snapshot => Key::EvSnapshot,
         },
     )
 }
@@ -183,6 +186,7 @@ pub fn cause_text(lang: Lang, c: Cause) -> &'static str {
             Cause::Aborted => Key::CauseAborted,
             Cause::Locked => Key::CauseLocked,
             Cause::Gap => Key::CauseGap,
+            Cause::Rebuilt => Key::CauseRebuilt,
         },
     )
 }

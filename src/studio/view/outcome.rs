@@ -180,6 +180,7 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
     let dedup = s.consumers.iter().any(|c| c.idempotency.enabled);
     let versions = s.consumers.iter().any(|c| c.idempotency.versions);
     let event_store = s.consumers.iter().any(|c| c.event_store != msgsim_sim::EventStoreKind::None);
+    let projection = s.consumers.iter().any(|c| c.log.rebuild_at_ms.is_some() || c.log.snapshot_every.is_some());
     let dead = s.queues.iter().any(|q| q.max_deliveries.is_some());
     let rejected = s.queues.iter().any(|q| q.capacity.is_some());
     let crashes = s.consumers.iter().any(|c| c.crash.probability > 0.0 || !c.crash.schedule.is_empty());
@@ -238,6 +239,11 @@ pub fn counter_rows(s: &msgsim_sim::Scenario, m: &msgsim_sim::Metrics) -> Vec<Co
     if event_store {
         rows.push(row(Key::VersionConflicts, n(c.version_conflicts), "c-version-conflicts", false));
         rows.push(row(Key::LostUpdates, n(c.lost_updates), "c-lost-updates", c.lost_updates > 0));
+    }
+    if projection {
+        rows.push(row(Key::Replayed, n(c.replayed), "c-replayed", false));
+        rows.push(row(Key::ReplayGone, n(c.replay_gone), "c-replay-gone", c.replay_gone > 0));
+        rows.push(row(Key::Snapshots, n(c.snapshots), "c-snapshots", false));
     }
     if dead {
         rows.push(row(Key::DeadLettered, n(c.dead_lettered), "c-dead", c.dead_lettered > 0));

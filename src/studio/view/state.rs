@@ -72,24 +72,65 @@ pub fn upstream_of(s: &Scenario) -> Vec<Vec<usize>> {
 /// Per group, changes committed per key.
 type Tables = Vec<SortedMap<u32, u64>>;
 
-/// Changes committed per (group, key) in `trace`, and the last one's place.
-fn fold(topology: &Topology, groups: usize, trace: &[TraceEvent]) -> (Tables, Option<(usize, u32)>) {
+/// Per topic node, records appended per key.
+type Streams = Vec<(u16, SortedMap<u32, u64>)>;
+
+/// Whether consumer group `c` keeps a projection it can rebuild (or snapshots).
+fn rebuildable(c: &msgsim_sim::ConsumerSpec) -> bool {
+    c.log.rebuild_at_ms.is_some() || c.log.snapshot_every.is_some()
+}
+
+/// Changes committed per (group, key) in `trace`, and the last one's place;
+/// and per topic node, the records appended per key (what a projection of
+/// it should fold to).
+fn fold(topology: &Topology, groups: usize, trace: &[TraceEvent]) -> (Tables, Option<(usize, u32)>, Streams) {
     let mut counts = vec![SortedMap::default(); groups];
     let mut last = None;
-    for e in trace.iter().filter(|e| e.kind == EventKind::Effect) {
+    let mut appended: Streams = Vec::new();
+    // A rebuilding group's changes by partition and offset: a rebuild
+    // takes back those from its start on.
+    let mut applied: Vec<Vec<(u16, u32, u32)>> = vec![Vec::new(); groups];
+    let add = |table: &mut SortedMap<u32, u64>, key: u32, by: i64| match table.get_mut(&key) {
+        Some(c) => *c = c.saturating_add_signed(by),
+        None => {
+            table.insert(key, by.max(0) as u64);
+        }
+    };
+    for e in trace {
+        if e.kind == EventKind::Append {
+            match appended.iter_mut().find(|(t, _)| *t == e.node) {
+                Some((_, table)) => add(table, e.key, 1),
+                None => {
+                    let mut table = SortedMap::default();
+                    table.insert(e.key, 1);
+                    appended.push((e.node, table));
+                }
+            }
+            continue;
+        }
+        if !matches!(e.kind, EventKind::Effect | EventKind::Replay | EventKind::Rebuild) {
+            continue;
+        }
         let Some(n) = topology.nodes.get(usize::from(e.node)) else { continue };
         if !matches!(n.kind, NodeKind::Consumer | NodeKind::Member) || n.group >= groups {
             continue;
         }
-        match counts[n.group].get_mut(&e.key) {
-            Some(c) => *c += 1,
-            None => {
-                counts[n.group].insert(e.key, 1);
+        let g = n.group;
+        if e.kind == EventKind::Rebuild {
+            let (p, from) = (e.delivery, e.tx);
+            for &(_, _, key) in applied[g].iter().filter(|&&(q, o, _)| q == p && o >= from) {
+                add(&mut counts[g], key, -1);
             }
+            applied[g].retain(|&(q, o, _)| q != p || o < from);
+            continue;
         }
-        last = Some((n.group, e.key));
+        if n.kind == NodeKind::Member {
+            applied[g].push((e.delivery, e.tx, e.key));
+        }
+        add(&mut counts[g], e.key, 1);
+        last = Some((g, e.key));
     }
-    (counts, last)
+    (counts, last, appended)
 }
 
 /// The state of `scenario`'s services after `trace` (a run's trace up to the
@@ -97,8 +138,15 @@ fn fold(topology: &Topology, groups: usize, trace: &[TraceEvent]) -> (Tables, Op
 #[inline(never)]
 pub fn state_view(scenario: &Scenario, topology: &Topology, trace: &[TraceEvent], lang: Lang) -> StateView {
     let groups = scenario.consumers.len();
-    let (counts, last) = fold(topology, groups, trace);
+    let (counts, last, appended) = fold(topology, groups, trace);
     let upstream = upstream_of(scenario);
+    // A projection's stream: the records its topic took per key.
+    let stream = |g: usize| {
+        let c = &scenario.consumers[g];
+        let node = topology.nodes.iter().position(|n| n.kind == NodeKind::Topic && n.name == c.from)?;
+        let table = appended.iter().find(|(t, _)| usize::from(*t) == node).map(|(_, t)| t);
+        Some(table)
+    };
     let mut keys: Vec<u32> = counts.iter().flat_map(|c| c.iter().map(|(k, _)| *k)).collect();
     keys.sort_unstable();
     keys.dedup();
@@ -107,8 +155,11 @@ pub fn state_view(scenario: &Scenario, topology: &Topology, trace: &[TraceEvent]
         cells: (0..groups)
             .map(|g| StateCell {
                 count: counts[g].get(&key).copied().unwrap_or(0),
-                upstream: (!upstream[g].is_empty())
-                    .then(|| upstream[g].iter().map(|&a| counts[a].get(&key).copied().unwrap_or(0)).sum()),
+                upstream: match stream(g).filter(|_| rebuildable(&scenario.consumers[g])) {
+                    Some(table) => Some(table.and_then(|t| t.get(&key).copied()).unwrap_or(0)),
+                    None => (!upstream[g].is_empty())
+                        .then(|| upstream[g].iter().map(|&a| counts[a].get(&key).copied().unwrap_or(0)).sum()),
+                },
                 last: last == Some((g, key)),
             })
             .collect(),
@@ -134,7 +185,7 @@ impl Studio {
     /// Whether the scenario has services (groups that publish, or a saga's):
     /// the state tab is offered then.
     pub fn has_services(&self) -> bool {
-        self.session.scenario.consumers.iter().any(|c| c.publish.is_some() || c.saga.is_some())
+        self.session.scenario.consumers.iter().any(|c| c.publish.is_some() || c.saga.is_some() || rebuildable(c))
     }
 }
 
@@ -178,6 +229,35 @@ mod tests {
             mid.summary,
             format!("{} keys; {} where a service disagrees with the services it hears from", mid.keys, mid.differing)
         );
+    }
+
+    #[test]
+    fn a_rebuilt_projection_empties_refills_and_lacks_what_the_retention_removed() {
+        let (s, sim) = run("projection-rebuild");
+        let r = sim.report();
+        let total = |v: &StateView| v.rows.iter().map(|r| r.cells[0].count).sum::<u64>();
+        let at = |ms: f64| {
+            let t = msgsim_sim::time::ms(ms);
+            let n = sim.trace().partition_point(|e| e.time <= t);
+            state_view(&s, sim.topology(), &sim.trace()[..n], Lang::En)
+        };
+        // Before the rebuild at 8 s every record is in; at its start the
+        // state is empty; then the replay refills it.
+        let before = at(7_999.0);
+        assert_eq!((before.differing, before.keys), (0, 40), "its state is the fold of its stream");
+        assert_eq!(total(&at(8_000.0)), 0);
+        assert!(total(&at(8_600.0)) > 0);
+        // At the end it lacks exactly what was gone before the replay got to it.
+        let end = at(f64::MAX);
+        let lacks: u64 = end.rows.iter().map(|r| r.cells[0].upstream.unwrap() - r.cells[0].count).sum();
+        assert_eq!(lacks, r.counts.replay_gone);
+        assert!(end.differing > 30, "most accounts are short: {}", end.differing);
+        // From snapshots nothing is lacking.
+        let mut snap = s.clone();
+        snap.consumers[0].log.snapshot_every = Some(100);
+        let mut sim = msgsim_sim::Simulation::new(&snap, snap.seed).unwrap();
+        sim.run();
+        assert_eq!(state_view(&snap, sim.topology(), sim.trace(), Lang::En).differing, 0);
     }
 
     #[test]

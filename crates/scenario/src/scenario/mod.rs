@@ -639,6 +639,16 @@ pub struct LogGroupSpec {
     /// session times out; Kafka's default is 45 s). Meanwhile its partitions
     /// are read by nobody. Default 1,000.
     pub session_timeout_ms: f64,
+    /// When the group rebuilds its state by replaying the topic, in ms: it
+    /// drops what it applied from each partition's latest snapshot on (from
+    /// the start, without snapshots) and reads again from there. What it
+    /// applies again is a replay, not a duplicate; what the retention has
+    /// removed is gone from the rebuilt state. Default none.
+    pub rebuild_at_ms: Option<f64>,
+    /// Every so many records applied in a partition, the group snapshots
+    /// its state there: a rebuild starts at the latest snapshot. Default
+    /// none (no snapshots).
+    pub snapshot_every: Option<u32>,
 }
 
 impl Default for LogGroupSpec {
@@ -654,6 +664,8 @@ impl Default for LogGroupSpec {
             start_ms: 0.0,
             rebalance_ms: 500.0,
             session_timeout_ms: 1_000.0,
+            rebuild_at_ms: None,
+            snapshot_every: None,
         }
     }
 }

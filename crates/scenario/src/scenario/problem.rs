@@ -238,6 +238,9 @@ pub enum ProblemKind {
     SagaFromTopic,
     /// An event store written by a group reading a topic, or running a saga.
     EventStoreNeedsQueue,
+    /// A rebuild of a group that applies in version order (its version
+    /// table would have to be rebuilt too: not modelled).
+    RebuildWithVersions,
     /// Services that publish to each other in a loop (every message would
     /// make another, forever).
     PublishCycle {
@@ -363,6 +366,9 @@ impl ProblemKind {
             }
             EventStoreNeedsQueue => {
                 "an event store is written by a group that takes its commands from a queue and runs no saga".into()
+            }
+            RebuildWithVersions => {
+                "a group that applies in version order cannot be rebuilt here: turn off idempotency.versions, or the rebuild".into()
             }
             PublishCycle { cycle } => {
                 format!(

@@ -379,6 +379,12 @@ impl Checker {
         self.duration(format!("{path}.start_ms"), l.start_ms, false);
         self.duration(format!("{path}.rebalance_ms"), l.rebalance_ms, false);
         self.duration(format!("{path}.session_timeout_ms"), l.session_timeout_ms, false);
+        if let Some(at) = l.rebuild_at_ms {
+            self.duration(format!("{path}.rebuild_at_ms"), at, false);
+        }
+        if let Some(every) = l.snapshot_every {
+            self.range_u32(format!("{path}.snapshot_every"), every, 1, limits::MAX_CAPACITY);
+        }
     }
 
     fn consumer(&mut self, i: usize, c: &ConsumerSpec, n: &Names) {
@@ -387,6 +393,9 @@ impl Checker {
         self.source_ref(format!("{path}.from"), &c.from, n);
         if n.topics.contains(c.from.as_str()) {
             self.log_group(&format!("{path}.log"), &c.log);
+            if c.log.rebuild_at_ms.is_some() && c.idempotency.versions {
+                self.push(format!("{path}.log.rebuild_at_ms"), K::RebuildWithVersions);
+            }
         }
         self.range_u32(format!("{path}.concurrency"), c.concurrency, 1, limits::MAX_CONCURRENCY);
         self.dist(&format!("{path}.processing"), &c.processing);

@@ -6,7 +6,9 @@
 use super::assignor::Assignor;
 use super::group::Group;
 use super::member::Member;
+use super::topic::Topic;
 use crate::context::Ctx;
+use crate::dedup::DedupStore;
 use crate::event::{Event, Packet};
 use crate::scenario::{AssignorKind, ConsumerSpec, OffsetResetKind};
 use crate::time::{self, Time};
@@ -114,6 +116,48 @@ impl Coordinator {
     pub fn rebalanced(&mut self, ctx: &mut Ctx, generation: u32, members: &mut [Member]) {
         if generation == self.group.generation {
             self.assign_all(ctx, members);
+        }
+    }
+
+    /// The group rebuilds its projection (`log.rebuild_at_ms`): its members
+    /// drop what they hold; in each partition the state from the latest
+    /// snapshot on (from the start, without one) is dropped and the
+    /// committed offset goes back there; a rebalance, and the members read
+    /// it all again. A group that has not started has nothing to rebuild.
+    pub fn rebuild(&mut self, ctx: &mut Ctx, members: &mut [Member], topic: &mut Topic, store: &mut DedupStore) {
+        let Some(projection) = store.projection.as_mut().filter(|_| self.started) else { return };
+        projection.rebuilt_at = Some(ctx.now);
+        for member in self.members(members).iter_mut() {
+            member.drop_work(ctx);
+        }
+        let node = self.members(members)[0].node;
+        topic.unpark(self.place);
+        let mut again = Vec::new();
+        for p in 0..self.group.partitions {
+            let from = projection.start_of(p);
+            let log = &topic.partitions[p as usize];
+            let cursor = &mut topic.cursors[self.place][p as usize];
+            // What it read from there on is read again, unless it is gone.
+            let gone = log.earliest().min(cursor.reached).saturating_sub(from);
+            let start = from.max(log.earliest());
+            again.extend((start..cursor.reached.min(log.end())).filter_map(|o| log.get(o).map(|r| r.msg)));
+            cursor.restart_at(start);
+            let mut e = ctx.record(EventKind::Rebuild, node, NO_MSG);
+            e.peer = topic.node;
+            e.delivery = p as u16;
+            e.tx = from as u32;
+            e.key = gone as u32;
+            ctx.emit_rare(e);
+        }
+        for &msg in &again {
+            projection.drop_one(msg);
+        }
+        // Its idempotency store is part of its state: those are forgotten too.
+        for msg in again {
+            store.forget(msg);
+        }
+        if self.group.restart(ctx.now) {
+            self.rebalance(ctx, 0, members);
         }
     }
 

@@ -65,6 +65,11 @@ impl Group {
         }
     }
 
+    /// The members stay, but everyone starts afresh (a rebuild): a rebalance.
+    pub fn restart(&mut self, now: Time) -> bool {
+        self.rebalance(now)
+    }
+
     fn rebalance(&mut self, now: Time) -> bool {
         self.assignment = self.assignor.assign(&self.members, self.partitions);
         self.generation += 1;

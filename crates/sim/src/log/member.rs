@@ -128,6 +128,16 @@ impl Member {
         }
     }
 
+    /// The ledger's subscription for its group.
+    pub fn sub(&self) -> usize {
+        self.sub
+    }
+
+    /// Whether its group commits before processing.
+    pub fn commits_first(&self) -> bool {
+        self.commit == CommitPolicy::BeforeProcessing
+    }
+
     /// Whether it is running.
     pub fn is_up(&self) -> bool {
         self.up
@@ -164,6 +174,24 @@ impl Member {
                 self.discard(ctx, &job, Cause::Revoked);
             }
         }
+    }
+
+    /// Its group rebuilds its projection: it drops what it holds (the
+    /// record it is processing too) and owns nothing until the rebalance
+    /// that follows.
+    pub fn drop_work(&mut self, ctx: &mut Ctx) {
+        if !self.up {
+            return;
+        }
+        if let Some(job) = self.current.take() {
+            self.discard(ctx, &job, Cause::Rebuilt);
+        }
+        for job in std::mem::take(&mut self.jobs) {
+            self.discard(ctx, &job, Cause::Revoked);
+        }
+        // Its processing's end, due later, is stale now.
+        self.epoch = self.epoch.wrapping_add(1);
+        self.revoke(ctx);
     }
 
     fn discard(&self, ctx: &mut Ctx, job: &Job, cause: Cause) {
@@ -387,10 +415,21 @@ impl Member {
         } else if store.check_and_remember(job.msg, ctx.now) {
             let e = self.job_record(ctx, EventKind::DedupHit, &job);
             ctx.emit_rare(e);
+        } else if store.projection.as_mut().is_some_and(|p| p.apply(job.msg, ctx.ledger.applied_in(job.msg, self.sub)))
+        {
+            // Its group's rebuilt state lacked it: applied again, no effect.
+            let e = self.job_record(ctx, EventKind::Replay, &job);
+            ctx.emit_rare(e);
         } else {
             let e = self.job_record(ctx, EventKind::Effect, &job);
             let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
             crate::consumer::take_effect(ctx, e, self.sub, self.group, store, publisher, cut);
+        }
+        if let Some(at) = store.projection.as_mut().and_then(|p| p.handled(job.partition, job.offset)) {
+            let mut e = self.job_record(ctx, EventKind::Snapshot, &job);
+            e.msg = NO_MSG;
+            e.tx = at as u32;
+            ctx.emit_rare(e);
         }
         if crash {
             // After the effect (or between a service's two writes), before

@@ -124,6 +124,14 @@ pub struct GroupCursor {
     /// The furthest it has read or skipped to: every offset before it was
     /// read or skipped.
     pub reached: u64,
+    /// After a rebuild: where its replay ends (what it had reached).
+    pub replay_to: u64,
+    /// How far a replay has got: every record below it was read again or
+    /// counted gone.
+    pub gone_mark: u64,
+    /// Records a replay could not read again: the retention removed them
+    /// first.
+    pub gone_again: u64,
 }
 
 impl GroupCursor {
@@ -139,9 +147,21 @@ impl GroupCursor {
     pub fn poll_to(&mut self, log: &Partition, reset: OffsetReset, max: u64, visible: u64) -> std::ops::Range<u64> {
         let end = visible.clamp(log.earliest(), log.end());
         let at = self.next(log, reset, end);
+        // A replay jumping past records it read before: gone from it.
+        if let Some(want) = self.position.or(self.committed)
+            && want < self.replay_to
+        {
+            let to = at.min(self.replay_to);
+            self.gone_again += to.saturating_sub(want.max(self.gone_mark));
+            self.gone_mark = self.gone_mark.max(to);
+        }
         // Jumping past offsets it never reached: those it will never read.
         self.skipped += at.saturating_sub(self.reached);
         let to = at.saturating_add(max).min(end);
+        // Below it now, every record of the replay was read again or is gone.
+        if self.gone_mark < self.replay_to {
+            self.gone_mark = self.gone_mark.max(to);
+        }
         self.position = Some(to);
         self.reached = self.reached.max(to);
         at..to
@@ -174,6 +194,15 @@ impl GroupCursor {
     /// offset: what it had read past it is read again.
     pub fn rewind(&mut self) {
         self.position = None;
+    }
+
+    /// A rebuild: the group reads again from `offset` (the one move of the
+    /// committed offset backwards; every offset it had reached stays read).
+    pub fn restart_at(&mut self, offset: u64) {
+        self.position = None;
+        self.committed = Some(offset);
+        self.replay_to = self.replay_to.max(self.reached);
+        self.gone_mark = offset;
     }
 
     /// Records appended and not yet committed: the lag.

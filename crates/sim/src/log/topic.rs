@@ -425,6 +425,14 @@ impl Topic {
         });
     }
 
+    /// Group `g` rebuilds: the fetches it has parked here are forgotten (an
+    /// answer would move its cursor for members that ask again anyway).
+    pub fn unpark(&mut self, g: usize) {
+        if let Some(parked) = self.parked.get_mut(g) {
+            parked.iter_mut().for_each(|f| *f = None);
+        }
+    }
+
     /// A fetch from a member of the topic's group `g` (`current`: the
     /// fetch is of the group's current generation, which is consuming):
     /// answers with up to `max` records from the group's cursor.
@@ -452,15 +460,18 @@ impl Topic {
         let visible = self.visible(partition as usize);
         let log = &self.partitions[partition as usize];
         let cursor = &mut self.cursors[g][partition as usize];
-        let skipped = cursor.skipped;
+        let (skipped, gone) = (cursor.skipped, cursor.gone_again);
         let range = cursor.poll_to(log, f.reset, u64::from(f.max), visible);
-        let skipped = cursor.skipped - skipped;
-        if skipped > 0 {
-            let mut e = ctx.record(EventKind::Skip, self.node, NO_MSG);
-            e.peer = f.member;
-            e.delivery = partition as u16;
-            e.tx = skipped as u32;
-            ctx.emit_rare(e);
+        let (skipped, gone) = (cursor.skipped - skipped, cursor.gone_again - gone);
+        for (n, cause) in [(skipped, Cause::None), (gone, Cause::Rebuilt)] {
+            if n > 0 {
+                let mut e = ctx.record(EventKind::Skip, self.node, NO_MSG);
+                e.peer = f.member;
+                e.delivery = partition as u16;
+                e.tx = n as u32;
+                e.cause = cause;
+                ctx.emit_rare(e);
+            }
         }
         if range.is_empty() {
             // Nothing yet: hold the fetch — with a time limit while

@@ -346,9 +346,17 @@ fn log_parts() -> impl Strategy<Value = LogParts> {
         prop_oneof![Just(1u32), Just(limits::MAX_POLL_RECORDS), 1..20u32],
         (positive_ms(), positive_ms(), positive_ms()),
         (edgy_ms(), edgy_ms(), edgy_ms()),
+        (proptest::option::of(edgy_ms()), proptest::option::of(1..50u32)),
     )
         .prop_map(
-            |(reads, (a, c, r), max_poll_records, (auto, fetch_wait, timeout), (start, rebalance, session))| {
+            |(
+                reads,
+                (a, c, r),
+                max_poll_records,
+                (auto, fetch_wait, timeout),
+                (start, rebalance, session),
+                (rebuild_at_ms, snapshot_every),
+            )| {
                 let spec = LogGroupSpec {
                     assignor: AssignorKind::NAMED[a].0,
                     commit: CommitPolicy::NAMED[c].0,
@@ -360,6 +368,8 @@ fn log_parts() -> impl Strategy<Value = LogParts> {
                     start_ms: start,
                     rebalance_ms: rebalance,
                     session_timeout_ms: session,
+                    rebuild_at_ms,
+                    snapshot_every,
                 };
                 (reads, spec)
             },
@@ -410,6 +420,7 @@ fn check(s: &Scenario, seed: u64) -> Result<(), TestCaseError> {
     prop_assert!(r.events <= s.max_events);
     prop_assert!(r.stopped.is_some());
     prop_assert_eq!(accounted_for(&sim, &r), Ok(()));
+    prop_assert_eq!(sim.check_projections(), Ok(()));
     prop_assert!(sim.memory_bytes() <= 2 * budget + (1 << 20), "{} bytes held", sim.memory_bytes());
     prop_assert!(r.latency.max <= r.sim_time_ms + 1e-9, "max latency {} in a {} ms run", r.latency.max, r.sim_time_ms);
     Ok(())

@@ -13,6 +13,7 @@ mod limits;
 mod log;
 mod properties;
 mod queueing;
+mod rebuild;
 mod saga;
 mod support;
 mod theory;

@@ -52,5 +52,6 @@ pub fn checked(s: &Scenario, seed: u64) -> (Simulation, Report) {
     let r = sim.report();
     accounted_for(&sim, &r).unwrap_or_else(|e| panic!("{e}"));
     sim.check_sagas().unwrap_or_else(|e| panic!("{e}"));
+    sim.check_projections().unwrap_or_else(|e| panic!("{e}"));
     (sim, r)
 }
