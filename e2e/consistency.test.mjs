@@ -111,7 +111,18 @@ test('the state tab: each service\'s table, the keys where shipping lacks orders
   assert.match(await summary.textContent(), /20 keys; \d+ where a service disagrees/);
   assert.ok(await page.locator('.state td.differs').count() > 0);
   assert.equal(await page.locator('.state td.last').count(), 1);
+  // The consistency chart: the keys that disagree over the run, for good
+  // here (lost events); its line at the end is the table's count.
+  const chart = page.getByTestId('consistency-chart');
+  const [, differing] = (await summary.textContent()).match(/; (\d+) where/);
+  assert.equal(await chart.getAttribute('data-last-keys'), differing);
+  assert.match(await chart.locator('svg').getAttribute('aria-label'), /^Consistency over the run/);
   await screenshot(page, 'state-tab');
+  // With an outbox the keys disagree only while the relay catches up.
+  await page.getByTestId('preset').selectOption('outbox');
+  await waitForVerdict(page);
+  await page.waitForFunction(() => document.querySelector('[data-testid=consistency-chart]')?.dataset.lastKeys === '0'
+    && Number(document.querySelector('[data-testid=consistency-chart]')?.dataset.maxKeys) > 0);
   // No services, no state tab.
   await page.getByTestId('preset').selectOption('reliable-queue');
   await waitForVerdict(page);

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::components::StatePanel;
 use crate::i18n::Lang;
 use crate::studio::run::Run;
-use crate::studio::view::state_view;
+use crate::studio::view::{ConsistencySeries, consistency_series, state_view};
 
 /// The DOM id of the element the page gives the run on.
 pub const HOST_ID: &str = "state-host";
@@ -21,8 +21,12 @@ pub const HOST_ID: &str = "state-host";
 /// the language.
 type Shown = (String, u64, usize, Lang);
 
-/// The run of the page's scenario (its JSON, its seed).
-type PageRun = Option<(String, u64, Scenario, Run)>;
+/// Points of the consistency chart.
+const CHART_POINTS: usize = 240;
+
+/// The run of the page's scenario (its JSON, its seed), and its
+/// consistency over time.
+type PageRun = Option<(String, u64, Scenario, Run, std::rc::Rc<ConsistencySeries>)>;
 
 fn read() -> Option<Shown> {
     let host = gloo::utils::document().get_element_by_id(HOST_ID)?;
@@ -48,11 +52,13 @@ pub fn StateApp() -> Html {
         *page_run = Scenario::from_json(&json).ok().and_then(|scenario| {
             let mut run = Run::new(&scenario, seed).ok()?;
             while run.compute(1 << 20) {}
-            Some((json.clone(), seed, scenario, run))
+            let series = consistency_series(&scenario, run.sim().topology(), run.trace(), CHART_POINTS);
+            Some((json.clone(), seed, scenario, run, std::rc::Rc::new(series)))
         });
     }
-    let Some((_, _, scenario, run)) = &*page_run else { return html! {} };
+    let Some((_, _, scenario, run, series)) = &*page_run else { return html! {} };
     let trace = run.trace();
-    let view = state_view(scenario, run.sim().topology(), &trace[..cursor.min(trace.len())], lang);
+    let mut view = state_view(scenario, run.sim().topology(), &trace[..cursor.min(trace.len())], lang);
+    view.consistency = Some(series.clone());
     html! { <StatePanel {view} /> }
 }

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::i18n::{Key, t, tf};
-use crate::studio::view::{SagaOutcome, StateView};
+use crate::studio::view::{ConsistencySeries, SagaOutcome, StateView};
 
 /// Props of [`StatePanel`].
 #[derive(Properties, PartialEq)]
@@ -21,6 +21,9 @@ pub fn StatePanel(p: &StatePanelProps) -> Html {
     let more = v.keys.saturating_sub(v.rows.len());
     html! {
         <div class="panel-body state" data-testid="state" tabindex="0" role="region" aria-label={t(l, Key::TabState)}>
+            if let Some(c) = &v.consistency {
+                { consistency_chart(c, v) }
+            }
             if let Some(s) = &v.sagas {
                 <h3>{ t(l, if s.two_phase { Key::TxTimelineTitle } else { Key::SagaTimelineTitle }) }</h3>
                 <p class="muted">{ t(l, Key::SagaTimelineIntro) }</p>
@@ -83,5 +86,40 @@ pub fn StatePanel(p: &StatePanelProps) -> Html {
                 <p class="muted">{ tf(l, Key::StateMore, &[&more]) }</p>
             }
         </div>
+    }
+}
+
+/// The run's consistency over time: keys where a service disagrees, and
+/// sagas whose services disagree, with a line at the shown moment.
+fn consistency_chart(c: &ConsistencySeries, v: &StateView) -> Html {
+    const W: f64 = 600.0;
+    const H: f64 = 60.0;
+    let l = v.lang;
+    let end = c.times.last().copied().unwrap_or(1).max(1) as f64;
+    let max_keys = c.keys.iter().copied().max().unwrap_or(0);
+    let max_sagas = c.sagas.iter().copied().max().unwrap_or(0);
+    let top = f64::from(max_keys.max(max_sagas).max(1));
+    let line = |ys: &[u32]| {
+        c.times
+            .iter()
+            .zip(ys)
+            .map(|(&t, &y)| format!("{:.1},{:.1}", t as f64 / end * W, H - f64::from(y) / top * (H - 4.0)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let x = (v.now as f64 / end * W).clamp(0.0, W);
+    let label = tf(l, Key::ConsistencyChart, &[&max_keys, &max_sagas]);
+    html! {
+        <figure class="consistency" data-testid="consistency-chart" data-max-keys={max_keys.to_string()}
+            data-last-keys={c.keys.last().copied().unwrap_or(0).to_string()} data-max-sagas={max_sagas.to_string()}>
+            <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img" aria-label={label.clone()}>
+                <polyline class="keys" fill="none" points={line(&c.keys)} />
+                if !c.sagas.is_empty() {
+                    <polyline class="sagas" fill="none" points={line(&c.sagas)} />
+                }
+                <line class="now" x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1="0" y2={H.to_string()} />
+            </svg>
+            <figcaption class="muted">{ label }</figcaption>
+        </figure>
     }
 }

@@ -557,6 +557,7 @@ super::texts! { Key;
     RelayPoll => ("Relay polls every", "转发器轮询间隔"),
     StateKey => ("key", "键"),
     StateSummary => ("{0} keys; {1} where a service disagrees with the services it hears from", "{0} 个键；其中 {1} 个键上，服务与其上游服务不一致"),
+    ConsistencyChart => ("Consistency over the run (the line is now): red, keys where a service disagrees with what it hears from (at most {0}); orange, sagas whose services disagree (at most {1})", "整个运行期间的一致性（竖线为此刻）：红色为服务与其上游不一致的键（最多 {0} 个）；橙色为服务之间不一致的 Saga（最多 {1} 个）"),
     StateIntro => ("Changes each service committed per key, now. Red: not what upstream committed (for a projection that rebuilds: not what its topic took). Outlined: the last change.", "此刻每个服务按键提交的变更数。红色：与上游不一致（对会重建的投影：与其主题收到的记录不一致）。描边：最近一次变更。"),
     StateMore => ("{0} more keys agree", "另有 {0} 个键一致"),
     StateUpstream => ("upstream committed {0}", "上游已提交 {0}"),

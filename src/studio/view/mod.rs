@@ -17,5 +17,5 @@ pub use log::{LOG_WINDOW, LogRow, LogView, cause_text, detail, ends, kind_text, 
 pub use outcome::{CompareView, CountersView, verdict_sentence, verdict_text};
 pub use panels::{EditorView, FilesView, LifeRow, MessageView, NoticeView};
 pub use sagas::{SAGA_ROWS, SagaOutcome, SagaRow, SagaTimeline, StepMark, saga_timeline};
-pub use state::{StateCell, StateRow, StateView, state_view};
+pub use state::{ConsistencySeries, StateCell, StateRow, StateView, consistency_series, state_view};
 pub use toolbar::{ControlsView, MARK_SLICES, TimeView};

@@ -6,7 +6,7 @@
 //! arrived, or applied twice).
 
 use msgsim_sim::sorted::SortedMap;
-use msgsim_sim::{EventKind, NodeKind, Scenario, Topology, TraceEvent};
+use msgsim_sim::{Cause, EventKind, NodeKind, Scenario, Topology, TraceEvent};
 
 use super::super::Studio;
 use crate::i18n::{Key, Lang, tf};
@@ -58,6 +58,11 @@ pub struct StateView {
     pub summary: String,
     /// With a saga: its timeline.
     pub sagas: Option<super::SagaTimeline>,
+    /// The whole run's consistency over time, for its chart (the module
+    /// computes it once per run).
+    pub consistency: Option<std::rc::Rc<ConsistencySeries>>,
+    /// The shown moment, µs.
+    pub now: msgsim_sim::Time,
     /// UI language.
     pub lang: Lang,
 }
@@ -80,57 +85,122 @@ fn rebuildable(c: &msgsim_sim::ConsumerSpec) -> bool {
     c.log.rebuild_at_ms.is_some() || c.log.snapshot_every.is_some()
 }
 
-/// Changes committed per (group, key) in `trace`, and the last one's place;
-/// and per topic node, the records appended per key (what a projection of
-/// it should fold to).
-fn fold(topology: &Topology, groups: usize, trace: &[TraceEvent]) -> (Tables, Option<(usize, u32)>, Streams) {
-    let mut counts = vec![SortedMap::default(); groups];
-    let mut last = None;
-    let mut appended: Streams = Vec::new();
-    // A rebuilding group's changes by partition and offset: a rebuild
-    // takes back those from its start on.
-    let mut applied: Vec<Vec<(u16, u32, u32)>> = vec![Vec::new(); groups];
-    let add = |table: &mut SortedMap<u32, u64>, key: u32, by: i64| match table.get_mut(&key) {
+/// The fold of a trace into the services' tables, one event at a time.
+struct Fold {
+    /// Changes committed per (group, key).
+    counts: Tables,
+    /// The last change's place.
+    last: Option<(usize, u32)>,
+    /// Per topic node, the records it took per key (what a projection of
+    /// it should fold to).
+    appended: Streams,
+    /// A rebuilding group's changes by partition and offset: a rebuild
+    /// takes back those from its start on.
+    applied: Vec<Vec<(u16, u32, u32)>>,
+}
+
+fn add(table: &mut SortedMap<u32, u64>, key: u32, by: i64) {
+    match table.get_mut(&key) {
         Some(c) => *c = c.saturating_add_signed(by),
         None => {
             table.insert(key, by.max(0) as u64);
         }
-    };
-    for e in trace {
+    }
+}
+
+impl Fold {
+    fn new(groups: usize) -> Self {
+        Fold {
+            counts: vec![SortedMap::default(); groups],
+            last: None,
+            appended: Vec::new(),
+            applied: vec![Vec::new(); groups],
+        }
+    }
+
+    /// Folds `e` in; returns the key whose row it changed, if any.
+    fn apply(&mut self, topology: &Topology, e: &TraceEvent) -> Option<u32> {
         if e.kind == EventKind::Append {
-            match appended.iter_mut().find(|(t, _)| *t == e.node) {
+            match self.appended.iter_mut().find(|(t, _)| *t == e.node) {
                 Some((_, table)) => add(table, e.key, 1),
                 None => {
                     let mut table = SortedMap::default();
                     table.insert(e.key, 1);
-                    appended.push((e.node, table));
+                    self.appended.push((e.node, table));
                 }
             }
-            continue;
+            return Some(e.key);
         }
         if !matches!(e.kind, EventKind::Effect | EventKind::Replay | EventKind::Rebuild) {
-            continue;
+            return None;
         }
-        let Some(n) = topology.nodes.get(usize::from(e.node)) else { continue };
-        if !matches!(n.kind, NodeKind::Consumer | NodeKind::Member) || n.group >= groups {
-            continue;
-        }
+        let n = topology.nodes.get(usize::from(e.node))?;
         let g = n.group;
+        if !matches!(n.kind, NodeKind::Consumer | NodeKind::Member) || g >= self.counts.len() {
+            return None;
+        }
         if e.kind == EventKind::Rebuild {
             let (p, from) = (e.delivery, e.tx);
-            for &(_, _, key) in applied[g].iter().filter(|&&(q, o, _)| q == p && o >= from) {
-                add(&mut counts[g], key, -1);
+            for &(_, _, key) in self.applied[g].iter().filter(|&&(q, o, _)| q == p && o >= from) {
+                add(&mut self.counts[g], key, -1);
             }
-            applied[g].retain(|&(q, o, _)| q != p || o < from);
-            continue;
+            self.applied[g].retain(|&(q, o, _)| q != p || o < from);
+            return None; // many keys: the caller looks at them all
         }
         if n.kind == NodeKind::Member {
-            applied[g].push((e.delivery, e.tx, e.key));
+            self.applied[g].push((e.delivery, e.tx, e.key));
         }
-        add(&mut counts[g], e.key, 1);
-        last = Some((g, e.key));
+        add(&mut self.counts[g], e.key, 1);
+        self.last = Some((g, e.key));
+        Some(e.key)
     }
-    (counts, last, appended)
+
+    /// Every key with a change.
+    fn keys(&self) -> Vec<u32> {
+        let mut keys: Vec<u32> = self.counts.iter().flat_map(|c| c.iter().map(|(k, _)| *k)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+}
+
+/// What each group's column is compared with: the groups it hears from, or
+/// (a projection that rebuilds) its topic's stream.
+struct Columns {
+    upstream: Vec<Vec<usize>>,
+    /// Per group: the topic node whose stream it is compared with.
+    stream: Vec<Option<u16>>,
+}
+
+impl Columns {
+    fn new(scenario: &Scenario, topology: &Topology) -> Self {
+        let stream = scenario
+            .consumers
+            .iter()
+            .map(|c| {
+                let node = topology.nodes.iter().position(|n| n.kind == NodeKind::Topic && n.name == c.from)?;
+                rebuildable(c).then_some(node as u16)
+            })
+            .collect();
+        Columns { upstream: upstream_of(scenario), stream }
+    }
+
+    /// Group `g`'s cell for `key`.
+    fn cell(&self, f: &Fold, g: usize, key: u32) -> StateCell {
+        let count = |g: usize| f.counts[g].get(&key).copied().unwrap_or(0);
+        let upstream = match self.stream[g] {
+            Some(topic) => {
+                Some(f.appended.iter().find(|(t, _)| *t == topic).and_then(|(_, t)| t.get(&key).copied()).unwrap_or(0))
+            }
+            None => (!self.upstream[g].is_empty()).then(|| self.upstream[g].iter().map(|&a| count(a)).sum()),
+        };
+        StateCell { count: count(g), upstream, last: f.last == Some((g, key)) }
+    }
+
+    /// Whether a group disagrees at `key`.
+    fn differs(&self, f: &Fold, key: u32) -> bool {
+        (0..f.counts.len()).any(|g| self.cell(f, g, key).differs())
+    }
 }
 
 /// The state of `scenario`'s services after `trace` (a run's trace up to the
@@ -138,32 +208,13 @@ fn fold(topology: &Topology, groups: usize, trace: &[TraceEvent]) -> (Tables, Op
 #[inline(never)]
 pub fn state_view(scenario: &Scenario, topology: &Topology, trace: &[TraceEvent], lang: Lang) -> StateView {
     let groups = scenario.consumers.len();
-    let (counts, last, appended) = fold(topology, groups, trace);
-    let upstream = upstream_of(scenario);
-    // A projection's stream: the records its topic took per key.
-    let stream = |g: usize| {
-        let c = &scenario.consumers[g];
-        let node = topology.nodes.iter().position(|n| n.kind == NodeKind::Topic && n.name == c.from)?;
-        let table = appended.iter().find(|(t, _)| usize::from(*t) == node).map(|(_, t)| t);
-        Some(table)
-    };
-    let mut keys: Vec<u32> = counts.iter().flat_map(|c| c.iter().map(|(k, _)| *k)).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    let row = |key: u32| StateRow {
-        key,
-        cells: (0..groups)
-            .map(|g| StateCell {
-                count: counts[g].get(&key).copied().unwrap_or(0),
-                upstream: match stream(g).filter(|_| rebuildable(&scenario.consumers[g])) {
-                    Some(table) => Some(table.and_then(|t| t.get(&key).copied()).unwrap_or(0)),
-                    None => (!upstream[g].is_empty())
-                        .then(|| upstream[g].iter().map(|&a| counts[a].get(&key).copied().unwrap_or(0)).sum()),
-                },
-                last: last == Some((g, key)),
-            })
-            .collect(),
-    };
+    let mut f = Fold::new(groups);
+    for e in trace {
+        f.apply(topology, e);
+    }
+    let columns = Columns::new(scenario, topology);
+    let keys = f.keys();
+    let row = |key: u32| StateRow { key, cells: (0..groups).map(|g| columns.cell(&f, g, key)).collect() };
     let (mut rows, same): (Vec<StateRow>, Vec<StateRow>) =
         keys.iter().map(|&k| row(k)).partition(|r| r.cells.iter().any(StateCell::differs));
     let differing = rows.len();
@@ -177,8 +228,103 @@ pub fn state_view(scenario: &Scenario, topology: &Topology, trace: &[TraceEvent]
         keys: keys.len(),
         summary,
         sagas: super::saga_timeline(scenario, trace, lang),
+        consistency: None,
+        now: trace.last().map_or(0, |e| e.time),
         lang,
     }
+}
+
+/// Consistency over a whole run, for a chart: at each of `points` evenly
+/// spaced moments, the keys where a service disagrees with what it hears
+/// from (as the table's line counts them) and the sagas whose services
+/// disagree (some steps in force, some not).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConsistencySeries {
+    /// The moments, µs.
+    pub times: Vec<msgsim_sim::Time>,
+    /// Keys that disagree then.
+    pub keys: Vec<u32>,
+    /// Sagas (or transactions) whose services disagree then; empty without sagas.
+    pub sagas: Vec<u32>,
+}
+
+/// [`ConsistencySeries`] of `trace` (a whole run), in one pass.
+#[inline(never)]
+pub fn consistency_series(
+    scenario: &Scenario,
+    topology: &Topology,
+    trace: &[TraceEvent],
+    points: usize,
+) -> ConsistencySeries {
+    let end = trace.last().map_or(0, |e| e.time).max(1);
+    let points = points.max(2);
+    let at = |i: usize| end * i as u64 / (points as u64 - 1);
+    let steps = scenario.consumers.iter().find_map(|c| c.saga.as_ref()).map(|s| s.steps.len() as i32);
+    let columns = Columns::new(scenario, topology);
+    let mut f = Fold::new(scenario.consumers.len());
+    let mut bad: SortedMap<u32, ()> = SortedMap::default();
+    // Per saga: steps in force, and whether it ended.
+    let mut sagas: SortedMap<msgsim_sim::MsgId, (i32, bool)> = SortedMap::default();
+    let mut mixed = 0u32;
+    let mut out = ConsistencySeries::default();
+    let mut next = 0;
+    for e in trace {
+        while next < points && at(next) < e.time {
+            out.times.push(at(next));
+            out.keys.push(bad.len() as u32);
+            if steps.is_some() {
+                out.sagas.push(mixed);
+            }
+            next += 1;
+        }
+        match f.apply(topology, e) {
+            Some(key) => {
+                if columns.differs(&f, key) {
+                    bad.insert(key, ());
+                } else {
+                    bad.remove(&key);
+                }
+            }
+            None if e.kind == EventKind::Rebuild => {
+                for key in f.keys() {
+                    if columns.differs(&f, key) {
+                        bad.insert(key, ());
+                    }
+                }
+            }
+            None => {}
+        }
+        if let Some(all) = steps {
+            let change = match (e.kind, e.cause) {
+                (EventKind::SagaStep, Cause::First) => 1,
+                (EventKind::SagaUndo, Cause::First) => -1,
+                (EventKind::TxDecide, Cause::First) if e.packet == msgsim_sim::PacketKind::Commit => 1,
+                (EventKind::SagaEnd, _) => 0,
+                _ => continue,
+            };
+            let entry = match sagas.get_mut(&e.msg) {
+                Some(s) => s,
+                None => {
+                    sagas.insert(e.msg, (0, false));
+                    sagas.get_mut(&e.msg).expect("just inserted")
+                }
+            };
+            let was = !entry.1 && entry.0 > 0 && entry.0 < all;
+            entry.0 += change;
+            entry.1 |= e.kind == EventKind::SagaEnd;
+            let now = !entry.1 && entry.0 > 0 && entry.0 < all;
+            mixed = (mixed + u32::from(now)).saturating_sub(u32::from(was));
+        }
+    }
+    while next < points {
+        out.times.push(at(next));
+        out.keys.push(bad.len() as u32);
+        if steps.is_some() {
+            out.sagas.push(mixed);
+        }
+        next += 1;
+    }
+    out
 }
 
 impl Studio {
@@ -258,6 +404,31 @@ mod tests {
         let mut sim = msgsim_sim::Simulation::new(&snap, snap.seed).unwrap();
         sim.run();
         assert_eq!(state_view(&snap, sim.topology(), sim.trace(), Lang::En).differing, 0);
+    }
+
+    #[test]
+    fn the_consistency_series_counts_what_the_table_shows_at_every_moment() {
+        for preset in ["dual-write", "outbox", "projection-rebuild", "saga"] {
+            let (s, sim) = run(preset);
+            let c = consistency_series(&s, sim.topology(), sim.trace(), 50);
+            assert_eq!((c.times.len(), c.keys.len()), (50, 50), "{preset}");
+            // Each point is the table's own count at that moment.
+            for (&t, &keys) in c.times.iter().zip(&c.keys) {
+                let n = sim.trace().partition_point(|e| e.time <= t);
+                let v = state_view(&s, sim.topology(), &sim.trace()[..n], Lang::En);
+                assert_eq!(keys as usize, v.differing, "{preset} at {t} µs");
+            }
+        }
+        let series = |preset| {
+            let (s, sim) = run(preset);
+            consistency_series(&s, sim.topology(), sim.trace(), 100)
+        };
+        let (dual, outbox) = (series("dual-write"), series("outbox"));
+        assert!(*dual.keys.last().unwrap() > 0, "lost events: keys disagree for good");
+        assert!(outbox.keys.iter().any(|&k| k > 0) && *outbox.keys.last().unwrap() == 0, "the relay catches up");
+        assert!(dual.sagas.is_empty());
+        let saga = series("saga");
+        assert!(saga.sagas.iter().any(|&n| n > 0) && *saga.sagas.last().unwrap() == 0, "{:?}", saga.sagas);
     }
 
     #[test]
