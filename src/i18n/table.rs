@@ -167,7 +167,7 @@ super::texts! { Key;
     SentenceCorrectGroups => ("Every message took effect exactly once in every group it reached: all {0} effects expected across {1} groups.", "每条消息在它到达的每个组中都恰好生效了一次：{1} 个组共应生效 {0} 次，全部做到。"),
     SentenceDerived => ("{0} of the messages were published by services on account of others; one published for a duplicate effect is itself a duplicate.", "其中 {0} 条消息是服务因其他消息而发布的；因重复生效而发布的消息本身也算重复。"),
     BrokersBusy => ("Brokers busy", "代理忙碌"),
-    EndToEnd => ("end to end (first produce → last effect of its chain)", "端到端（首次生产 → 其链路上最后一次生效）"),
+    EndToEnd => ("time to consistency (first produce → last effect of its chain)", "达到一致的时间（首次生产 → 其链路上最后一次生效）"),
     PerGroup => ("Per subscriber group", "按订阅组"),
     GroupName => ("Group (queue)", "组（队列）"),
     EffectsShort => ("effects", "生效"),

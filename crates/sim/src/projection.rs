@@ -33,6 +33,8 @@ pub(crate) struct Projection {
     every: u32,
     /// When the last rebuild began.
     pub rebuilt_at: Option<Time>,
+    /// The message applied last (the checker looks at it after every event).
+    pub last: Option<MsgId>,
 }
 
 impl Projection {
@@ -52,12 +54,13 @@ impl Projection {
         }
         let replay = before && self.in_state[i] == 0;
         self.in_state[i] = self.in_state[i].saturating_add(1);
+        self.last = Some(msg);
         replay
     }
 
-    /// The record at `offset` of `partition` was handled (applied, or
-    /// found applied already): a snapshot is due after every `every`. Returns
-    /// the snapshot's offset when one is taken.
+    /// The record at `offset` of `partition` was applied (or replayed): a
+    /// snapshot is due after every `every`. Returns the snapshot's offset
+    /// when one is taken.
     pub fn handled(&mut self, partition: u32, offset: u64) -> Option<u64> {
         let s = self.snapshots.get_mut(partition as usize).filter(|_| self.every > 0)?;
         s.1 += 1;

@@ -1362,6 +1362,18 @@ impl Simulation {
         }
         self.check_log()?;
         self.sagas.check_last()?;
+        // A projection's last application: its state holds only what its
+        // group applied (the whole state is checked at the end of a test).
+        for c in &self.coordinators {
+            let member = &self.members[c.first_member];
+            if let Some(p) = &self.stores[member.group].projection
+                && let Some(msg) = p.last
+                && p.held(msg) > 0
+                && !l.applied_in(msg, member.sub())
+            {
+                return Err(format!("a projection holds message {msg}, which its group never applied"));
+            }
+        }
         if m.counts.produced + m.counts.derived != l.len() as u64 {
             return Err(format!("{} Produce events but {} messages", m.counts.produced + m.counts.derived, l.len()));
         }

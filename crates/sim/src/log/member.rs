@@ -415,21 +415,12 @@ impl Member {
         } else if store.check_and_remember(job.msg, ctx.now) {
             let e = self.job_record(ctx, EventKind::DedupHit, &job);
             ctx.emit_rare(e);
-        } else if store.projection.as_mut().is_some_and(|p| p.apply(job.msg, ctx.ledger.applied_in(job.msg, self.sub)))
-        {
-            // Its group's rebuilt state lacked it: applied again, no effect.
-            let e = self.job_record(ctx, EventKind::Replay, &job);
-            ctx.emit_rare(e);
+        } else if store.projection.is_some() {
+            self.apply_to_projection(ctx, &job, store, publisher, crash);
         } else {
             let e = self.job_record(ctx, EventKind::Effect, &job);
             let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
             crate::consumer::take_effect(ctx, e, self.sub, self.group, store, publisher, cut);
-        }
-        if let Some(at) = store.projection.as_mut().and_then(|p| p.handled(job.partition, job.offset)) {
-            let mut e = self.job_record(ctx, EventKind::Snapshot, &job);
-            e.msg = NO_MSG;
-            e.tx = at as u32;
-            ctx.emit_rare(e);
         }
         if crash {
             // After the effect (or between a service's two writes), before
@@ -449,6 +440,42 @@ impl Member {
             }
         }
         self.start_next(ctx);
+    }
+
+    /// Applies `job` to its group's rebuildable projection: a replay if the
+    /// rebuilt state lacks a record it had (no effect), else an effect; then
+    /// a snapshot, if one is due. (Out of line: few groups keep one.)
+    #[cold]
+    #[inline(never)]
+    fn apply_to_projection(
+        &self,
+        ctx: &mut Ctx,
+        job: &Job,
+        store: &mut DedupStore,
+        publisher: Option<&mut Producer>,
+        crash: bool,
+    ) {
+        let Some(p) = store.projection.as_mut() else { return };
+        if p.apply(job.msg, ctx.ledger.applied_in(job.msg, self.sub)) {
+            let e = self.job_record(ctx, EventKind::Replay, job);
+            ctx.emit_rare(e);
+        } else {
+            let e = self.job_record(ctx, EventKind::Effect, job);
+            let cut = crash && self.crash_point == CrashPoint::BetweenWrites;
+            crate::consumer::take_effect(ctx, e, self.sub, self.group, store, publisher, cut);
+            // A crash between a service's writes: the change did not commit.
+            if let Some(p) = store.projection.as_mut()
+                && !ctx.ledger.applied_in(job.msg, self.sub)
+            {
+                p.drop_one(job.msg);
+            }
+        }
+        if let Some(at) = store.projection.as_mut().and_then(|p| p.handled(job.partition, job.offset)) {
+            let mut e = self.job_record(ctx, EventKind::Snapshot, job);
+            e.msg = NO_MSG;
+            e.tx = at as u32;
+            ctx.emit_rare(e);
+        }
     }
 
     /// The last record of a batch was processed: commit (after processing)
