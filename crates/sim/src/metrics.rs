@@ -346,7 +346,9 @@ impl Metrics {
                 c.replay_gone += u64::from(e.key);
                 self.rebuild_at.get_or_insert(e.time);
                 let g = self.group_of.get(node).copied().unwrap_or(NO_GROUP);
-                self.lag.rewound(usize::from(g), usize::from(e.delivery), u64::from(e.tx), e.time);
+                // It reads again from the first record still kept.
+                let start = u64::from(e.tx) + u64::from(e.key);
+                self.lag.rewound(usize::from(g), usize::from(e.delivery), start, e.time);
             }
             EventKind::Replay => {
                 c.replayed += 1;
