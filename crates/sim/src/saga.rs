@@ -409,7 +409,7 @@ impl Sagas {
         // Each retry waits twice as long as the one before (at most 64×):
         // retries every `timeout` would swamp a slow service with requests
         // it can never catch up with.
-        let wait = choreography::backoff(plan.timeout, run.attempt);
+        let wait = backoff(plan.timeout, run.attempt);
         ctx.schedule_in(wait, Event::SagaTimeout { msg, seq: run.seq });
     }
 
@@ -795,6 +795,12 @@ impl Sagas {
 fn run_mut<'a>(runs: &'a mut [(MsgId, Run)], slot_of: &[u32], msg: MsgId) -> Option<&'a mut Run> {
     let slot = *slot_of.get(msg as usize)?;
     runs.get_mut((slot as usize).checked_sub(1)?).map(|(_, r)| r)
+}
+
+/// How long a request waits for its answer after its `attempt`th try:
+/// `timeout`, doubling with each retry (at most 64×).
+fn backoff(timeout: Time, attempt: u16) -> Time {
+    timeout.saturating_mul(1 << attempt.saturating_sub(1).min(MAX_DOUBLINGS))
 }
 
 /// A bit for each of `n` steps.

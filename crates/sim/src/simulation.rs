@@ -21,8 +21,8 @@ use crate::scenario::{Problem, Scenario};
 use crate::service::{Cost, Server};
 use crate::time::{self, Time};
 use crate::topology::{NodeKind, Topology};
-use crate::trace::NodeId;
 use crate::trace::{Cause, EventKind, NO_MSG, PacketKind, TraceEvent};
+use crate::trace::{MsgId, NodeId};
 
 /// A group's planned crashes (a consumer group's own schedule, or the
 /// scenario's crashes of one node), in time order (ties in file order).
@@ -1132,22 +1132,42 @@ impl Simulation {
         self.sagas.check()
     }
 
+    /// Each group on a topic that keeps a rebuildable projection: its
+    /// coordinator, its first member and the projection.
+    fn projections(&self) -> impl Iterator<Item = (&Coordinator, &Member, &Projection)> {
+        self.coordinators.iter().filter_map(|c| {
+            let m = &self.members[c.first_member];
+            Some((c, m, self.stores[m.group].projection.as_deref()?))
+        })
+    }
+
+    /// A projection's state holds none of `msgs` that its group (member
+    /// `m`'s) never applied.
+    fn check_projection_holds(
+        &self,
+        m: &Member,
+        state: &Projection,
+        msgs: impl IntoIterator<Item = MsgId>,
+    ) -> Result<(), String> {
+        let ledger = &self.ctx.ledger;
+        match msgs.into_iter().find(|&msg| state.held(msg) > 0 && !ledger.applied_in(msg, m.sub())) {
+            Some(msg) => {
+                Err(format!("projection {} holds message {msg}, which it never applied", self.group_names[m.group].0))
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Checks every rebuildable projection: its state holds nothing its
     /// group never applied, and every record the group has committed
     /// (still in the log, not poison) is in its state — after a rebuild
     /// too: the state is the fold of its stream. (A group that commits
     /// before processing may lose records: not checked.)
     pub fn check_projections(&self) -> Result<(), String> {
-        for c in &self.coordinators {
-            let m = &self.members[c.first_member];
-            let Some(state) = self.stores[m.group].projection.as_ref() else { continue };
-            let ledger = &self.ctx.ledger;
+        let ledger = &self.ctx.ledger;
+        for (c, m, state) in self.projections() {
+            self.check_projection_holds(m, state, 0..ledger.len() as u32)?;
             let name = &self.group_names[m.group].0;
-            if let Some(msg) =
-                (0..ledger.len() as u32).find(|&msg| state.held(msg) > 0 && !ledger.applied_in(msg, m.sub()))
-            {
-                return Err(format!("projection {name} holds message {msg}, which it never applied"));
-            }
             if m.commits_first() {
                 continue;
             }
@@ -1364,15 +1384,8 @@ impl Simulation {
         self.sagas.check_last()?;
         // A projection's last application: its state holds only what its
         // group applied (the whole state is checked at the end of a test).
-        for c in &self.coordinators {
-            let member = &self.members[c.first_member];
-            if let Some(p) = &self.stores[member.group].projection
-                && let Some(msg) = p.last
-                && p.held(msg) > 0
-                && !l.applied_in(msg, member.sub())
-            {
-                return Err(format!("a projection holds message {msg}, which its group never applied"));
-            }
+        for (_, m, state) in self.projections() {
+            self.check_projection_holds(m, state, state.last)?;
         }
         if m.counts.produced + m.counts.derived != l.len() as u64 {
             return Err(format!("{} Produce events but {} messages", m.counts.produced + m.counts.derived, l.len()));

@@ -22,22 +22,16 @@
 //! `OUTCOME`. Only a first handling passes anything on, so each hop is
 //! sent afresh at most once.
 
-use super::{Alive, MAX_DOUBLINGS, Phase, Record, Run, Sagas, run_mut};
+use super::{Alive, Phase, Record, Run, Sagas, backoff, run_mut};
 use crate::context::Ctx;
 use crate::event::{Event, Packet};
 use crate::scenario::limits::MAX_SAGA_STEPS;
-use crate::time::Time;
 use crate::trace::{Cause, EventKind, MsgId, NodeId, PacketKind};
 
 /// The first compensation's hop.
 const COMPENSATE: u16 = MAX_SAGA_STEPS as u16;
 /// The outcome's hop (the last service, or the first, to the group).
 const OUTCOME: u16 = 2 * MAX_SAGA_STEPS as u16;
-
-/// How long a sender waits for `received` after its `attempt`th try.
-pub(super) fn backoff(timeout: Time, attempt: u16) -> Time {
-    timeout.saturating_mul(1 << attempt.saturating_sub(1).min(MAX_DOUBLINGS))
-}
 
 /// One hop as sent: who to whom, what, and the step it is about.
 struct Hop {
